@@ -1,0 +1,24 @@
+package io.rowflow.common.error;
+
+import java.util.List;
+
+/** The request is well-formed but one or more fields are not acceptable. */
+public class InvalidInputException extends RowflowException {
+    public InvalidInputException(String message, List<FieldError> fieldErrors) {
+        super(message, fieldErrors, null);
+    }
+
+    public static InvalidInputException field(String field, String message) {
+        return new InvalidInputException(field + ": " + message, List.of(new FieldError(field, message)));
+    }
+
+    @Override
+    public String problemType() {
+        return "invalid-input";
+    }
+
+    @Override
+    public String title() {
+        return "Invalid input";
+    }
+}

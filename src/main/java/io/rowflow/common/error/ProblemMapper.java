@@ -1,0 +1,95 @@
+package io.rowflow.common.error;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * The one place where exceptions become HTTP answers: every error leaves as RFC 9457 problem+json. 5xx are logged at
+ * error level, the rest at debug, and no stack trace is ever sent to the client.
+ */
+public class ProblemMapper {
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    /** Domain exception → HTTP status. A subclass not listed here is a programming error and answers 500. */
+    static final Map<Class<? extends RowflowException>, Integer> STATUS_BY_EXCEPTION = Map.of(
+            NotFoundException.class, 404,
+            InvalidInputException.class, 422,
+            DataException.class, 422,
+            ConflictException.class, 409,
+            UpstreamException.class, 502);
+
+    @ServerExceptionMapper
+    public Response rowflow(RowflowException e, UriInfo uri) {
+        int status = STATUS_BY_EXCEPTION.getOrDefault(e.getClass(), 500);
+        List<FieldError> errors = e.fieldErrors().isEmpty() ? null : e.fieldErrors();
+        return respond(status, e.problemType(), e.title(), e.getMessage(), uri, errors, e);
+    }
+
+    @ServerExceptionMapper
+    public Response constraintViolation(ConstraintViolationException e, UriInfo uri) {
+        List<FieldError> errors = e.getConstraintViolations().stream()
+                .map(v -> new FieldError(fieldPath(v), v.getMessage()))
+                .sorted(Comparator.comparing(FieldError::field))
+                .toList();
+        String detail = errors.stream().map(f -> f.field() + ": " + f.message()).collect(Collectors.joining("; "));
+        return respond(422, "invalid-input", "Invalid input", detail, uri, errors, e);
+    }
+
+    @ServerExceptionMapper
+    public Response unreadableJson(JsonProcessingException e, UriInfo uri) {
+        String field = null;
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            field = mapping.getPath().stream()
+                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+        }
+        String message = e.getOriginalMessage();
+        List<FieldError> errors = field == null ? null : List.of(new FieldError(field, message));
+        return respond(400, "malformed-request", "Malformed request body",
+                field == null ? "The request body is not valid JSON: " + message : field + ": " + message, uri, errors, e);
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        Response.Status known = Response.Status.fromStatusCode(status);
+        String title = known != null ? known.getReasonPhrase() : "HTTP " + status;
+        return respond(status, "http-" + status, title, e.getMessage(), uri, null, e);
+    }
+
+    @ServerExceptionMapper(priority = 10_000)
+    public Response unexpected(Throwable e, UriInfo uri) {
+        return respond(500, "internal-error", "Internal error",
+                "An unexpected error occurred; the server log has the details.", uri, null, e);
+    }
+
+    static Response respond(int status, String slug, String title, String detail, UriInfo uri, List<FieldError> errors,
+            Throwable cause) {
+        if (status >= 500) {
+            LOG.errorf(cause, "%s %s answered %d", uri == null ? "" : uri.getPath(), slug, status);
+        } else {
+            LOG.debugf("%s answered %d: %s", uri == null ? "" : uri.getPath(), status, detail);
+        }
+        Problem problem = new Problem(Problem.typeUri(slug), title, status, detail,
+                uri == null ? null : uri.getPath(), errors);
+        return Response.status(status).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    /** {@code create.request.config.url} → {@code config.url}: drop the Java method and parameter names. */
+    private static String fieldPath(ConstraintViolation<?> violation) {
+        String path = violation.getPropertyPath().toString();
+        String[] parts = path.split("\\.", 3);
+        return parts.length == 3 ? parts[2] : parts[parts.length - 1];
+    }
+}

@@ -1,0 +1,121 @@
+package io.rowflow.common.schema;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import io.rowflow.common.error.FieldError;
+import io.rowflow.common.error.InvalidInputException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * The JSON Schema (2020-12) of a connector's or writer's settings: served to clients as is, and used to validate what
+ * they send, with the field path of each error. Top-level properties marked {@code writeOnly} are secrets.
+ */
+public final class ConfigSchema {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+
+    private final JsonNode document;
+    private final JsonSchema schema;
+    private final Set<String> secretFields;
+
+    private ConfigSchema(JsonNode document) {
+        this.document = document;
+        this.schema = FACTORY.getSchema(document, SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());
+        Set<String> secrets = new TreeSet<>();
+        document.path("properties").fields().forEachRemaining(p -> {
+            if (p.getValue().path("writeOnly").asBoolean(false)) {
+                secrets.add(p.getKey());
+            }
+        });
+        this.secretFields = Set.copyOf(secrets);
+    }
+
+    /** Loads a schema from the class path; a missing or broken schema is a build error, so it fails loudly. */
+    public static ConfigSchema fromResource(String resource) {
+        try (InputStream in = ConfigSchema.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("Missing schema resource " + resource);
+            }
+            return new ConfigSchema(MAPPER.readTree(in));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Unreadable schema resource " + resource, e);
+        }
+    }
+
+    public JsonNode document() {
+        return document;
+    }
+
+    public Set<String> secretFields() {
+        return secretFields;
+    }
+
+    /** Fills in the schema's top-level defaults where {@code config} has no value. */
+    public ObjectNode withDefaults(JsonNode config) {
+        ObjectNode result = config != null && config.isObject() ? ((ObjectNode) config).deepCopy() : MAPPER.createObjectNode();
+        Iterator<Map.Entry<String, JsonNode>> properties = document.path("properties").fields();
+        while (properties.hasNext()) {
+            Map.Entry<String, JsonNode> property = properties.next();
+            JsonNode defaultValue = property.getValue().get("default");
+            if (defaultValue != null && !result.has(property.getKey())) {
+                result.set(property.getKey(), defaultValue.deepCopy());
+            }
+        }
+        return result;
+    }
+
+    /** Throws a 422 listing every invalid field, each path prefixed with {@code prefix} (e.g. {@code config}). */
+    public void validate(JsonNode value, String prefix) {
+        List<FieldError> errors = errors(value, prefix);
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors.stream().map(e -> e.field() + ": " + e.message())
+                    .collect(Collectors.joining("; ")), errors);
+        }
+    }
+
+    public List<FieldError> errors(JsonNode value, String prefix) {
+        Set<ValidationMessage> messages = schema.validate(value == null ? MAPPER.createObjectNode() : value);
+        return messages.stream().map(m -> new FieldError(path(prefix, m), message(m)))
+                .distinct()
+                .sorted(Comparator.comparing(FieldError::field).thenComparing(FieldError::message))
+                .toList();
+    }
+
+    private static String path(String prefix, ValidationMessage message) {
+        StringBuilder path = new StringBuilder(prefix);
+        var location = message.getInstanceLocation();
+        for (int i = 0; i < location.getNameCount(); i++) {
+            Object element = location.getElement(i);
+            if (element instanceof Integer index) {
+                path.append('[').append(index).append(']');
+            } else {
+                path.append(path.isEmpty() ? "" : ".").append(element);
+            }
+        }
+        if (("required".equals(message.getType()) || "dependentRequired".equals(message.getType()))
+                && message.getProperty() != null) {
+            path.append(path.isEmpty() ? "" : ".").append(message.getProperty());
+        }
+        return path.toString();
+    }
+
+    private static String message(ValidationMessage message) {
+        String text = message.getError() != null ? message.getError() : message.getMessage();
+        return text.replaceFirst("^\\$[^:]*:\\s*", "");
+    }
+}

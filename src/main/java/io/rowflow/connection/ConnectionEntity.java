@@ -1,0 +1,35 @@
+package io.rowflow.connection;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+
+/** An account or endpoint a user connected: a connector id, its settings, and its secrets (encrypted). */
+@Entity
+@Table(name = "connection")
+public class ConnectionEntity {
+    @Id
+    public UUID id;
+
+    public String name;
+
+    @Column(name = "connector_id")
+    public String connectorId;
+
+    /** The non-secret settings, as JSON. */
+    @Column(name = "config_json")
+    public String configJson;
+
+    /** The secret settings, as JSON encrypted with AES-GCM and bound to this connection's id. */
+    @Column(name = "secrets_ciphertext")
+    public String secretsCiphertext;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+}

@@ -1,0 +1,15 @@
+package io.rowflow.connection;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+
+/**
+ * What a client sends to create or change a connection. {@code config} holds every setting the connector's schema
+ * lists, secrets included; on update, a secret left out keeps its stored value.
+ */
+public record ConnectionRequest(
+        @NotBlank @Size(max = 200) String name,
+        @NotBlank String connectorId,
+        ObjectNode config) {
+}

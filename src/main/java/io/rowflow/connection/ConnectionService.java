@@ -1,0 +1,197 @@
+package io.rowflow.connection;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rowflow.common.error.ConflictException;
+import io.rowflow.common.error.InvalidInputException;
+import io.rowflow.common.error.NotFoundException;
+import io.rowflow.common.error.RowflowException;
+import io.rowflow.common.schema.ConfigSchema;
+import io.rowflow.connector.ConnectorRegistry;
+import io.rowflow.connector.SourceConnector;
+import io.rowflow.connector.SourceContext;
+import io.rowflow.flow.FlowConnectionEntity;
+import io.rowflow.http.SafeHttpClient;
+import io.rowflow.pipeline.StopReading;
+import io.rowflow.vault.SecretCipher;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Creates, changes and tests connections; the only code that sees a connection's secrets in clear. */
+@ApplicationScoped
+public class ConnectionService {
+    private final EntityManager em;
+    private final ConnectorRegistry connectors;
+    private final SecretCipher cipher;
+    private final ObjectMapper mapper;
+    private final SafeHttpClient http;
+
+    public ConnectionService(EntityManager em, ConnectorRegistry connectors, SecretCipher cipher, ObjectMapper mapper,
+            SafeHttpClient http) {
+        this.em = em;
+        this.connectors = connectors;
+        this.cipher = cipher;
+        this.mapper = mapper;
+        this.http = http;
+    }
+
+    @Transactional
+    public ConnectionView create(ConnectionRequest request) {
+        SourceConnector connector = connectors.require(request.connectorId(), "connectorId");
+        ObjectNode config = request.config() == null ? mapper.createObjectNode() : request.config();
+        connector.schema().validate(config, "config");
+        ConnectionEntity entity = new ConnectionEntity();
+        entity.id = UUID.randomUUID();
+        entity.name = request.name().strip();
+        entity.connectorId = connector.descriptor().id();
+        entity.createdAt = entity.updatedAt = Instant.now();
+        store(entity, config, connector.schema());
+        em.persist(entity);
+        return view(entity);
+    }
+
+    @Transactional
+    public ConnectionView update(UUID id, ConnectionRequest request) {
+        ConnectionEntity entity = find(id);
+        if (!entity.connectorId.equals(request.connectorId())) {
+            throw InvalidInputException.field("connectorId", "a connection's connector cannot change (it is \""
+                    + entity.connectorId + "\"); create a new connection instead");
+        }
+        SourceConnector connector = connectors.require(entity.connectorId, "connectorId");
+        ObjectNode config = request.config() == null ? mapper.createObjectNode() : request.config().deepCopy();
+        ObjectNode stored = secrets(entity);
+        stored.fields().forEachRemaining(secret -> {
+            if (!config.has(secret.getKey())) {
+                config.set(secret.getKey(), secret.getValue());
+            }
+        });
+        connector.schema().validate(config, "config");
+        entity.name = request.name().strip();
+        entity.updatedAt = Instant.now();
+        store(entity, config, connector.schema());
+        return view(entity);
+    }
+
+    @Transactional
+    public void delete(UUID id) {
+        ConnectionEntity entity = find(id);
+        List<UUID> flows = em.createQuery("select fc.flowId from FlowConnectionEntity fc where fc.connectionId = :id",
+                UUID.class).setParameter("id", id).getResultList();
+        if (!flows.isEmpty()) {
+            throw new ConflictException("The connection is used by " + flows.size() + " flow(s) " + flows
+                    + "; remove it from them first");
+        }
+        em.remove(entity);
+    }
+
+    public ConnectionView get(UUID id) {
+        return view(find(id));
+    }
+
+    public List<ConnectionView> list() {
+        return em.createQuery("from ConnectionEntity order by createdAt", ConnectionEntity.class).getResultList()
+                .stream().map(this::view).toList();
+    }
+
+    public ConnectionEntity find(UUID id) {
+        ConnectionEntity entity = id == null ? null : em.find(ConnectionEntity.class, id);
+        if (entity == null) {
+            throw NotFoundException.of("Connection", id);
+        }
+        return entity;
+    }
+
+    /** Everything a source needs to read: the settings with the secrets decrypted, and the flow's overrides. */
+    public SourceContext sourceContext(ConnectionEntity entity, JsonNode parameters) {
+        ObjectNode config = (ObjectNode) readJson(entity.configJson);
+        config.setAll(secrets(entity));
+        if (parameters != null && parameters.isObject()) {
+            config.setAll((ObjectNode) parameters);
+        }
+        return new SourceContext(config, http);
+    }
+
+    /** Reads the first record: proves the URL, the credentials and the format in one go. */
+    public CheckResult check(UUID id) {
+        ConnectionEntity entity = find(id);
+        SourceConnector connector = connectors.require(entity.connectorId, "connectorId");
+        AtomicInteger columns = new AtomicInteger(-1);
+        try {
+            connector.read(sourceContext(entity, null), record -> {
+                columns.set(record.size());
+                throw new StopReading();
+            });
+        } catch (StopReading enough) {
+            // The first record arrived.
+        } catch (RowflowException e) {
+            return new CheckResult(false, e.getMessage());
+        }
+        return new CheckResult(true, columns.get() < 0 ? "Connected; the source has no records"
+                : "Connected; the first record has " + columns.get() + " field(s)");
+    }
+
+    private void store(ConnectionEntity entity, ObjectNode config, ConfigSchema schema) {
+        ObjectNode plain = config.deepCopy();
+        ObjectNode secret = mapper.createObjectNode();
+        for (String field : schema.secretFields()) {
+            JsonNode value = plain.remove(field);
+            if (value != null && !value.isNull()) {
+                secret.set(field, value);
+            }
+        }
+        entity.configJson = plain.toString();
+        entity.secretsCiphertext = secret.isEmpty() ? null : cipher.encrypt(secret.toString(), aad(entity.id));
+    }
+
+    private ObjectNode secrets(ConnectionEntity entity) {
+        if (entity.secretsCiphertext == null) {
+            return mapper.createObjectNode();
+        }
+        return (ObjectNode) readJson(cipher.decrypt(entity.secretsCiphertext, aad(entity.id)));
+    }
+
+    /** Binds a connection's ciphertext to its id: copied into another row, it no longer decrypts. */
+    static String aad(UUID connectionId) {
+        return "connection:" + connectionId;
+    }
+
+    private ConnectionView view(ConnectionEntity entity) {
+        List<String> secretFields = new ArrayList<>();
+        if (entity.secretsCiphertext != null) {
+            Iterator<Map.Entry<String, JsonNode>> fields = secrets(entity).fields();
+            fields.forEachRemaining(f -> secretFields.add(f.getKey()));
+        }
+        return new ConnectionView(entity.id, entity.name, entity.connectorId, readJson(entity.configJson), secretFields,
+                entity.createdAt, entity.updatedAt);
+    }
+
+    private JsonNode readJson(String json) {
+        try {
+            return mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored JSON is unreadable", e);
+        }
+    }
+
+    /** Records which connections a flow uses (replacing what was recorded before). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void linkFlow(UUID flowId, List<UUID> connectionIds) {
+        em.createQuery("delete from FlowConnectionEntity where flowId = :id").setParameter("id", flowId).executeUpdate();
+        for (UUID connectionId : connectionIds.stream().distinct().toList()) {
+            FlowConnectionEntity link = new FlowConnectionEntity();
+            link.flowId = flowId;
+            link.connectionId = connectionId;
+            em.persist(link);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package io.rowflow.connection;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A connection as the API shows it. Secrets are write-only: {@code config} never holds them, and
+ * {@code secretFields} only names the ones that are set.
+ */
+public record ConnectionView(UUID id, String name, String connectorId, JsonNode config, List<String> secretFields,
+        Instant createdAt, Instant updatedAt) {
+}

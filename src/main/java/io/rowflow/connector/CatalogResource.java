@@ -1,0 +1,38 @@
+package io.rowflow.connector;
+
+import io.rowflow.writer.WriterDescriptor;
+import io.rowflow.writer.WriterRegistry;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Catalog", description = "What Rowflow can read from and write to")
+public class CatalogResource {
+    private final ConnectorRegistry connectors;
+    private final WriterRegistry writers;
+
+    public CatalogResource(ConnectorRegistry connectors, WriterRegistry writers) {
+        this.connectors = connectors;
+        this.writers = writers;
+    }
+
+    @GET
+    @Path("connectors")
+    @Operation(summary = "List source connectors", description = "With the JSON Schema of each one's settings.")
+    public List<ConnectorDescriptor> connectors() {
+        return connectors.all().stream().map(SourceConnector::descriptor).toList();
+    }
+
+    @GET
+    @Path("destinations")
+    @Operation(summary = "List destination kinds", description = "With the JSON Schema of each one's settings.")
+    public List<WriterDescriptor> destinations() {
+        return writers.all().stream().map(w -> w.descriptor()).toList();
+    }
+}

@@ -1,0 +1,12 @@
+package io.rowflow.connector;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/**
+ * What the catalog says about a connector: its stable id, how it authenticates, and the JSON Schema of its settings.
+ * Properties marked {@code "writeOnly": true} in the schema are secrets: stored encrypted, never returned.
+ */
+public record ConnectorDescriptor(String id, String name, String category, String authType, JsonNode configSchema,
+        List<String> streams) {
+}

@@ -1,0 +1,22 @@
+package io.rowflow.connector;
+
+import io.rowflow.common.schema.ConfigSchema;
+import io.rowflow.pipeline.RecordSink;
+import io.rowflow.pipeline.TextInference;
+
+/**
+ * A kind of source Rowflow can read from. Implementations are CDI beans found by {@link ConnectorRegistry} through
+ * their stable {@link ConnectorDescriptor#id()}.
+ */
+public interface SourceConnector {
+    ConnectorDescriptor descriptor();
+
+    /** The JSON Schema of this connector's settings; {@code writeOnly} properties are secrets. */
+    ConfigSchema schema();
+
+    /** How the types of this source's text values are decided. */
+    TextInference textInference();
+
+    /** Emits every record of the source into the sink, in order; stops early if the sink throws StopReading. */
+    void read(SourceContext context, RecordSink sink);
+}

@@ -1,0 +1,178 @@
+package io.rowflow.connector.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rowflow.common.error.DataException;
+import io.rowflow.common.schema.ConfigSchema;
+import io.rowflow.connector.ConnectorDescriptor;
+import io.rowflow.connector.SourceConnector;
+import io.rowflow.connector.SourceContext;
+import io.rowflow.http.HttpRequestSpec;
+import io.rowflow.pipeline.Flattener;
+import io.rowflow.pipeline.RecordSink;
+import io.rowflow.pipeline.TextInference;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hc.core5.net.URIBuilder;
+
+/**
+ * Reads records from a JSON API, following its pagination: a next link (in the body or the Link header), offset and
+ * limit, page numbers, or a cursor.
+ */
+@ApplicationScoped
+public class JsonUrlSource implements SourceConnector {
+    public static final String ID = "json-url";
+    private static final ConfigSchema SCHEMA = ConfigSchema.fromResource("schemas/json-url.json");
+    private static final Pattern LINK_NEXT = Pattern.compile("<([^>]*)>\\s*;[^,]*rel=\"?next\"?", Pattern.CASE_INSENSITIVE);
+
+    @Override
+    public ConnectorDescriptor descriptor() {
+        return new ConnectorDescriptor(ID, "JSON from URL", "files", "none", SCHEMA.document(), List.of("records"));
+    }
+
+    @Override
+    public ConfigSchema schema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public TextInference textInference() {
+        return TextInference.TEMPORAL_ONLY;
+    }
+
+    @Override
+    public void read(SourceContext context, RecordSink sink) {
+        JsonNode config = SCHEMA.withDefaults(context.config());
+        Pagination paging = Pagination.from(config.path("pagination"));
+        String recordsPath = config.path("recordsPath").asText("").trim();
+        JsonPageReader reader = new JsonPageReader(recordsPath, List.of(paging.nextLinkPath(), paging.cursorPath()));
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "application/json");
+        config.path("headers").fields().forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
+        String method = config.path("method").asText("GET");
+        String body = config.hasNonNull("body") ? config.get("body").asText() : null;
+        Map<String, String> query = new LinkedHashMap<>();
+        config.path("query").fields().forEachRemaining(e -> query.put(e.getKey(), e.getValue().asText()));
+        URI base = URI.create(config.path("url").asText().trim());
+
+        URI next = withQuery(base, query, paging.firstPageParameters());
+        long offset = 0;
+        long pageNumber = paging.startPage();
+        String previousCursor = null;
+        for (int page = 1; next != null; page++) {
+            if (page > paging.maxPages()) {
+                throw new DataException("Stopped after " + paging.maxPages() + " pages (pagination.maxPages): the API"
+                        + " kept answering with more pages");
+            }
+            URI current = next;
+            PageResult result = context.http().execute(new HttpRequestSpec(method, current, headers, body),
+                    response -> new PageResult(reader.read(response.stream(), node -> sink.accept(Flattener.flatten(node))),
+                            response.header().apply("Link")));
+            JsonPageReader.Page read = result.page();
+            if (!read.recordsFound() && page == 1) {
+                throw new DataException("The response has nothing at \"" + JsonPageReader.display(recordsPath)
+                        + "\"; check the path to the records");
+            }
+            next = switch (paging.type()) {
+                case "none" -> null;
+                case "next_link" -> nextLink(current, paging, read, result.link());
+                case "offset" -> {
+                    offset += read.records();
+                    yield shortPage(read, paging) ? null : withQuery(base, query, Map.of(paging.offsetParam(),
+                            Long.toString(offset), paging.limitParam(), Integer.toString(paging.pageSize())));
+                }
+                case "page" -> {
+                    pageNumber++;
+                    yield shortPage(read, paging) ? null : withQuery(base, query, paging.pageParameters(pageNumber));
+                }
+                case "cursor" -> {
+                    String cursor = read.captured().get(paging.cursorPath());
+                    if (cursor == null || cursor.isEmpty()) {
+                        yield null;
+                    }
+                    if (cursor.equals(previousCursor)) {
+                        throw new DataException("The API returned the same cursor twice (\"" + paging.cursorPath()
+                                + "\"); stopping to avoid an endless loop");
+                    }
+                    previousCursor = cursor;
+                    yield withQuery(base, query, Map.of(paging.cursorParam(), cursor));
+                }
+                default -> throw new IllegalStateException("Unknown pagination " + paging.type());
+            };
+        }
+    }
+
+    private record PageResult(JsonPageReader.Page page, Optional<String> link) {
+    }
+
+    /**
+     * Offset and page-number paging end on an empty page. Stopping on a short page would save one request, but APIs
+     * that cap the page size below the one asked for would then lose every page after the first.
+     */
+    private static boolean shortPage(JsonPageReader.Page page, Pagination paging) {
+        return page.records() == 0;
+    }
+
+    private static URI nextLink(URI current, Pagination paging, JsonPageReader.Page page, Optional<String> linkHeader) {
+        String link;
+        if (paging.nextLinkPath() != null && !paging.nextLinkPath().isBlank()) {
+            link = page.captured().get(paging.nextLinkPath());
+        } else {
+            link = linkHeader.map(LINK_NEXT::matcher).filter(Matcher::find).map(m -> m.group(1)).orElse(null);
+        }
+        if (link == null || link.isBlank()) {
+            return null;
+        }
+        URI next = current.resolve(link.trim());
+        if (next.equals(current)) {
+            throw new DataException("The next link points at the page just read; stopping to avoid an endless loop");
+        }
+        return next;
+    }
+
+    static URI withQuery(URI base, Map<String, String> query, Map<String, String> paging) {
+        try {
+            URIBuilder builder = new URIBuilder(base);
+            query.forEach(builder::setParameter);
+            paging.forEach(builder::setParameter);
+            return builder.build();
+        } catch (URISyntaxException e) {
+            throw new DataException("The URL is not valid: " + e.getMessage());
+        }
+    }
+
+    /** The pagination settings, with their defaults. */
+    record Pagination(String type, String nextLinkPath, String offsetParam, String limitParam, String pageParam,
+            String pageSizeParam, int startPage, int pageSize, String cursorPath, String cursorParam, int maxPages) {
+        static Pagination from(JsonNode node) {
+            return new Pagination(node.path("type").asText("none"), node.path("nextLinkPath").asText(""),
+                    node.path("offsetParam").asText("offset"), node.path("limitParam").asText("limit"),
+                    node.path("pageParam").asText("page"), node.path("pageSizeParam").asText(""),
+                    node.path("startPage").asInt(1), node.path("pageSize").asInt(100), node.path("cursorPath").asText(""),
+                    node.path("cursorParam").asText(""), node.path("maxPages").asInt(100_000));
+        }
+
+        Map<String, String> firstPageParameters() {
+            return switch (type) {
+                case "offset" -> Map.of(offsetParam, "0", limitParam, Integer.toString(pageSize));
+                case "page" -> pageParameters(startPage);
+                default -> Map.of();
+            };
+        }
+
+        Map<String, String> pageParameters(long page) {
+            Map<String, String> parameters = new LinkedHashMap<>();
+            parameters.put(pageParam, Long.toString(page));
+            if (!pageSizeParam.isBlank()) {
+                parameters.put(pageSizeParam, Integer.toString(pageSize));
+            }
+            return parameters;
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package io.rowflow.flow;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/** What is stored as a flow's JSON definition. */
+public record FlowDefinition(List<FlowRequest.Source> sources, ObjectNode transform, List<FlowRequest.Destination> destinations,
+        ObjectNode schedule) {
+}

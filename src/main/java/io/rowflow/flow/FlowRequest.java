@@ -1,0 +1,26 @@
+package io.rowflow.flow;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+import java.util.UUID;
+
+/** A flow as a client defines it: where rows come from, how they are shaped, where they go and when. */
+public record FlowRequest(
+        @NotBlank @Size(max = 200) String name,
+        @NotNull @Size(min = 1, max = 20) List<@Valid @NotNull Source> sources,
+        ObjectNode transform,
+        @NotNull @Size(min = 1, max = 20) List<@Valid @NotNull Destination> destinations,
+        ObjectNode schedule) {
+
+    /** A connection to read, with settings that override the connection's own for this flow. */
+    public record Source(@NotNull UUID connectionId, String stream, ObjectNode parameters) {
+    }
+
+    /** A destination kind (see GET /api/v1/destinations) and its settings. */
+    public record Destination(@NotBlank String type, ObjectNode settings) {
+    }
+}

@@ -1,0 +1,134 @@
+package io.rowflow.flow;
+
+import io.rowflow.common.error.NotFoundException;
+import io.rowflow.run.PreviewService;
+import io.rowflow.run.RunService;
+import io.rowflow.run.RunView;
+import io.rowflow.storage.DataFolder;
+import io.rowflow.writer.excel.ExcelWriter;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.nio.file.Files;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/v1/flows")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Flows", description = "Sources, transform and destinations, run by hand or on a schedule")
+public class FlowResource {
+    static final String XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    private final FlowService flows;
+    private final RunService runs;
+    private final PreviewService previews;
+    private final DataFolder dataFolder;
+
+    public FlowResource(FlowService flows, RunService runs, PreviewService previews, DataFolder dataFolder) {
+        this.flows = flows;
+        this.runs = runs;
+        this.previews = previews;
+        this.dataFolder = dataFolder;
+    }
+
+    @GET
+    @Operation(summary = "List flows")
+    public List<FlowView> list() {
+        return flows.list();
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create a flow")
+    public Response create(@Valid @NotNull FlowRequest request, UriInfo uri) {
+        FlowView created = flows.create(request);
+        return Response.created(uri.getAbsolutePathBuilder().path(created.id().toString()).build()).entity(created).build();
+    }
+
+    @GET
+    @Path("{id}")
+    @Operation(summary = "Get a flow")
+    public FlowView get(@PathParam("id") UUID id) {
+        return flows.get(id);
+    }
+
+    @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Path("{id}")
+    @Operation(summary = "Change a flow")
+    public FlowView update(@PathParam("id") UUID id, @Valid @NotNull FlowRequest request) {
+        return flows.update(id, request);
+    }
+
+    @DELETE
+    @Path("{id}")
+    @Operation(summary = "Delete a flow", description = "Its runs go with it; files it wrote stay in the data folder.")
+    public Response delete(@PathParam("id") UUID id) {
+        flows.delete(id);
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("{id}/preview")
+    @Operation(summary = "Preview a flow's data", description = "The first 100 rows, with the columns and their types.")
+    public Preview preview(@PathParam("id") UUID id) throws SQLException {
+        return previews.preview(id);
+    }
+
+    @POST
+    @Path("{id}/runs")
+    @Operation(summary = "Run a flow now", description = "Answers 202 with the queued run; poll GET /api/v1/runs/{id}.")
+    public Response run(@PathParam("id") UUID id, UriInfo uri) {
+        RunView run = runs.start(id, "manual");
+        return Response.accepted(run).location(uri.getBaseUriBuilder().path("api/v1/runs").path(run.id().toString()).build())
+                .build();
+    }
+
+    @GET
+    @Path("{id}/runs")
+    @Operation(summary = "List a flow's runs", description = "Newest first, by pages.")
+    public RunView.Page runs(@PathParam("id") UUID id, @QueryParam("page") @DefaultValue("0") @Min(0) int page,
+            @QueryParam("size") @DefaultValue("20") @Min(1) @Max(200) int size) {
+        return runs.list(id, page, size);
+    }
+
+    @GET
+    @Path("{id}/destinations/{index}/file")
+    @Produces({ XLSX, "application/problem+json" })
+    @Operation(summary = "Download the latest file a destination wrote")
+    public Response file(@PathParam("id") UUID id, @PathParam("index") @Min(0) int index) {
+        FlowView flow = flows.get(id);
+        if (index >= flow.destinations().size()) {
+            throw new NotFoundException("Flow " + id + " has no destination " + index);
+        }
+        if (!ExcelWriter.ID.equals(flow.destinations().get(index).type())) {
+            throw new NotFoundException("Destination " + index + " of flow " + id + " does not write a file");
+        }
+        java.nio.file.Path file = dataFolder.destinationDir(id, index).resolve(ExcelWriter.FILE_NAME);
+        if (!Files.exists(file)) {
+            throw new NotFoundException("Destination " + index + " of flow " + id + " has not written a file yet");
+        }
+        String name = flow.name().replaceAll("[^\\p{L}\\p{N} ._-]", "_").strip() + ".xlsx";
+        return Response.ok(file.toFile(), XLSX)
+                .header("Content-Disposition", "attachment; filename=\"" + name.replace("\"", "") + "\"")
+                .header("Cache-Control", "no-store")
+                .build();
+    }
+}

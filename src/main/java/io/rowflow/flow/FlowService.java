@@ -1,0 +1,145 @@
+package io.rowflow.flow;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rowflow.common.error.FieldError;
+import io.rowflow.common.error.InvalidInputException;
+import io.rowflow.common.error.NotFoundException;
+import io.rowflow.connection.ConnectionEntity;
+import io.rowflow.connection.ConnectionService;
+import io.rowflow.connector.ConnectorRegistry;
+import io.rowflow.connector.SourceConnector;
+import io.rowflow.writer.DestinationWriter;
+import io.rowflow.writer.WriterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/** Creates and changes flows, checking every reference and setting before anything is stored. */
+@ApplicationScoped
+public class FlowService {
+    private final EntityManager em;
+    private final ObjectMapper mapper;
+    private final ConnectionService connections;
+    private final ConnectorRegistry connectors;
+    private final WriterRegistry writers;
+
+    public FlowService(EntityManager em, ObjectMapper mapper, ConnectionService connections, ConnectorRegistry connectors,
+            WriterRegistry writers) {
+        this.em = em;
+        this.mapper = mapper;
+        this.connections = connections;
+        this.connectors = connectors;
+        this.writers = writers;
+    }
+
+    @Transactional
+    public FlowView create(FlowRequest request) {
+        FlowEntity entity = new FlowEntity();
+        entity.id = UUID.randomUUID();
+        entity.createdAt = Instant.now();
+        apply(entity, request);
+        em.persist(entity);
+        connections.linkFlow(entity.id, request.sources().stream().map(FlowRequest.Source::connectionId).toList());
+        return view(entity);
+    }
+
+    @Transactional
+    public FlowView update(UUID id, FlowRequest request) {
+        FlowEntity entity = find(id);
+        apply(entity, request);
+        connections.linkFlow(entity.id, request.sources().stream().map(FlowRequest.Source::connectionId).toList());
+        return view(entity);
+    }
+
+    @Transactional
+    public void delete(UUID id) {
+        em.remove(find(id));
+    }
+
+    public FlowView get(UUID id) {
+        return view(find(id));
+    }
+
+    public List<FlowView> list() {
+        return em.createQuery("from FlowEntity order by createdAt", FlowEntity.class).getResultList().stream()
+                .map(this::view).toList();
+    }
+
+    public FlowEntity find(UUID id) {
+        FlowEntity entity = id == null ? null : em.find(FlowEntity.class, id);
+        if (entity == null) {
+            throw NotFoundException.of("Flow", id);
+        }
+        return entity;
+    }
+
+    public FlowDefinition definition(FlowEntity entity) {
+        try {
+            return mapper.readValue(entity.definitionJson, FlowDefinition.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("The stored definition of flow " + entity.id + " is unreadable", e);
+        }
+    }
+
+    private void apply(FlowEntity entity, FlowRequest request) {
+        List<FieldError> errors = new ArrayList<>();
+        if (request.sources().size() > 1) {
+            errors.add(new FieldError("sources", "a flow reads one source for now; combining several sources (append,"
+                    + " join) comes with the transform steps"));
+        }
+        if (request.transform() != null && request.transform().path("steps").size() > 0) {
+            errors.add(new FieldError("transform.steps", "transform steps are not available yet; leave them empty"));
+        }
+        for (int i = 0; i < request.sources().size(); i++) {
+            FlowRequest.Source source = request.sources().get(i);
+            String field = "sources[" + i + "]";
+            ConnectionEntity connection = em.find(ConnectionEntity.class, source.connectionId());
+            if (connection == null) {
+                errors.add(new FieldError(field + ".connectionId", "no connection " + source.connectionId()));
+                continue;
+            }
+            SourceConnector connector = connectors.require(connection.connectorId, field + ".connectionId");
+            if (source.stream() != null && !connector.descriptor().streams().contains(source.stream())) {
+                errors.add(new FieldError(field + ".stream", "unknown stream \"" + source.stream() + "\"; "
+                        + connection.connectorId + " has " + connector.descriptor().streams()));
+            }
+            if (source.parameters() != null && !source.parameters().isEmpty()) {
+                ObjectNode merged = (ObjectNode) connections.sourceContext(connection, source.parameters()).config();
+                errors.addAll(connector.schema().errors(merged, field + ".parameters"));
+            }
+        }
+        for (int i = 0; i < request.destinations().size(); i++) {
+            FlowRequest.Destination destination = request.destinations().get(i);
+            String field = "destinations[" + i + "]";
+            DestinationWriter writer = writers.require(destination.type(), field + ".type");
+            errors.addAll(writer.schema().errors(destination.settings() == null ? mapper.createObjectNode()
+                    : destination.settings(), field + ".settings"));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors.stream().map(e -> e.field() + ": " + e.message())
+                    .collect(Collectors.joining("; ")), errors);
+        }
+        entity.name = request.name().strip();
+        entity.updatedAt = Instant.now();
+        FlowDefinition definition = new FlowDefinition(request.sources(), request.transform(), request.destinations(),
+                request.schedule());
+        try {
+            entity.definitionJson = mapper.writeValueAsString(definition);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private FlowView view(FlowEntity entity) {
+        FlowDefinition definition = definition(entity);
+        return new FlowView(entity.id, entity.name, definition.sources(), definition.transform(), definition.destinations(),
+                definition.schedule(), entity.createdAt, entity.updatedAt);
+    }
+}

@@ -1,0 +1,10 @@
+package io.rowflow.flow;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+public record FlowView(UUID id, String name, List<FlowRequest.Source> sources, ObjectNode transform,
+        List<FlowRequest.Destination> destinations, ObjectNode schedule, Instant createdAt, Instant updatedAt) {
+}

@@ -1,0 +1,15 @@
+package io.rowflow.http;
+
+import java.net.URI;
+import java.util.Map;
+
+/** One request to send: a method, an absolute URI, headers and an optional body. */
+public record HttpRequestSpec(String method, URI uri, Map<String, String> headers, String body) {
+    public static HttpRequestSpec get(URI uri, Map<String, String> headers) {
+        return new HttpRequestSpec("GET", uri, headers, null);
+    }
+
+    public HttpRequestSpec withUri(URI other) {
+        return new HttpRequestSpec(method, other, headers, body);
+    }
+}

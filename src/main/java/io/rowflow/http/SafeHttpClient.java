@@ -1,0 +1,278 @@
+package io.rowflow.http;
+
+import io.rowflow.common.error.UpstreamException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.EndpointDetails;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.util.Timeout;
+import org.jboss.logging.Logger;
+
+/**
+ * The HTTP client for user-supplied URLs. It refuses private and metadata addresses (checked on every resolution,
+ * every redirect hop and against the address actually connected), follows redirects itself, caps response size,
+ * and retries 429 and 5xx answers with exponential backoff that honours Retry-After.
+ */
+public final class SafeHttpClient implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(SafeHttpClient.class);
+    private static final int UPSTREAM_EXCERPT_BYTES = 2048;
+
+    /** Reads a successful response. Called at most once per request: a failure while reading is not retried. */
+    @FunctionalInterface
+    public interface BodyReader<T> {
+        T read(HttpBody body) throws IOException;
+    }
+
+    private final HttpSettings settings;
+    private final NetworkGuard guard;
+    private final CloseableHttpClient client;
+    private final AtomicLong requests = new AtomicLong();
+
+    public SafeHttpClient(HttpSettings settings) {
+        this.settings = settings;
+        this.guard = new NetworkGuard(settings.allowPrivateNetworks(), settings.allowedNetworks());
+        ConnectionConfig connection = ConnectionConfig.custom()
+                .setConnectTimeout(Timeout.of(settings.connectTimeout()))
+                .setSocketTimeout(Timeout.of(settings.readTimeout()))
+                .build();
+        this.client = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setDnsResolver(new GuardedDnsResolver(guard))
+                        .setDefaultConnectionConfig(connection)
+                        .setMaxConnPerRoute(8)
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(settings.readTimeout())).build())
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .setUserAgent("Rowflow/1")
+                .build();
+    }
+
+    /** Requests sent so far, retries and redirects included. */
+    public long requestCount() {
+        return requests.get();
+    }
+
+    public <T> T execute(HttpRequestSpec spec, BodyReader<T> reader) {
+        for (int attempt = 1;; attempt++) {
+            Attempt<T> outcome = attempt(spec, reader);
+            if (outcome.done()) {
+                return outcome.value();
+            }
+            if (attempt >= settings.maxAttempts()) {
+                throw new UpstreamException(describe(spec) + " failed after " + attempt + " attempts: " + outcome.failure(),
+                        outcome.upstreamMessage(), null);
+            }
+            Duration wait = outcome.retryAfter() != null ? outcome.retryAfter() : backoff(attempt);
+            LOG.infof("%s: %s; attempt %d of %d in %d ms", describe(spec), outcome.failure(), attempt + 1,
+                    settings.maxAttempts(), wait.toMillis());
+            sleep(wait);
+        }
+    }
+
+    private record Attempt<T>(boolean done, T value, String failure, String upstreamMessage, Duration retryAfter) {
+        static <T> Attempt<T> success(T value) {
+            return new Attempt<>(true, value, null, null, null);
+        }
+
+        static <T> Attempt<T> retry(String failure, String upstreamMessage, Duration retryAfter) {
+            return new Attempt<>(false, null, failure, upstreamMessage, retryAfter);
+        }
+    }
+
+    private <T> Attempt<T> attempt(HttpRequestSpec original, BodyReader<T> reader) {
+        HttpRequestSpec spec = original;
+        for (int redirects = 0;; redirects++) {
+            checkScheme(spec.uri());
+            HttpClientContext context = HttpClientContext.create();
+            requests.incrementAndGet();
+            try (ClassicHttpResponse response = client.executeOpen(null, toRequest(spec), context)) {
+                checkConnectedAddress(spec.uri(), context.getEndpointDetails());
+                int status = response.getCode();
+                if (status >= 300 && status < 400 && response.getFirstHeader("Location") != null) {
+                    if (redirects >= settings.maxRedirects()) {
+                        throw new UpstreamException(describe(original) + " redirected more than "
+                                + settings.maxRedirects() + " times");
+                    }
+                    URI next = spec.uri().resolve(response.getFirstHeader("Location").getValue());
+                    spec = status == 303 ? new HttpRequestSpec("GET", next, spec.headers(), null) : spec.withUri(next);
+                    continue;
+                }
+                if (status >= 200 && status < 300) {
+                    return Attempt.success(read(spec, response, reader));
+                }
+                String excerpt = excerpt(response.getEntity());
+                String failure = "answered HTTP " + status + reason(response);
+                if (status == 429 || status == 500 || status == 502 || status == 503 || status == 504) {
+                    Duration retryAfter = retryAfter(response.getFirstHeader("Retry-After"));
+                    if (retryAfter != null && retryAfter.compareTo(settings.maxRetryAfter()) > 0) {
+                        throw new UpstreamException(describe(original) + " " + failure + " and asked to wait "
+                                + retryAfter.toSeconds() + " s, longer than rowflow.http.max-retry-after", excerpt, null);
+                    }
+                    return Attempt.retry(failure, excerpt, retryAfter);
+                }
+                throw new UpstreamException(describe(original) + " " + failure, excerpt, null);
+            } catch (BlockedAddressException e) {
+                throw new UpstreamException("Refused " + describe(spec) + ": " + e.getMessage(), null, e);
+            } catch (ResponseTooLargeException e) {
+                throw new UpstreamException(describe(spec) + ": " + e.getMessage(), null, e);
+            } catch (ReadFailedException e) {
+                throw new UpstreamException(describe(spec) + ": reading the response failed: " + e.getCause().getMessage(),
+                        null, e.getCause());
+            } catch (IOException e) {
+                return Attempt.retry("the connection failed (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")",
+                        null, null);
+            }
+        }
+    }
+
+    /** Wraps IO errors of the body reader so they are not mistaken for a retryable connection failure. */
+    private static final class ReadFailedException extends IOException {
+        ReadFailedException(IOException cause) {
+            super(cause);
+        }
+    }
+
+    private <T> T read(HttpRequestSpec spec, ClassicHttpResponse response, BodyReader<T> reader) throws IOException {
+        HttpEntity entity = response.getEntity();
+        InputStream raw = entity == null ? InputStream.nullInputStream() : entity.getContent();
+        Optional<Charset> charset = Optional.ofNullable(entity == null ? null : entity.getContentType())
+                .map(ContentType::parseLenient).map(ContentType::getCharset);
+        HttpBody body = new HttpBody(spec.uri(), response.getCode(), new CappedInputStream(raw, settings.maxResponseBytes()),
+                charset, name -> Optional.ofNullable(response.getFirstHeader(name)).map(Header::getValue));
+        try {
+            return reader.read(body);
+        } catch (ResponseTooLargeException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ReadFailedException(e);
+        }
+    }
+
+    private void checkConnectedAddress(URI uri, EndpointDetails details) throws BlockedAddressException {
+        SocketAddress remote = details == null ? null : details.getRemoteAddress();
+        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            guard.check(uri.getHost(), inet.getAddress());
+        }
+    }
+
+    private static void checkScheme(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new UpstreamException("Only http and https URLs are supported, not " + (scheme.isEmpty() ? "\"" + uri + "\"" : scheme + ":"));
+        }
+        if (uri.getHost() == null) {
+            throw new UpstreamException("The URL " + redact(uri) + " has no host");
+        }
+    }
+
+    private static HttpUriRequestBase toRequest(HttpRequestSpec spec) {
+        HttpUriRequestBase request = new HttpUriRequestBase(spec.method(), spec.uri());
+        spec.headers().forEach(request::setHeader);
+        if (spec.body() != null) {
+            String type = spec.headers().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("Content-Type"))
+                    .map(Map.Entry::getValue).findFirst().orElse("application/json");
+            request.setEntity(new StringEntity(spec.body(), ContentType.parse(type).withCharset(StandardCharsets.UTF_8)));
+        }
+        return request;
+    }
+
+    private Duration backoff(int attempt) {
+        long base = settings.initialBackoff().toMillis() << Math.min(attempt - 1, 20);
+        long capped = Math.min(base, settings.maxBackoff().toMillis());
+        return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+    }
+
+    /** Retry-After as seconds (integer or decimal) or an HTTP date; null when absent or unreadable. */
+    static Duration retryAfter(Header header) {
+        if (header == null) {
+            return null;
+        }
+        String value = header.getValue().trim();
+        try {
+            return Duration.ofMillis(Math.max(0, Math.round(Double.parseDouble(value) * 1000)));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration wait = Duration.between(ZonedDateTime.now(at.getZone()), at);
+                return wait.isNegative() ? Duration.ZERO : wait;
+            } catch (RuntimeException notADate) {
+                return null;
+            }
+        }
+    }
+
+    private static void sleep(Duration wait) {
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("Interrupted while waiting to retry");
+        }
+    }
+
+    private static String excerpt(HttpEntity entity) {
+        if (entity == null) {
+            return null;
+        }
+        try (InputStream in = entity.getContent()) {
+            String text = new String(in.readNBytes(UPSTREAM_EXCERPT_BYTES), StandardCharsets.UTF_8).strip();
+            return text.isEmpty() ? null : text;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String reason(ClassicHttpResponse response) {
+        String phrase = response.getReasonPhrase();
+        return phrase == null || phrase.isBlank() ? "" : " " + phrase;
+    }
+
+    private static String describe(HttpRequestSpec spec) {
+        return spec.method() + " " + redact(spec.uri());
+    }
+
+    /** The URL without its query and user info: query strings often carry API keys, and logs must not. */
+    public static String redact(URI uri) {
+        String host = uri.getHost() == null ? "" : uri.getHost();
+        String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        return (uri.getScheme() == null ? "" : uri.getScheme() + "://") + host + port + path
+                + (uri.getRawQuery() == null ? "" : "?…");
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (IOException e) {
+            LOG.debug("Closing the HTTP client failed", e);
+        }
+    }
+}

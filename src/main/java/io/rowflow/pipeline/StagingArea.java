@@ -1,0 +1,234 @@
+package io.rowflow.pipeline;
+
+import static io.rowflow.pipeline.StagedTable.quote;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * A run's DuckDB database. Sources append their records to it as text through DuckDB's appender (columns may appear
+ * mid-stream), then each column's type is decided from everything seen and the table is rewritten typed. Memory stays
+ * bounded by DuckDB's memory limit; what does not fit spills to the run's folder.
+ */
+public final class StagingArea implements AutoCloseable {
+    private static final String ROW_COLUMN = "__row";
+
+    private final DuckDBConnection connection;
+    private int tables;
+
+    private StagingArea(DuckDBConnection connection) {
+        this.connection = connection;
+    }
+
+    /** Opens a staging database in {@code dir}, or in memory when {@code dir} is null (previews). */
+    public static StagingArea open(Path dir, StagingSettings settings) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("jdbc_stream_results", "true");
+        properties.setProperty("memory_limit", settings.memoryLimit());
+        properties.setProperty("threads", Integer.toString(settings.threads()));
+        properties.setProperty("preserve_insertion_order", "true");
+        properties.setProperty("autoinstall_known_extensions", "false");
+        properties.setProperty("autoload_known_extensions", "false");
+        String url = "jdbc:duckdb:";
+        if (dir != null) {
+            url += dir.resolve("stage.duckdb").toAbsolutePath();
+            properties.setProperty("temp_directory", dir.resolve("spill").toAbsolutePath().toString());
+        }
+        DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection(url, properties);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET TimeZone = 'UTC'");
+        } catch (SQLException noIcu) {
+            // Without the ICU extension DuckDB's TIMESTAMP arithmetic is UTC already.
+        }
+        return new StagingArea(connection);
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    /** Lets {@code source} emit its records into a new table, then types the table. */
+    public StagedTable stage(TextInference inference, Consumer<RecordSink> source) throws SQLException {
+        String raw = "raw_" + tables;
+        String typed = "t_" + tables;
+        tables++;
+        try (RawTableWriter writer = new RawTableWriter(raw)) {
+            source.accept(writer);
+            writer.flush();
+            return type(raw, typed, writer, inference);
+        } finally {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("DROP TABLE IF EXISTS " + quote(raw));
+            }
+        }
+    }
+
+    /** Appends records as text, adding a column whenever a record brings a new field. */
+    private final class RawTableWriter implements RecordSink, AutoCloseable {
+        private final String table;
+        private final Map<String, Integer> indexByName = new HashMap<>();
+        private final List<String> names = new ArrayList<>();
+        private final List<Integer> kinds = new ArrayList<>();
+        private DuckDBAppender appender;
+        private long rows;
+
+        RawTableWriter(String table) throws SQLException {
+            this.table = table;
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TABLE " + quote(table) + " (" + quote(ROW_COLUMN) + " BIGINT)");
+            }
+            appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table);
+        }
+
+        @Override
+        public void accept(Map<String, Object> record) {
+            try {
+                for (String name : record.keySet()) {
+                    if (!indexByName.containsKey(name)) {
+                        addColumn(name);
+                    }
+                }
+                Object[] values = new Object[names.size()];
+                record.forEach((name, value) -> values[indexByName.get(name)] = value);
+                appender.beginRow();
+                appender.append(rows++);
+                for (int i = 0; i < values.length; i++) {
+                    Object value = values[i];
+                    if (value == null) {
+                        appender.appendNull();
+                    } else {
+                        kinds.set(i, kinds.get(i) | ValueKind.of(value));
+                        appender.append(text(value));
+                    }
+                }
+                appender.endRow();
+            } catch (SQLException e) {
+                throw new IllegalStateException("Staging a record failed: " + e.getMessage(), e);
+            }
+        }
+
+        private void addColumn(String name) throws SQLException {
+            appender.close();
+            String sqlName = "c" + names.size();
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("ALTER TABLE " + quote(table) + " ADD COLUMN " + quote(sqlName) + " VARCHAR");
+            }
+            indexByName.put(name, names.size());
+            names.add(name);
+            kinds.add(0);
+            appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table);
+        }
+
+        void flush() throws SQLException {
+            appender.flush();
+        }
+
+        @Override
+        public void close() throws SQLException {
+            appender.close();
+        }
+    }
+
+    private static String text(Object value) {
+        if (value instanceof String s) {
+            return s;
+        }
+        if (value instanceof BigDecimal d) {
+            return d.toPlainString();
+        }
+        if (value instanceof JsonText j) {
+            return j.json();
+        }
+        return value.toString();
+    }
+
+    /** Bit flags of the value kinds a column has held. */
+    static final class ValueKind {
+        static final int TEXT = 1;
+        static final int INTEGER = 2;
+        static final int DECIMAL = 4;
+        static final int BOOLEAN = 8;
+        static final int JSON = 16;
+
+        static int of(Object value) {
+            if (value instanceof Long) {
+                return INTEGER;
+            }
+            if (value instanceof BigDecimal) {
+                return DECIMAL;
+            }
+            if (value instanceof Boolean) {
+                return BOOLEAN;
+            }
+            if (value instanceof JsonText) {
+                return JSON;
+            }
+            return TEXT; // strings, and integers too large for 64 bits: kept exactly as text
+        }
+    }
+
+    private StagedTable type(String raw, String typed, RawTableWriter writer, TextInference inference) throws SQLException {
+        int count = writer.names.size();
+        ColumnType[] types = new ColumnType[count];
+        List<Integer> textColumns = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int kinds = writer.kinds.get(i);
+            types[i] = switch (kinds) {
+                case 0 -> ColumnType.STRING;
+                case ValueKind.INTEGER -> ColumnType.INTEGER;
+                case ValueKind.DECIMAL, ValueKind.INTEGER | ValueKind.DECIMAL -> ColumnType.DECIMAL;
+                case ValueKind.BOOLEAN -> ColumnType.BOOLEAN;
+                case ValueKind.JSON -> ColumnType.JSON;
+                case ValueKind.TEXT -> null; // decided from the text below
+                default -> ColumnType.STRING;
+            };
+            if (types[i] == null) {
+                textColumns.add(i);
+                types[i] = ColumnType.STRING;
+            }
+        }
+        TypeInference.infer(connection, raw, textColumns, inference, types);
+
+        List<Column> columns = new ArrayList<>(count);
+        List<String> selects = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String sqlName = "c" + i;
+            columns.add(new Column(writer.names.get(i), types[i], sqlName));
+            selects.add(TypeInference.cast(quote(sqlName), types[i]) + " AS " + quote(sqlName));
+        }
+        // Insertion order is preserved by DuckDB (preserve_insertion_order), so rows keep the source's order.
+        String select = selects.isEmpty() ? quote(ROW_COLUMN) : String.join(", ", selects);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE " + quote(typed) + " AS SELECT " + select + " FROM " + quote(raw));
+        }
+        return new StagedTable(typed, columns, writer.rows);
+    }
+
+    /** Row count of a staged table, read from the database. */
+    public long count(StagedTable table) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + quote(table.sqlName()))) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        connection.close();
+    }
+}

@@ -1,0 +1,85 @@
+package io.rowflow.pipeline;
+
+import static io.rowflow.pipeline.StagedTable.quote;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decides the type of text columns from all their values, in one SQL pass over the staged table. A column takes a type
+ * only when every non-null value reads as that type without loss: {@code 00123} stays text (the leading zero would be
+ * lost), a 20-digit number stays text (it does not fit 64 bits), and a decimal needing more than 15 significant digits
+ * stays text (a double would round it).
+ */
+final class TypeInference {
+    private static final String INTEGER = "regexp_full_match(%1$s, '-?(0|[1-9][0-9]{0,18})') AND TRY_CAST(%1$s AS BIGINT) IS NOT NULL";
+    private static final String DECIMAL = "regexp_full_match(%1$s, '-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?')"
+            + " AND length(regexp_replace(regexp_replace(%1$s, '[eE].*$', ''), '[^0-9]', '', 'g')) <= 15"
+            + " AND TRY_CAST(%1$s AS DOUBLE) IS NOT NULL";
+    private static final String BOOLEAN = "lower(%1$s) IN ('true', 'false')";
+    private static final String DATE = "regexp_full_match(%1$s, '[0-9]{4}-[0-9]{2}-[0-9]{2}') AND TRY_CAST(%1$s AS DATE) IS NOT NULL";
+    private static final String TIMESTAMP = "regexp_full_match(%1$s, '[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?')"
+            + " AND TRY_CAST(%1$s AS TIMESTAMPTZ) IS NOT NULL";
+
+    private record Candidate(ColumnType type, String condition) {
+    }
+
+    private static final List<Candidate> ALL = List.of(new Candidate(ColumnType.INTEGER, INTEGER),
+            new Candidate(ColumnType.DECIMAL, DECIMAL), new Candidate(ColumnType.BOOLEAN, BOOLEAN),
+            new Candidate(ColumnType.DATE, DATE), new Candidate(ColumnType.TIMESTAMP, TIMESTAMP));
+    private static final List<Candidate> TEMPORAL = List.of(new Candidate(ColumnType.DATE, DATE),
+            new Candidate(ColumnType.TIMESTAMP, TIMESTAMP));
+
+    private TypeInference() {
+    }
+
+    /** Sets {@code types[i]} for each text column {@code i} whose values all read as a more specific type. */
+    static void infer(Connection connection, String table, List<Integer> textColumns, TextInference inference,
+            ColumnType[] types) throws SQLException {
+        if (textColumns.isEmpty()) {
+            return;
+        }
+        List<Candidate> candidates = inference == TextInference.ALL ? ALL : TEMPORAL;
+        List<String> aggregates = new ArrayList<>();
+        for (int column : textColumns) {
+            String sql = quote("c" + column);
+            aggregates.add("count(" + sql + ")");
+            for (Candidate candidate : candidates) {
+                aggregates.add("count(" + sql + ") FILTER (WHERE NOT (" + candidate.condition().formatted(sql) + "))");
+            }
+        }
+        String query = "SELECT " + String.join(", ", aggregates) + " FROM " + quote(table);
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(query)) {
+            rs.next();
+            int position = 1;
+            for (int column : textColumns) {
+                long nonNull = rs.getLong(position++);
+                ColumnType chosen = null;
+                for (Candidate candidate : candidates) {
+                    long misfits = rs.getLong(position++);
+                    if (chosen == null && nonNull > 0 && misfits == 0) {
+                        chosen = candidate.type();
+                    }
+                }
+                if (chosen != null) {
+                    types[column] = chosen;
+                }
+            }
+        }
+    }
+
+    /** The SQL that turns a staged text value into its column's type. */
+    static String cast(String sql, ColumnType type) {
+        return switch (type) {
+            case STRING, JSON -> sql;
+            case BOOLEAN -> "(lower(" + sql + ") = 'true')";
+            // An offset, when present, is applied: timestamps are stored in UTC.
+            case TIMESTAMP -> "CAST(CAST(" + sql + " AS TIMESTAMPTZ) AS TIMESTAMP)";
+            default -> "CAST(" + sql + " AS " + type.duckDbType() + ")";
+        };
+    }
+}

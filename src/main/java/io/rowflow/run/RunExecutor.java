@@ -1,0 +1,232 @@
+package io.rowflow.run;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.rowflow.common.error.RowflowException;
+import io.rowflow.common.error.UpstreamException;
+import io.rowflow.connector.SourceConnector;
+import io.rowflow.flow.FlowDefinition;
+import io.rowflow.flow.FlowEntity;
+import io.rowflow.flow.FlowRequest;
+import io.rowflow.flow.FlowService;
+import io.rowflow.pipeline.RunCancelledException;
+import io.rowflow.pipeline.StagedTable;
+import io.rowflow.pipeline.StagingArea;
+import io.rowflow.storage.DataFolder;
+import io.rowflow.writer.DestinationWriter;
+import io.rowflow.writer.WriteContext;
+import io.rowflow.writer.WriteResult;
+import io.rowflow.writer.WriterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.control.ActivateRequestContext;
+import jakarta.persistence.EntityManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * Executes one run: every source is extracted into the run's DuckDB database first, and only when all extracts
+ * succeeded are the destinations written, so a failing source leaves every destination as it was.
+ */
+@ApplicationScoped
+public class RunExecutor {
+    private static final Logger LOG = Logger.getLogger(RunExecutor.class);
+
+    private final EntityManager em;
+    private final FlowService flows;
+    private final SourceExtractor extractor;
+    private final WriterRegistry writers;
+    private final DataFolder dataFolder;
+    private final ObjectMapper mapper;
+    private final MeterRegistry metrics;
+
+    public RunExecutor(EntityManager em, FlowService flows, SourceExtractor extractor, WriterRegistry writers,
+            DataFolder dataFolder, ObjectMapper mapper, MeterRegistry metrics) {
+        this.em = em;
+        this.flows = flows;
+        this.extractor = extractor;
+        this.writers = writers;
+        this.dataFolder = dataFolder;
+        this.mapper = mapper;
+        this.metrics = metrics;
+    }
+
+    @ActivateRequestContext
+    public void execute(UUID runId) {
+        MDC.put("runId", " run=" + runId);
+        Timer.Sample timer = Timer.start(metrics);
+        RunStatus outcome = RunStatus.FAILED;
+        RunStats stats = RunStats.empty();
+        String step = "start";
+        Path folder = null;
+        try {
+            RunEntity run = update(runId, r -> {
+                if (r.status == RunStatus.QUEUED && !r.cancelRequested) {
+                    r.status = RunStatus.RUNNING;
+                    r.startedAt = Instant.now();
+                }
+            });
+            if (run.status != RunStatus.RUNNING) {
+                outcome = run.status; // cancelled while queued
+                return;
+            }
+            MDC.put("flowId", " flow=" + run.flowId);
+            FlowEntity flow = QuarkusTransaction.requiringNew().call(() -> flows.find(run.flowId));
+            FlowDefinition definition = flows.definition(flow);
+            log(runId, "INFO", "Run started (" + run.trigger + ") for flow \"" + flow.name + "\"");
+            folder = dataFolder.runDir(runId);
+
+            try (StagingArea area = StagingArea.open(folder, extractor.stagingSettings())) {
+                List<StagedTable> tables = new ArrayList<>();
+                for (int i = 0; i < definition.sources().size(); i++) {
+                    FlowRequest.Source source = definition.sources().get(i);
+                    SourceConnector connector = extractor.connector(source);
+                    step = "extract source " + (i + 1) + " (" + connector.descriptor().id() + ")";
+                    log(runId, "INFO", "Extracting source " + (i + 1) + " with " + connector.descriptor().name());
+                    StagedTable table = extractor.extract(area, source, sink -> record -> {
+                        checkCancelled(runId);
+                        sink.accept(record);
+                    });
+                    tables.add(table);
+                    stats.sources().add(new RunStats.SourceStats(i, source.connectionId(), connector.descriptor().id(),
+                            table.rowCount()));
+                    metrics.counter("rowflow.rows.read").increment(table.rowCount());
+                    log(runId, "INFO", "Read " + table.rowCount() + " row(s) with " + table.columns().size() + " column(s)");
+                    saveStats(runId, stats);
+                }
+                StagedTable result = tables.get(0);
+                for (int i = 0; i < definition.destinations().size(); i++) {
+                    FlowRequest.Destination destination = definition.destinations().get(i);
+                    DestinationWriter writer = writers.require(destination.type(), "type");
+                    step = "write destination " + (i + 1) + " (" + writer.descriptor().id() + ")";
+                    checkCancelled(runId);
+                    log(runId, "INFO", "Writing destination " + (i + 1) + " (" + writer.descriptor().name() + ")");
+                    WriteContext context = new WriteContext(destination.settings(), area.connection(),
+                            dataFolder.destinationDir(flow.id, i), () -> cancelRequested(runId));
+                    WriteResult written = writer.write(context, result);
+                    stats.destinations().add(new RunStats.DestinationStats(i, destination.type(), written.rowsWritten()));
+                    metrics.counter("rowflow.rows.written").increment(written.rowsWritten());
+                    log(runId, "INFO", "Wrote " + written.rowsWritten() + " row(s) to " + written.location());
+                    saveStats(runId, stats);
+                }
+            }
+            outcome = RunStatus.SUCCEEDED;
+            finish(runId, RunStatus.SUCCEEDED, null, null, null);
+            log(runId, "INFO", "Run succeeded");
+        } catch (Throwable e) {
+            // A cancel interrupts this thread; clear the flag so the outcome can still be stored.
+            boolean interrupted = Thread.interrupted();
+            if (e instanceof CancellationException || interrupted || cancelRequested(runId)) {
+                outcome = RunStatus.CANCELLED;
+                finish(runId, RunStatus.CANCELLED, null, null, null);
+                log(runId, "WARN", "Run cancelled during " + step);
+            } else {
+                String message = describe(e);
+                String upstream = e instanceof UpstreamException u ? u.upstreamMessage() : null;
+                if (e instanceof RowflowException) {
+                    LOG.infof("Run failed at %s: %s", step, message);
+                } else {
+                    LOG.errorf(e, "Run failed at %s", step);
+                }
+                finish(runId, RunStatus.FAILED, step, message, upstream);
+                log(runId, "ERROR", "Failed at " + step + ": " + message);
+            }
+        } finally {
+            timer.stop(metrics.timer("rowflow.run.duration"));
+            metrics.counter("rowflow.runs", "status", outcome.id()).increment();
+            deleteQuietly(folder);
+            MDC.remove("runId");
+            MDC.remove("flowId");
+        }
+    }
+
+    private static String describe(Throwable e) {
+        if (e instanceof RowflowException) {
+            return e.getMessage();
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return "Internal error: " + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
+    private void checkCancelled(UUID runId) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new RunCancelledException();
+        }
+    }
+
+    private boolean cancelRequested(UUID runId) {
+        return Thread.currentThread().isInterrupted()
+                || QuarkusTransaction.requiringNew().call(() -> em.find(RunEntity.class, runId).cancelRequested);
+    }
+
+    private RunEntity update(UUID runId, Consumer<RunEntity> change) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            RunEntity run = em.find(RunEntity.class, runId);
+            change.accept(run);
+            return run;
+        });
+    }
+
+    private void saveStats(UUID runId, RunStats stats) {
+        String json;
+        try {
+            json = mapper.writeValueAsString(stats);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        update(runId, r -> r.statsJson = json);
+    }
+
+    private void finish(UUID runId, RunStatus status, String step, String message, String upstream) {
+        update(runId, r -> {
+            r.status = status;
+            r.endedAt = Instant.now();
+            r.failedStep = step;
+            r.errorMessage = truncate(message);
+            r.upstreamMessage = truncate(upstream);
+        });
+    }
+
+    private void log(UUID runId, String level, String message) {
+        LOG.log(Logger.Level.valueOf(level), message);
+        QuarkusTransaction.requiringNew().run(() -> {
+            RunLogEntity line = new RunLogEntity();
+            line.runId = runId;
+            line.at = Instant.now();
+            line.level = level;
+            line.message = truncate(message);
+            em.persist(line);
+        });
+    }
+
+    private static String truncate(String text) {
+        return text == null || text.length() <= 4000 ? text : text.substring(0, 3997) + "...";
+    }
+
+    private static void deleteQuietly(Path folder) {
+        if (folder == null) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.debugf("Could not delete %s: %s", folder, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.rowflow.run;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/v1/runs")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Runs", description = "Executions of flows")
+public class RunResource {
+    private final RunService runs;
+
+    public RunResource(RunService runs) {
+        this.runs = runs;
+    }
+
+    @GET
+    @Path("{id}")
+    @Operation(summary = "Get a run", description = "Status, rows per source and destination, and on failure the step and cause.")
+    public RunView get(@PathParam("id") UUID id) {
+        return runs.get(id);
+    }
+
+    @GET
+    @Path("{id}/log")
+    @Operation(summary = "Get a run's log", description = "Timestamped lines, oldest first.")
+    public List<RunView.LogLine> log(@PathParam("id") UUID id) {
+        return runs.log(id);
+    }
+
+    @POST
+    @Path("{id}/cancel")
+    @Operation(summary = "Cancel a run", description = "A queued run is cancelled at once; a running one stops at its next checkpoint. 409 once it ended.")
+    public RunView cancel(@PathParam("id") UUID id) {
+        return runs.cancel(id);
+    }
+}

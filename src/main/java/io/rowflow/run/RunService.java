@@ -1,0 +1,159 @@
+package io.rowflow.run;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.rowflow.common.error.ConflictException;
+import io.rowflow.common.error.NotFoundException;
+import io.rowflow.flow.FlowService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.persistence.EntityManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/** Starts, lists and cancels runs. Runs execute on a bounded pool of this node. */
+@ApplicationScoped
+public class RunService {
+    private static final Logger LOG = Logger.getLogger(RunService.class);
+
+    private final EntityManager em;
+    private final FlowService flows;
+    private final RunExecutor executor;
+    private final ObjectMapper mapper;
+    private final ExecutorService pool;
+    private final Map<UUID, Future<?>> active = new ConcurrentHashMap<>();
+
+    public RunService(EntityManager em, FlowService flows, RunExecutor executor, ObjectMapper mapper, RunConfig config) {
+        this.em = em;
+        this.flows = flows;
+        this.executor = executor;
+        this.mapper = mapper;
+        AtomicInteger threads = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(config.maxConcurrentRuns(), r -> {
+            Thread thread = new Thread(r, "rowflow-run-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Runs left queued or running by a previous process cannot be finished by this one: they are marked failed so
+     * nobody waits for them. (The clustered scheduler will hand such runs to another node instead.)
+     */
+    void onStart(@Observes StartupEvent event) {
+        int orphaned = QuarkusTransaction.requiringNew().call(() -> em.createQuery(
+                "update RunEntity set status = :failed, endedAt = :now, failedStep = 'run',"
+                        + " errorMessage = 'The server stopped while the run was in progress' where status in (:open)")
+                .setParameter("failed", RunStatus.FAILED).setParameter("now", Instant.now())
+                .setParameter("open", List.of(RunStatus.QUEUED, RunStatus.RUNNING)).executeUpdate());
+        if (orphaned > 0) {
+            LOG.warnf("Marked %d run(s) interrupted by the previous shutdown as failed", orphaned);
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+        pool.shutdownNow();
+        pool.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    public RunView start(UUID flowId, String trigger) {
+        UUID runId = QuarkusTransaction.requiringNew().call(() -> {
+            flows.find(flowId);
+            RunEntity run = new RunEntity();
+            run.id = UUID.randomUUID();
+            run.flowId = flowId;
+            run.status = RunStatus.QUEUED;
+            run.trigger = trigger;
+            run.createdAt = Instant.now();
+            em.persist(run);
+            return run.id;
+        });
+        active.put(runId, pool.submit(() -> {
+            try {
+                executor.execute(runId);
+            } finally {
+                active.remove(runId);
+            }
+        }));
+        return get(runId);
+    }
+
+    public RunView get(UUID runId) {
+        return view(find(runId));
+    }
+
+    public RunView.Page list(UUID flowId, int page, int size) {
+        flows.find(flowId);
+        List<RunEntity> runs = em.createQuery("from RunEntity where flowId = :flow order by createdAt desc, id",
+                RunEntity.class).setParameter("flow", flowId).setFirstResult(page * size).setMaxResults(size)
+                .getResultList();
+        long total = em.createQuery("select count(r) from RunEntity r where r.flowId = :flow", Long.class)
+                .setParameter("flow", flowId).getSingleResult();
+        return new RunView.Page(runs.stream().map(this::view).toList(), page, size, total);
+    }
+
+    public List<RunView.LogLine> log(UUID runId) {
+        find(runId);
+        return em.createQuery("from RunLogEntity where runId = :run order by id", RunLogEntity.class)
+                .setParameter("run", runId).getResultList().stream()
+                .map(l -> new RunView.LogLine(l.at, l.level, l.message)).toList();
+    }
+
+    /** Cancels a queued run at once; asks a running one to stop at its next checkpoint. */
+    public RunView cancel(UUID runId) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            RunEntity run = find(runId);
+            if (run.status.finished()) {
+                throw new ConflictException("The run already ended (" + run.status.id() + ")");
+            }
+            run.cancelRequested = true;
+            if (run.status == RunStatus.QUEUED) {
+                run.status = RunStatus.CANCELLED;
+                run.endedAt = Instant.now();
+            }
+        });
+        Future<?> future = active.get(runId);
+        if (future != null) {
+            future.cancel(true);
+        }
+        return get(runId);
+    }
+
+    private RunEntity find(UUID runId) {
+        RunEntity run = runId == null ? null : em.find(RunEntity.class, runId);
+        if (run == null) {
+            throw NotFoundException.of("Run", runId);
+        }
+        return run;
+    }
+
+    private RunView view(RunEntity run) {
+        RunStats stats = RunStats.empty();
+        if (run.statsJson != null) {
+            try {
+                stats = mapper.readValue(run.statsJson, RunStats.class);
+            } catch (JsonProcessingException e) {
+                LOG.warnf("Unreadable statistics of run %s", run.id);
+            }
+        }
+        Long duration = run.startedAt == null || run.endedAt == null ? null
+                : Duration.between(run.startedAt, run.endedAt).toMillis();
+        RunView.RunError error = run.status == RunStatus.FAILED
+                ? new RunView.RunError(run.failedStep, run.errorMessage, run.upstreamMessage) : null;
+        return new RunView(run.id, run.flowId, run.status, run.trigger, run.createdAt, run.startedAt, run.endedAt,
+                duration, stats.sources(), stats.destinations(), error);
+    }
+}

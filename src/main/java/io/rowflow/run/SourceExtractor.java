@@ -1,0 +1,57 @@
+package io.rowflow.run;
+
+import io.rowflow.connection.ConnectionEntity;
+import io.rowflow.connection.ConnectionService;
+import io.rowflow.connector.ConnectorRegistry;
+import io.rowflow.connector.SourceConnector;
+import io.rowflow.connector.SourceContext;
+import io.rowflow.flow.FlowRequest;
+import io.rowflow.pipeline.RecordSink;
+import io.rowflow.pipeline.StagedTable;
+import io.rowflow.pipeline.StagingArea;
+import io.rowflow.pipeline.StagingSettings;
+import io.rowflow.pipeline.StopReading;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.SQLException;
+import java.util.function.UnaryOperator;
+
+/** Reads one flow source into a staging database: shared by runs and previews. */
+@ApplicationScoped
+public class SourceExtractor {
+    private final ConnectionService connections;
+    private final ConnectorRegistry connectors;
+    private final RunConfig config;
+
+    public SourceExtractor(ConnectionService connections, ConnectorRegistry connectors, RunConfig config) {
+        this.connections = connections;
+        this.connectors = connectors;
+        this.config = config;
+    }
+
+    public StagingSettings stagingSettings() {
+        return new StagingSettings(config.stagingMemoryLimit(), config.stagingThreads());
+    }
+
+    public SourceConnector connector(FlowRequest.Source source) {
+        return connectors.require(connection(source).connectorId, "connectionId");
+    }
+
+    /** Stages the source; {@code wrap} can watch or cut the record stream (cancellation, preview limits). */
+    public StagedTable extract(StagingArea area, FlowRequest.Source source, UnaryOperator<RecordSink> wrap)
+            throws SQLException {
+        ConnectionEntity connection = connection(source);
+        SourceConnector connector = connectors.require(connection.connectorId, "connectionId");
+        SourceContext context = connections.sourceContext(connection, source.parameters());
+        return area.stage(connector.textInference(), sink -> {
+            try {
+                connector.read(context, wrap.apply(sink));
+            } catch (StopReading enough) {
+                // The caller has what it needs.
+            }
+        });
+    }
+
+    private ConnectionEntity connection(FlowRequest.Source source) {
+        return connections.find(source.connectionId());
+    }
+}

@@ -1,0 +1,40 @@
+package io.rowflow.storage;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+
+/** The layout of the data folder, in one place. */
+@ApplicationScoped
+public class DataFolder {
+    private final Path root;
+
+    public DataFolder(StorageConfig config) {
+        this.root = config.dataDir().toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return ensure(root);
+    }
+
+    /** Scratch space of one run (the DuckDB staging database); deleted when the run ends. */
+    public Path runDir(UUID runId) {
+        return ensure(root.resolve("runs").resolve(runId.toString()));
+    }
+
+    /** Where the files a destination writes are kept, one folder per flow destination. */
+    public Path destinationDir(UUID flowId, int destinationIndex) {
+        return ensure(root.resolve("files").resolve(flowId.toString()).resolve(Integer.toString(destinationIndex)));
+    }
+
+    private static Path ensure(Path dir) {
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the data folder " + dir, e);
+        }
+    }
+}

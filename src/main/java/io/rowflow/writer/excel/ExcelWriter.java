@@ -1,0 +1,305 @@
+package io.rowflow.writer.excel;
+
+import static io.rowflow.pipeline.StagedTable.quote;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rowflow.common.error.DataException;
+import io.rowflow.common.schema.ConfigSchema;
+import io.rowflow.pipeline.Column;
+import io.rowflow.pipeline.ColumnType;
+import io.rowflow.pipeline.RunCancelledException;
+import io.rowflow.pipeline.StagedTable;
+import io.rowflow.writer.DestinationWriter;
+import io.rowflow.writer.WriteContext;
+import io.rowflow.writer.WriteResult;
+import io.rowflow.writer.WriterDescriptor;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.poi.ss.usermodel.BorderStyle;
+import org.apache.poi.ss.usermodel.Cell;
+import org.apache.poi.ss.usermodel.CellStyle;
+import org.apache.poi.ss.usermodel.FillPatternType;
+import org.apache.poi.ss.usermodel.Font;
+import org.apache.poi.ss.usermodel.IndexedColors;
+import org.apache.poi.ss.usermodel.Row;
+import org.apache.poi.ss.usermodel.Sheet;
+import org.apache.poi.ss.util.CellRangeAddress;
+import org.apache.poi.xssf.streaming.SXSSFSheet;
+import org.apache.poi.xssf.streaming.SXSSFWorkbook;
+import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+
+/**
+ * Writes an .xlsx workbook with Apache POI's streaming API (SXSSF: 100 rows in memory, the rest in temp files that are
+ * deleted afterwards). The new workbook is written beside the old one and renamed over it in one atomic step, so a
+ * reader sees the old file or the new one, never half of one.
+ */
+@ApplicationScoped
+public class ExcelWriter implements DestinationWriter {
+    public static final String ID = "excel";
+    public static final String FILE_NAME = "workbook.xlsx";
+    public static final int MAX_ROWS = 1_048_576;
+    public static final int MAX_COLUMNS = 16_384;
+    public static final int MAX_CELL_CHARS = 32_767;
+    /** Excel keeps 15 significant digits; longer integers (IDs) are written as text so no digit is lost. */
+    static final long LARGEST_EXACT_NUMBER = 999_999_999_999_999L;
+    private static final ConfigSchema SCHEMA = ConfigSchema.fromResource("schemas/excel.json");
+    private static final int WINDOW_ROWS = 100;
+
+    @Override
+    public WriterDescriptor descriptor() {
+        return new WriterDescriptor(ID, "Excel workbook (.xlsx)", "files", "none", SCHEMA.document());
+    }
+
+    @Override
+    public ConfigSchema schema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public WriteResult write(WriteContext context, StagedTable table) throws Exception {
+        JsonNode settings = SCHEMA.withDefaults(context.settings());
+        String sheetName = settings.path("sheetName").asText("Data");
+        boolean append = "append".equals(settings.path("mode").asText("replace"));
+        Path target = context.folder().resolve(FILE_NAME);
+        List<Column> columns = table.columns();
+        if (columns.size() > MAX_COLUMNS) {
+            throw new DataException("The result has " + columns.size() + " columns; an Excel sheet holds at most "
+                    + MAX_COLUMNS + ". Nothing was written.");
+        }
+        int[] widths = checkCellsAndMeasure(context.staging(), table);
+
+        Path temp = context.folder().resolve("." + FILE_NAME + "." + UUID.randomUUID() + ".tmp");
+        SXSSFWorkbook workbook = null;
+        try {
+            int firstRow;
+            if (append && Files.exists(target)) {
+                XSSFWorkbook existing;
+                try (InputStream in = Files.newInputStream(target)) {
+                    existing = new XSSFWorkbook(in);
+                }
+                Sheet sheet = existing.getSheet(sheetName);
+                if (sheet == null) {
+                    firstRow = 0;
+                } else {
+                    checkHeader(sheet, columns);
+                    firstRow = sheet.getPhysicalNumberOfRows() == 0 ? 0 : sheet.getLastRowNum() + 1;
+                }
+                checkRowLimit(firstRow == 0 ? 1 : firstRow, table.rowCount());
+                workbook = new SXSSFWorkbook(existing, WINDOW_ROWS);
+            } else {
+                firstRow = 0;
+                checkRowLimit(1, table.rowCount());
+                workbook = new SXSSFWorkbook(WINDOW_ROWS);
+            }
+            Styles styles = new Styles(workbook);
+            SXSSFSheet sheet = workbook.getSheet(sheetName) != null ? workbook.getSheet(sheetName)
+                    : workbook.createSheet(sheetName);
+            int rowIndex = firstRow;
+            if (firstRow == 0) {
+                writeHeader(sheet, columns, styles, widths);
+                rowIndex = 1;
+            }
+            long written = writeRows(context, table, sheet, styles, rowIndex);
+            int lastRow = rowIndex + (int) written - 1;
+            if (!columns.isEmpty()) {
+                sheet.setAutoFilter(new CellRangeAddress(0, Math.max(0, lastRow), 0, columns.size() - 1));
+            }
+            try (OutputStream out = Files.newOutputStream(temp)) {
+                workbook.write(out);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return new WriteResult(written, target.getFileName().toString());
+        } finally {
+            if (workbook != null) {
+                workbook.close();
+                workbook.dispose();
+            }
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static void checkRowLimit(int firstDataRow, long rows) {
+        if (firstDataRow + rows > MAX_ROWS) {
+            throw new DataException("The sheet would need " + (firstDataRow + rows) + " rows with its header; an Excel"
+                    + " sheet holds at most " + MAX_ROWS + ". Nothing was written.");
+        }
+    }
+
+    private static void checkHeader(Sheet sheet, List<Column> columns) {
+        Row header = sheet.getRow(0);
+        List<String> existing = new ArrayList<>();
+        if (header != null) {
+            for (int i = 0; i < header.getLastCellNum(); i++) {
+                Cell cell = header.getCell(i);
+                existing.add(cell == null ? "" : cell.getStringCellValue());
+            }
+        }
+        List<String> incoming = columns.stream().map(Column::name).toList();
+        if (!existing.equals(incoming)) {
+            throw new DataException("Cannot append: the sheet \"" + sheet.getSheetName() + "\" has the columns "
+                    + existing + " but the new rows have " + incoming + ". Nothing was written.");
+        }
+    }
+
+    /**
+     * One pass over the staged table, before anything is written: fails on a text longer than a cell holds, and
+     * measures each column's widest value for the column widths.
+     */
+    private static int[] checkCellsAndMeasure(Connection staging, StagedTable table) throws SQLException {
+        List<Column> columns = table.columns();
+        int[] widths = new int[columns.size()];
+        if (columns.isEmpty() || table.rowCount() == 0) {
+            for (int i = 0; i < widths.length; i++) {
+                widths[i] = columns.get(i).name().length();
+            }
+            return widths;
+        }
+        List<String> lengths = new ArrayList<>();
+        for (Column column : columns) {
+            lengths.add("max(length(CAST(" + quote(column.sqlName()) + " AS VARCHAR)))");
+        }
+        try (Statement statement = staging.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT " + String.join(", ", lengths) + " FROM "
+                        + quote(table.sqlName()))) {
+            rs.next();
+            for (int i = 0; i < columns.size(); i++) {
+                long longest = rs.getLong(i + 1);
+                if (longest > MAX_CELL_CHARS) {
+                    throw new DataException("Column \"" + columns.get(i).name() + "\" has a value of " + longest
+                            + " characters; an Excel cell holds at most " + MAX_CELL_CHARS + ". Nothing was written.");
+                }
+                Column column = columns.get(i);
+                int typical = switch (column.type()) {
+                    case DATE -> 10;
+                    case TIMESTAMP -> 19;
+                    default -> (int) longest;
+                };
+                widths[i] = Math.max(column.name().length() + 3, typical);
+            }
+        }
+        return widths;
+    }
+
+    private static void writeHeader(Sheet sheet, List<Column> columns, Styles styles, int[] widths) {
+        Row header = sheet.createRow(0);
+        for (int i = 0; i < columns.size(); i++) {
+            Cell cell = header.createCell(i);
+            cell.setCellValue(columns.get(i).name());
+            cell.setCellStyle(styles.header);
+            sheet.setColumnWidth(i, Math.min(Math.max(widths[i], 8) + 2, 60) * 256);
+        }
+        sheet.createFreezePane(0, 1);
+    }
+
+    private static long writeRows(WriteContext context, StagedTable table, Sheet sheet, Styles styles, int firstRow)
+            throws SQLException {
+        List<Column> columns = table.columns();
+        ColumnType[] types = columns.stream().map(Column::type).toArray(ColumnType[]::new);
+        long written = 0;
+        if (columns.isEmpty()) {
+            return 0;
+        }
+        try (Statement statement = context.staging().createStatement();
+                ResultSet rs = statement.executeQuery(table.selectAll())) {
+            int rowIndex = firstRow;
+            while (rs.next()) {
+                if ((written & 0x3FFF) == 0 && context.cancelled().getAsBoolean()) {
+                    throw new RunCancelledException();
+                }
+                Row row = sheet.createRow(rowIndex++);
+                for (int i = 0; i < types.length; i++) {
+                    writeCell(rs, i + 1, types[i], row, i, styles);
+                }
+                written++;
+            }
+        }
+        return written;
+    }
+
+    private static void writeCell(ResultSet rs, int index, ColumnType type, Row row, int column, Styles styles)
+            throws SQLException {
+        switch (type) {
+            case INTEGER -> {
+                long value = rs.getLong(index);
+                if (!rs.wasNull()) {
+                    Cell cell = row.createCell(column);
+                    if (Math.abs(value) > LARGEST_EXACT_NUMBER) {
+                        cell.setCellValue(Long.toString(value));
+                    } else {
+                        cell.setCellValue(value);
+                    }
+                }
+            }
+            case DECIMAL -> {
+                double value = rs.getDouble(index);
+                if (!rs.wasNull()) {
+                    row.createCell(column).setCellValue(value);
+                }
+            }
+            case BOOLEAN -> {
+                boolean value = rs.getBoolean(index);
+                if (!rs.wasNull()) {
+                    row.createCell(column).setCellValue(value);
+                }
+            }
+            case DATE -> {
+                LocalDate value = rs.getObject(index, LocalDate.class);
+                if (value != null) {
+                    Cell cell = row.createCell(column);
+                    cell.setCellValue(value);
+                    cell.setCellStyle(styles.date);
+                }
+            }
+            case TIMESTAMP -> {
+                LocalDateTime value = rs.getObject(index, LocalDateTime.class);
+                if (value != null) {
+                    Cell cell = row.createCell(column);
+                    cell.setCellValue(value);
+                    cell.setCellStyle(styles.timestamp);
+                }
+            }
+            case STRING, JSON -> {
+                // A string cell is never a formula: text such as "=SUM(A1)" stays text when Excel opens the file.
+                String value = rs.getString(index);
+                if (value != null) {
+                    row.createCell(column).setCellValue(value);
+                }
+            }
+        }
+    }
+
+    private static final class Styles {
+        final CellStyle header;
+        final CellStyle date;
+        final CellStyle timestamp;
+
+        Styles(SXSSFWorkbook workbook) {
+            Font bold = workbook.createFont();
+            bold.setBold(true);
+            header = workbook.createCellStyle();
+            header.setFont(bold);
+            header.setFillForegroundColor(IndexedColors.GREY_25_PERCENT.getIndex());
+            header.setFillPattern(FillPatternType.SOLID_FOREGROUND);
+            header.setBorderBottom(BorderStyle.THIN);
+            var format = workbook.getCreationHelper().createDataFormat();
+            date = workbook.createCellStyle();
+            date.setDataFormat(format.getFormat("yyyy-mm-dd"));
+            timestamp = workbook.createCellStyle();
+            timestamp.setDataFormat(format.getFormat("yyyy-mm-dd hh:mm:ss"));
+        }
+    }
+}

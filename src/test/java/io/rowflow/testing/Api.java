@@ -1,0 +1,74 @@
+package io.rowflow.testing;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Drives Rowflow's REST API the way a user's script would. */
+public final class Api {
+    private Api() {
+    }
+
+    public static String createConnection(String connectorId, Map<String, Object> config) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("name", connectorId + " test", "connectorId", connectorId, "config", config))
+                .post("/api/v1/connections").then().statusCode(201).extract().path("id");
+    }
+
+    public static void updateConnection(String id, String connectorId, Map<String, Object> config) {
+        given().contentType(ContentType.JSON)
+                .body(Map.of("name", connectorId + " test", "connectorId", connectorId, "config", config))
+                .put("/api/v1/connections/" + id).then().statusCode(200);
+    }
+
+    public static String createExcelFlow(String connectionId, Map<String, Object> excelSettings) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("name", "Flow to Excel", "sources", List.of(Map.of("connectionId", connectionId)),
+                        "destinations", List.of(Map.of("type", "excel", "settings", excelSettings))))
+                .post("/api/v1/flows").then().statusCode(201).extract().path("id");
+    }
+
+    public static String startRun(String flowId) {
+        return given().post("/api/v1/flows/" + flowId + "/runs").then().statusCode(202).extract().path("id");
+    }
+
+    /** Polls the run until it ends; returns its final JSON. */
+    public static JsonPath awaitRun(String runId) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)) {
+            JsonPath run = given().get("/api/v1/runs/" + runId).then().statusCode(200).extract().jsonPath();
+            String status = run.getString("status");
+            if (List.of("succeeded", "failed", "cancelled").contains(status)) {
+                return run;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("Run " + runId + " did not end within 60 s");
+    }
+
+    public static JsonPath runToEnd(String flowId) {
+        return awaitRun(startRun(flowId));
+    }
+
+    public static JsonPath runSucceeds(String flowId) {
+        JsonPath run = runToEnd(flowId);
+        assertThat(run.getString("status")).as("run %s: %s", run.getString("id"), run.prettify()).isEqualTo("succeeded");
+        return run;
+    }
+
+    public static byte[] download(String flowId) {
+        return given().get("/api/v1/flows/" + flowId + "/destinations/0/file").then().statusCode(200)
+                .contentType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                .extract().asByteArray();
+    }
+}
