@@ -118,7 +118,11 @@ public class FlowService {
         for (int i = 0; i < request.destinations().size(); i++) {
             FlowRequest.Destination destination = request.destinations().get(i);
             String field = "destinations[" + i + "]";
-            DestinationWriter writer = writers.require(destination.type(), field + ".type");
+            DestinationWriter writer = writers.find(destination.type()).orElse(null);
+            if (writer == null) {
+                errors.add(new FieldError(field + ".type", writers.unknown(destination.type())));
+                continue;
+            }
             errors.addAll(writer.schema().errors(destination.settings() == null ? mapper.createObjectNode()
                     : destination.settings(), field + ".settings"));
         }

@@ -136,10 +136,8 @@ public class RunExecutor {
             } else {
                 String message = describe(e);
                 String upstream = e instanceof UpstreamException u ? u.upstreamMessage() : null;
-                if (e instanceof RowflowException) {
-                    LOG.infof("Run failed at %s: %s", step, message);
-                } else {
-                    LOG.errorf(e, "Run failed at %s", step);
+                if (!(e instanceof RowflowException)) {
+                    LOG.errorf(e, "Unexpected failure at %s", step);
                 }
                 finish(runId, RunStatus.FAILED, step, message, upstream);
                 log(runId, "ERROR", "Failed at " + step + ": " + message);

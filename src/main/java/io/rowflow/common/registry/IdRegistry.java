@@ -4,6 +4,7 @@ import io.rowflow.common.error.InvalidInputException;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -32,11 +33,16 @@ public class IdRegistry<T> {
         return byId.values();
     }
 
+    public Optional<T> find(String id) {
+        return Optional.ofNullable(id == null ? null : byId.get(id));
+    }
+
     public T require(String id, String field) {
-        T extension = id == null ? null : byId.get(id);
-        if (extension == null) {
-            throw InvalidInputException.field(field, "unknown " + kind + " \"" + id + "\"; known: " + byId.keySet());
-        }
-        return extension;
+        return find(id).orElseThrow(() -> InvalidInputException.field(field, unknown(id)));
+    }
+
+    /** The message for an id that names no extension, listing the known ones. */
+    public String unknown(String id) {
+        return "unknown " + kind + " \"" + id + "\"; known: " + byId.keySet();
     }
 }
