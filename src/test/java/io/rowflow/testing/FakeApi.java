@@ -151,7 +151,8 @@ public final class FakeApi implements AutoCloseable {
             }
             Map<String, String> query = query(uri.getRawQuery());
             if (path.startsWith("/redirect/")) {
-                exchange.getResponseHeaders().add("Location", query.get("to"));
+                // Without a target it redirects to itself: an endless loop.
+                exchange.getResponseHeaders().add("Location", query.getOrDefault("to", path));
                 send(exchange, 302, "text/plain", new byte[0]);
                 return;
             }

@@ -3,6 +3,7 @@ package io.rowflow.connector.json;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rowflow.common.error.DataException;
@@ -18,7 +19,9 @@ import java.util.function.Consumer;
  * in memory), and the scalar values at the {@code capturePaths} (next link, cursor) are kept for pagination.
  */
 final class JsonPageReader {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Decimals are read exactly (no detour through double): long fractions keep every digit until a writer decides. */
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private static final JsonFactory FACTORY = MAPPER.getFactory();
 
     private final String recordsPath;

@@ -1,0 +1,130 @@
+package io.rowflow.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.rowflow.common.error.UpstreamException;
+import io.rowflow.testing.FakeApi;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.hc.core5.http.message.BasicHeader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP client against a real local server: the guard, redirects, retries and Retry-After, the size cap. */
+class SafeHttpClientTest {
+    static FakeApi api;
+
+    @BeforeAll
+    static void start() {
+        api = new FakeApi(3);
+        api.putFile("/a.csv", "x\n1\n");
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+    }
+
+    static SafeHttpClient client(HttpSettings settings) {
+        return new SafeHttpClient(settings.withBackoff(Duration.ofMillis(10), Duration.ofMillis(50)));
+    }
+
+    static SafeHttpClient loopbackAllowed() {
+        return client(HttpSettings.defaults().withAllowedNetworks(List.of("127.0.0.0/8")));
+    }
+
+    static String get(SafeHttpClient client, String url) {
+        return client.execute(HttpRequestSpec.get(URI.create(url), Map.of()),
+                body -> new String(body.stream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theGuardRefusesLoopbackBeforeAnyRequestReachesIt() {
+        int before = api.hits("/a.csv");
+        try (SafeHttpClient strict = client(HttpSettings.defaults())) {
+            assertThatThrownBy(() -> get(strict, api.url("/a.csv"))).isInstanceOf(UpstreamException.class)
+                    .hasMessageContaining("Refused GET http://127.0.0.1:").hasMessageContaining("loopback");
+            assertThatThrownBy(() -> get(strict, "http://localhost:1/x")).isInstanceOf(UpstreamException.class)
+                    .hasMessageContaining("Refused");
+        }
+        assertThat(api.hits("/a.csv")).isEqualTo(before);
+    }
+
+    @Test
+    void onlyHttpAndHttpsAreFetched() {
+        try (SafeHttpClient client = loopbackAllowed()) {
+            for (String url : List.of("file:///etc/passwd", "ftp://example.com/a", "gopher://127.0.0.1:70/", "jar:file:/x!/y")) {
+                assertThatThrownBy(() -> get(client, url)).isInstanceOf(UpstreamException.class)
+                        .hasMessageContaining("Only http and https");
+            }
+        }
+    }
+
+    @Test
+    void redirectsAreFollowedAndEachHopIsChecked() {
+        try (SafeHttpClient client = loopbackAllowed()) {
+            assertThat(get(client, api.url("/redirect/1?to=/a.csv"))).isEqualTo("x\n1\n");
+            assertThatThrownBy(() -> get(client, api.url("/redirect/2?to=http://10.0.0.1/"))).hasMessageContaining("10.0.0.1");
+            assertThatThrownBy(() -> get(client, api.url("/redirect/loop"))).isInstanceOf(UpstreamException.class)
+                    .hasMessageContaining("redirected more than 5 times");
+        }
+    }
+
+    @Test
+    void retryAfterIsHonoured() {
+        api.failNext("/a.csv", 1, new FakeApi.Failure(429, "1", "{\"error\":\"slow down\"}"));
+        try (SafeHttpClient client = loopbackAllowed()) {
+            long start = System.nanoTime();
+            assertThat(get(client, api.url("/a.csv"))).isEqualTo("x\n1\n");
+            long waited = (System.nanoTime() - start) / 1_000_000;
+            assertThat(waited).as("waited %d ms for Retry-After: 1", waited).isGreaterThanOrEqualTo(1000);
+        }
+    }
+
+    @Test
+    void aRetryAfterLongerThanAllowedFailsAtOnce() {
+        api.failNext("/a.csv", 1, new FakeApi.Failure(503, "3600", "{\"error\":\"maintenance\"}"));
+        try (SafeHttpClient client = loopbackAllowed()) {
+            assertThatThrownBy(() -> get(client, api.url("/a.csv"))).isInstanceOf(UpstreamException.class)
+                    .hasMessageContaining("asked to wait 3600 s")
+                    .satisfies(e -> assertThat(((UpstreamException) e).upstreamMessage()).contains("maintenance"));
+        }
+    }
+
+    @Test
+    void clientErrorsAreNotRetried() {
+        int before = api.hits("/missing");
+        try (SafeHttpClient client = loopbackAllowed()) {
+            assertThatThrownBy(() -> get(client, api.url("/missing"))).hasMessageContaining("answered HTTP 404");
+        }
+        assertThat(api.hits("/missing")).isEqualTo(before + 1);
+    }
+
+    @Test
+    void theSizeCapStopsReading() {
+        try (SafeHttpClient client = client(HttpSettings.defaults().withAllowedNetworks(List.of("127.0.0.0/8"))
+                .withMaxResponseBytes(1000))) {
+            assertThatThrownBy(() -> get(client, api.url("/big?bytes=100000"))).isInstanceOf(UpstreamException.class)
+                    .hasMessageContaining("larger than the limit of 1000 bytes");
+        }
+    }
+
+    @Test
+    void retryAfterReadsSecondsAndDates() {
+        assertThat(SafeHttpClient.retryAfter(new BasicHeader("Retry-After", "2.5"))).isEqualTo(Duration.ofMillis(2500));
+        assertThat(SafeHttpClient.retryAfter(new BasicHeader("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")))
+                .isEqualTo(Duration.ZERO);
+        assertThat(SafeHttpClient.retryAfter(new BasicHeader("Retry-After", "soon"))).isNull();
+    }
+
+    @Test
+    void logsNeverSeeQueryStrings() {
+        assertThat(SafeHttpClient.redact(URI.create("https://user:pw@api.example.com/v1/x?api_key=secret")))
+                .isEqualTo("https://api.example.com/v1/x?…");
+    }
+}
