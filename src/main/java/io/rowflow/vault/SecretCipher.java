@@ -1,7 +1,9 @@
 package io.rowflow.vault;
 
 import io.rowflow.storage.DataFolder;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,6 +38,11 @@ public class SecretCipher {
     @Inject
     public SecretCipher(VaultConfig config, DataFolder dataFolder) {
         this.key = new SecretKeySpec(loadKey(config, dataFolder), "AES");
+    }
+
+    /** Loads (or on first start, generates) the master key at start-up, so a bad key stops the server at once. */
+    void loadAtStartup(@Observes StartupEvent event) {
+        LOG.debug("Master key loaded");
     }
 
     SecretCipher(byte[] key) {
