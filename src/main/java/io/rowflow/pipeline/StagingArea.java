@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,9 +67,19 @@ public final class StagingArea implements AutoCloseable {
         String raw = "raw_" + tables;
         String typed = "t_" + tables;
         tables++;
-        try (RawTableWriter writer = new RawTableWriter(raw)) {
-            source.accept(writer);
-            writer.flush();
+        try {
+            RawTableWriter writer = new RawTableWriter(raw);
+            // The source parses in this thread while a helper appends to DuckDB: two cores, one pass. The appender
+            // belongs to the helper thread, which also closes it.
+            Handoff<Map<String, Object>> appender = new Handoff<>("rowflow-stage", 1024, 8, writer::accept,
+                    writer::close);
+            try {
+                source.accept(appender::put);
+                appender.finish();
+            } catch (RuntimeException | Error e) {
+                appender.abort();
+                throw e;
+            }
             return type(raw, typed, writer, inference);
         } finally {
             try (Statement statement = connection.createStatement()) {
@@ -78,11 +89,11 @@ public final class StagingArea implements AutoCloseable {
     }
 
     /** Appends records as text, adding a column whenever a record brings a new field. */
-    private final class RawTableWriter implements RecordSink, AutoCloseable {
+    private final class RawTableWriter implements RecordSink {
         private final String table;
         private final Map<String, Integer> indexByName = new HashMap<>();
         private final List<String> names = new ArrayList<>();
-        private final List<Integer> kinds = new ArrayList<>();
+        private int[] kinds = new int[16];
         private DuckDBAppender appender;
         private long rows;
 
@@ -91,12 +102,14 @@ public final class StagingArea implements AutoCloseable {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("CREATE TABLE " + quote(table) + " (" + quote(ROW_COLUMN) + " BIGINT)");
             }
-            appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table);
         }
 
         @Override
         public void accept(Map<String, Object> record) {
             try {
+                if (appender == null) {
+                    appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table);
+                }
                 for (String name : record.keySet()) {
                     if (!indexByName.containsKey(name)) {
                         addColumn(name);
@@ -111,7 +124,7 @@ public final class StagingArea implements AutoCloseable {
                     if (value == null) {
                         appender.appendNull();
                     } else {
-                        kinds.set(i, kinds.get(i) | ValueKind.of(value));
+                        kinds[i] |= ValueKind.of(value);
                         appender.append(text(value));
                     }
                 }
@@ -123,23 +136,28 @@ public final class StagingArea implements AutoCloseable {
 
         private void addColumn(String name) throws SQLException {
             appender.close();
+            // ALTER TABLE below runs in the appender's thread, between two appenders.
             String sqlName = "c" + names.size();
             try (Statement statement = connection.createStatement()) {
                 statement.execute("ALTER TABLE " + quote(table) + " ADD COLUMN " + quote(sqlName) + " VARCHAR");
             }
             indexByName.put(name, names.size());
             names.add(name);
-            kinds.add(0);
+            if (names.size() > kinds.length) {
+                kinds = Arrays.copyOf(kinds, kinds.length * 2);
+            }
             appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table);
         }
 
-        void flush() throws SQLException {
-            appender.flush();
-        }
-
-        @Override
-        public void close() throws SQLException {
-            appender.close();
+        /** Flushes and closes the appender; called in the thread that appended. */
+        void close() {
+            if (appender != null) {
+                try {
+                    appender.close();
+                } catch (SQLException e) {
+                    throw new IllegalStateException("Staging the last records failed: " + e.getMessage(), e);
+                }
+            }
         }
     }
 
@@ -186,7 +204,7 @@ public final class StagingArea implements AutoCloseable {
         ColumnType[] types = new ColumnType[count];
         List<Integer> textColumns = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            int kinds = writer.kinds.get(i);
+            int kinds = writer.kinds[i];
             types[i] = switch (kinds) {
                 case 0 -> ColumnType.STRING;
                 case ValueKind.INTEGER -> ColumnType.INTEGER;

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rowflow.common.error.DataException;
+import io.rowflow.pipeline.Flattener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
@@ -35,7 +35,7 @@ final class JsonPageReader {
     record Page(long records, boolean recordsFound, Map<String, String> captured) {
     }
 
-    Page read(InputStream in, Consumer<JsonNode> records) throws IOException {
+    Page read(InputStream in, Consumer<Map<String, Object>> records) throws IOException {
         Walk walk = new Walk(records);
         try (JsonParser parser = FACTORY.createParser(in)) {
             if (parser.nextToken() == null) {
@@ -53,12 +53,12 @@ final class JsonPageReader {
     }
 
     private final class Walk {
-        final Consumer<JsonNode> records;
+        final Consumer<Map<String, Object>> records;
         final Map<String, String> captured = new HashMap<>();
         long count;
         boolean found;
 
-        Walk(Consumer<JsonNode> records) {
+        Walk(Consumer<Map<String, Object>> records) {
             this.records = records;
         }
 
@@ -68,10 +68,10 @@ final class JsonPageReader {
                 found = true;
                 if (token == JsonToken.START_ARRAY) {
                     while (parser.nextToken() != JsonToken.END_ARRAY) {
-                        emit(parser.readValueAsTree());
+                        emit(Flattener.flatten(parser));
                     }
                 } else if (token == JsonToken.START_OBJECT) {
-                    emit(parser.readValueAsTree());
+                    emit(Flattener.flatten(parser));
                 } else if (token != JsonToken.VALUE_NULL) {
                     throw new DataException("The value at \"" + display(path) + "\" is not an array or an object of records");
                 }
@@ -92,8 +92,8 @@ final class JsonPageReader {
             }
         }
 
-        private void emit(Object node) {
-            records.accept((JsonNode) node);
+        private void emit(Map<String, Object> record) {
+            records.accept(record);
             count++;
         }
 

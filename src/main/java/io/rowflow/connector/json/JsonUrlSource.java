@@ -7,7 +7,6 @@ import io.rowflow.connector.ConnectorDescriptor;
 import io.rowflow.connector.SourceConnector;
 import io.rowflow.connector.SourceContext;
 import io.rowflow.http.HttpRequestSpec;
-import io.rowflow.pipeline.Flattener;
 import io.rowflow.pipeline.RecordSink;
 import io.rowflow.pipeline.TextInference;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -72,7 +71,7 @@ public class JsonUrlSource implements SourceConnector {
             }
             URI current = next;
             PageResult result = context.http().execute(new HttpRequestSpec(method, current, headers, body),
-                    response -> new PageResult(reader.read(response.stream(), node -> sink.accept(Flattener.flatten(node))),
+                    response -> new PageResult(reader.read(response.stream(), sink::accept),
                             response.header().apply("Link")));
             JsonPageReader.Page read = result.page();
             if (!read.recordsFound() && page == 1) {

@@ -7,6 +7,7 @@ import io.rowflow.common.error.DataException;
 import io.rowflow.common.schema.ConfigSchema;
 import io.rowflow.pipeline.Column;
 import io.rowflow.pipeline.ColumnType;
+import io.rowflow.pipeline.Handoff;
 import io.rowflow.pipeline.RunCancelledException;
 import io.rowflow.pipeline.StagedTable;
 import io.rowflow.writer.DestinationWriter;
@@ -110,10 +111,12 @@ public class ExcelWriter implements DestinationWriter {
                     : workbook.createSheet(sheetName);
             int rowIndex = firstRow;
             if (firstRow == 0) {
-                writeHeader(sheet, columns, styles, widths);
+                writeHeader(sheet, columns, styles);
                 rowIndex = 1;
             }
             long written = writeRows(context, table, sheet, styles, rowIndex);
+            // Widths are set after the rows: while <col> entries exist, POI looks them up for every new cell.
+            setColumnWidths(sheet, widths);
             int lastRow = rowIndex + (int) written - 1;
             if (!columns.isEmpty()) {
                 sheet.setAutoFilter(new CellRangeAddress(0, Math.max(0, lastRow), 0, columns.size() - 1));
@@ -194,91 +197,97 @@ public class ExcelWriter implements DestinationWriter {
         return widths;
     }
 
-    private static void writeHeader(Sheet sheet, List<Column> columns, Styles styles, int[] widths) {
+    private static void writeHeader(Sheet sheet, List<Column> columns, Styles styles) {
         Row header = sheet.createRow(0);
         for (int i = 0; i < columns.size(); i++) {
             Cell cell = header.createCell(i);
             cell.setCellValue(columns.get(i).name());
             cell.setCellStyle(styles.header);
-            sheet.setColumnWidth(i, Math.min(Math.max(widths[i], 8) + 2, 60) * 256);
         }
         sheet.createFreezePane(0, 1);
     }
 
+    private static void setColumnWidths(Sheet sheet, int[] widths) {
+        for (int i = 0; i < widths.length; i++) {
+            sheet.setColumnWidth(i, Math.min(Math.max(widths[i], 8) + 2, 60) * 256);
+        }
+    }
+
+    /**
+     * Reads the staged rows in this thread and writes the cells in a helper thread: reading DuckDB and producing the
+     * sheet's XML each take one core.
+     */
     private static long writeRows(WriteContext context, StagedTable table, Sheet sheet, Styles styles, int firstRow)
             throws SQLException {
         List<Column> columns = table.columns();
-        ColumnType[] types = columns.stream().map(Column::type).toArray(ColumnType[]::new);
-        long written = 0;
         if (columns.isEmpty()) {
             return 0;
         }
+        ColumnType[] types = columns.stream().map(Column::type).toArray(ColumnType[]::new);
+        int[] nextRow = { firstRow };
+        Handoff<Object[]> cells = new Handoff<>("rowflow-xlsx", 512, 8, values -> {
+            Row row = sheet.createRow(nextRow[0]++);
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] != null) {
+                    writeCell(row.createCell(i), values[i], styles);
+                }
+            }
+        });
+        long read = 0;
         try (Statement statement = context.staging().createStatement();
                 ResultSet rs = statement.executeQuery(table.selectAll())) {
-            int rowIndex = firstRow;
             while (rs.next()) {
-                if ((written & 0x3FFF) == 0 && context.cancelled().getAsBoolean()) {
+                if ((read & 0x3FFF) == 0 && context.cancelled().getAsBoolean()) {
                     throw new RunCancelledException();
                 }
-                Row row = sheet.createRow(rowIndex++);
+                Object[] values = new Object[types.length];
                 for (int i = 0; i < types.length; i++) {
-                    writeCell(rs, i + 1, types[i], row, i, styles);
+                    values[i] = value(rs, i + 1, types[i]);
                 }
-                written++;
+                cells.put(values);
+                read++;
             }
+            cells.finish();
+        } catch (SQLException | RuntimeException | Error e) {
+            cells.abort();
+            throw e;
         }
-        return written;
+        return nextRow[0] - firstRow;
     }
 
-    private static void writeCell(ResultSet rs, int index, ColumnType type, Row row, int column, Styles styles)
-            throws SQLException {
-        switch (type) {
-            case INTEGER -> {
-                long value = rs.getLong(index);
-                if (!rs.wasNull()) {
-                    Cell cell = row.createCell(column);
-                    if (Math.abs(value) > LARGEST_EXACT_NUMBER) {
-                        cell.setCellValue(Long.toString(value));
-                    } else {
-                        cell.setCellValue(value);
-                    }
-                }
+    /** A staged value as the Java type its cell takes; null for an empty cell. */
+    private static Object value(ResultSet rs, int index, ColumnType type) throws SQLException {
+        Object value = switch (type) {
+            case INTEGER -> rs.getLong(index);
+            case DECIMAL -> rs.getDouble(index);
+            case BOOLEAN -> rs.getBoolean(index);
+            case DATE -> rs.getObject(index, LocalDate.class);
+            case TIMESTAMP -> rs.getObject(index, LocalDateTime.class);
+            case STRING, JSON -> rs.getString(index);
+        };
+        return rs.wasNull() ? null : value;
+    }
+
+    private static void writeCell(Cell cell, Object value, Styles styles) {
+        if (value instanceof Long number) {
+            if (Math.abs(number) > LARGEST_EXACT_NUMBER) {
+                cell.setCellValue(Long.toString(number));
+            } else {
+                cell.setCellValue(number);
             }
-            case DECIMAL -> {
-                double value = rs.getDouble(index);
-                if (!rs.wasNull()) {
-                    row.createCell(column).setCellValue(value);
-                }
-            }
-            case BOOLEAN -> {
-                boolean value = rs.getBoolean(index);
-                if (!rs.wasNull()) {
-                    row.createCell(column).setCellValue(value);
-                }
-            }
-            case DATE -> {
-                LocalDate value = rs.getObject(index, LocalDate.class);
-                if (value != null) {
-                    Cell cell = row.createCell(column);
-                    cell.setCellValue(value);
-                    cell.setCellStyle(styles.date);
-                }
-            }
-            case TIMESTAMP -> {
-                LocalDateTime value = rs.getObject(index, LocalDateTime.class);
-                if (value != null) {
-                    Cell cell = row.createCell(column);
-                    cell.setCellValue(value);
-                    cell.setCellStyle(styles.timestamp);
-                }
-            }
-            case STRING, JSON -> {
-                // A string cell is never a formula: text such as "=SUM(A1)" stays text when Excel opens the file.
-                String value = rs.getString(index);
-                if (value != null) {
-                    row.createCell(column).setCellValue(value);
-                }
-            }
+        } else if (value instanceof Double number) {
+            cell.setCellValue(number);
+        } else if (value instanceof Boolean flag) {
+            cell.setCellValue(flag);
+        } else if (value instanceof LocalDate date) {
+            cell.setCellValue(date);
+            cell.setCellStyle(styles.date);
+        } else if (value instanceof LocalDateTime timestamp) {
+            cell.setCellValue(timestamp);
+            cell.setCellStyle(styles.timestamp);
+        } else {
+            // A string cell is never a formula: text such as "=SUM(A1)" stays text when Excel opens the file.
+            cell.setCellValue((String) value);
         }
     }
 
