@@ -6,7 +6,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -19,6 +18,7 @@ import java.util.Properties;
 import java.util.function.Consumer;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBDriver;
 
 /**
  * A run's DuckDB database. Sources append their records to it as text through DuckDB's appender (columns may appear
@@ -49,7 +49,9 @@ public final class StagingArea implements AutoCloseable {
             url += dir.resolve("stage.duckdb").toAbsolutePath();
             properties.setProperty("temp_directory", dir.resolve("spill").toAbsolutePath().toString());
         }
-        DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection(url, properties);
+        // The driver is asked directly: DriverManager only offers drivers of the caller's class loader, and Quarkus
+        // (tests, dev mode) runs application code in a class loader of its own.
+        DuckDBConnection connection = (DuckDBConnection) new DuckDBDriver().connect(url, properties);
         try (Statement statement = connection.createStatement()) {
             statement.execute("SET TimeZone = 'UTC'");
         } catch (SQLException noIcu) {
