@@ -121,7 +121,7 @@ public class FlowResource {
         if (!ExcelWriter.ID.equals(flow.destinations().get(index).type())) {
             throw new NotFoundException("Destination " + index + " of flow " + id + " does not write a file");
         }
-        java.nio.file.Path file = dataFolder.destinationDir(id, index).resolve(ExcelWriter.FILE_NAME);
+        java.nio.file.Path file = dataFolder.destinationFile(id, index, ExcelWriter.FILE_NAME);
         if (!Files.exists(file)) {
             throw new NotFoundException("Destination " + index + " of flow " + id + " has not written a file yet");
         }

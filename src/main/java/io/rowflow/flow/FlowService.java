@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /** Creates and changes flows, checking every reference and setting before anything is stored. */
 @ApplicationScoped
@@ -127,8 +126,7 @@ public class FlowService {
                     : destination.settings(), field + ".settings"));
         }
         if (!errors.isEmpty()) {
-            throw new InvalidInputException(errors.stream().map(e -> e.field() + ": " + e.message())
-                    .collect(Collectors.joining("; ")), errors);
+            throw InvalidInputException.of(errors);
         }
         entity.name = request.name().strip();
         entity.updatedAt = Instant.now();

@@ -97,7 +97,7 @@ public class RunExecutor {
                     step = "extract source " + (i + 1) + " (" + connector.descriptor().id() + ")";
                     log(runId, "INFO", "Extracting source " + (i + 1) + " with " + connector.descriptor().name());
                     StagedTable table = extractor.extract(area, source, sink -> record -> {
-                        checkCancelled(runId);
+                        checkCancelled();
                         sink.accept(record);
                     });
                     tables.add(table);
@@ -112,7 +112,7 @@ public class RunExecutor {
                     FlowRequest.Destination destination = definition.destinations().get(i);
                     DestinationWriter writer = writers.require(destination.type(), "type");
                     step = "write destination " + (i + 1) + " (" + writer.descriptor().id() + ")";
-                    checkCancelled(runId);
+                    checkCancelled();
                     log(runId, "INFO", "Writing destination " + (i + 1) + " (" + writer.descriptor().name() + ")");
                     WriteContext context = new WriteContext(destination.settings(), area.connection(),
                             dataFolder.destinationDir(flow.id, i), () -> cancelRequested(runId));
@@ -162,7 +162,7 @@ public class RunExecutor {
         return "Internal error: " + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
     }
 
-    private void checkCancelled(UUID runId) {
+    private static void checkCancelled() {
         if (Thread.currentThread().isInterrupted()) {
             throw new RunCancelledException();
         }

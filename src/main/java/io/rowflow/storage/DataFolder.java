@@ -30,6 +30,12 @@ public class DataFolder {
         return ensure(root.resolve("files").resolve(flowId.toString()).resolve(Integer.toString(destinationIndex)));
     }
 
+    /** The file a destination wrote last, without creating anything (for downloads). */
+    public Path destinationFile(UUID flowId, int destinationIndex, String fileName) {
+        return root.resolve("files").resolve(flowId.toString()).resolve(Integer.toString(destinationIndex))
+                .resolve(fileName);
+    }
+
     private static Path ensure(Path dir) {
         try {
             return Files.createDirectories(dir);

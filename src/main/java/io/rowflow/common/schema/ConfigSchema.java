@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
  * The JSON Schema (2020-12) of a connector's or writer's settings: served to clients as is, and used to validate what
@@ -83,8 +82,7 @@ public final class ConfigSchema {
     public void validate(JsonNode value, String prefix) {
         List<FieldError> errors = errors(value, prefix);
         if (!errors.isEmpty()) {
-            throw new InvalidInputException(errors.stream().map(e -> e.field() + ": " + e.message())
-                    .collect(Collectors.joining("; ")), errors);
+            throw InvalidInputException.of(errors);
         }
     }
 

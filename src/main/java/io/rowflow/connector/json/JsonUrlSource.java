@@ -83,12 +83,12 @@ public class JsonUrlSource implements SourceConnector {
                 case "next_link" -> nextLink(current, paging, read, result.link());
                 case "offset" -> {
                     offset += read.records();
-                    yield shortPage(read, paging) ? null : withQuery(base, query, Map.of(paging.offsetParam(),
+                    yield lastPage(read) ? null : withQuery(base, query, Map.of(paging.offsetParam(),
                             Long.toString(offset), paging.limitParam(), Integer.toString(paging.pageSize())));
                 }
                 case "page" -> {
                     pageNumber++;
-                    yield shortPage(read, paging) ? null : withQuery(base, query, paging.pageParameters(pageNumber));
+                    yield lastPage(read) ? null : withQuery(base, query, paging.pageParameters(pageNumber));
                 }
                 case "cursor" -> {
                     String cursor = read.captured().get(paging.cursorPath());
@@ -114,7 +114,7 @@ public class JsonUrlSource implements SourceConnector {
      * Offset and page-number paging end on an empty page. Stopping on a short page would save one request, but APIs
      * that cap the page size below the one asked for would then lose every page after the first.
      */
-    private static boolean shortPage(JsonPageReader.Page page, Pagination paging) {
+    private static boolean lastPage(JsonPageReader.Page page) {
         return page.records() == 0;
     }
 
