@@ -16,7 +16,6 @@ import io.rowflow.writer.WriteResult;
 import io.rowflow.writer.WriterDescriptor;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,11 +40,10 @@ import org.apache.poi.ss.usermodel.Sheet;
 import org.apache.poi.ss.util.CellRangeAddress;
 import org.apache.poi.xssf.streaming.SXSSFSheet;
 import org.apache.poi.xssf.streaming.SXSSFWorkbook;
-import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 
 /**
  * Writes an .xlsx workbook with Apache POI's streaming API (SXSSF: 100 rows in memory, the rest in temp files that are
- * deleted afterwards). The new workbook is written beside the old one and renamed over it in one atomic step, so a
+ * deleted afterwards). An append streams the existing rows into the new workbook, so memory stays bounded too. The new workbook is written beside the old one and renamed over it in one atomic step, so a
  * reader sees the old file or the new one, never half of one.
  */
 @ApplicationScoped
@@ -86,34 +84,20 @@ public class ExcelWriter implements DestinationWriter {
         Path temp = context.folder().resolve("." + FILE_NAME + "." + UUID.randomUUID() + ".tmp");
         SXSSFWorkbook workbook = null;
         try {
-            int firstRow;
-            if (append && Files.exists(target)) {
-                XSSFWorkbook existing;
-                try (InputStream in = Files.newInputStream(target)) {
-                    existing = new XSSFWorkbook(in);
-                }
-                Sheet sheet = existing.getSheet(sheetName);
-                if (sheet == null) {
-                    firstRow = 0;
-                } else {
-                    checkHeader(sheet, columns);
-                    firstRow = sheet.getPhysicalNumberOfRows() == 0 ? 0 : sheet.getLastRowNum() + 1;
-                }
-                checkRowLimit(firstRow == 0 ? 1 : firstRow, table.rowCount());
-                workbook = new SXSSFWorkbook(existing, WINDOW_ROWS);
-            } else {
-                firstRow = 0;
-                checkRowLimit(1, table.rowCount());
-                workbook = new SXSSFWorkbook(WINDOW_ROWS);
+            ExistingRows existing = append && Files.exists(target) ? ExistingRows.of(target, sheetName) : ExistingRows.NONE;
+            if (existing.found()) {
+                checkHeader(sheetName, existing.header(), columns);
             }
+            int firstRow = existing.found() ? existing.nextRow() : 1;
+            checkRowLimit(firstRow, table.rowCount());
+            workbook = new SXSSFWorkbook(WINDOW_ROWS);
             Styles styles = new Styles(workbook);
-            SXSSFSheet sheet = workbook.getSheet(sheetName) != null ? workbook.getSheet(sheetName)
-                    : workbook.createSheet(sheetName);
-            int rowIndex = firstRow;
-            if (firstRow == 0) {
-                writeHeader(sheet, columns, styles);
-                rowIndex = 1;
+            SXSSFSheet sheet = workbook.createSheet(sheetName);
+            writeHeader(sheet, columns, styles);
+            if (existing.found()) {
+                copyExistingRows(target, sheetName, sheet, styles);
             }
+            int rowIndex = firstRow;
             long written = writeRows(context, table, sheet, styles, rowIndex);
             // Widths are set after the rows: while <col> entries exist, POI looks them up for every new cell.
             setColumnWidths(sheet, widths);
@@ -142,20 +126,44 @@ public class ExcelWriter implements DestinationWriter {
         }
     }
 
-    private static void checkHeader(Sheet sheet, List<Column> columns) {
-        Row header = sheet.getRow(0);
-        List<String> existing = new ArrayList<>();
-        if (header != null) {
-            for (int i = 0; i < header.getLastCellNum(); i++) {
-                Cell cell = header.getCell(i);
-                existing.add(cell == null ? "" : cell.getStringCellValue());
-            }
-        }
+    private static void checkHeader(String sheetName, List<String> existing, List<Column> columns) {
         List<String> incoming = columns.stream().map(Column::name).toList();
         if (!existing.equals(incoming)) {
-            throw new DataException("Cannot append: the sheet \"" + sheet.getSheetName() + "\" has the columns "
-                    + existing + " but the new rows have " + incoming + ". Nothing was written.");
+            throw new DataException("Cannot append: the sheet \"" + sheetName + "\" has the columns " + existing
+                    + " but the new rows have " + incoming + ". Nothing was written.");
         }
+    }
+
+    /** What an append finds in the existing sheet: its header, and the row after its last one. */
+    private record ExistingRows(boolean found, List<String> header, int nextRow) {
+        static final ExistingRows NONE = new ExistingRows(false, List.of(), 1);
+
+        static ExistingRows of(Path workbook, String sheetName) throws IOException {
+            List<String> header = new ArrayList<>();
+            int[] last = { 0 };
+            boolean found = ExistingSheetReader.read(workbook, sheetName, (index, values) -> {
+                if (index == 0) {
+                    values.forEach(v -> header.add(v == null ? "" : v.toString()));
+                }
+                last[0] = Math.max(last[0], index);
+            });
+            return found ? new ExistingRows(true, header, last[0] + 1) : NONE;
+        }
+    }
+
+    /** Streams the existing data rows into the new sheet, each cell keeping its type. */
+    private static void copyExistingRows(Path workbook, String sheetName, Sheet sheet, Styles styles) throws IOException {
+        ExistingSheetReader.read(workbook, sheetName, (index, values) -> {
+            if (index == 0) {
+                return;
+            }
+            Row row = sheet.createRow(index);
+            for (int i = 0; i < values.size(); i++) {
+                if (values.get(i) != null) {
+                    writeCell(row.createCell(i), values.get(i), styles);
+                }
+            }
+        });
     }
 
     /**

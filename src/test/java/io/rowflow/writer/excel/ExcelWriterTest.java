@@ -91,6 +91,43 @@ class ExcelWriterTest {
     }
 
     @Test
+    void appendingStreamsTheExistingRowsAndKeepsTheirTypes() throws Exception {
+        settings.put("mode", "append").put("sheetName", "Log");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("id", Integer.toString(i));
+            row.put("big", "1234567890123456789");
+            row.put("day", "2024-05-0" + (i + 1));
+            row.put("at", "2024-05-01T10:00:0" + i + "Z");
+            row.put("ok", i % 2 == 0 ? "true" : "false");
+            row.put("text", "=cmd|' /C calc'!A0 ✓");
+            rows.add(row);
+        }
+        writer.write(context(), stage(rows));
+        writer.write(context(), stage(rows));
+        writer.write(context(), stage(rows));
+        try (var workbook = new org.apache.poi.xssf.usermodel.XSSFWorkbook(folder.resolve(ExcelWriter.FILE_NAME).toFile())) {
+            var sheet = workbook.getSheet("Log");
+            assertThat(sheet.getLastRowNum()).isEqualTo(9);
+            for (int r = 1; r <= 9; r++) {
+                var row = sheet.getRow(r);
+                assertThat(row.getCell(0).getNumericCellValue()).isEqualTo((r - 1) % 3);
+                assertThat(row.getCell(1).getStringCellValue()).isEqualTo("1234567890123456789");
+                assertThat(org.apache.poi.ss.usermodel.DateUtil.isCellDateFormatted(row.getCell(2))).isTrue();
+                assertThat(row.getCell(2).getLocalDateTimeCellValue().toLocalDate().toString())
+                        .isEqualTo("2024-05-0" + ((r - 1) % 3 + 1));
+                assertThat(row.getCell(3).getLocalDateTimeCellValue())
+                        .isEqualTo(java.time.LocalDateTime.parse("2024-05-01T10:00:0" + (r - 1) % 3));
+                assertThat(row.getCell(3).getCellStyle().getDataFormatString()).contains("hh:mm");
+                assertThat(row.getCell(4).getBooleanCellValue()).isEqualTo((r - 1) % 3 % 2 == 0);
+                assertThat(row.getCell(5).getCellType()).isEqualTo(org.apache.poi.ss.usermodel.CellType.STRING);
+                assertThat(row.getCell(5).getStringCellValue()).isEqualTo("=cmd|' /C calc'!A0 ✓");
+            }
+        }
+    }
+
+    @Test
     void moreColumnsThanASheetHoldsAreRefused() throws Exception {
         byte[] before = existingWorkbook();
         List<Column> columns = new ArrayList<>();
