@@ -2,6 +2,8 @@ package io.rowflow.flow;
 
 import io.rowflow.common.error.NotFoundException;
 import io.rowflow.run.PreviewService;
+import io.rowflow.schedule.NextFires;
+import io.rowflow.schedule.ScheduleCalculator;
 import io.rowflow.run.RunService;
 import io.rowflow.run.RunView;
 import io.rowflow.storage.DataFolder;
@@ -25,6 +27,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.nio.file.Files;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -83,6 +86,14 @@ public class FlowResource {
     public Response delete(@PathParam("id") UUID id) {
         flows.delete(id);
         return Response.noContent().build();
+    }
+
+    @GET
+    @Path("{id}/schedule/next")
+    @Operation(summary = "Next fire times of a flow's schedule", description = "In its time zone, daylight saving included.")
+    public NextFires nextFires(@PathParam("id") UUID id,
+            @QueryParam("count") @DefaultValue("5") @Min(1) @Max(100) int count) {
+        return NextFires.of(ScheduleCalculator.parse(flows.get(id).schedule()), Instant.now(), count);
     }
 
     @POST

@@ -10,6 +10,7 @@ import io.rowflow.connection.ConnectionEntity;
 import io.rowflow.connection.ConnectionService;
 import io.rowflow.connector.ConnectorRegistry;
 import io.rowflow.connector.SourceConnector;
+import io.rowflow.schedule.ScheduleCalculator;
 import io.rowflow.writer.DestinationWriter;
 import io.rowflow.writer.WriterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -125,6 +126,7 @@ public class FlowService {
             errors.addAll(writer.schema().errors(destination.settings() == null ? mapper.createObjectNode()
                     : destination.settings(), field + ".settings"));
         }
+        errors.addAll(ScheduleCalculator.errors(request.schedule(), "schedule"));
         if (!errors.isEmpty()) {
             throw InvalidInputException.of(errors);
         }

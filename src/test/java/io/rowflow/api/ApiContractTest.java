@@ -88,6 +88,27 @@ class ApiContractTest {
     }
 
     @Test
+    void schedulesAreValidatedAndTheirNextFireTimesShown() {
+        String connection = createConnection("csv-url", Map.of("url", "https://example.com/a.csv"));
+        Map<String, Object> flow = Map.of("name", "scheduled", "sources", List.of(Map.of("connectionId", connection)),
+                "destinations", List.of(Map.of("type", "excel")),
+                "schedule", Map.of("preset", "daily", "times", List.of("08:00"), "timezone", "Europe/Berlin"));
+        String id = given().contentType(ContentType.JSON).body(flow).post("/api/v1/flows").then().statusCode(201)
+                .body("schedule.preset", equalTo("daily")).extract().path("id");
+        JsonPath next = given().get("/api/v1/flows/" + id + "/schedule/next?count=3").then().statusCode(200)
+                .body("timezone", equalTo("Europe/Berlin")).extract().jsonPath();
+        assertThat(next.getList("next.local", String.class)).hasSize(3)
+                .allMatch(local -> local.matches("\\d{4}-\\d{2}-\\d{2}T08:00:00\\+0[12]:00"));
+        given().get("/api/v1/flows/" + id + "/schedule/next?count=0").then().statusCode(422);
+
+        given().contentType(ContentType.JSON).body(Map.of("name", "bad", "sources", List.of(Map.of("connectionId", connection)),
+                "destinations", List.of(Map.of("type", "excel")),
+                "schedule", Map.of("preset", "weekly", "times", List.of("8 o'clock"), "timezone", "Europe/Berlin")))
+                .post("/api/v1/flows").then().statusCode(422).contentType("application/problem+json")
+                .body("errors.field", hasItems("schedule.times[0]", "schedule.daysOfWeek"));
+    }
+
+    @Test
     void unknownIdsAnswer404ProblemJson() {
         UUID id = UUID.randomUUID();
         for (String path : List.of("/api/v1/connections/" + id, "/api/v1/flows/" + id, "/api/v1/runs/" + id,
