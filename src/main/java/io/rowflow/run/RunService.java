@@ -11,6 +11,7 @@ import io.rowflow.flow.FlowService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -69,9 +70,19 @@ public class RunService {
         pool.awaitTermination(10, TimeUnit.SECONDS);
     }
 
+    /** Queues a run of the flow, unless one is already queued or running: a flow never runs twice at once. */
     public RunView start(UUID flowId, String trigger) {
         UUID runId = QuarkusTransaction.requiringNew().call(() -> {
-            flows.find(flowId);
+            // Locking the flow's row serialises starts of one flow, across nodes too: a second start waits for the
+            // first to commit, then sees its run.
+            em.lock(flows.find(flowId), LockModeType.PESSIMISTIC_WRITE);
+            List<UUID> open = em.createQuery("select r.id from RunEntity r where r.flowId = :flow and r.status in (:open)",
+                    UUID.class).setParameter("flow", flowId)
+                    .setParameter("open", List.of(RunStatus.QUEUED, RunStatus.RUNNING)).getResultList();
+            if (!open.isEmpty()) {
+                throw new ConflictException("The flow is already running (run " + open.get(0) + "); a flow never runs"
+                        + " twice at once. Wait for that run to end, or cancel it.");
+            }
             RunEntity run = new RunEntity();
             run.id = UUID.randomUUID();
             run.flowId = flowId;

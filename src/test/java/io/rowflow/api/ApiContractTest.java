@@ -225,10 +225,14 @@ class ApiContractTest {
         for (int i = 0; i < 100 && api.hits("/files/slow.csv") == 0; i++) {
             sleep(50);
         }
+        // While it runs, the flow cannot be started again.
+        given().post("/api/v1/flows/" + flow + "/runs").then().statusCode(409).contentType("application/problem+json")
+                .body("detail", containsString("already running (run " + run + ")"));
         given().post("/api/v1/runs/" + run + "/cancel").then().statusCode(200);
         JsonPath ended = awaitRun(run);
         assertThat(ended.getString("status")).isEqualTo("cancelled");
         given().get("/api/v1/flows/" + flow + "/destinations/0/file").then().statusCode(404);
+        assertThat(awaitRun(startRun(flow)).getString("status")).isEqualTo("succeeded");
     }
 
     @Test
