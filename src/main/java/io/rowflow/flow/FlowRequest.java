@@ -8,13 +8,17 @@ import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.UUID;
 
-/** A flow as a client defines it: where rows come from, how they are shaped, where they go and when. */
+/**
+ * A flow as a client defines it: where rows come from, how they are shaped, where they go and when. {@code runAfter}
+ * lists flows whose success starts this one.
+ */
 public record FlowRequest(
         @NotBlank @Size(max = 200) String name,
         @NotNull @Size(min = 1, max = 20) List<@Valid @NotNull Source> sources,
         ObjectNode transform,
         @NotNull @Size(min = 1, max = 20) List<@Valid @NotNull Destination> destinations,
-        ObjectNode schedule) {
+        ObjectNode schedule,
+        @Size(max = 20) List<@NotNull UUID> runAfter) {
 
     /** A connection to read, with settings that override the connection's own for this flow. */
     public record Source(@NotNull UUID connectionId, String stream, ObjectNode parameters) {

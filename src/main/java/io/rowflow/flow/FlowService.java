@@ -3,6 +3,7 @@ package io.rowflow.flow;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rowflow.common.error.ConflictException;
 import io.rowflow.common.error.FieldError;
 import io.rowflow.common.error.InvalidInputException;
 import io.rowflow.common.error.NotFoundException;
@@ -17,7 +18,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.UUID;
 
@@ -47,6 +52,7 @@ public class FlowService {
         apply(entity, request);
         em.persist(entity);
         connections.linkFlow(entity.id, request.sources().stream().map(FlowRequest.Source::connectionId).toList());
+        linkTriggers(entity.id, request.runAfter());
         return view(entity);
     }
 
@@ -55,12 +61,73 @@ public class FlowService {
         FlowEntity entity = find(id);
         apply(entity, request);
         connections.linkFlow(entity.id, request.sources().stream().map(FlowRequest.Source::connectionId).toList());
+        linkTriggers(entity.id, request.runAfter());
         return view(entity);
     }
 
     @Transactional
     public void delete(UUID id) {
-        em.remove(find(id));
+        FlowEntity flow = find(id);
+        List<UUID> dependents = downstream(id);
+        if (!dependents.isEmpty()) {
+            throw new ConflictException("Flows " + dependents + " run after this flow; remove it from their runAfter first");
+        }
+        em.remove(flow);
+    }
+
+    /** The flows that run right after {@code flowId} succeeds. */
+    public List<UUID> downstream(UUID flowId) {
+        return em.createQuery("select t.flowId from FlowTriggerEntity t where t.afterFlowId = :id order by t.flowId",
+                UUID.class).setParameter("id", flowId).getResultList();
+    }
+
+    private List<UUID> upstream(UUID flowId) {
+        return em.createQuery("select t.afterFlowId from FlowTriggerEntity t where t.flowId = :id order by t.afterFlowId",
+                UUID.class).setParameter("id", flowId).getResultList();
+    }
+
+    private void linkTriggers(UUID flowId, List<UUID> runAfter) {
+        em.createQuery("delete from FlowTriggerEntity where flowId = :id").setParameter("id", flowId).executeUpdate();
+        for (UUID after : runAfter == null ? List.<UUID>of() : runAfter.stream().distinct().toList()) {
+            FlowTriggerEntity trigger = new FlowTriggerEntity();
+            trigger.flowId = flowId;
+            trigger.afterFlowId = after;
+            em.persist(trigger);
+        }
+    }
+
+    /** Problems with {@code runAfter}: unknown flows, the flow itself, or a chain that would loop back to it. */
+    private List<FieldError> triggerErrors(UUID flowId, List<UUID> runAfter) {
+        List<FieldError> errors = new ArrayList<>();
+        for (int i = 0; runAfter != null && i < runAfter.size(); i++) {
+            UUID after = runAfter.get(i);
+            String field = "runAfter[" + i + "]";
+            if (after.equals(flowId)) {
+                errors.add(new FieldError(field, "a flow cannot run after itself"));
+            } else if (em.find(FlowEntity.class, after) == null) {
+                errors.add(new FieldError(field, "no flow " + after));
+            } else if (flowId != null && reachesDownstream(flowId, after)) {
+                errors.add(new FieldError(field, "flow " + after + " already runs after this one (directly or through"
+                        + " other flows); the chain would loop forever"));
+            }
+        }
+        return errors;
+    }
+
+    /** Whether {@code target} runs, directly or transitively, after {@code start} succeeds. */
+    private boolean reachesDownstream(UUID start, UUID target) {
+        Set<UUID> seen = new HashSet<>();
+        Deque<UUID> pending = new ArrayDeque<>(downstream(start));
+        while (!pending.isEmpty()) {
+            UUID next = pending.pop();
+            if (next.equals(target)) {
+                return true;
+            }
+            if (seen.add(next)) {
+                pending.addAll(downstream(next));
+            }
+        }
+        return false;
     }
 
     public FlowView get(UUID id) {
@@ -127,6 +194,7 @@ public class FlowService {
                     : destination.settings(), field + ".settings"));
         }
         errors.addAll(ScheduleCalculator.errors(request.schedule(), "schedule"));
+        errors.addAll(triggerErrors(entity.id, request.runAfter()));
         if (!errors.isEmpty()) {
             throw InvalidInputException.of(errors);
         }
@@ -144,6 +212,6 @@ public class FlowService {
     private FlowView view(FlowEntity entity) {
         FlowDefinition definition = definition(entity);
         return new FlowView(entity.id, entity.name, definition.sources(), definition.transform(), definition.destinations(),
-                definition.schedule(), entity.createdAt, entity.updatedAt);
+                definition.schedule(), upstream(entity.id), entity.createdAt, entity.updatedAt);
     }
 }

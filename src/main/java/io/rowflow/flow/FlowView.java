@@ -6,5 +6,6 @@ import java.util.List;
 import java.util.UUID;
 
 public record FlowView(UUID id, String name, List<FlowRequest.Source> sources, ObjectNode transform,
-        List<FlowRequest.Destination> destinations, ObjectNode schedule, Instant createdAt, Instant updatedAt) {
+        List<FlowRequest.Destination> destinations, ObjectNode schedule, List<UUID> runAfter, Instant createdAt,
+        Instant updatedAt) {
 }

@@ -52,9 +52,10 @@ public class RunExecutor {
     private final DataFolder dataFolder;
     private final ObjectMapper mapper;
     private final MeterRegistry metrics;
+    private final ChainTrigger chain;
 
     public RunExecutor(EntityManager em, FlowService flows, SourceExtractor extractor, WriterRegistry writers,
-            DataFolder dataFolder, ObjectMapper mapper, MeterRegistry metrics) {
+            DataFolder dataFolder, ObjectMapper mapper, MeterRegistry metrics, ChainTrigger chain) {
         this.em = em;
         this.flows = flows;
         this.extractor = extractor;
@@ -62,6 +63,7 @@ public class RunExecutor {
         this.dataFolder = dataFolder;
         this.mapper = mapper;
         this.metrics = metrics;
+        this.chain = chain;
     }
 
     @ActivateRequestContext
@@ -126,6 +128,7 @@ public class RunExecutor {
             outcome = RunStatus.SUCCEEDED;
             finish(runId, RunStatus.SUCCEEDED, null, null, null);
             log(runId, "INFO", "Run succeeded");
+            startChainedFlows(runId, flow.id);
         } catch (Throwable e) {
             // A cancel interrupts this thread; clear the flag so the outcome can still be stored.
             boolean interrupted = Thread.interrupted();
@@ -148,6 +151,18 @@ public class RunExecutor {
             deleteQuietly(folder);
             MDC.remove("runId");
             MDC.remove("flowId");
+        }
+    }
+
+    /** The run has succeeded whatever happens here: a failure to start the next flows is logged, not fatal. */
+    private void startChainedFlows(UUID runId, UUID flowId) {
+        try {
+            for (String started : chain.afterSuccess(flowId)) {
+                log(runId, "INFO", started);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Could not start the flows that run after flow %s", flowId);
+            log(runId, "WARN", "Could not start the flows that run after this one: " + describe(e));
         }
     }
 

@@ -109,6 +109,55 @@ class ApiContractTest {
     }
 
     @Test
+    void flowsRunAfterTheFlowsTheyFollowAndChainsCannotLoop() {
+        FakeApi.shared().putFile("/files/chain.csv", "a\n1\n");
+        String connection = createConnection("csv-url", Map.of("url", FakeApi.shared().url("/files/chain.csv")));
+        String a = createExcelFlow(connection, Map.of());
+        String b = createChainedFlow(connection, List.of(a));
+        String c = createChainedFlow(connection, List.of(b));
+        given().get("/api/v1/flows/" + c).then().statusCode(200).body("runAfter", equalTo(List.of(b)));
+
+        JsonPath first = runSucceeds(a);
+        JsonPath chained = awaitFirstRun(c);
+        assertThat(chained.getString("trigger")).isEqualTo("chain");
+        assertThat(chained.getString("status")).isEqualTo("succeeded");
+        assertThat(awaitFirstRun(b).getString("trigger")).isEqualTo("chain");
+        assertThat(given().get("/api/v1/runs/" + first.getString("id") + "/log").then().extract().jsonPath()
+                .getList("message", String.class)).anyMatch(line -> line.startsWith("Started flow " + b));
+
+        Map<String, Object> loop = Map.of("name", "a", "sources", List.of(Map.of("connectionId", connection)),
+                "destinations", List.of(Map.of("type", "excel")), "runAfter", List.of(c));
+        given().contentType(ContentType.JSON).body(loop).put("/api/v1/flows/" + a).then().statusCode(422)
+                .body("errors[0].field", equalTo("runAfter[0]")).body("errors[0].message", containsString("loop"));
+        Map<String, Object> self = Map.of("name", "a", "sources", List.of(Map.of("connectionId", connection)),
+                "destinations", List.of(Map.of("type", "excel")), "runAfter", List.of(a, UUID.randomUUID().toString()));
+        given().contentType(ContentType.JSON).body(self).put("/api/v1/flows/" + a).then().statusCode(422)
+                .body("errors.field", equalTo(List.of("runAfter[0]", "runAfter[1]")));
+        given().delete("/api/v1/flows/" + a).then().statusCode(409).body("detail", containsString(b));
+        given().delete("/api/v1/flows/" + c).then().statusCode(204);
+        given().delete("/api/v1/flows/" + b).then().statusCode(204);
+        given().delete("/api/v1/flows/" + a).then().statusCode(204);
+    }
+
+    private static String createChainedFlow(String connection, List<String> runAfter) {
+        return given().contentType(ContentType.JSON).body(Map.of("name", "chained",
+                "sources", List.of(Map.of("connectionId", connection)), "destinations", List.of(Map.of("type", "excel")),
+                "runAfter", runAfter)).post("/api/v1/flows").then().statusCode(201).extract().path("id");
+    }
+
+    /** Waits for the flow's first run to exist and end. */
+    private static JsonPath awaitFirstRun(String flow) {
+        for (int i = 0; i < 600; i++) {
+            List<String> ids = given().get("/api/v1/flows/" + flow + "/runs").then().extract().jsonPath().getList("items.id");
+            if (!ids.isEmpty()) {
+                return awaitRun(ids.get(ids.size() - 1));
+            }
+            sleep(50);
+        }
+        throw new AssertionError("flow " + flow + " never ran");
+    }
+
+    @Test
     void unknownIdsAnswer404ProblemJson() {
         UUID id = UUID.randomUUID();
         for (String path : List.of("/api/v1/connections/" + id, "/api/v1/flows/" + id, "/api/v1/runs/" + id,
