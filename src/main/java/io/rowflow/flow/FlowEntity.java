@@ -19,6 +19,14 @@ public class FlowEntity {
     @Column(name = "definition_json")
     public String definitionJson;
 
+    /** SHA-256 (hex) of the incoming-webhook secret; null when the webhook is off. */
+    @Column(name = "webhook_secret_hash")
+    public String webhookSecretHash;
+
+    /** A webhook call arrived while the flow was running: one more run follows the current one. */
+    @Column(name = "rerun_requested")
+    public boolean rerunRequested;
+
     @Column(name = "created_at")
     public Instant createdAt;
 

@@ -88,6 +88,27 @@ public class FlowResource {
         return Response.noContent().build();
     }
 
+    /** The address that starts this flow, with its secret: shown once, when made. */
+    public record Webhook(String url, String secret) {
+    }
+
+    @POST
+    @Path("{id}/webhook")
+    @Operation(summary = "Make a new webhook address for the flow",
+            description = "POSTing to the address starts the flow. The previous address stops working at once; the secret is shown only now.")
+    public Webhook rotateWebhook(@PathParam("id") UUID id, UriInfo uri) {
+        String secret = flows.rotateWebhookSecret(id);
+        return new Webhook(uri.getBaseUriBuilder().path("api/v1/hooks").path(secret).build().toString(), secret);
+    }
+
+    @DELETE
+    @Path("{id}/webhook")
+    @Operation(summary = "Turn the flow's webhook off")
+    public Response disableWebhook(@PathParam("id") UUID id) {
+        flows.disableWebhook(id);
+        return Response.noContent().build();
+    }
+
     @GET
     @Path("{id}/schedule/next")
     @Operation(summary = "Next fire times of a flow's schedule", description = "In its time zone, daylight saving included.")

@@ -17,7 +17,13 @@ import io.rowflow.writer.WriterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -29,6 +35,7 @@ import java.util.UUID;
 /** Creates and changes flows, checking every reference and setting before anything is stored. */
 @ApplicationScoped
 public class FlowService {
+    private static final SecureRandom RANDOM = new SecureRandom();
     private final EntityManager em;
     private final ObjectMapper mapper;
     private final ConnectionService connections;
@@ -73,6 +80,39 @@ public class FlowService {
             throw new ConflictException("Flows " + dependents + " run after this flow; remove it from their runAfter first");
         }
         em.remove(flow);
+    }
+
+    /** Makes a new webhook secret for the flow (the old one stops working at once) and returns it, shown only now. */
+    @Transactional
+    public String rotateWebhookSecret(UUID id) {
+        FlowEntity flow = find(id);
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        flow.webhookSecretHash = sha256(secret);
+        return secret;
+    }
+
+    @Transactional
+    public void disableWebhook(UUID id) {
+        find(id).webhookSecretHash = null;
+    }
+
+    /** The flow whose webhook secret this is, or a 404 that says nothing more. */
+    public FlowEntity findByWebhookSecret(String secret) {
+        return em.createQuery("from FlowEntity where webhookSecretHash = :hash", FlowEntity.class)
+                .setParameter("hash", sha256(secret)).getResultStream().findFirst()
+                .orElseThrow(() -> new NotFoundException("No webhook at this address"));
+    }
+
+    /** Webhook secrets are kept as hashes: a copy of the database does not let anyone trigger flows. */
+    public static String sha256(String secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The flows that run right after {@code flowId} succeeds. */

@@ -2,6 +2,7 @@ package io.rowflow.run;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 
 /** How runs execute on this node. */
 @ConfigMapping(prefix = "rowflow.run")
@@ -17,6 +18,17 @@ public interface RunConfig {
     /** DuckDB threads per run. */
     @WithDefault("2")
     int stagingThreads();
+
+    /**
+     * Incoming webhook calls within this time of the first one share one run: a source app's burst of change
+     * notifications gives one refresh, not a storm of runs.
+     */
+    @WithDefault("10s")
+    Duration webhookCoalesceWindow();
+
+    /** Webhook calls a flow accepts per minute; more answer 429 with Retry-After. */
+    @WithDefault("60")
+    int webhookCallsPerMinute();
 
     /** Rows a preview shows. */
     @WithDefault("100")

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -52,10 +53,10 @@ public class RunExecutor {
     private final DataFolder dataFolder;
     private final ObjectMapper mapper;
     private final MeterRegistry metrics;
-    private final ChainTrigger chain;
+    private final FollowUpRuns followUps;
 
     public RunExecutor(EntityManager em, FlowService flows, SourceExtractor extractor, WriterRegistry writers,
-            DataFolder dataFolder, ObjectMapper mapper, MeterRegistry metrics, ChainTrigger chain) {
+            DataFolder dataFolder, ObjectMapper mapper, MeterRegistry metrics, FollowUpRuns followUps) {
         this.em = em;
         this.flows = flows;
         this.extractor = extractor;
@@ -63,7 +64,7 @@ public class RunExecutor {
         this.dataFolder = dataFolder;
         this.mapper = mapper;
         this.metrics = metrics;
-        this.chain = chain;
+        this.followUps = followUps;
     }
 
     @ActivateRequestContext
@@ -74,6 +75,7 @@ public class RunExecutor {
         RunStats stats = RunStats.empty();
         String step = "start";
         Path folder = null;
+        UUID[] flowId = { null };
         try {
             RunEntity run = update(runId, r -> {
                 if (r.status == RunStatus.QUEUED && !r.cancelRequested) {
@@ -86,6 +88,7 @@ public class RunExecutor {
                 return;
             }
             MDC.put("flowId", " flow=" + run.flowId);
+            flowId[0] = run.flowId;
             FlowEntity flow = QuarkusTransaction.requiringNew().call(() -> flows.find(run.flowId));
             FlowDefinition definition = flows.definition(flow);
             log(runId, "INFO", "Run started (" + run.trigger + ") for flow \"" + flow.name + "\"");
@@ -128,7 +131,7 @@ public class RunExecutor {
             outcome = RunStatus.SUCCEEDED;
             finish(runId, RunStatus.SUCCEEDED, null, null, null);
             log(runId, "INFO", "Run succeeded");
-            startChainedFlows(runId, flow.id);
+            startFollowUps(runId, () -> followUps.afterSuccess(flow.id));
         } catch (Throwable e) {
             // A cancel interrupts this thread; clear the flag so the outcome can still be stored.
             boolean interrupted = Thread.interrupted();
@@ -146,6 +149,9 @@ public class RunExecutor {
                 log(runId, "ERROR", "Failed at " + step + ": " + message);
             }
         } finally {
+            if (flowId[0] != null && outcome != RunStatus.CANCELLED) {
+                startFollowUps(runId, () -> followUps.afterEnd(flowId[0]));
+            }
             timer.stop(metrics.timer("rowflow.run.duration"));
             metrics.counter("rowflow.runs", "status", outcome.id()).increment();
             deleteQuietly(folder);
@@ -154,15 +160,15 @@ public class RunExecutor {
         }
     }
 
-    /** The run has succeeded whatever happens here: a failure to start the next flows is logged, not fatal. */
-    private void startChainedFlows(UUID runId, UUID flowId) {
+    /** The run's outcome is stored whatever happens here: a failure to start follow-up runs is logged, not fatal. */
+    private void startFollowUps(UUID runId, Supplier<List<String>> start) {
         try {
-            for (String started : chain.afterSuccess(flowId)) {
+            for (String started : start.get()) {
                 log(runId, "INFO", started);
             }
         } catch (RuntimeException e) {
-            LOG.warnf(e, "Could not start the flows that run after flow %s", flowId);
-            log(runId, "WARN", "Could not start the flows that run after this one: " + describe(e));
+            LOG.warnf(e, "Could not start the runs that follow run %s", runId);
+            log(runId, "WARN", "Could not start the runs that follow this one: " + describe(e));
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
@@ -36,6 +37,11 @@ public class RunService {
     private final ObjectMapper mapper;
     private final ExecutorService pool;
     private final Map<UUID, Future<?>> active = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService delayer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "rowflow-run-delay");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public RunService(EntityManager em, FlowService flows, RunExecutor executor, ObjectMapper mapper, RunConfig config) {
         this.em = em;
@@ -66,21 +72,25 @@ public class RunService {
     }
 
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+        delayer.shutdownNow();
         pool.shutdownNow();
         pool.awaitTermination(10, TimeUnit.SECONDS);
     }
 
     /** Queues a run of the flow, unless one is already queued or running: a flow never runs twice at once. */
     public RunView start(UUID flowId, String trigger) {
+        return startAfter(flowId, trigger, Duration.ZERO);
+    }
+
+    /** As {@link #start}, the run beginning after {@code delay} (it stays queued meanwhile). */
+    public RunView startAfter(UUID flowId, String trigger, Duration delay) {
         UUID runId = QuarkusTransaction.requiringNew().call(() -> {
             // Locking the flow's row serialises starts of one flow, across nodes too: a second start waits for the
             // first to commit, then sees its run.
             em.lock(flows.find(flowId), LockModeType.PESSIMISTIC_WRITE);
-            List<UUID> open = em.createQuery("select r.id from RunEntity r where r.flowId = :flow and r.status in (:open)",
-                    UUID.class).setParameter("flow", flowId)
-                    .setParameter("open", List.of(RunStatus.QUEUED, RunStatus.RUNNING)).getResultList();
-            if (!open.isEmpty()) {
-                throw new ConflictException("The flow is already running (run " + open.get(0) + "); a flow never runs"
+            RunEntity open = openRun(flowId);
+            if (open != null) {
+                throw new ConflictException("The flow is already running (run " + open.id + "); a flow never runs"
                         + " twice at once. Wait for that run to end, or cancel it.");
             }
             RunEntity run = new RunEntity();
@@ -92,6 +102,22 @@ public class RunService {
             em.persist(run);
             return run.id;
         });
+        if (delay.isZero()) {
+            submit(runId);
+        } else {
+            delayer.schedule(() -> submit(runId), delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return get(runId);
+    }
+
+    /** The flow's queued or running run, if it has one. Call within a transaction. */
+    RunEntity openRun(UUID flowId) {
+        return em.createQuery("from RunEntity r where r.flowId = :flow and r.status in (:open)", RunEntity.class)
+                .setParameter("flow", flowId).setParameter("open", List.of(RunStatus.QUEUED, RunStatus.RUNNING))
+                .getResultStream().findFirst().orElse(null);
+    }
+
+    private void submit(UUID runId) {
         active.put(runId, pool.submit(() -> {
             try {
                 executor.execute(runId);
@@ -99,7 +125,6 @@ public class RunService {
                 active.remove(runId);
             }
         }));
-        return get(runId);
     }
 
     public RunView get(UUID runId) {

@@ -28,13 +28,19 @@ public class ProblemMapper {
             InvalidInputException.class, 422,
             DataException.class, 422,
             ConflictException.class, 409,
-            UpstreamException.class, 502);
+            UpstreamException.class, 502,
+            TooManyRequestsException.class, 429);
 
     @ServerExceptionMapper
     public Response rowflow(RowflowException e, UriInfo uri) {
         int status = STATUS_BY_EXCEPTION.getOrDefault(e.getClass(), 500);
         List<FieldError> errors = e.fieldErrors().isEmpty() ? null : e.fieldErrors();
-        return respond(status, e.problemType(), e.title(), e.getMessage(), uri, errors, e);
+        Response response = respond(status, e.problemType(), e.title(), e.getMessage(), uri, errors, e);
+        if (e instanceof TooManyRequestsException limited) {
+            return Response.fromResponse(response)
+                    .header("Retry-After", Math.max(1, (limited.retryAfter().toMillis() + 999) / 1000)).build();
+        }
+        return response;
     }
 
     @ServerExceptionMapper
