@@ -5,5 +5,5 @@ import java.util.List;
 
 /** What is stored as a flow's JSON definition. */
 public record FlowDefinition(List<FlowRequest.Source> sources, ObjectNode transform, List<FlowRequest.Destination> destinations,
-        ObjectNode schedule) {
+        ObjectNode schedule, String timeout) {
 }

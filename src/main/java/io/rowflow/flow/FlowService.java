@@ -21,7 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.ArrayDeque;
@@ -112,6 +114,17 @@ public class FlowService {
                     .digest(secret.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A flow's own run time limit, or null when the text is not one (ISO-8601, 1 s to 24 h). */
+    public static Duration timeout(String text) {
+        try {
+            Duration duration = Duration.parse(text.strip());
+            return duration.compareTo(Duration.ofSeconds(1)) >= 0 && duration.compareTo(Duration.ofHours(24)) <= 0
+                    ? duration : null;
+        } catch (DateTimeParseException e) {
+            return null;
         }
     }
 
@@ -235,13 +248,16 @@ public class FlowService {
         }
         errors.addAll(ScheduleCalculator.errors(request.schedule(), "schedule"));
         errors.addAll(triggerErrors(entity.id, request.runAfter()));
+        if (request.timeout() != null && timeout(request.timeout()) == null) {
+            errors.add(new FieldError("timeout", "must be an ISO-8601 duration from PT1S to PT24H, e.g. PT30M"));
+        }
         if (!errors.isEmpty()) {
             throw InvalidInputException.of(errors);
         }
         entity.name = request.name().strip();
         entity.updatedAt = Instant.now();
         FlowDefinition definition = new FlowDefinition(request.sources(), request.transform(), request.destinations(),
-                request.schedule());
+                request.schedule(), request.timeout());
         try {
             entity.definitionJson = mapper.writeValueAsString(definition);
         } catch (JsonProcessingException e) {
@@ -252,6 +268,6 @@ public class FlowService {
     private FlowView view(FlowEntity entity) {
         FlowDefinition definition = definition(entity);
         return new FlowView(entity.id, entity.name, definition.sources(), definition.transform(), definition.destinations(),
-                definition.schedule(), upstream(entity.id), entity.createdAt, entity.updatedAt);
+                definition.schedule(), upstream(entity.id), definition.timeout(), entity.createdAt, entity.updatedAt);
     }
 }

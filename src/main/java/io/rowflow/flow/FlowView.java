@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 public record FlowView(UUID id, String name, List<FlowRequest.Source> sources, ObjectNode transform,
-        List<FlowRequest.Destination> destinations, ObjectNode schedule, List<UUID> runAfter, Instant createdAt,
+        List<FlowRequest.Destination> destinations, ObjectNode schedule, List<UUID> runAfter, String timeout,
+        Instant createdAt,
         Instant updatedAt) {
 }

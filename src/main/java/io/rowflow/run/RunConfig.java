@@ -30,6 +30,10 @@ public interface RunConfig {
     @WithDefault("60")
     int webhookCallsPerMinute();
 
+    /** Longest a run may take before it is stopped and marked failed; a flow can set its own ({@code timeout}). */
+    @WithDefault("6h")
+    Duration timeout();
+
     /** Rows a preview shows. */
     @WithDefault("100")
     int previewRows();

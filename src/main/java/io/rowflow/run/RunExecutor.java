@@ -26,12 +26,17 @@ import jakarta.persistence.EntityManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -54,9 +59,15 @@ public class RunExecutor {
     private final ObjectMapper mapper;
     private final MeterRegistry metrics;
     private final FollowUpRuns followUps;
+    private final RunConfig config;
+    private final ScheduledExecutorService alarms = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "rowflow-run-timeout");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public RunExecutor(EntityManager em, FlowService flows, SourceExtractor extractor, WriterRegistry writers,
-            DataFolder dataFolder, ObjectMapper mapper, MeterRegistry metrics, FollowUpRuns followUps) {
+            DataFolder dataFolder, ObjectMapper mapper, MeterRegistry metrics, FollowUpRuns followUps, RunConfig config) {
         this.em = em;
         this.flows = flows;
         this.extractor = extractor;
@@ -65,6 +76,7 @@ public class RunExecutor {
         this.mapper = mapper;
         this.metrics = metrics;
         this.followUps = followUps;
+        this.config = config;
     }
 
     @ActivateRequestContext
@@ -76,6 +88,7 @@ public class RunExecutor {
         String step = "start";
         Path folder = null;
         UUID[] flowId = { null };
+        Watchdog watchdog = null;
         try {
             RunEntity run = update(runId, r -> {
                 if (r.status == RunStatus.QUEUED && !r.cancelRequested) {
@@ -92,6 +105,8 @@ public class RunExecutor {
             FlowEntity flow = QuarkusTransaction.requiringNew().call(() -> flows.find(run.flowId));
             FlowDefinition definition = flows.definition(flow);
             log(runId, "INFO", "Run started (" + run.trigger + ") for flow \"" + flow.name + "\"");
+            Duration limit = definition.timeout() == null ? config.timeout() : FlowService.timeout(definition.timeout());
+            watchdog = new Watchdog(limit);
             folder = dataFolder.runDir(runId);
 
             try (StagingArea area = StagingArea.open(folder, extractor.stagingSettings())) {
@@ -128,6 +143,7 @@ public class RunExecutor {
                     saveStats(runId, stats);
                 }
             }
+            watchdog.stop();
             outcome = RunStatus.SUCCEEDED;
             finish(runId, RunStatus.SUCCEEDED, null, null, null);
             log(runId, "INFO", "Run succeeded");
@@ -135,7 +151,11 @@ public class RunExecutor {
         } catch (Throwable e) {
             // A cancel interrupts this thread; clear the flag so the outcome can still be stored.
             boolean interrupted = Thread.interrupted();
-            if (e instanceof CancellationException || interrupted || cancelRequested(runId)) {
+            if (watchdog != null && watchdog.stop()) {
+                String message = "The run took longer than its time limit (" + watchdog.limit + ") and was stopped";
+                finish(runId, RunStatus.FAILED, step, message, null);
+                log(runId, "ERROR", "Failed at " + step + ": " + message);
+            } else if (e instanceof CancellationException || interrupted || cancelRequested(runId)) {
                 outcome = RunStatus.CANCELLED;
                 finish(runId, RunStatus.CANCELLED, null, null, null);
                 log(runId, "WARN", "Run cancelled during " + step);
@@ -157,6 +177,31 @@ public class RunExecutor {
             deleteQuietly(folder);
             MDC.remove("runId");
             MDC.remove("flowId");
+        }
+    }
+
+    /** Interrupts the run's thread when its time limit passes, the way a cancel does. */
+    private final class Watchdog {
+        final Duration limit;
+        private final ScheduledFuture<?> alarm;
+        private volatile boolean fired;
+
+        Watchdog(Duration limit) {
+            this.limit = limit;
+            Thread runner = Thread.currentThread();
+            this.alarm = alarms.schedule(() -> {
+                fired = true;
+                runner.interrupt();
+            }, limit.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        /** Disarms the alarm; true when it had already gone off. */
+        boolean stop() {
+            alarm.cancel(false);
+            if (fired) {
+                Thread.interrupted();
+            }
+            return fired;
         }
     }
 

@@ -158,6 +158,27 @@ class ApiContractTest {
     }
 
     @Test
+    void aRunOverItsTimeLimitIsStoppedAndFails() {
+        FakeApi api = FakeApi.shared();
+        api.putFile("/files/slow-timeout.csv", "a\n1\n");
+        api.failNext("/files/slow-timeout.csv", 1, new FakeApi.Failure(429, "5", "{}"));
+        String connection = createConnection("csv-url", Map.of("url", api.url("/files/slow-timeout.csv")));
+        Map<String, Object> flow = Map.of("name", "limited", "sources", List.of(Map.of("connectionId", connection)),
+                "destinations", List.of(Map.of("type", "excel")), "timeout", "PT1S");
+        String id = given().contentType(ContentType.JSON).body(flow).post("/api/v1/flows").then().statusCode(201)
+                .body("timeout", equalTo("PT1S")).extract().path("id");
+        JsonPath run = awaitRun(startRun(id));
+        assertThat(run.getString("status")).isEqualTo("failed");
+        assertThat(run.getString("error.step")).isEqualTo("extract source 1 (csv-url)");
+        assertThat(run.getString("error.message")).contains("longer than its time limit (PT1S)");
+        assertThat(run.getLong("durationMillis")).isLessThan(4000);
+
+        given().contentType(ContentType.JSON).body(Map.of("name", "bad", "sources", List.of(Map.of("connectionId", connection)),
+                "destinations", List.of(Map.of("type", "excel")), "timeout", "an hour"))
+                .post("/api/v1/flows").then().statusCode(422).body("errors[0].field", equalTo("timeout"));
+    }
+
+    @Test
     void unknownIdsAnswer404ProblemJson() {
         UUID id = UUID.randomUUID();
         for (String path : List.of("/api/v1/connections/" + id, "/api/v1/flows/" + id, "/api/v1/runs/" + id,
