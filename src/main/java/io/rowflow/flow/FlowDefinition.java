@@ -5,5 +5,9 @@ import java.util.List;
 
 /** What is stored as a flow's JSON definition. */
 public record FlowDefinition(List<FlowRequest.Source> sources, ObjectNode transform, List<FlowRequest.Destination> destinations,
-        ObjectNode schedule, String timeout) {
+        ObjectNode schedule, String timeout, Boolean onlyIfChanged) {
+    public boolean skipsUnchanged() {
+        return Boolean.TRUE.equals(onlyIfChanged);
+    }
+
 }

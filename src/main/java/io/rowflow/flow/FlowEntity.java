@@ -27,6 +27,10 @@ public class FlowEntity {
     @Column(name = "rerun_requested")
     public boolean rerunRequested;
 
+    /** Content hash of the last result written to every destination (for "only if changed"). */
+    @Column(name = "last_written_hash")
+    public String lastWrittenHash;
+
     @Column(name = "created_at")
     public Instant createdAt;
 

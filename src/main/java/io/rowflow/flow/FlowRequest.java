@@ -10,7 +10,8 @@ import java.util.UUID;
 
 /**
  * A flow as a client defines it: where rows come from, how they are shaped, where they go and when. {@code runAfter}
- * lists flows whose success starts this one; {@code timeout} (ISO-8601, e.g. PT30M) overrides rowflow.run.timeout.
+ * lists flows whose success starts this one; {@code timeout} (ISO-8601, e.g. PT30M) overrides rowflow.run.timeout;
+ * {@code onlyIfChanged} skips writing on runs not started by hand when the result equals the last one written.
  */
 public record FlowRequest(
         @NotBlank @Size(max = 200) String name,
@@ -19,7 +20,8 @@ public record FlowRequest(
         @NotNull @Size(min = 1, max = 20) List<@Valid @NotNull Destination> destinations,
         ObjectNode schedule,
         @Size(max = 20) List<@NotNull UUID> runAfter,
-        String timeout) {
+        String timeout,
+        Boolean onlyIfChanged) {
 
     /** A connection to read, with settings that override the connection's own for this flow. */
     public record Source(@NotNull UUID connectionId, String stream, ObjectNode parameters) {

@@ -256,8 +256,10 @@ public class FlowService {
         }
         entity.name = request.name().strip();
         entity.updatedAt = Instant.now();
+        // Changed settings must reach the destinations even if the data did not change.
+        entity.lastWrittenHash = null;
         FlowDefinition definition = new FlowDefinition(request.sources(), request.transform(), request.destinations(),
-                request.schedule(), request.timeout());
+                request.schedule(), request.timeout(), request.onlyIfChanged());
         try {
             entity.definitionJson = mapper.writeValueAsString(definition);
         } catch (JsonProcessingException e) {
@@ -268,6 +270,7 @@ public class FlowService {
     private FlowView view(FlowEntity entity) {
         FlowDefinition definition = definition(entity);
         return new FlowView(entity.id, entity.name, definition.sources(), definition.transform(), definition.destinations(),
-                definition.schedule(), upstream(entity.id), definition.timeout(), entity.createdAt, entity.updatedAt);
+                definition.schedule(), upstream(entity.id), definition.timeout(), definition.skipsUnchanged(), entity.createdAt,
+                entity.updatedAt);
     }
 }

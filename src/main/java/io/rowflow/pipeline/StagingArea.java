@@ -238,6 +238,35 @@ public final class StagingArea implements AutoCloseable {
         return new StagedTable(typed, columns, writer.rows);
     }
 
+    /**
+     * A hash of a staged table's content: its columns, their types and every value, in order. Two results with the
+     * same hash would produce the same destination content.
+     */
+    public String contentHash(StagedTable table) throws SQLException {
+        StringBuilder header = new StringBuilder();
+        table.columns().forEach(c -> header.append(c.name()).append('\u0001').append(c.type().id()).append('\u0002'));
+        if (table.columns().isEmpty()) {
+            return md5Hex(header.toString());
+        }
+        String row = table.columns().stream().map(c -> "coalesce(CAST(" + quote(c.sqlName()) + " AS VARCHAR), '\u0003')")
+                .reduce((a, b) -> a + " || '\u0001' || " + b).orElseThrow();
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT md5(coalesce(string_agg(md5(" + row + "), '' ORDER BY rowid), ''))"
+                        + " FROM " + quote(table.sqlName()))) {
+            rs.next();
+            return md5Hex(header + rs.getString(1));
+        }
+    }
+
+    private static String md5Hex(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Row count of a staged table, read from the database. */
     public long count(StagedTable table) throws SQLException {
         try (Statement statement = connection.createStatement();

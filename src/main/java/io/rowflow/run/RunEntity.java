@@ -50,6 +50,9 @@ public class RunEntity {
     @Column(name = "upstream_message")
     public String upstreamMessage;
 
+    /** The result equalled the last one written, so destinations were left alone ("only if changed"). */
+    public boolean unchanged;
+
     @Column(name = "cancel_requested")
     public boolean cancelRequested;
 }

@@ -128,8 +128,17 @@ public class RunExecutor {
                     saveStats(runId, stats);
                 }
                 StagedTable result = tables.get(0);
-                for (int i = 0; i < definition.destinations().size(); i++) {
-                    FlowRequest.Destination destination = definition.destinations().get(i);
+                // "Only if changed": a run not started by hand leaves the destinations alone when the result equals
+                // the last one written to all of them.
+                String hash = definition.skipsUnchanged() ? area.contentHash(result) : null;
+                boolean unchanged = hash != null && !"manual".equals(run.trigger) && hash.equals(flow.lastWrittenHash);
+                if (unchanged) {
+                    update(runId, r -> r.unchanged = true);
+                    log(runId, "INFO", "The result equals the last one written: the destinations were left as they were");
+                }
+                List<FlowRequest.Destination> destinations = unchanged ? List.of() : definition.destinations();
+                for (int i = 0; i < destinations.size(); i++) {
+                    FlowRequest.Destination destination = destinations.get(i);
                     DestinationWriter writer = writers.require(destination.type(), "type");
                     step = "write destination " + (i + 1) + " (" + writer.descriptor().id() + ")";
                     checkCancelled();
@@ -141,6 +150,9 @@ public class RunExecutor {
                     metrics.counter("rowflow.rows.written").increment(written.rowsWritten());
                     log(runId, "INFO", "Wrote " + written.rowsWritten() + " row(s) to " + written.location());
                     saveStats(runId, stats);
+                }
+                if (hash != null && !unchanged) {
+                    QuarkusTransaction.requiringNew().run(() -> em.find(FlowEntity.class, flow.id).lastWrittenHash = hash);
                 }
             }
             watchdog.stop();

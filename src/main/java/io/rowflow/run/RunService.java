@@ -190,6 +190,6 @@ public class RunService {
         RunView.RunError error = run.status == RunStatus.FAILED
                 ? new RunView.RunError(run.failedStep, run.errorMessage, run.upstreamMessage) : null;
         return new RunView(run.id, run.flowId, run.status, run.trigger, run.createdAt, run.startedAt, run.endedAt,
-                duration, stats.sources(), stats.destinations(), error);
+                duration, run.unchanged, stats.sources(), stats.destinations(), error);
     }
 }

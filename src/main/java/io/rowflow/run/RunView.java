@@ -6,7 +6,7 @@ import java.util.UUID;
 
 /** A run as the API shows it. {@code error} is present when the run failed. */
 public record RunView(UUID id, UUID flowId, RunStatus status, String trigger, Instant createdAt, Instant startedAt,
-        Instant endedAt, Long durationMillis, List<RunStats.SourceStats> sources,
+        Instant endedAt, Long durationMillis, boolean unchanged, List<RunStats.SourceStats> sources,
         List<RunStats.DestinationStats> destinations, RunError error) {
 
     public record RunError(String step, String message, String upstreamMessage) {

@@ -12,6 +12,9 @@ import static org.hamcrest.Matchers.notNullValue;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.rowflow.testing.FakeApi;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -71,6 +74,36 @@ class WebhookTest {
         assertThat(all).hasSize(3);
         assertThat(awaitRun((String) all.get(0).get("id")).getString("status")).isEqualTo("succeeded");
         assertThat(all).allMatch(run -> "webhook".equals(run.get("trigger")));
+    }
+
+    @Test
+    void onlyIfChangedLeavesTheDestinationAloneWhenTheDataIsTheSame() throws Exception {
+        FakeApi.shared().putFile("/files/steady.csv", "a,b\n1,x\n");
+        String connection = createConnection("csv-url", Map.of("url", FakeApi.shared().url("/files/steady.csv")));
+        String flow = given().contentType("application/json").body(Map.of("name", "steady",
+                "sources", List.of(Map.of("connectionId", connection)), "destinations", List.of(Map.of("type", "excel")),
+                "onlyIfChanged", true)).post("/api/v1/flows").then().statusCode(201)
+                .body("onlyIfChanged", equalTo(true)).extract().path("id");
+        String url = given().post("/api/v1/flows/" + flow + "/webhook").then().extract().path("url");
+        Path file = Path.of("target/test-data/files", flow, "0", "workbook.xlsx");
+
+        JsonPath first = awaitRun(hook(url).getString("run.id"));
+        assertThat(first.getBoolean("unchanged")).isFalse();
+        FileTime written = Files.getLastModifiedTime(file);
+
+        JsonPath same = awaitRun(hook(url).getString("run.id"));
+        assertThat(same.getString("status")).isEqualTo("succeeded");
+        assertThat(same.getBoolean("unchanged")).isTrue();
+        assertThat(same.getList("destinations")).isEmpty();
+        assertThat(Files.getLastModifiedTime(file)).isEqualTo(written);
+
+        FakeApi.shared().putFile("/files/steady.csv", "a,b\n1,x\n2,y\n");
+        JsonPath changed = awaitRun(hook(url).getString("run.id"));
+        assertThat(changed.getBoolean("unchanged")).isFalse();
+        assertThat(changed.getLong("destinations[0].rowsWritten")).isEqualTo(2);
+        // A run started by hand always writes.
+        assertThat(awaitRun(given().post("/api/v1/flows/" + flow + "/runs").then().statusCode(202).extract().path("id"))
+                .getBoolean("unchanged")).isFalse();
     }
 
     @Test
