@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * in memory), and the scalar values at the {@code capturePaths} (next link, cursor) are kept for pagination.
  */
 final class JsonPageReader {
-    /** Decimals are read exactly (no detour through double): long fractions keep every digit until a writer decides. */
+    /** Nested arrays are kept as JSON text; reading their decimals as BigDecimal keeps every digit of them. */
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private static final JsonFactory FACTORY = MAPPER.getFactory();
