@@ -3,7 +3,6 @@ package io.rowflow.run;
 import io.rowflow.flow.FlowEntity;
 import io.rowflow.flow.FlowService;
 import io.rowflow.flow.Preview;
-import io.rowflow.pipeline.Column;
 import io.rowflow.pipeline.StagedTable;
 import io.rowflow.pipeline.StagingArea;
 import io.rowflow.pipeline.StopReading;
@@ -54,7 +53,9 @@ public class PreviewService {
                     while (rs.next()) {
                         List<Object> row = new ArrayList<>();
                         for (int i = 0; i < table.columns().size(); i++) {
-                            row.add(value(rs, i + 1, table.columns().get(i)));
+                            Object value = table.columns().get(i).type().read(rs, i + 1);
+                            // Dates and timestamps as ISO text, as the API shows them everywhere.
+                            row.add(value instanceof LocalDate || value instanceof LocalDateTime ? value.toString() : value);
                         }
                         rows.add(row);
                     }
@@ -62,14 +63,5 @@ public class PreviewService {
             }
             return new Preview(columns, rows, rows.size(), more[0]);
         }
-    }
-
-    private static Object value(ResultSet rs, int index, Column column) throws SQLException {
-        Object value = switch (column.type()) {
-            case DATE -> rs.getObject(index, LocalDate.class);
-            case TIMESTAMP -> rs.getObject(index, LocalDateTime.class);
-            default -> rs.getObject(index);
-        };
-        return value instanceof LocalDate || value instanceof LocalDateTime ? value.toString() : value;
     }
 }

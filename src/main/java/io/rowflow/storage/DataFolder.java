@@ -27,13 +27,16 @@ public class DataFolder {
 
     /** Where the files a destination writes are kept, one folder per flow destination. */
     public Path destinationDir(UUID flowId, int destinationIndex) {
-        return ensure(root.resolve("files").resolve(flowId.toString()).resolve(Integer.toString(destinationIndex)));
+        return ensure(destinationPath(flowId, destinationIndex));
     }
 
     /** The file a destination wrote last, without creating anything (for downloads). */
     public Path destinationFile(UUID flowId, int destinationIndex, String fileName) {
-        return root.resolve("files").resolve(flowId.toString()).resolve(Integer.toString(destinationIndex))
-                .resolve(fileName);
+        return destinationPath(flowId, destinationIndex).resolve(fileName);
+    }
+
+    private Path destinationPath(UUID flowId, int destinationIndex) {
+        return root.resolve("files").resolve(flowId.toString()).resolve(Integer.toString(destinationIndex));
     }
 
     private static Path ensure(Path dir) {

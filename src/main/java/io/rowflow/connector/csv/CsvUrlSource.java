@@ -131,14 +131,17 @@ public class CsvUrlSource implements SourceConnector {
                 sink.accept(row);
             }
         } catch (UncheckedIOException e) {
-            throw classify(e.getCause());
+            rethrow(e.getCause());
         } catch (CharacterCodingException | CSVException e) {
-            throw classify(e);
+            rethrow(e);
         }
     }
 
-    /** Parse and decoding errors are the data's fault; other IO errors (size cap, timeouts) go back to the HTTP layer. */
-    private static IOException classify(IOException cause) {
+    /**
+     * Always throws: parse and decoding errors are the data's fault and become a DataException; other IO errors (size
+     * cap, timeouts) are rethrown as they are, for the HTTP layer to report.
+     */
+    private static void rethrow(IOException cause) throws IOException {
         if (cause instanceof CharacterCodingException) {
             throw new DataException("The CSV is not valid text in the chosen encoding; set the encoding of the file"
                     + " (for example windows-1252)");
@@ -146,7 +149,7 @@ public class CsvUrlSource implements SourceConnector {
         if (cause instanceof CSVException || cause.getClass() == IOException.class) {
             throw new DataException("The CSV is malformed: " + cause.getMessage());
         }
-        return cause;
+        throw cause;
     }
 
     private static List<String> headerNames(CSVRecord header) {

@@ -250,7 +250,7 @@ public class ExcelWriter implements DestinationWriter {
                 }
                 Object[] values = new Object[types.length];
                 for (int i = 0; i < types.length; i++) {
-                    values[i] = value(rs, i + 1, types[i]);
+                    values[i] = types[i].read(rs, i + 1);
                 }
                 cells.put(values);
                 read++;
@@ -261,19 +261,6 @@ public class ExcelWriter implements DestinationWriter {
             throw e;
         }
         return nextRow[0] - firstRow;
-    }
-
-    /** A staged value as the Java type its cell takes; null for an empty cell. */
-    private static Object value(ResultSet rs, int index, ColumnType type) throws SQLException {
-        Object value = switch (type) {
-            case INTEGER -> rs.getLong(index);
-            case DECIMAL -> rs.getDouble(index);
-            case BOOLEAN -> rs.getBoolean(index);
-            case DATE -> rs.getObject(index, LocalDate.class);
-            case TIMESTAMP -> rs.getObject(index, LocalDateTime.class);
-            case STRING, JSON -> rs.getString(index);
-        };
-        return rs.wasNull() ? null : value;
     }
 
     private static void writeCell(Cell cell, Object value, Styles styles) {
