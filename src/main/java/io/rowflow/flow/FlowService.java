@@ -3,6 +3,7 @@ package io.rowflow.flow;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rowflow.common.digest.Digests;
 import io.rowflow.common.error.ConflictException;
 import io.rowflow.common.error.FieldError;
 import io.rowflow.common.error.InvalidInputException;
@@ -17,15 +18,11 @@ import io.rowflow.writer.WriterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -91,7 +88,8 @@ public class FlowService {
         byte[] random = new byte[32];
         RANDOM.nextBytes(random);
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        flow.webhookSecretHash = sha256(secret);
+        // Kept as a hash: a copy of the database does not let anyone trigger flows.
+        flow.webhookSecretHash = Digests.sha256(secret);
         return secret;
     }
 
@@ -103,18 +101,8 @@ public class FlowService {
     /** The flow whose webhook secret this is, or a 404 that says nothing more. */
     public FlowEntity findByWebhookSecret(String secret) {
         return em.createQuery("from FlowEntity where webhookSecretHash = :hash", FlowEntity.class)
-                .setParameter("hash", sha256(secret)).getResultStream().findFirst()
+                .setParameter("hash", Digests.sha256(secret)).getResultStream().findFirst()
                 .orElseThrow(() -> new NotFoundException("No webhook at this address"));
-    }
-
-    /** Webhook secrets are kept as hashes: a copy of the database does not let anyone trigger flows. */
-    public static String sha256(String secret) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** A flow's own run time limit, or null when the text is not one (ISO-8601, 1 s to 24 h). */

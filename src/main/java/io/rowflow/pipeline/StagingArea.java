@@ -2,6 +2,7 @@ package io.rowflow.pipeline;
 
 import static io.rowflow.pipeline.StagedTable.quote;
 
+import io.rowflow.common.digest.Digests;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -246,7 +247,7 @@ public final class StagingArea implements AutoCloseable {
         StringBuilder header = new StringBuilder();
         table.columns().forEach(c -> header.append(c.name()).append('\u0001').append(c.type().id()).append('\u0002'));
         if (table.columns().isEmpty()) {
-            return md5Hex(header.toString());
+            return Digests.md5(header.toString());
         }
         String row = table.columns().stream().map(c -> "coalesce(CAST(" + quote(c.sqlName()) + " AS VARCHAR), '\u0003')")
                 .reduce((a, b) -> a + " || '\u0001' || " + b).orElseThrow();
@@ -254,16 +255,7 @@ public final class StagingArea implements AutoCloseable {
                 ResultSet rs = statement.executeQuery("SELECT md5(coalesce(string_agg(md5(" + row + "), '' ORDER BY rowid), ''))"
                         + " FROM " + quote(table.sqlName()))) {
             rs.next();
-            return md5Hex(header + rs.getString(1));
-        }
-    }
-
-    private static String md5Hex(String text) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5")
-                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            return Digests.md5(header + rs.getString(1));
         }
     }
 
