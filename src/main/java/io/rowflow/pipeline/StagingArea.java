@@ -91,7 +91,10 @@ public final class StagingArea implements AutoCloseable {
         }
     }
 
-    /** Appends records as text, adding a column whenever a record brings a new field. */
+    /**
+     * Appends records as text, adding a column whenever a record brings a new field. The text table is temporary (it
+     * is dropped once typed), so DuckDB keeps it out of the database file's write-ahead log.
+     */
     private final class RawTableWriter implements RecordSink {
         private final String table;
         private final Map<String, Integer> indexByName = new HashMap<>();
@@ -103,7 +106,7 @@ public final class StagingArea implements AutoCloseable {
         RawTableWriter(String table) throws SQLException {
             this.table = table;
             try (Statement statement = connection.createStatement()) {
-                statement.execute("CREATE TABLE " + quote(table) + " (" + quote(ROW_COLUMN) + " BIGINT)");
+                statement.execute("CREATE TEMP TABLE " + quote(table) + " (" + quote(ROW_COLUMN) + " BIGINT)");
             }
         }
 
@@ -111,7 +114,7 @@ public final class StagingArea implements AutoCloseable {
         public void accept(Map<String, Object> record) {
             try {
                 if (appender == null) {
-                    appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table);
+                    appender = connection.createAppender("temp", DuckDBConnection.DEFAULT_SCHEMA, table);
                 }
                 for (String name : record.keySet()) {
                     if (!indexByName.containsKey(name)) {
@@ -149,7 +152,7 @@ public final class StagingArea implements AutoCloseable {
             if (names.size() > kinds.length) {
                 kinds = Arrays.copyOf(kinds, kinds.length * 2);
             }
-            appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table);
+            appender = connection.createAppender("temp", DuckDBConnection.DEFAULT_SCHEMA, table);
         }
 
         /** Flushes and closes the appender; called in the thread that appended. */

@@ -3,14 +3,18 @@ package io.rowflow.bench;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executors;
 
 /**
  * Serves N generated rows × 20 mixed-type columns as paginated JSON on loopback ({@code /rows?page=k}, next link in
- * the body). Pages are generated while they are sent: the server holds no rows.
+ * the body). The pages are generated into files before any pipeline runs and then served as they are: a real API's
+ * server does not spend this machine's two cores, so the fixture must not either while a pipeline is measured.
  */
 final class BenchData implements AutoCloseable {
     static final String[] CITIES = { "Berlin", "Köln", "Zürich", "Paris", "Lyon", "Kraków", "Wien", "São Paulo" };
@@ -28,10 +32,19 @@ final class BenchData implements AutoCloseable {
     private final HttpServer server;
     private final long rows;
     private final int pageSize;
+    private final Path pages;
 
     BenchData(long rows, int pageSize) throws IOException {
         this.rows = rows;
         this.pageSize = pageSize;
+        this.pages = Files.createTempDirectory("rowflow-bench-pages");
+        JsonFactory factory = new JsonFactory();
+        for (long page = 0; page * pageSize < Math.max(rows, 1); page++) {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(pageFile(page)), 1 << 16);
+                    JsonGenerator json = factory.createGenerator(out)) {
+                writePage(json, page);
+            }
+        }
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newFixedThreadPool(2, r -> {
             Thread thread = new Thread(r, "bench-data");
@@ -42,13 +55,17 @@ final class BenchData implements AutoCloseable {
             String query = exchange.getRequestURI().getQuery();
             long page = query == null ? 0 : Long.parseLong(query.replace("page=", ""));
             exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, 0);
-            try (OutputStream out = new java.io.BufferedOutputStream(exchange.getResponseBody(), 1 << 16);
-                    JsonGenerator json = new JsonFactory().createGenerator(out)) {
-                writePage(json, page);
+            Path file = pageFile(page);
+            exchange.sendResponseHeaders(200, Files.size(file));
+            try (OutputStream out = exchange.getResponseBody()) {
+                Files.copy(file, out);
             }
         });
         server.start();
+    }
+
+    private Path pageFile(long page) {
+        return pages.resolve(page + ".json");
     }
 
     String firstPage() {
@@ -105,7 +122,13 @@ final class BenchData implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void close() throws IOException {
         server.stop(0);
+        try (var files = Files.list(pages)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Files.delete(file);
+            }
+        }
+        Files.delete(pages);
     }
 }

@@ -264,6 +264,7 @@ public class ExcelWriter implements DestinationWriter {
     }
 
     private static void writeCell(Cell cell, Object value, Styles styles) {
+        CellStyle style = styles.plain;
         if (value instanceof Long number) {
             if (Math.abs(number) > LARGEST_EXACT_NUMBER) {
                 cell.setCellValue(Long.toString(number));
@@ -276,22 +277,29 @@ public class ExcelWriter implements DestinationWriter {
             cell.setCellValue(flag);
         } else if (value instanceof LocalDate date) {
             cell.setCellValue(date);
-            cell.setCellStyle(styles.date);
+            style = styles.date;
         } else if (value instanceof LocalDateTime timestamp) {
             cell.setCellValue(timestamp);
-            cell.setCellStyle(styles.timestamp);
+            style = styles.timestamp;
         } else {
             // A string cell is never a formula: text such as "=SUM(A1)" stays text when Excel opens the file.
             cell.setCellValue((String) value);
         }
+        cell.setCellStyle(style);
     }
 
     private static final class Styles {
+        /**
+         * The workbook's default style, set on every plain cell: a cell without a style of its own makes POI look up
+         * its column's default style for each cell it writes, a search of the sheet's XML beans.
+         */
+        final CellStyle plain;
         final CellStyle header;
         final CellStyle date;
         final CellStyle timestamp;
 
         Styles(SXSSFWorkbook workbook) {
+            plain = workbook.getCellStyleAt(0);
             Font bold = workbook.createFont();
             bold.setBold(true);
             header = workbook.createCellStyle();
