@@ -9,6 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.junit.QuarkusIntegrationTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.rowflow.testing.Api;
+import io.rowflow.testing.SignedOut;
 import io.rowflow.testing.FakeApi;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
@@ -19,14 +23,26 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packaged application started as README says, with no configuration: it runs on the embedded database in its
- * data folder and carries a flow from a CSV URL to a workbook.
+ * data folder, lets the first person set it up, and carries a flow from a CSV URL to a workbook.
  */
 @QuarkusIntegrationTest
+@SignedOut
 class EmbeddedDefaultIT {
     @Test
     void theEmbeddedDefaultRunsAFlowEndToEnd() throws Exception {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks[0].data.embedded", equalTo("UP"));
+        // No admin is configured: the first person sets Rowflow up, then automates it with an API token.
+        if (given().get("/api/v1/auth/setup").then().statusCode(200).extract().<Boolean>path("setupNeeded")) {
+            given().contentType(ContentType.JSON)
+                    .body(Map.of("email", Api.ADMIN_EMAIL, "name", "Admin", "password", Api.ADMIN_PASSWORD))
+                    .post("/api/v1/auth/setup").then().statusCode(201);
+        }
+        given().contentType(ContentType.JSON)
+                .body(Map.of("email", "someone@else.test", "password", "another-password-1"))
+                .post("/api/v1/auth/setup").then().statusCode(409);
+        given().get("/api/v1/flows").then().statusCode(401);
+        RestAssured.requestSpecification = Api.bearer(Api.createToken(Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD));
         FakeApi api = FakeApi.shared();
         api.putFile("/files/smoke.csv", "city,people\nBerlin,3850809\nKöln,1084831\n");
         String flow = createExcelFlow(createConnection("csv-url", Map.of("url", api.url("/files/smoke.csv"))),

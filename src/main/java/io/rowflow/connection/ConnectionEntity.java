@@ -16,6 +16,16 @@ public class ConnectionEntity {
 
     public String name;
 
+    @Column(name = "workspace_id")
+    public UUID workspaceId;
+
+    /** Who created it; null for connections from before sign-in existed (those are shared). */
+    @Column(name = "created_by")
+    public UUID createdBy;
+
+    /** Shared with the workspace, or private to its creator (who alone sees and uses it in new flows). */
+    public boolean shared;
+
     @Column(name = "connector_id")
     public String connectorId;
 
@@ -23,7 +33,7 @@ public class ConnectionEntity {
     @Column(name = "config_json")
     public String configJson;
 
-    /** The secret settings, as JSON encrypted with AES-GCM and bound to this connection's id. */
+    /** The secret settings, as JSON encrypted with AES-GCM and bound to this connection's workspace and id. */
     @Column(name = "secrets_ciphertext")
     public String secretsCiphertext;
 

@@ -1,5 +1,8 @@
 package io.rowflow.connection;
 
+import io.quarkus.security.Authenticated;
+import io.rowflow.workspace.RequiresRole;
+import io.rowflow.workspace.Role;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -18,6 +21,7 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+@Authenticated
 @Path("/api/v1/connections")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Connections", description = "Accounts and endpoints Rowflow reads from")
@@ -28,12 +32,14 @@ public class ConnectionResource {
         this.connections = connections;
     }
 
+    @RequiresRole(Role.VIEWER)
     @GET
     @Operation(summary = "List connections")
     public List<ConnectionView> list() {
         return connections.list();
     }
 
+    @RequiresRole(Role.EDITOR)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a connection", description = "Secrets in config are stored encrypted and never returned.")
@@ -42,6 +48,7 @@ public class ConnectionResource {
         return Response.created(uri.getAbsolutePathBuilder().path(created.id().toString()).build()).entity(created).build();
     }
 
+    @RequiresRole(Role.VIEWER)
     @GET
     @Path("{id}")
     @Operation(summary = "Get a connection")
@@ -49,6 +56,7 @@ public class ConnectionResource {
         return connections.get(id);
     }
 
+    @RequiresRole(Role.EDITOR)
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     @Path("{id}")
@@ -57,6 +65,7 @@ public class ConnectionResource {
         return connections.update(id, request);
     }
 
+    @RequiresRole(Role.EDITOR)
     @DELETE
     @Path("{id}")
     @Operation(summary = "Delete a connection", description = "Refused (409) while a flow uses it.")
@@ -65,6 +74,7 @@ public class ConnectionResource {
         return Response.noContent().build();
     }
 
+    @RequiresRole(Role.EDITOR)
     @POST
     @Path("{id}/check")
     @Operation(summary = "Test a connection", description = "Reads the first record; says what failed if it could not.")

@@ -16,6 +16,9 @@ import io.rowflow.flow.FlowConnectionEntity;
 import io.rowflow.http.SafeHttpClient;
 import io.rowflow.pipeline.StopReading;
 import io.rowflow.vault.SecretCipher;
+import io.rowflow.audit.AuditLog;
+import io.rowflow.workspace.Caller;
+import io.rowflow.workspace.WorkspaceScope;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -24,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,10 +39,14 @@ public class ConnectionService {
     private final SecretCipher cipher;
     private final ObjectMapper mapper;
     private final SafeHttpClient http;
+    private final WorkspaceScope scope;
+    private final AuditLog audit;
 
     public ConnectionService(EntityManager em, ConnectorRegistry connectors, SecretCipher cipher, ObjectMapper mapper,
-            SafeHttpClient http) {
+            SafeHttpClient http, WorkspaceScope scope, AuditLog audit) {
         this.em = em;
+        this.scope = scope;
+        this.audit = audit;
         this.connectors = connectors;
         this.cipher = cipher;
         this.mapper = mapper;
@@ -54,9 +62,14 @@ public class ConnectionService {
         entity.id = UUID.randomUUID();
         entity.name = request.name().strip();
         entity.connectorId = connector.descriptor().id();
+        Caller caller = scope.current().orElseThrow(() -> new IllegalStateException("No workspace in this request"));
+        entity.workspaceId = caller.workspaceId();
+        entity.createdBy = caller.userId();
+        entity.shared = Boolean.TRUE.equals(request.shared());
         entity.createdAt = entity.updatedAt = Instant.now();
         store(entity, config, connector.schema());
         em.persist(entity);
+        audit.record("connection.created", "connection:" + entity.id, entity.name);
         return view(entity);
     }
 
@@ -77,8 +90,12 @@ public class ConnectionService {
         });
         connector.schema().validate(config, "config");
         entity.name = request.name().strip();
+        if (request.shared() != null) {
+            entity.shared = request.shared();
+        }
         entity.updatedAt = Instant.now();
         store(entity, config, connector.schema());
+        audit.record("connection.updated", "connection:" + entity.id, entity.name);
         return view(entity);
     }
 
@@ -92,23 +109,40 @@ public class ConnectionService {
                     + "; remove it from them first");
         }
         em.remove(entity);
+        audit.record("connection.deleted", "connection:" + id, entity.name);
     }
 
     public ConnectionView get(UUID id) {
         return view(find(id));
     }
 
+    /** The connections the caller may see: the workspace's shared ones and their own private ones. */
     public List<ConnectionView> list() {
-        return em.createQuery("from ConnectionEntity order by createdAt", ConnectionEntity.class).getResultList()
-                .stream().map(this::view).toList();
+        Caller caller = scope.current().orElseThrow(() -> new IllegalStateException("No workspace in this request"));
+        return em.createQuery("from ConnectionEntity where workspaceId = :w and (shared = true or createdBy is null"
+                + " or createdBy = :u) order by createdAt", ConnectionEntity.class).setParameter("w", caller.workspaceId())
+                .setParameter("u", caller.userId()).getResultList().stream().map(this::view).toList();
     }
 
+    /**
+     * A connection, if it exists and (in a member's request) lies in the caller's workspace and is shared or theirs;
+     * else 404, the same answer as for an id that never existed.
+     */
     public ConnectionEntity find(UUID id) {
+        return findVisible(id).orElseThrow(() -> NotFoundException.of("Connection", id));
+    }
+
+    public Optional<ConnectionEntity> findVisible(UUID id) {
         ConnectionEntity entity = id == null ? null : em.find(ConnectionEntity.class, id);
         if (entity == null) {
-            throw NotFoundException.of("Connection", id);
+            return Optional.empty();
         }
-        return entity;
+        Optional<Caller> caller = scope.current();
+        if (caller.isPresent() && !(caller.get().workspaceId().equals(entity.workspaceId)
+                && (entity.shared || entity.createdBy == null || entity.createdBy.equals(caller.get().userId())))) {
+            return Optional.empty();
+        }
+        return Optional.of(entity);
     }
 
     /** Everything a source needs to read: the settings with the secrets decrypted, and the flow's overrides. */
@@ -150,19 +184,27 @@ public class ConnectionService {
             }
         }
         entity.configJson = plain.toString();
-        entity.secretsCiphertext = secret.isEmpty() ? null : cipher.encrypt(secret.toString(), aad(entity.id));
+        entity.secretsCiphertext = secret.isEmpty() ? null : cipher.encrypt(secret.toString(), aad(entity));
     }
 
     private ObjectNode secrets(ConnectionEntity entity) {
         if (entity.secretsCiphertext == null) {
             return mapper.createObjectNode();
         }
-        return (ObjectNode) readJson(cipher.decrypt(entity.secretsCiphertext, aad(entity.id)));
+        return (ObjectNode) readJson(cipher.decrypt(entity.secretsCiphertext, aad(entity), legacyAad(entity)));
     }
 
-    /** Binds a connection's ciphertext to its id: copied into another row, it no longer decrypts. */
-    static String aad(UUID connectionId) {
-        return "connection:" + connectionId;
+    /**
+     * Binds a connection's ciphertext to its workspace and id: copied into another row, or the row moved to another
+     * workspace, it no longer decrypts.
+     */
+    static String aad(ConnectionEntity entity) {
+        return "workspace:" + entity.workspaceId + "/connection:" + entity.id;
+    }
+
+    /** The binding of secrets stored before workspaces existed; re-encrypted with {@link #aad} on their next change. */
+    static String legacyAad(ConnectionEntity entity) {
+        return "connection:" + entity.id;
     }
 
     private ConnectionView view(ConnectionEntity entity) {
@@ -172,7 +214,7 @@ public class ConnectionService {
             fields.forEachRemaining(f -> secretFields.add(f.getKey()));
         }
         return new ConnectionView(entity.id, entity.name, entity.connectorId, readJson(entity.configJson), secretFields,
-                entity.createdAt, entity.updatedAt);
+                entity.shared || entity.createdBy == null, entity.createdBy, entity.createdAt, entity.updatedAt);
     }
 
     private JsonNode readJson(String json) {

@@ -1,5 +1,7 @@
 package io.rowflow.connector;
 
+import io.quarkus.security.Authenticated;
+import io.rowflow.workspace.SignedIn;
 import io.rowflow.writer.WriterDescriptor;
 import io.rowflow.writer.WriterRegistry;
 import jakarta.ws.rs.GET;
@@ -10,6 +12,7 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+@Authenticated
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Catalog", description = "What Rowflow can read from and write to")
@@ -22,6 +25,7 @@ public class CatalogResource {
         this.writers = writers;
     }
 
+    @SignedIn
     @GET
     @Path("connectors")
     @Operation(summary = "List source connectors", description = "With the JSON Schema of each one's settings.")
@@ -29,6 +33,7 @@ public class CatalogResource {
         return connectors.all().stream().map(SourceConnector::descriptor).toList();
     }
 
+    @SignedIn
     @GET
     @Path("destinations")
     @Operation(summary = "List destination kinds", description = "With the JSON Schema of each one's settings.")

@@ -16,6 +16,9 @@ public class FlowEntity {
 
     public String name;
 
+    @Column(name = "workspace_id")
+    public UUID workspaceId;
+
     @Column(name = "definition_json")
     public String definitionJson;
 

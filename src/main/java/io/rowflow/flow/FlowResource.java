@@ -1,5 +1,9 @@
 package io.rowflow.flow;
 
+import io.quarkus.security.Authenticated;
+import io.rowflow.audit.AuditLog;
+import io.rowflow.workspace.RequiresRole;
+import io.rowflow.workspace.Role;
 import io.rowflow.common.error.NotFoundException;
 import io.rowflow.run.PreviewService;
 import io.rowflow.schedule.NextFires;
@@ -33,6 +37,7 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+@Authenticated
 @Path("/api/v1/flows")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Flows", description = "Sources, transform and destinations, run by hand or on a schedule")
@@ -43,20 +48,25 @@ public class FlowResource {
     private final RunService runs;
     private final PreviewService previews;
     private final DataFolder dataFolder;
+    private final AuditLog audit;
 
-    public FlowResource(FlowService flows, RunService runs, PreviewService previews, DataFolder dataFolder) {
+    public FlowResource(FlowService flows, RunService runs, PreviewService previews, DataFolder dataFolder,
+            AuditLog audit) {
         this.flows = flows;
+        this.audit = audit;
         this.runs = runs;
         this.previews = previews;
         this.dataFolder = dataFolder;
     }
 
+    @RequiresRole(Role.VIEWER)
     @GET
     @Operation(summary = "List flows")
     public List<FlowView> list() {
         return flows.list();
     }
 
+    @RequiresRole(Role.EDITOR)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a flow")
@@ -65,6 +75,7 @@ public class FlowResource {
         return Response.created(uri.getAbsolutePathBuilder().path(created.id().toString()).build()).entity(created).build();
     }
 
+    @RequiresRole(Role.VIEWER)
     @GET
     @Path("{id}")
     @Operation(summary = "Get a flow")
@@ -72,6 +83,7 @@ public class FlowResource {
         return flows.get(id);
     }
 
+    @RequiresRole(Role.EDITOR)
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     @Path("{id}")
@@ -80,6 +92,7 @@ public class FlowResource {
         return flows.update(id, request);
     }
 
+    @RequiresRole(Role.EDITOR)
     @DELETE
     @Path("{id}")
     @Operation(summary = "Delete a flow", description = "Its runs go with it; files it wrote stay in the data folder.")
@@ -96,11 +109,13 @@ public class FlowResource {
     @Path("{id}/webhook")
     @Operation(summary = "Make a new webhook address for the flow",
             description = "POSTing to the address starts the flow. The previous address stops working at once; the secret is shown only now.")
+    @RequiresRole(Role.ADMIN)
     public Webhook rotateWebhook(@PathParam("id") UUID id, UriInfo uri) {
         String secret = flows.rotateWebhookSecret(id);
         return new Webhook(uri.getBaseUriBuilder().path("api/v1/hooks").path(secret).build().toString(), secret);
     }
 
+    @RequiresRole(Role.ADMIN)
     @DELETE
     @Path("{id}/webhook")
     @Operation(summary = "Turn the flow's webhook off")
@@ -109,6 +124,7 @@ public class FlowResource {
         return Response.noContent().build();
     }
 
+    @RequiresRole(Role.VIEWER)
     @GET
     @Path("{id}/schedule/next")
     @Operation(summary = "Next fire times of a flow's schedule", description = "In its time zone, daylight saving included.")
@@ -117,6 +133,7 @@ public class FlowResource {
         return NextFires.of(ScheduleCalculator.parse(flows.get(id).schedule()), Instant.now(), count);
     }
 
+    @RequiresRole(Role.EDITOR)
     @POST
     @Path("{id}/preview")
     @Operation(summary = "Preview a flow's data", description = "The first 100 rows, with the columns and their types.")
@@ -124,6 +141,7 @@ public class FlowResource {
         return previews.preview(id);
     }
 
+    @RequiresRole(Role.EDITOR)
     @POST
     @Path("{id}/runs")
     @Operation(summary = "Run a flow now", description = "Answers 202 with the queued run; poll GET /api/v1/runs/{id}.")
@@ -133,6 +151,7 @@ public class FlowResource {
                 .build();
     }
 
+    @RequiresRole(Role.VIEWER)
     @GET
     @Path("{id}/runs")
     @Operation(summary = "List a flow's runs", description = "Newest first, by pages.")
@@ -141,6 +160,7 @@ public class FlowResource {
         return runs.list(id, page, size);
     }
 
+    @RequiresRole(Role.VIEWER)
     @GET
     @Path("{id}/destinations/{index}/file")
     @Produces({ XLSX, "application/problem+json" })
@@ -158,6 +178,7 @@ public class FlowResource {
             throw new NotFoundException("Destination " + index + " of flow " + id + " has not written a file yet");
         }
         String name = flow.name().replaceAll("[^\\p{L}\\p{N} ._-]", "_").strip() + ".xlsx";
+        audit.record("file.downloaded", "flow:" + id, "destination " + index);
         return Response.ok(file.toFile(), XLSX)
                 .header("Content-Disposition", "attachment; filename=\"" + name.replace("\"", "") + "\"")
                 .header("Cache-Control", "no-store")

@@ -15,6 +15,8 @@ import io.rowflow.connector.SourceConnector;
 import io.rowflow.schedule.ScheduleCalculator;
 import io.rowflow.writer.DestinationWriter;
 import io.rowflow.writer.WriterRegistry;
+import io.rowflow.audit.AuditLog;
+import io.rowflow.workspace.WorkspaceScope;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -40,14 +42,18 @@ public class FlowService {
     private final ConnectionService connections;
     private final ConnectorRegistry connectors;
     private final WriterRegistry writers;
+    private final WorkspaceScope scope;
+    private final AuditLog audit;
 
     public FlowService(EntityManager em, ObjectMapper mapper, ConnectionService connections, ConnectorRegistry connectors,
-            WriterRegistry writers) {
+            WriterRegistry writers, WorkspaceScope scope, AuditLog audit) {
         this.em = em;
         this.mapper = mapper;
         this.connections = connections;
         this.connectors = connectors;
         this.writers = writers;
+        this.scope = scope;
+        this.audit = audit;
     }
 
     @Transactional
@@ -55,10 +61,12 @@ public class FlowService {
         FlowEntity entity = new FlowEntity();
         entity.id = UUID.randomUUID();
         entity.createdAt = Instant.now();
+        entity.workspaceId = scope.require();
         apply(entity, request);
         em.persist(entity);
         connections.linkFlow(entity.id, request.sources().stream().map(FlowRequest.Source::connectionId).toList());
         linkTriggers(entity.id, request.runAfter());
+        audit.record("flow.created", "flow:" + entity.id, entity.name);
         return view(entity);
     }
 
@@ -68,6 +76,7 @@ public class FlowService {
         apply(entity, request);
         connections.linkFlow(entity.id, request.sources().stream().map(FlowRequest.Source::connectionId).toList());
         linkTriggers(entity.id, request.runAfter());
+        audit.record("flow.updated", "flow:" + entity.id, entity.name);
         return view(entity);
     }
 
@@ -79,6 +88,7 @@ public class FlowService {
             throw new ConflictException("Flows " + dependents + " run after this flow; remove it from their runAfter first");
         }
         em.remove(flow);
+        audit.record("flow.deleted", "flow:" + id, flow.name);
     }
 
     /** Makes a new webhook secret for the flow (the old one stops working at once) and returns it, shown only now. */
@@ -90,12 +100,15 @@ public class FlowService {
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         // Kept as a hash: a copy of the database does not let anyone trigger flows.
         flow.webhookSecretHash = Digests.sha256(secret);
+        audit.record("flow.webhook-rotated", "flow:" + id, flow.name);
         return secret;
     }
 
     @Transactional
     public void disableWebhook(UUID id) {
-        find(id).webhookSecretHash = null;
+        FlowEntity flow = find(id);
+        flow.webhookSecretHash = null;
+        audit.record("flow.webhook-disabled", "flow:" + id, flow.name);
     }
 
     /** The flow whose webhook secret this is, or a 404 that says nothing more. */
@@ -145,7 +158,7 @@ public class FlowService {
             String field = "runAfter[" + i + "]";
             if (after.equals(flowId)) {
                 errors.add(new FieldError(field, "a flow cannot run after itself"));
-            } else if (em.find(FlowEntity.class, after) == null) {
+            } else if (!exists(after)) {
                 errors.add(new FieldError(field, "no flow " + after));
             } else if (flowId != null && reachesDownstream(flowId, after)) {
                 errors.add(new FieldError(field, "flow " + after + " already runs after this one (directly or through"
@@ -175,17 +188,29 @@ public class FlowService {
         return view(find(id));
     }
 
+    /** The flows of the caller's workspace. */
     public List<FlowView> list() {
-        return em.createQuery("from FlowEntity order by createdAt", FlowEntity.class).getResultList().stream()
-                .map(this::view).toList();
+        return em.createQuery("from FlowEntity where workspaceId = :w order by createdAt", FlowEntity.class)
+                .setParameter("w", scope.require()).getResultList().stream().map(this::view).toList();
     }
 
+    /** A flow, if it exists and (in a member's request) lies in the caller's workspace; else 404. */
     public FlowEntity find(UUID id) {
         FlowEntity entity = id == null ? null : em.find(FlowEntity.class, id);
         if (entity == null) {
             throw NotFoundException.of("Flow", id);
         }
+        scope.check(entity.workspaceId, "Flow", id);
         return entity;
+    }
+
+    private boolean exists(UUID id) {
+        try {
+            find(id);
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
     }
 
     public FlowDefinition definition(FlowEntity entity) {
@@ -208,7 +233,7 @@ public class FlowService {
         for (int i = 0; i < request.sources().size(); i++) {
             FlowRequest.Source source = request.sources().get(i);
             String field = "sources[" + i + "]";
-            ConnectionEntity connection = em.find(ConnectionEntity.class, source.connectionId());
+            ConnectionEntity connection = connections.findVisible(source.connectionId()).orElse(null);
             if (connection == null) {
                 errors.add(new FieldError(field + ".connectionId", "no connection " + source.connectionId()));
                 continue;

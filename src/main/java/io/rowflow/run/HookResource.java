@@ -1,5 +1,6 @@
 package io.rowflow.run;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -20,6 +21,7 @@ public class HookResource {
     }
 
     @POST
+    @PermitAll
     @Path("{secret}")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)

@@ -1,5 +1,8 @@
 package io.rowflow.run;
 
+import io.quarkus.security.Authenticated;
+import io.rowflow.workspace.RequiresRole;
+import io.rowflow.workspace.Role;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -11,6 +14,7 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+@Authenticated
 @Path("/api/v1/runs")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Runs", description = "Executions of flows")
@@ -21,6 +25,7 @@ public class RunResource {
         this.runs = runs;
     }
 
+    @RequiresRole(Role.VIEWER)
     @GET
     @Path("{id}")
     @Operation(summary = "Get a run", description = "Status, rows per source and destination, and on failure the step and cause.")
@@ -28,6 +33,7 @@ public class RunResource {
         return runs.get(id);
     }
 
+    @RequiresRole(Role.VIEWER)
     @GET
     @Path("{id}/log")
     @Operation(summary = "Get a run's log", description = "Timestamped lines, oldest first.")
@@ -35,6 +41,7 @@ public class RunResource {
         return runs.log(id);
     }
 
+    @RequiresRole(Role.EDITOR)
     @POST
     @Path("{id}/cancel")
     @Operation(summary = "Cancel a run", description = "A queued run is cancelled at once; a running one stops at its next checkpoint. 409 once it ended.")

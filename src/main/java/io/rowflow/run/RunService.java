@@ -7,7 +7,9 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.rowflow.common.error.ConflictException;
 import io.rowflow.common.error.NotFoundException;
+import io.rowflow.flow.FlowEntity;
 import io.rowflow.flow.FlowService;
+import io.rowflow.workspace.WorkspaceScope;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
@@ -35,6 +37,7 @@ public class RunService {
     private final FlowService flows;
     private final RunExecutor executor;
     private final ObjectMapper mapper;
+    private final WorkspaceScope scope;
     private final ExecutorService pool;
     private final Map<UUID, Future<?>> active = new ConcurrentHashMap<>();
     private final ScheduledExecutorService delayer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -43,8 +46,10 @@ public class RunService {
         return thread;
     });
 
-    public RunService(EntityManager em, FlowService flows, RunExecutor executor, ObjectMapper mapper, RunConfig config) {
+    public RunService(EntityManager em, FlowService flows, RunExecutor executor, ObjectMapper mapper, RunConfig config,
+            WorkspaceScope scope) {
         this.em = em;
+        this.scope = scope;
         this.flows = flows;
         this.executor = executor;
         this.mapper = mapper;
@@ -173,6 +178,7 @@ public class RunService {
         if (run == null) {
             throw NotFoundException.of("Run", runId);
         }
+        scope.check(em.find(FlowEntity.class, run.flowId).workspaceId, "Run", runId);
         return run;
     }
 

@@ -64,6 +64,19 @@ public class SecretCipher {
         }
     }
 
+    /** Decrypts a ciphertext bound to {@code boundTo}, or failing that to {@code formerBinding} (secrets stored earlier). */
+    public String decrypt(String ciphertext, String boundTo, String formerBinding) {
+        try {
+            return decrypt(ciphertext, boundTo);
+        } catch (SecretUnreadableException e) {
+            try {
+                return decrypt(ciphertext, formerBinding);
+            } catch (SecretUnreadableException ignored) {
+                throw e;
+            }
+        }
+    }
+
     public String decrypt(String ciphertext, String boundTo) {
         if (!ciphertext.startsWith(FORMAT)) {
             throw new SecretUnreadableException("Unknown secret format");

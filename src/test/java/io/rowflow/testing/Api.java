@@ -3,7 +3,10 @@ package io.rowflow.testing;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.restassured.builder.RequestSpecBuilder;
 import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +16,34 @@ import java.util.Map;
 /** Drives Rowflow's REST API the way a user's script would. */
 public final class Api {
     private Api() {
+    }
+
+    public static final String ADMIN_EMAIL = "admin@rowflow.test";
+    public static final String ADMIN_PASSWORD = "test-admin-password-1";
+
+    /** A browser's sign-in: the session cookie and the CSRF token its writes must send. */
+    public record Browser(String sessionCookie, String csrfToken) {
+        public RequestSpecification spec() {
+            return new RequestSpecBuilder().addCookie("rowflow_session", sessionCookie).addHeader("X-CSRF-Token", csrfToken)
+                    .build();
+        }
+    }
+
+    public static Browser signIn(String email, String password) {
+        Response response = given().contentType(ContentType.JSON)
+                .body(Map.of("email", email, "password", password)).post("/api/v1/auth/sign-in");
+        response.then().statusCode(200);
+        return new Browser(response.cookie("rowflow_session"), response.jsonPath().getString("csrfToken"));
+    }
+
+    /** Signs in and creates a personal API token, as a user setting up a script would. */
+    public static String createToken(String email, String password) {
+        return given().spec(signIn(email, password).spec()).contentType(ContentType.JSON)
+                .body(Map.of("name", "tests")).post("/api/v1/tokens").then().statusCode(201).extract().path("token");
+    }
+
+    public static RequestSpecification bearer(String token) {
+        return new RequestSpecBuilder().addHeader("Authorization", "Bearer " + token).build();
     }
 
     public static String createConnection(String connectorId, Map<String, Object> config) {

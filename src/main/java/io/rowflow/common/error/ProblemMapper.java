@@ -1,5 +1,8 @@
 package io.rowflow.common.error;
 
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -24,6 +27,8 @@ public class ProblemMapper {
 
     /** Domain exception → HTTP status. A subclass not listed here is a programming error and answers 500. */
     static final Map<Class<? extends RowflowException>, Integer> STATUS_BY_EXCEPTION = Map.of(
+            NotSignedInException.class, 401,
+            AccessDeniedException.class, 403,
             NotFoundException.class, 404,
             InvalidInputException.class, 422,
             DataException.class, 422,
@@ -36,11 +41,25 @@ public class ProblemMapper {
         int status = STATUS_BY_EXCEPTION.getOrDefault(e.getClass(), 500);
         List<FieldError> errors = e.fieldErrors().isEmpty() ? null : e.fieldErrors();
         Response response = respond(status, e.problemType(), e.title(), e.getMessage(), uri, errors, e);
+        if (e instanceof NotSignedInException) {
+            return Response.fromResponse(response).header("WWW-Authenticate", "Bearer realm=\"rowflow\"").build();
+        }
         if (e instanceof TooManyRequestsException limited) {
             return Response.fromResponse(response)
                     .header("Retry-After", Math.max(1, (limited.retryAfter().toMillis() + 999) / 1000)).build();
         }
         return response;
+    }
+
+    /** Quarkus Security's own answers (no credentials, bad credentials, a role check) as problems too. */
+    @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
+    public Response unauthenticated(RuntimeException e, UriInfo uri) {
+        return rowflow(new NotSignedInException("Sign in, or send an API token as 'Authorization: Bearer <token>'"), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        return rowflow(new AccessDeniedException("You may not do this"), uri);
     }
 
     @ServerExceptionMapper

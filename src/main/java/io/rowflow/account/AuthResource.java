@@ -1,0 +1,123 @@
+package io.rowflow.account;
+
+import io.rowflow.workspace.Caller;
+import io.rowflow.workspace.SignedIn;
+import io.quarkus.security.Authenticated;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.annotation.security.PermitAll;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.CookieParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.Response;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/v1/auth")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Sign-in", description = "Local accounts, browser sessions and the one-time setup")
+public class AuthResource {
+    public static final String CSRF_COOKIE = "rowflow_csrf";
+
+    private final AccountService accounts;
+    private final HttpServerRequest request;
+    private final Caller caller;
+
+    public AuthResource(AccountService accounts, HttpServerRequest request, Caller caller) {
+        this.accounts = accounts;
+        this.request = request;
+        this.caller = caller;
+    }
+
+    public record SignInRequest(@NotBlank String email, @NotNull String password) {
+    }
+
+    public record SetupRequest(@NotBlank String email, @Size(max = 200) String name, @NotNull String password) {
+    }
+
+    public record UserView(UUID id, String email, String name) {
+        static UserView of(UserEntity user) {
+            return new UserView(user.id, user.email, user.displayName);
+        }
+    }
+
+    /** What the browser keeps after signing in; the CSRF token also arrives as a readable cookie. */
+    public record SignedInView(UserView user, String csrfToken) {
+    }
+
+    public record SetupStatus(boolean setupNeeded) {
+    }
+
+    @GET
+    @Path("setup")
+    @PermitAll
+    @Operation(summary = "Tell whether the one-time setup is still open")
+    public SetupStatus setupStatus() {
+        return new SetupStatus(accounts.setupNeeded());
+    }
+
+    @POST
+    @Path("setup")
+    @PermitAll
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create the first admin account", description = "Only while no account exists (409 after).")
+    public Response setUp(@Valid @NotNull SetupRequest body) {
+        UserEntity admin = accounts.setUp(body.email(), body.name(), body.password());
+        return Response.status(201).entity(UserView.of(admin)).build();
+    }
+
+    @POST
+    @Path("sign-in")
+    @PermitAll
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Sign in with email and password", description = "Sets an HttpOnly session cookie. Five"
+            + " failures in a row lock the account for 15 minutes (429 with Retry-After).")
+    public Response signIn(@Valid @NotNull SignInRequest body) {
+        AccountService.Session session = accounts.signIn(body.email(), body.password());
+        int maxAge = (int) session.lifetime().toSeconds();
+        return Response.ok(new SignedInView(UserView.of(session.user()), session.csrfToken()))
+                .cookie(cookie(CredentialAuthenticationMechanism.SESSION_COOKIE, session.id(), maxAge, true),
+                        cookie(CSRF_COOKIE, session.csrfToken(), maxAge, false))
+                .build();
+    }
+
+    @POST
+    @Path("sign-out")
+    @Authenticated
+    @SignedIn
+    @Operation(summary = "Sign out", description = "Ends the session; with a cookie, needs the X-CSRF-Token header.")
+    public Response signOut(@CookieParam(CredentialAuthenticationMechanism.SESSION_COOKIE) String sessionId) {
+        if (sessionId != null) {
+            accounts.signOut(sessionId);
+        }
+        return Response.noContent()
+                .cookie(cookie(CredentialAuthenticationMechanism.SESSION_COOKIE, "", 0, true), cookie(CSRF_COOKIE, "", 0, false))
+                .build();
+    }
+
+    @GET
+    @Path("me")
+    @Authenticated
+    @SignedIn
+    @Operation(summary = "Who am I")
+    public UserView me() {
+        return UserView.of(accounts.user(caller.userId()));
+    }
+
+    /** HttpOnly for the session; Secure whenever the browser reached us over TLS (directly or through a proxy). */
+    private NewCookie cookie(String name, String value, int maxAge, boolean httpOnly) {
+        boolean tls = request.isSSL() || "https".equalsIgnoreCase(request.getHeader("X-Forwarded-Proto"));
+        return new NewCookie.Builder(name).value(value).path("/").maxAge(maxAge).httpOnly(httpOnly).secure(tls)
+                .sameSite(NewCookie.SameSite.LAX).build();
+    }
+
+}
