@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Drives Rowflow's REST API the way a user's script would. */
 public final class Api {
@@ -30,16 +32,27 @@ public final class Api {
     }
 
     public static Browser signIn(String email, String password) {
+        SECRETS_USED.add(password);
         Response response = given().contentType(ContentType.JSON)
                 .body(Map.of("email", email, "password", password)).post("/api/v1/auth/sign-in");
         response.then().statusCode(200);
+        SECRETS_USED.add(response.cookie("rowflow_session"));
         return new Browser(response.cookie("rowflow_session"), response.jsonPath().getString("csrfToken"));
     }
 
     /** Signs in and creates a personal API token, as a user setting up a script would. */
     public static String createToken(String email, String password) {
-        return given().spec(signIn(email, password).spec()).contentType(ContentType.JSON)
+        String token = given().spec(signIn(email, password).spec()).contentType(ContentType.JSON)
                 .body(Map.of("name", "tests")).post("/api/v1/tokens").then().statusCode(201).extract().path("token");
+        SECRETS_USED.add(token);
+        return token;
+    }
+
+    /** Every password and token the suite used, for SecretsStayOutOfLogsTest to look for afterwards. */
+    public static final Set<String> SECRETS_USED = ConcurrentHashMap.newKeySet();
+
+    static {
+        SECRETS_USED.add(ADMIN_PASSWORD);
     }
 
     public static RequestSpecification bearer(String token) {

@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import io.rowflow.vault.SecretUnreadableException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -34,7 +35,8 @@ public class ProblemMapper {
             DataException.class, 422,
             ConflictException.class, 409,
             UpstreamException.class, 502,
-            TooManyRequestsException.class, 429);
+            TooManyRequestsException.class, 429,
+            SecretUnreadableException.class, 500);
 
     @ServerExceptionMapper
     public Response rowflow(RowflowException e, UriInfo uri) {

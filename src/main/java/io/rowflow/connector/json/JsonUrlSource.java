@@ -58,6 +58,7 @@ public class JsonUrlSource implements SourceConnector {
         String body = config.hasNonNull("body") ? config.get("body").asText() : null;
         Map<String, String> query = new LinkedHashMap<>();
         config.path("query").fields().forEachRemaining(e -> query.put(e.getKey(), e.getValue().asText()));
+        config.path("secretQuery").fields().forEachRemaining(e -> query.put(e.getKey(), e.getValue().asText()));
         URI base = URI.create(config.path("url").asText().trim());
 
         URI next = withQuery(base, query, paging.firstPageParameters());
