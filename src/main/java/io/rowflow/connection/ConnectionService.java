@@ -19,7 +19,12 @@ import io.rowflow.vault.SecretCipher;
 import io.rowflow.audit.AuditLog;
 import io.rowflow.workspace.Caller;
 import io.rowflow.workspace.WorkspaceScope;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
+import io.rowflow.vault.SecretUnreadableException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -34,6 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** Creates, changes and tests connections; the only code that sees a connection's secrets in clear. */
 @ApplicationScoped
 public class ConnectionService {
+    private static final Logger LOG = Logger.getLogger(ConnectionService.class);
     private final EntityManager em;
     private final ConnectorRegistry connectors;
     private final SecretCipher cipher;
@@ -192,6 +198,77 @@ public class ConnectionService {
             return mapper.createObjectNode();
         }
         return (ObjectNode) readJson(cipher.decrypt(entity.secretsCiphertext, aad(entity), legacyAad(entity)));
+    }
+
+    /** What a re-wrap of every stored secret found and did. */
+    public record RewrapReport(int checked, int rewrapped, int unreadable) {
+    }
+
+    /**
+     * Re-wraps every connection secret that {@code cipher} finds wrapped by an older master key (or stored in an older
+     * format or binding), one row per transaction. A row changed meanwhile (a user saved new secrets) is left as the
+     * user saved it: the update only applies while the ciphertext is the one that was read.
+     */
+    public RewrapReport rewrapSecrets(SecretCipher cipher) {
+        List<UUID> ids = QuarkusTransaction.requiringNew().call(() -> em.createQuery(
+                "select c.id from ConnectionEntity c where c.secretsCiphertext is not null order by c.id", UUID.class)
+                .getResultList());
+        int rewrapped = 0;
+        int unreadable = 0;
+        for (UUID id : ids) {
+            Boolean done = QuarkusTransaction.requiringNew().call(() -> {
+                ConnectionEntity entity = em.find(ConnectionEntity.class, id);
+                String old = entity == null ? null : entity.secretsCiphertext;
+                if (old == null || (!cipher.needsRewrap(old) && canRead(cipher, old, aad(entity)))) {
+                    return false;
+                }
+                String fresh;
+                try {
+                    fresh = canRead(cipher, old, aad(entity)) ? cipher.rewrap(old, aad(entity))
+                            : cipher.encrypt(cipher.decrypt(old, legacyAad(entity)), aad(entity));
+                } catch (SecretUnreadableException e) {
+                    LOG.warnf("The secrets of connection %s cannot be decrypted with the configured keys", id);
+                    return null;
+                }
+                em.detach(entity);
+                return em.createQuery("update ConnectionEntity set secretsCiphertext = :fresh where id = :id"
+                        + " and secretsCiphertext = :old").setParameter("fresh", fresh).setParameter("id", id)
+                        .setParameter("old", old).executeUpdate() == 1;
+            });
+            if (done == null) {
+                unreadable++;
+            } else if (done) {
+                rewrapped++;
+            }
+        }
+        return new RewrapReport(ids.size(), rewrapped, unreadable);
+    }
+
+    private static boolean canRead(SecretCipher cipher, String ciphertext, String boundTo) {
+        try {
+            cipher.decrypt(ciphertext, boundTo);
+            return true;
+        } catch (SecretUnreadableException e) {
+            return false;
+        }
+    }
+
+    /** At start-up, in the background: secrets still wrapped by a previous master key move to the current one. */
+    void rewrapAtStartup(@Observes StartupEvent event) {
+        Thread worker = new Thread(() -> {
+            try {
+                RewrapReport report = rewrapSecrets(cipher);
+                if (report.rewrapped() > 0 || report.unreadable() > 0) {
+                    LOG.infof("Master key rotation: re-wrapped %d of %d stored secrets with the current master key;"
+                            + " %d unreadable", report.rewrapped(), report.checked(), report.unreadable());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Re-wrapping stored secrets with the current master key failed; it is tried again at the"
+                        + " next start", e);
+            }
+        }, "rowflow-vault-rewrap");
+        worker.setDaemon(true);
+        worker.start();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.rowflow.vault;
 
 import io.smallrye.config.ConfigMapping;
+import java.util.List;
 import java.util.Optional;
 
 /** Where the master key that encrypts secrets at rest comes from. */
@@ -14,4 +15,10 @@ public interface VaultConfig {
      * generates one into {@code <data folder>/master.key} on first start.
      */
     Optional<String> masterKeyFile();
+
+    /**
+     * Master keys being rotated away (base64, comma-separated): secrets they wrap still decrypt, and at start-up
+     * Rowflow re-wraps them with the current key. Remove a key from here once the log says its secrets are re-wrapped.
+     */
+    Optional<List<String>> previousMasterKeys();
 }

@@ -44,7 +44,7 @@ class VaultBindingTest {
         String first = connection("vault-secret-one");
         String second = connection("vault-secret-two");
         String ciphertext = column(first, "secrets_ciphertext");
-        assertThat(ciphertext).startsWith("v1:").doesNotContain("vault-secret-one");
+        assertThat(ciphertext).startsWith("v2:").doesNotContain("vault-secret-one");
 
         String own = column(second, "secrets_ciphertext");
         set(second, "secrets_ciphertext", ciphertext);
