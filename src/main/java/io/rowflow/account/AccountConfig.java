@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
+import io.rowflow.workspace.Role;
 
 /** Sign-in, sessions, lockout and per-caller rate limits. */
 @ConfigMapping(prefix = "rowflow.account")
@@ -29,6 +30,12 @@ public interface AccountConfig {
     /** How long a locked account stays locked. */
     @WithDefault("15m")
     Duration lockout();
+
+    /**
+     * Signing in through the identity provider (OIDC): people without a Rowflow account get one and join the default
+     * workspace with this role. Unset: only people an admin added (by email) may sign in.
+     */
+    Optional<Role> oidcNewUserRole();
 
     /** API requests each token or session may make per minute on one node; more answer 429 with Retry-After. */
     @WithDefault("600")

@@ -4,6 +4,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import io.rowflow.audit.AuditLog;
 import io.rowflow.common.digest.Digests;
+import io.rowflow.common.error.AccessDeniedException;
 import io.rowflow.common.error.ConflictException;
 import io.rowflow.common.error.InvalidInputException;
 import io.rowflow.common.error.NotFoundException;
@@ -171,20 +172,57 @@ public class AccountService {
             throw wrongCredentials();
         }
         return QuarkusTransaction.requiringNew().call(() -> {
-            UserEntity fresh = em.find(UserEntity.class, user.id);
-            fresh.failedSignIns = 0;
-            fresh.lockedUntil = null;
-            String sessionId = randomToken();
-            SessionEntity session = new SessionEntity();
-            session.idHash = Digests.sha256(sessionId);
-            session.userId = user.id;
-            session.csrfToken = randomToken();
-            session.createdAt = now;
-            session.expiresAt = now.plus(config.sessionTimeout());
-            em.persist(session);
+            Session session = newSession(em.find(UserEntity.class, user.id), now);
             audit.recordFor(null, user.id, user.email, "sign-in", null, null);
-            return new Session(sessionId, session.csrfToken, fresh, config.sessionTimeout());
+            return session;
         });
+    }
+
+    /**
+     * Signs in someone the identity provider vouched for, by their verified email. Unknown people are refused unless
+     * {@code oidc-new-user-role} is set, in which case they get an account (without a password) and join the default
+     * workspace with that role.
+     */
+    public Session signInWithIdentityProvider(String email, Boolean emailVerified, String name) {
+        if (email == null || Boolean.FALSE.equals(emailVerified)) {
+            throw new AccessDeniedException("The identity provider did not vouch for an email address; Rowflow needs"
+                    + " a verified email to know who you are");
+        }
+        String normalized = normalizeEmail(email);
+        return QuarkusTransaction.requiringNew().call(() -> {
+            UserEntity user = findByEmail(normalized);
+            if (user == null) {
+                Role role = config.oidcNewUserRole().orElseThrow(() -> new AccessDeniedException("There is no Rowflow"
+                        + " account for " + normalized + "; ask an admin of your workspace to add you"));
+                user = new UserEntity();
+                user.id = UUID.randomUUID();
+                user.organizationId = OrganizationEntity.DEFAULT_ID;
+                user.email = normalized;
+                user.displayName = name == null || name.isBlank() ? normalized : name.strip();
+                user.createdAt = Instant.now();
+                em.persist(user);
+                join(user.id, WorkspaceEntity.DEFAULT_ID, role);
+                audit.recordFor(null, user.id, user.email, "account.created", "user:" + user.id,
+                        "from the identity provider, as " + role.id());
+            }
+            Session session = newSession(user, Instant.now());
+            audit.recordFor(null, user.id, user.email, "sign-in", null, "through the identity provider");
+            return session;
+        });
+    }
+
+    private Session newSession(UserEntity user, Instant now) {
+        user.failedSignIns = 0;
+        user.lockedUntil = null;
+        String sessionId = randomToken();
+        SessionEntity session = new SessionEntity();
+        session.idHash = Digests.sha256(sessionId);
+        session.userId = user.id;
+        session.csrfToken = randomToken();
+        session.createdAt = now;
+        session.expiresAt = now.plus(config.sessionTimeout());
+        em.persist(session);
+        return new Session(sessionId, session.csrfToken, user, config.sessionTimeout());
     }
 
     private Instant recordFailure(UUID userId, Instant now) {

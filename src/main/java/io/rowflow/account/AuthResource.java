@@ -2,9 +2,13 @@ package io.rowflow.account;
 
 import io.rowflow.workspace.Caller;
 import io.rowflow.workspace.SignedIn;
+import io.quarkus.oidc.AuthorizationCodeFlow;
+import io.quarkus.oidc.IdToken;
 import io.quarkus.security.Authenticated;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
+import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -31,6 +35,10 @@ public class AuthResource {
     private final AccountService accounts;
     private final HttpServerRequest request;
     private final Caller caller;
+    /** The identity provider's ID token, present in the code-flow endpoint only. */
+    @Inject
+    @IdToken
+    JsonWebToken idToken;
 
     public AuthResource(AccountService accounts, HttpServerRequest request, Caller caller) {
         this.accounts = accounts;
@@ -101,6 +109,26 @@ public class AuthResource {
         }
         return Response.noContent()
                 .cookie(cookie(CredentialAuthenticationMechanism.SESSION_COOKIE, "", 0, true), cookie(CSRF_COOKIE, "", 0, false))
+                .build();
+    }
+
+    /**
+     * Sign-in through the company's identity provider (OIDC authorization code flow): Quarkus OIDC sends the browser
+     * to the provider and back here with a verified identity, which becomes a Rowflow session like a local sign-in.
+     */
+    @GET
+    @Path("oidc/sign-in")
+    @Authenticated
+    @AuthorizationCodeFlow
+    @Operation(summary = "Sign in through the identity provider", description = "Open in the browser; ends on / with"
+            + " the session cookie set. Available when OIDC is configured (quarkus.oidc.*).")
+    public Response signInWithIdentityProvider() {
+        AccountService.Session session = accounts.signInWithIdentityProvider(idToken.getClaim("email"),
+                idToken.getClaim("email_verified"), idToken.getClaim("name"));
+        int maxAge = (int) session.lifetime().toSeconds();
+        return Response.seeOther(java.net.URI.create("/"))
+                .cookie(cookie(CredentialAuthenticationMechanism.SESSION_COOKIE, session.id(), maxAge, true),
+                        cookie(CSRF_COOKIE, session.csrfToken(), maxAge, false))
                 .build();
     }
 

@@ -35,6 +35,12 @@ public class CredentialAuthenticationMechanism implements HttpAuthenticationMech
         return Uni.createFrom().optional(java.util.Optional.empty());
     }
 
+    /** Ahead of the identity provider's code flow, so that API calls without credentials get 401, not a redirect. */
+    @Override
+    public int getPriority() {
+        return DEFAULT_PRIORITY + 1000;
+    }
+
     @Override
     public Uni<ChallengeData> getChallenge(RoutingContext context) {
         return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", "Bearer realm=\"rowflow\""));

@@ -211,7 +211,7 @@ class ApiContractTest {
                 ResultSet rs = s.executeQuery("SELECT config_json, secrets_ciphertext FROM connection WHERE id = '" + id + "'")) {
             rs.next();
             assertThat(rs.getString(1)).doesNotContain(FakeApi.PRIVATE_TOKEN).doesNotContain("Authorization");
-            assertThat(rs.getString(2)).startsWith("v1:").doesNotContain(FakeApi.PRIVATE_TOKEN);
+            assertThat(rs.getString(2)).startsWith("v2:").doesNotContain(FakeApi.PRIVATE_TOKEN);
         }
 
         // Renaming without resending the secret keeps it; the flow still authenticates.
