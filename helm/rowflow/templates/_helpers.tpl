@@ -26,3 +26,9 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "rowflow.vaultSecret" -}}
 {{- default (printf "%s-vault" (include "rowflow.fullname" .)) .Values.vault.existingSecret -}}
 {{- end -}}
+
+{{/* The Secret with sign-in credentials: the given existing one, else the chart's own. Args: (list . existingSecret) */}}
+{{- define "rowflow.authSecret" -}}
+{{- $root := index . 0 -}}
+{{- default (printf "%s-auth" (include "rowflow.fullname" $root)) (index . 1) -}}
+{{- end -}}

@@ -19,8 +19,11 @@ class HelmChartTest {
     static final Path CHART = Path.of("helm/rowflow");
 
     static List<JsonNode> render(Helm helm) throws Exception {
-        String manifest = helm.template().withName("acme").set("database.password", "pw")
-                .set("vault.masterKey", "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=").call();
+        return parse(helm.template().withName("acme").set("database.password", "pw")
+                .set("vault.masterKey", "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=").call());
+    }
+
+    static List<JsonNode> parse(String manifest) throws Exception {
         List<JsonNode> documents = new ArrayList<>();
         try (MappingIterator<JsonNode> it = new ObjectMapper(new YAMLFactory()).readerFor(JsonNode.class)
                 .readValues(manifest)) {
@@ -60,6 +63,28 @@ class HelmChartTest {
         assertThat(kind(documents, "PersistentVolumeClaim").at("/metadata/name").asText()).isEqualTo("acme-rowflow-data");
         assertThat(kind(documents, "Service").at("/spec/ports/0/port").asInt()).isEqualTo(8080);
         assertThat(kind(documents, "Secret").at("/metadata/name").asText()).isEqualTo("acme-rowflow-database");
+    }
+
+    @Test
+    void signInSettingsComeFromSecrets() throws Exception {
+        List<JsonNode> documents = parse(new Helm(CHART).template().withName("acme")
+                .set("database.password", "pw").set("vault.masterKey", "a2V5")
+                .set("admin.email", "ops@acme.test").set("admin.password", "first-admin-pw")
+                .set("oidc.enabled", "true").set("oidc.issuer", "https://idp.acme.test").set("oidc.clientId", "rowflow")
+                .set("oidc.clientSecret", "idp-secret-value").set("oidc.newUserRole", "viewer").call());
+        JsonNode container = kind(documents, "Deployment").at("/spec/template/spec/containers/0");
+        List<String> env = new ArrayList<>();
+        container.path("env").forEach(e -> env.add(e.path("name").asText() + "="
+                + (e.has("value") ? e.path("value").asText() : "secret:" + e.at("/valueFrom/secretKeyRef/name").asText())));
+        assertThat(env).contains("ROWFLOW_ADMIN_EMAIL=ops@acme.test", "ROWFLOW_ADMIN_PASSWORD=secret:acme-rowflow-auth",
+                "QUARKUS_OIDC_TENANT_ENABLED=true", "QUARKUS_OIDC_AUTH_SERVER_URL=https://idp.acme.test",
+                "QUARKUS_OIDC_CREDENTIALS_SECRET=secret:acme-rowflow-auth", "ROWFLOW_ACCOUNT_OIDC_NEW_USER_ROLE=viewer",
+                "ROWFLOW_VAULT_PREVIOUS_MASTER_KEYS=secret:acme-rowflow-vault");
+        String rendered = documents.toString();
+        assertThat(rendered).doesNotContain("first-admin-pw").doesNotContain("idp-secret-value");
+        assertThatThrownBy(() -> new Helm(CHART).template().withName("acme").set("database.password", "pw")
+                .set("vault.masterKey", "a2V5").set("oidc.enabled", "true").call())
+                .hasMessageContaining("oidc.issuer is required");
     }
 
     @Test
