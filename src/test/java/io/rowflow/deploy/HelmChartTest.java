@@ -84,7 +84,7 @@ class HelmChartTest {
         assertThat(rendered).doesNotContain("first-admin-pw").doesNotContain("idp-secret-value");
         assertThatThrownBy(() -> new Helm(CHART).template().withName("acme").set("database.password", "pw")
                 .set("vault.masterKey", "a2V5").set("oidc.enabled", "true").call())
-                .hasMessageContaining("oidc.issuer is required");
+                .hasMessageContaining("is required when oidc.enabled");
     }
 
     @Test
