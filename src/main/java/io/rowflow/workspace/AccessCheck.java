@@ -82,7 +82,9 @@ public class AccessCheck {
                         + " header holding the session's CSRF token");
             }
         }
+        // Per credential and per person: several tokens do not multiply one person's allowance.
         rateLimiter.acquire(who.credentialKey());
+        rateLimiter.acquire("user:" + who.userId());
         caller.signedIn(who.userId(), who.email());
         RequiresRole rule = annotation(context.getMethod(), RequiresRole.class);
         if (rule != null) {
