@@ -91,11 +91,7 @@ public class AuthResource {
             + " failures in a row lock the account for 15 minutes (429 with Retry-After).")
     public Response signIn(@Valid @NotNull SignInRequest body) {
         AccountService.Session session = accounts.signIn(body.email(), body.password());
-        int maxAge = (int) session.lifetime().toSeconds();
-        return Response.ok(new SignedInView(UserView.of(session.user()), session.csrfToken()))
-                .cookie(cookie(CredentialAuthenticationMechanism.SESSION_COOKIE, session.id(), maxAge, true),
-                        cookie(CSRF_COOKIE, session.csrfToken(), maxAge, false))
-                .build();
+        return withSession(Response.ok(new SignedInView(UserView.of(session.user()), session.csrfToken())), session);
     }
 
     @POST
@@ -125,11 +121,7 @@ public class AuthResource {
     public Response signInWithIdentityProvider() {
         AccountService.Session session = accounts.signInWithIdentityProvider(idToken.getClaim("email"),
                 idToken.getClaim("email_verified"), idToken.getClaim("name"));
-        int maxAge = (int) session.lifetime().toSeconds();
-        return Response.seeOther(java.net.URI.create("/"))
-                .cookie(cookie(CredentialAuthenticationMechanism.SESSION_COOKIE, session.id(), maxAge, true),
-                        cookie(CSRF_COOKIE, session.csrfToken(), maxAge, false))
-                .build();
+        return withSession(Response.seeOther(java.net.URI.create("/")), session);
     }
 
     @GET
@@ -139,6 +131,13 @@ public class AuthResource {
     @Operation(summary = "Who am I")
     public UserView me() {
         return UserView.of(accounts.user(caller.userId()));
+    }
+
+    /** Sets the session cookie (HttpOnly) and the CSRF cookie (readable by the page, which echoes it in a header). */
+    private Response withSession(Response.ResponseBuilder answer, AccountService.Session session) {
+        int maxAge = (int) session.lifetime().toSeconds();
+        return answer.cookie(cookie(CredentialAuthenticationMechanism.SESSION_COOKIE, session.id(), maxAge, true),
+                cookie(CSRF_COOKIE, session.csrfToken(), maxAge, false)).build();
     }
 
     /** HttpOnly for the session; Secure whenever the browser reached us over TLS (directly or through a proxy). */
