@@ -212,6 +212,8 @@ public class AccountService {
     }
 
     private Session newSession(UserEntity user, Instant now) {
+        // Ended sessions go as new ones start: the table holds live sessions, not history (the audit log has that).
+        em.createQuery("delete from SessionEntity where expiresAt < :now").setParameter("now", now).executeUpdate();
         user.failedSignIns = 0;
         user.lockedUntil = null;
         String sessionId = randomToken();

@@ -317,7 +317,9 @@ class ApiContractTest {
                 .contains("rowflow_rows_written_total").contains("rowflow_run_duration_seconds_count");
         given().get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/flows/{id}/runs"))
-                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/flows/{id}/destinations/{index}/file"));
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/flows/{id}/destinations/{index}/file"))
+                .body("components.securitySchemes.apiToken.scheme", equalTo("bearer"))
+                .body("paths.'/api/v1/flows'.get.security[0]", org.hamcrest.Matchers.hasKey("apiToken"));
     }
 
     private static void sleep(long millis) {
