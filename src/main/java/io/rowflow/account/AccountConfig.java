@@ -1,10 +1,10 @@
 package io.rowflow.account;
 
+import io.rowflow.workspace.Role;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
-import io.rowflow.workspace.Role;
 
 /** Sign-in, sessions, lockout and per-caller rate limits. */
 @ConfigMapping(prefix = "rowflow.account")

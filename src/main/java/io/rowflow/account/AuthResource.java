@@ -1,11 +1,10 @@
 package io.rowflow.account;
 
-import io.rowflow.workspace.Caller;
-import io.rowflow.workspace.SignedIn;
 import io.quarkus.oidc.AuthorizationCodeFlow;
 import io.quarkus.oidc.IdToken;
 import io.quarkus.security.Authenticated;
-import org.eclipse.microprofile.jwt.JsonWebToken;
+import io.rowflow.workspace.Caller;
+import io.rowflow.workspace.SignedIn;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
@@ -23,6 +22,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
+import io.rowflow.audit.AuditLog;
 import io.rowflow.common.error.ConflictException;
 import io.rowflow.common.error.InvalidInputException;
 import io.rowflow.common.error.NotFoundException;
@@ -16,15 +19,11 @@ import io.rowflow.flow.FlowConnectionEntity;
 import io.rowflow.http.SafeHttpClient;
 import io.rowflow.pipeline.StopReading;
 import io.rowflow.vault.SecretCipher;
-import io.rowflow.audit.AuditLog;
+import io.rowflow.vault.SecretUnreadableException;
 import io.rowflow.workspace.Caller;
 import io.rowflow.workspace.WorkspaceScope;
-import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.runtime.StartupEvent;
-import io.rowflow.vault.SecretUnreadableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.jboss.logging.Logger;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -35,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
 
 /** Creates, changes and tests connections; the only code that sees a connection's secrets in clear. */
 @ApplicationScoped

@@ -1,8 +1,11 @@
 package io.rowflow.flow;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.rowflow.audit.AuditLog;
 import io.rowflow.common.digest.Digests;
 import io.rowflow.common.error.ConflictException;
 import io.rowflow.common.error.FieldError;
@@ -12,30 +15,36 @@ import io.rowflow.connection.ConnectionEntity;
 import io.rowflow.connection.ConnectionService;
 import io.rowflow.connector.ConnectorRegistry;
 import io.rowflow.connector.SourceConnector;
+import io.rowflow.schedule.FlowScheduleChanged;
+import io.rowflow.schedule.FlowSchedules;
+import io.rowflow.schedule.Schedule;
 import io.rowflow.schedule.ScheduleCalculator;
+import io.rowflow.workspace.WorkspaceScope;
 import io.rowflow.writer.DestinationWriter;
 import io.rowflow.writer.WriterRegistry;
-import io.rowflow.audit.AuditLog;
-import io.rowflow.workspace.WorkspaceScope;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Base64;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Deque;
 import java.util.HashSet;
-import java.util.Set;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** Creates and changes flows, checking every reference and setting before anything is stored. */
 @ApplicationScoped
-public class FlowService {
+public class FlowService implements FlowSchedules {
     private static final SecureRandom RANDOM = new SecureRandom();
     private final EntityManager em;
     private final ObjectMapper mapper;
@@ -44,9 +53,11 @@ public class FlowService {
     private final WriterRegistry writers;
     private final WorkspaceScope scope;
     private final AuditLog audit;
+    private final Event<FlowScheduleChanged> scheduleChanged;
 
     public FlowService(EntityManager em, ObjectMapper mapper, ConnectionService connections, ConnectorRegistry connectors,
-            WriterRegistry writers, WorkspaceScope scope, AuditLog audit) {
+            WriterRegistry writers, WorkspaceScope scope, AuditLog audit, Event<FlowScheduleChanged> scheduleChanged) {
+        this.scheduleChanged = scheduleChanged;
         this.em = em;
         this.mapper = mapper;
         this.connections = connections;
@@ -67,6 +78,7 @@ public class FlowService {
         connections.linkFlow(entity.id, request.sources().stream().map(FlowRequest.Source::connectionId).toList());
         linkTriggers(entity.id, request.runAfter());
         audit.record("flow.created", "flow:" + entity.id, entity.name);
+        scheduleChanged.fire(new FlowScheduleChanged(entity.id));
         return view(entity);
     }
 
@@ -77,6 +89,7 @@ public class FlowService {
         connections.linkFlow(entity.id, request.sources().stream().map(FlowRequest.Source::connectionId).toList());
         linkTriggers(entity.id, request.runAfter());
         audit.record("flow.updated", "flow:" + entity.id, entity.name);
+        scheduleChanged.fire(new FlowScheduleChanged(entity.id));
         return view(entity);
     }
 
@@ -89,6 +102,7 @@ public class FlowService {
         }
         em.remove(flow);
         audit.record("flow.deleted", "flow:" + id, flow.name);
+        scheduleChanged.fire(new FlowScheduleChanged(id));
     }
 
     /** Makes a new webhook secret for the flow (the old one stops working at once) and returns it, shown only now. */
@@ -186,6 +200,33 @@ public class FlowService {
 
     public FlowView get(UUID id) {
         return view(find(id));
+    }
+
+    @Override
+    public Optional<Schedule> of(UUID flowId) {
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            FlowEntity entity = em.find(FlowEntity.class, flowId);
+            return entity == null ? Optional.<Schedule>empty() : Optional.ofNullable(schedule(entity));
+        });
+    }
+
+    @Override
+    public Map<UUID, Schedule> all() {
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            Map<UUID, Schedule> schedules = new LinkedHashMap<>();
+            for (FlowEntity entity : em.createQuery("from FlowEntity order by id", FlowEntity.class).getResultList()) {
+                Schedule schedule = schedule(entity);
+                if (schedule != null) {
+                    schedules.put(entity.id, schedule);
+                }
+            }
+            return schedules;
+        });
+    }
+
+    private Schedule schedule(FlowEntity entity) {
+        JsonNode node = definition(entity).schedule();
+        return node == null || node.isNull() ? null : ScheduleCalculator.parse(node);
     }
 
     /** The flows of the caller's workspace. */

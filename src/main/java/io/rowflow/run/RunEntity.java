@@ -29,6 +29,10 @@ public class RunEntity {
     @Column(name = "created_at")
     public Instant createdAt;
 
+    /** The schedule slot this run is for; null for runs started by hand, webhook or chain. Unique per flow. */
+    @Column(name = "scheduled_for")
+    public Instant scheduledFor;
+
     @Column(name = "started_at")
     public Instant startedAt;
 

@@ -9,6 +9,7 @@ import io.rowflow.common.error.ConflictException;
 import io.rowflow.common.error.NotFoundException;
 import io.rowflow.flow.FlowEntity;
 import io.rowflow.flow.FlowService;
+import io.rowflow.schedule.SlotFiring;
 import io.rowflow.workspace.WorkspaceScope;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -30,7 +31,7 @@ import org.jboss.logging.Logger;
 
 /** Starts, lists and cancels runs. Runs execute on a bounded pool of this node. */
 @ApplicationScoped
-public class RunService {
+public class RunService implements SlotFiring {
     private static final Logger LOG = Logger.getLogger(RunService.class);
 
     private final EntityManager em;
@@ -115,6 +116,55 @@ public class RunService {
         return get(runId);
     }
 
+    /**
+     * A schedule slot came. The run is keyed by flow and slot, so a slot fired twice (a recovered node, a retried
+     * job) still gives one run; a slot that comes while the flow runs is recorded as skipped.
+     */
+    @Override
+    public void fire(UUID flowId, Instant slot) {
+        UUID runId;
+        try {
+            runId = QuarkusTransaction.requiringNew().call(() -> {
+                FlowEntity flow = em.find(FlowEntity.class, flowId, LockModeType.PESSIMISTIC_WRITE);
+                if (flow == null || slotTaken(flowId, slot)) {
+                    return null;
+                }
+                RunEntity open = openRun(flowId);
+                RunEntity run = new RunEntity();
+                run.id = UUID.randomUUID();
+                run.flowId = flowId;
+                run.trigger = "schedule";
+                run.scheduledFor = slot;
+                run.createdAt = Instant.now();
+                if (open != null) {
+                    run.status = RunStatus.SKIPPED;
+                    run.endedAt = run.createdAt;
+                    run.errorMessage = "Skipped: run " + open.id + " of this flow was still " + open.status.id()
+                            + " when the slot came";
+                    em.persist(run);
+                    LOG.infof("flow=%s slot %s skipped: run %s still %s", flowId, slot, open.id, open.status.id());
+                    return null;
+                }
+                run.status = RunStatus.QUEUED;
+                em.persist(run);
+                return run.id;
+            });
+        } catch (RuntimeException e) {
+            if (QuarkusTransaction.requiringNew().call(() -> slotTaken(flowId, slot))) {
+                return; // another node recorded this slot first: the unique (flow, slot) key held
+            }
+            throw e;
+        }
+        if (runId != null) {
+            submit(runId);
+        }
+    }
+
+    private boolean slotTaken(UUID flowId, Instant slot) {
+        return em.createQuery("select count(r) from RunEntity r where r.flowId = :flow and r.scheduledFor = :slot",
+                Long.class).setParameter("flow", flowId).setParameter("slot", slot).getSingleResult() > 0;
+    }
+
     /** The flow's queued or running run, if it has one. Call within a transaction. */
     RunEntity openRun(UUID flowId) {
         return em.createQuery("from RunEntity r where r.flowId = :flow and r.status in (:open)", RunEntity.class)
@@ -195,7 +245,8 @@ public class RunService {
                 : Duration.between(run.startedAt, run.endedAt).toMillis();
         RunView.RunError error = run.status == RunStatus.FAILED
                 ? new RunView.RunError(run.failedStep, run.errorMessage, run.upstreamMessage) : null;
-        return new RunView(run.id, run.flowId, run.status, run.trigger, run.createdAt, run.startedAt, run.endedAt,
+        return new RunView(run.id, run.flowId, run.status, run.trigger, run.scheduledFor, run.createdAt, run.startedAt,
+                run.endedAt,
                 duration, run.unchanged, stats.sources(), stats.destinations(), error);
     }
 }

@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.UUID;
 
 /** A run as the API shows it. {@code error} is present when the run failed. */
-public record RunView(UUID id, UUID flowId, RunStatus status, String trigger, Instant createdAt, Instant startedAt,
+public record RunView(UUID id, UUID flowId, RunStatus status, String trigger, Instant scheduledFor, Instant createdAt,
+        Instant startedAt,
         Instant endedAt, Long durationMillis, boolean unchanged, List<RunStats.SourceStats> sources,
         List<RunStats.DestinationStats> destinations, RunError error) {
 

@@ -17,8 +17,8 @@ import jakarta.interceptor.InvocationContext;
 import jakarta.ws.rs.PathParam;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Set;
 import java.util.UUID;
 

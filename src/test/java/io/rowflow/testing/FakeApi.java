@@ -156,6 +156,16 @@ public final class FakeApi implements AutoCloseable {
                 send(exchange, 302, "text/plain", new byte[0]);
                 return;
             }
+            if (path.equals("/slow.csv")) {
+                // A source that takes its time: for runs that outlast their schedule's interval.
+                try {
+                    Thread.sleep(Long.parseLong(query.getOrDefault("ms", "1000")));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                send(exchange, 200, "text/csv", "id\n1\n".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             if (path.equals("/big")) {
                 streamBig(exchange, Long.parseLong(query.getOrDefault("bytes", "1000000")));
                 return;

@@ -1,0 +1,25 @@
+package io.rowflow.schedule;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** The clustered scheduler (Quartz with its JDBC job store in Rowflow's database). */
+@ConfigMapping(prefix = "rowflow.schedule")
+public interface ScheduleConfig {
+    /** Whether this node fires schedules; every node of a cluster may, Quartz fires each slot on one of them. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** How often each node tells the others it is alive; a node silent for about two of these is taken over. */
+    @WithDefault("7500ms")
+    Duration clusterCheckinInterval();
+
+    /** A slot later than this (the server was down or busy) is a misfire: the flow runs once now, not per slot. */
+    @WithDefault("60s")
+    Duration misfireThreshold();
+
+    /** Threads that fire slots (they only queue runs; the runs have their own pool). */
+    @WithDefault("2")
+    int threads();
+}
