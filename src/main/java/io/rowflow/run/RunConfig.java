@@ -34,6 +34,14 @@ public interface RunConfig {
     @WithDefault("6h")
     Duration timeout();
 
+    /** How long a node's claim on a running run lasts without renewal; then another node takes the run over. */
+    @WithDefault("30s")
+    Duration lease();
+
+    /** How often a node renews its runs' leases and looks for lapsed ones. */
+    @WithDefault("5s")
+    Duration heartbeatInterval();
+
     /** Rows a preview shows. */
     @WithDefault("100")
     int previewRows();

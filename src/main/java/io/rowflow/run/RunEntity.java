@@ -29,6 +29,16 @@ public class RunEntity {
     @Column(name = "created_at")
     public Instant createdAt;
 
+    /** The node executing the run (its lease holder), while it runs. */
+    @Column(name = "node_id")
+    public String nodeId;
+
+    @Column(name = "heartbeat_at")
+    public Instant heartbeatAt;
+
+    /** Claims so far: the fencing token of the current holder. */
+    public int attempt;
+
     /** The schedule slot this run is for; null for runs started by hand, webhook or chain. Unique per flow. */
     @Column(name = "scheduled_for")
     public Instant scheduledFor;

@@ -21,6 +21,7 @@ import io.rowflow.writer.WriteContext;
 import io.rowflow.writer.WriteResult;
 import io.rowflow.writer.WriterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.persistence.EntityManager;
 import java.io.IOException;
@@ -60,6 +61,8 @@ public class RunExecutor {
     private final MeterRegistry metrics;
     private final FollowUpRuns followUps;
     private final RunConfig config;
+    @Inject
+    RunLeases leases;
     private final ScheduledExecutorService alarms = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "rowflow-run-timeout");
         thread.setDaemon(true);
@@ -89,17 +92,16 @@ public class RunExecutor {
         Path folder = null;
         UUID[] flowId = { null };
         Watchdog watchdog = null;
+        int fence = 0;
         try {
-            RunEntity run = update(runId, r -> {
-                if (r.status == RunStatus.QUEUED && !r.cancelRequested) {
-                    r.status = RunStatus.RUNNING;
-                    r.startedAt = Instant.now();
-                }
-            });
-            if (run.status != RunStatus.RUNNING) {
-                outcome = run.status; // cancelled while queued
+            RunEntity run = claim(runId);
+            if (run.status != RunStatus.RUNNING || !leases.nodeId().equals(run.nodeId)) {
+                // Cancelled while queued, or claimed by another node first.
+                outcome = run.status == RunStatus.CANCELLED ? RunStatus.CANCELLED : null;
                 return;
             }
+            fence = run.attempt;
+            int claimedAttempt = fence;
             MDC.put("flowId", " flow=" + run.flowId);
             flowId[0] = run.flowId;
             FlowEntity flow = QuarkusTransaction.requiringNew().call(() -> flows.find(run.flowId));
@@ -144,7 +146,8 @@ public class RunExecutor {
                     checkCancelled();
                     log(runId, "INFO", "Writing destination " + (i + 1) + " (" + writer.descriptor().name() + ")");
                     WriteContext context = new WriteContext(destination.settings(), area.connection(),
-                            dataFolder.destinationDir(flow.id, i), () -> cancelRequested(runId));
+                            dataFolder.destinationDir(flow.id, i), () -> cancelRequested(runId),
+                            () -> checkFence(runId, claimedAttempt));
                     WriteResult written = writer.write(context, result);
                     stats.destinations().add(new RunStats.DestinationStats(i, destination.type(), written.rowsWritten()));
                     metrics.counter("rowflow.rows.written").increment(written.rowsWritten());
@@ -163,7 +166,20 @@ public class RunExecutor {
         } catch (Throwable e) {
             // A cancel interrupts this thread; clear the flag so the outcome can still be stored.
             boolean interrupted = Thread.interrupted();
-            if (watchdog != null && watchdog.stop()) {
+            if (watchdog != null) {
+                watchdog.stop();
+            }
+            if (e instanceof FencedOutException) {
+                outcome = null;
+                LOG.warnf("Stopped: %s", e.getMessage());
+                return;
+            }
+            if (leases.shuttingDown() && fence > 0) {
+                outcome = null;
+                handBack(runId, fence);
+                return;
+            }
+            if (watchdog != null && watchdog.fired()) {
                 String message = "The run took longer than its time limit (" + watchdog.limit + ") and was stopped";
                 finish(runId, RunStatus.FAILED, step, message, null);
                 log(runId, "ERROR", "Failed at " + step + ": " + message);
@@ -184,8 +200,10 @@ public class RunExecutor {
             if (flowId[0] != null && outcome != RunStatus.CANCELLED) {
                 startFollowUps(runId, () -> followUps.afterEnd(flowId[0]));
             }
-            timer.stop(metrics.timer("rowflow.run.duration"));
-            metrics.counter("rowflow.runs", "status", outcome.id()).increment();
+            if (outcome != null) {
+                timer.stop(metrics.timer("rowflow.run.duration"));
+                metrics.counter("rowflow.runs", "status", outcome.id()).increment();
+            }
             deleteQuietly(folder);
             MDC.remove("runId");
             MDC.remove("flowId");
@@ -213,6 +231,10 @@ public class RunExecutor {
             if (fired) {
                 Thread.interrupted();
             }
+            return fired;
+        }
+
+        boolean fired() {
             return fired;
         }
     }
@@ -269,8 +291,49 @@ public class RunExecutor {
         update(runId, r -> r.statsJson = json);
     }
 
+    /**
+     * Claims a queued run for this node: one conditional update, so of two nodes claiming at once one wins. The claim
+     * raises the attempt, the fencing token that later writes are checked against.
+     */
+    private RunEntity claim(UUID runId) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Instant now = Instant.now();
+            em.createQuery("update RunEntity set status = :running, nodeId = :node, heartbeatAt = :now,"
+                    + " attempt = attempt + 1, startedAt = coalesce(startedAt, :now) where id = :id and status = :queued"
+                    + " and cancelRequested = false").setParameter("running", RunStatus.RUNNING)
+                    .setParameter("node", leases.nodeId()).setParameter("now", now).setParameter("id", runId)
+                    .setParameter("queued", RunStatus.QUEUED).executeUpdate();
+            return em.find(RunEntity.class, runId);
+        });
+    }
+
+    /** Passes only while this node still holds the run with the attempt it claimed. */
+    private void checkFence(UUID runId, int attempt) {
+        RunEntity run = QuarkusTransaction.requiringNew().call(() -> em.find(RunEntity.class, runId));
+        if (run == null || run.attempt != attempt || run.status != RunStatus.RUNNING
+                || !leases.nodeId().equals(run.nodeId)) {
+            throw new FencedOutException("run " + runId + " was taken over by " + (run == null ? "nobody" : run.nodeId)
+                    + " (attempt " + (run == null ? "?" : run.attempt) + ", this node's was " + attempt
+                    + "); nothing more is written from here");
+        }
+    }
+
+    /** At shutdown: the run goes back to the queue, for another node (or this one, restarted) to run again. */
+    private void handBack(UUID runId, int attempt) {
+        int handed = QuarkusTransaction.requiringNew().call(() -> em.createQuery("update RunEntity set status = :queued,"
+                + " nodeId = null, heartbeatAt = null where id = :id and attempt = :attempt and status = :running")
+                .setParameter("queued", RunStatus.QUEUED).setParameter("id", runId).setParameter("attempt", attempt)
+                .setParameter("running", RunStatus.RUNNING).executeUpdate());
+        if (handed == 1) {
+            log(runId, "WARN", "The server is shutting down: the run is handed back and starts again on another node");
+        }
+    }
+
     private void finish(UUID runId, RunStatus status, String step, String message, String upstream) {
         update(runId, r -> {
+            if (r.status.finished() || (r.nodeId != null && !leases.nodeId().equals(r.nodeId))) {
+                return; // taken over meanwhile: the new holder reports the outcome
+            }
             r.status = status;
             r.endedAt = Instant.now();
             r.failedStep = step;

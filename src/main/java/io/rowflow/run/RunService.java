@@ -12,6 +12,7 @@ import io.rowflow.flow.FlowService;
 import io.rowflow.schedule.SlotFiring;
 import io.rowflow.workspace.WorkspaceScope;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -39,6 +40,8 @@ public class RunService implements SlotFiring {
     private final RunExecutor executor;
     private final ObjectMapper mapper;
     private final WorkspaceScope scope;
+    @Inject
+    RunLeases leases;
     private final ExecutorService pool;
     private final Map<UUID, Future<?>> active = new ConcurrentHashMap<>();
     private final ScheduledExecutorService delayer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -63,21 +66,11 @@ public class RunService implements SlotFiring {
     }
 
     /**
-     * Runs left queued or running by a previous process cannot be finished by this one: they are marked failed so
-     * nobody waits for them. (The clustered scheduler will hand such runs to another node instead.)
+     * A graceful stop (SIGTERM): runs in progress are interrupted and handed back to the queue, where another node (or
+     * this one, restarted) takes them over; runs that were not taken up yet stay queued for the same.
      */
-    void onStart(@Observes StartupEvent event) {
-        int orphaned = QuarkusTransaction.requiringNew().call(() -> em.createQuery(
-                "update RunEntity set status = :failed, endedAt = :now, failedStep = 'run',"
-                        + " errorMessage = 'The server stopped while the run was in progress' where status in (:open)")
-                .setParameter("failed", RunStatus.FAILED).setParameter("now", Instant.now())
-                .setParameter("open", List.of(RunStatus.QUEUED, RunStatus.RUNNING)).executeUpdate());
-        if (orphaned > 0) {
-            LOG.warnf("Marked %d run(s) interrupted by the previous shutdown as failed", orphaned);
-        }
-    }
-
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+        leases.shutdownStarted();
         delayer.shutdownNow();
         pool.shutdownNow();
         pool.awaitTermination(10, TimeUnit.SECONDS);
@@ -170,6 +163,16 @@ public class RunService implements SlotFiring {
         return em.createQuery("from RunEntity r where r.flowId = :flow and r.status in (:open)", RunEntity.class)
                 .setParameter("flow", flowId).setParameter("open", List.of(RunStatus.QUEUED, RunStatus.RUNNING))
                 .getResultStream().findFirst().orElse(null);
+    }
+
+    /** Whether this node is executing (or about to execute) the run. */
+    boolean isActiveHere(UUID runId) {
+        return active.containsKey(runId);
+    }
+
+    /** Queues here a run another node left (taken over by {@link RunLeases}). */
+    void resubmit(UUID runId) {
+        submit(runId);
     }
 
     private void submit(UUID runId) {

@@ -7,7 +7,13 @@ import java.util.function.BooleanSupplier;
 
 /**
  * What a writer gets for one run: its settings (defaults filled in), the staging database to read rows from, the
- * destination's own folder for file outputs, and a way to notice cancellation.
+ * destination's own folder for file outputs, a way to notice cancellation, and the fence to pass right before the
+ * write becomes visible (it throws when the run has been taken over by another node meanwhile).
  */
-public record WriteContext(JsonNode settings, Connection staging, Path folder, BooleanSupplier cancelled) {
+public record WriteContext(JsonNode settings, Connection staging, Path folder, BooleanSupplier cancelled, Runnable fence) {
+    /** A context without a fence, for writes outside a leased run (benchmarks, tests). */
+    public WriteContext(JsonNode settings, Connection staging, Path folder, BooleanSupplier cancelled) {
+        this(settings, staging, folder, cancelled, () -> {
+        });
+    }
 }

@@ -108,6 +108,7 @@ public class ExcelWriter implements DestinationWriter {
             try (OutputStream out = Files.newOutputStream(temp)) {
                 workbook.write(out);
             }
+            context.fence().run();
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return new WriteResult(written, target.getFileName().toString());
         } finally {
