@@ -117,15 +117,30 @@ public class ScheduleEngine {
         }
     }
 
-    /** Sets the flow's trigger from its current schedule. */
+    /** The flow's schedule changed: its trigger moves to the first slot after now. */
     void resync(UUID flowId) {
-        sync(flowId, flows.of(flowId));
+        sync(flowId, flows.of(flowId), Instant.now());
+    }
+
+    /**
+     * A slot fired: the trigger moves to the slot after it. When that one is already past (the slot fired late, the
+     * cluster was busy or recovering), it fires at once with its own time, so no slot is lost; when it is more than
+     * the misfire threshold past (downtime), Quartz fires it once, now, and the slots after follow from there.
+     */
+    void advance(UUID flowId, Instant firedSlot) {
+        sync(flowId, flows.of(flowId), firedSlot);
     }
 
     /** Every flow's trigger set from its schedule, triggers of deleted flows removed. Safe on several nodes at once. */
     int reconcile() throws SchedulerException {
         Map<UUID, Schedule> schedules = flows.all();
-        schedules.forEach((id, schedule) -> sync(id, Optional.of(schedule)));
+        Instant now = Instant.now();
+        for (Map.Entry<UUID, Schedule> flow : schedules.entrySet()) {
+            // A trigger that exists already keeps its slot (it may be a late one about to fire).
+            if (!scheduler.checkExists(TriggerKey.triggerKey(flow.getKey().toString(), GROUP))) {
+                sync(flow.getKey(), Optional.of(flow.getValue()), now);
+            }
+        }
         Set<String> known = schedules.keySet().stream().map(UUID::toString).collect(Collectors.toSet());
         for (JobKey job : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {
             if (!known.contains(job.getName())) {
@@ -135,10 +150,10 @@ public class ScheduleEngine {
         return schedules.size();
     }
 
-    /** Sets the flow's trigger to its next slot after now, or removes it when there is none (no schedule, paused). */
-    void sync(UUID flowId, Optional<Schedule> schedule) {
+    /** Sets the flow's trigger to its first slot after {@code after}, or removes it when there is none (paused, gone). */
+    void sync(UUID flowId, Optional<Schedule> schedule, Instant after) {
         try {
-            Optional<Instant> next = schedule.flatMap(s -> nextAfter(s, Instant.now()));
+            Optional<Instant> next = schedule.flatMap(s -> nextAfter(s, after));
             JobKey job = JobKey.jobKey(flowId.toString(), GROUP);
             if (next.isEmpty()) {
                 scheduler.deleteJob(job);
@@ -197,13 +212,19 @@ public class ScheduleEngine {
         public void execute(JobExecutionContext context) {
             UUID flowId = UUID.fromString(context.getMergedJobDataMap().getString(FLOW_ID));
             Instant slot = context.getScheduledFireTime().toInstant();
+            if (context.isRecovering() && context.getMergedJobDataMap()
+                    .containsKey(Scheduler.FAILED_JOB_ORIGINAL_TRIGGER_FIRETIME_IN_MILLISECONDS)) {
+                // Re-run of a slot whose node died while firing it: the slot is the original one.
+                slot = Instant.ofEpochMilli(Long.parseLong(context.getMergedJobDataMap()
+                        .getString(Scheduler.FAILED_JOB_ORIGINAL_TRIGGER_FIRETIME_IN_MILLISECONDS)));
+            }
             ScheduleEngine engine = Arc.container().instance(ScheduleEngine.class).get();
             try {
                 Arc.container().instance(SlotFiring.class).get().fire(flowId, slot);
             } catch (RuntimeException e) {
                 LOG.errorf(e, "The slot %s of flow %s could not start a run", slot, flowId);
             } finally {
-                engine.resync(flowId);
+                engine.advance(flowId, slot);
             }
         }
     }
