@@ -5,7 +5,7 @@ import java.util.List;
 
 /** What is stored as a flow's JSON definition. */
 public record FlowDefinition(List<FlowRequest.Source> sources, ObjectNode transform, List<FlowRequest.Destination> destinations,
-        ObjectNode schedule, String timeout, Boolean onlyIfChanged) {
+        ObjectNode schedule, String timeout, Boolean onlyIfChanged, Integer retries) {
     public boolean skipsUnchanged() {
         return Boolean.TRUE.equals(onlyIfChanged);
     }

@@ -2,6 +2,8 @@ package io.rowflow.flow;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -11,7 +13,9 @@ import java.util.UUID;
 /**
  * A flow as a client defines it: where rows come from, how they are shaped, where they go and when. {@code runAfter}
  * lists flows whose success starts this one; {@code timeout} (ISO-8601, e.g. PT30M) overrides rowflow.run.timeout;
- * {@code onlyIfChanged} skips writing on runs not started by hand when the result equals the last one written.
+ * {@code onlyIfChanged} skips writing on runs not started by hand when the result equals the last one written;
+ * {@code retries} is how often a run that failed for a passing reason (an API down or rate-limiting for longer than the
+ * request retries cover) starts again, with a doubling wait (default rowflow.run.max-retries).
  */
 public record FlowRequest(
         @NotBlank @Size(max = 200) String name,
@@ -21,7 +25,8 @@ public record FlowRequest(
         ObjectNode schedule,
         @Size(max = 20) List<@NotNull UUID> runAfter,
         String timeout,
-        Boolean onlyIfChanged) {
+        Boolean onlyIfChanged,
+        @Min(0) @Max(10) Integer retries) {
 
     /** A connection to read, with settings that override the connection's own for this flow. */
     public record Source(@NotNull UUID connectionId, String stream, ObjectNode parameters) {

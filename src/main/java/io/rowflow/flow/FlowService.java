@@ -313,7 +313,7 @@ public class FlowService implements FlowSchedules {
         // Changed settings must reach the destinations even if the data did not change.
         entity.lastWrittenHash = null;
         FlowDefinition definition = new FlowDefinition(request.sources(), request.transform(), request.destinations(),
-                request.schedule(), request.timeout(), request.onlyIfChanged());
+                request.schedule(), request.timeout(), request.onlyIfChanged(), request.retries());
         try {
             entity.definitionJson = mapper.writeValueAsString(definition);
         } catch (JsonProcessingException e) {
@@ -324,7 +324,7 @@ public class FlowService implements FlowSchedules {
     private FlowView view(FlowEntity entity) {
         FlowDefinition definition = definition(entity);
         return new FlowView(entity.id, entity.name, definition.sources(), definition.transform(), definition.destinations(),
-                definition.schedule(), upstream(entity.id), definition.timeout(), definition.skipsUnchanged(), entity.createdAt,
-                entity.updatedAt);
+                definition.schedule(), upstream(entity.id), definition.timeout(), definition.skipsUnchanged(),
+                definition.retries(), entity.createdAt, entity.updatedAt);
     }
 }

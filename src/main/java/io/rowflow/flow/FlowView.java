@@ -8,6 +8,7 @@ import java.util.UUID;
 public record FlowView(UUID id, String name, List<FlowRequest.Source> sources, ObjectNode transform,
         List<FlowRequest.Destination> destinations, ObjectNode schedule, List<UUID> runAfter, String timeout,
         boolean onlyIfChanged,
+        Integer retries,
         Instant createdAt,
         Instant updatedAt) {
 }

@@ -87,7 +87,7 @@ public final class SafeHttpClient implements AutoCloseable {
             }
             if (attempt >= settings.maxAttempts()) {
                 throw new UpstreamException(describe(spec) + " failed after " + attempt + " attempts: " + outcome.failure(),
-                        outcome.upstreamMessage(), null);
+                        outcome.upstreamMessage(), null, true);
             }
             Duration wait = outcome.retryAfter() != null ? outcome.retryAfter() : backoff(attempt);
             LOG.infof("%s: %s; attempt %d of %d in %d ms", describe(spec), outcome.failure(), attempt + 1,
@@ -133,7 +133,7 @@ public final class SafeHttpClient implements AutoCloseable {
                     Duration retryAfter = retryAfter(response.getFirstHeader("Retry-After"));
                     if (retryAfter != null && retryAfter.compareTo(settings.maxRetryAfter()) > 0) {
                         throw new UpstreamException(describe(original) + " " + failure + " and asked to wait "
-                                + retryAfter.toSeconds() + " s, longer than rowflow.http.max-retry-after", excerpt, null);
+                                + retryAfter.toSeconds() + " s, longer than rowflow.http.max-retry-after", excerpt, null, true);
                     }
                     return Attempt.retry(failure, excerpt, retryAfter);
                 }
@@ -144,7 +144,7 @@ public final class SafeHttpClient implements AutoCloseable {
                 throw new UpstreamException(describe(spec) + ": " + e.getMessage(), null, e);
             } catch (ReadFailedException e) {
                 throw new UpstreamException(describe(spec) + ": reading the response failed: " + e.getCause().getMessage(),
-                        null, e.getCause());
+                        null, e.getCause(), true);
             } catch (IOException e) {
                 return Attempt.retry("the connection failed (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")",
                         null, null);

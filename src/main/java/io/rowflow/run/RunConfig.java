@@ -34,6 +34,21 @@ public interface RunConfig {
     @WithDefault("6h")
     Duration timeout();
 
+    /** Times a run that failed for a passing reason starts again (a flow can set its own {@code retries}). */
+    @WithDefault("2")
+    int maxRetries();
+
+    /** Wait before the first such retry; it doubles for each next one. */
+    @WithDefault("30s")
+    Duration retryBackoff();
+
+    /**
+     * Runs that may read through one connection at once, across the cluster: fifty flows on one account must not
+     * exceed its API's rate limit. Runs past it wait in the queue.
+     */
+    @WithDefault("4")
+    int maxConcurrentRunsPerConnection();
+
     /** How long a node's claim on a running run lasts without renewal; then another node takes the run over. */
     @WithDefault("30s")
     Duration lease();

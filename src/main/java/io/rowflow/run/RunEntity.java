@@ -36,6 +36,9 @@ public class RunEntity {
     @Column(name = "heartbeat_at")
     public Instant heartbeatAt;
 
+    /** Times the run started again after a passing failure. */
+    public int retries;
+
     /** Claims so far: the fencing token of the current holder. */
     public int attempt;
 

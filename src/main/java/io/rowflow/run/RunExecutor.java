@@ -32,6 +32,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executors;
@@ -61,6 +62,8 @@ public class RunExecutor {
     private final MeterRegistry metrics;
     private final FollowUpRuns followUps;
     private final RunConfig config;
+    /** How soon a run whose connections were busy is offered again. */
+    private static final Duration BUSY_RETRY = Duration.ofSeconds(1);
     @Inject
     RunLeases leases;
     private final ScheduledExecutorService alarms = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -82,8 +85,12 @@ public class RunExecutor {
         this.config = config;
     }
 
+    /**
+     * Executes a queued run if this node can claim it. Answers when to try again: the run's connections were busy
+     * (it stays queued), or it failed for a passing reason and was queued for a retry; empty when done here.
+     */
     @ActivateRequestContext
-    public void execute(UUID runId) {
+    public Optional<Duration> execute(UUID runId) {
         MDC.put("runId", " run=" + runId);
         Timer.Sample timer = Timer.start(metrics);
         RunStatus outcome = RunStatus.FAILED;
@@ -93,20 +100,29 @@ public class RunExecutor {
         UUID[] flowId = { null };
         Watchdog watchdog = null;
         int fence = 0;
+        int retriesLeft = 0;
+        int retries = 0;
         try {
             RunEntity run = claim(runId);
+            if (run == null) {
+                outcome = null;
+                return Optional.of(BUSY_RETRY); // its connections are busy: it waits in the queue
+            }
             if (run.status != RunStatus.RUNNING || !leases.nodeId().equals(run.nodeId)) {
                 // Cancelled while queued, or claimed by another node first.
                 outcome = run.status == RunStatus.CANCELLED ? RunStatus.CANCELLED : null;
-                return;
+                return Optional.empty();
             }
             fence = run.attempt;
+            retries = run.retries;
             int claimedAttempt = fence;
             MDC.put("flowId", " flow=" + run.flowId);
             flowId[0] = run.flowId;
             FlowEntity flow = QuarkusTransaction.requiringNew().call(() -> flows.find(run.flowId));
             FlowDefinition definition = flows.definition(flow);
-            log(runId, "INFO", "Run started (" + run.trigger + ") for flow \"" + flow.name + "\"");
+            retriesLeft = (definition.retries() == null ? config.maxRetries() : definition.retries()) - run.retries;
+            log(runId, "INFO", (run.retries > 0 ? "Retry " + run.retries + " of the run started" : "Run started") + " ("
+                    + run.trigger + ") for flow \"" + flow.name + "\"");
             Duration limit = definition.timeout() == null ? config.timeout() : FlowService.timeout(definition.timeout());
             watchdog = new Watchdog(limit);
             folder = dataFolder.runDir(runId);
@@ -163,6 +179,7 @@ public class RunExecutor {
             finish(runId, RunStatus.SUCCEEDED, null, null, null);
             log(runId, "INFO", "Run succeeded");
             startFollowUps(runId, () -> followUps.afterSuccess(flow.id));
+            return Optional.empty();
         } catch (Throwable e) {
             // A cancel interrupts this thread; clear the flag so the outcome can still be stored.
             boolean interrupted = Thread.interrupted();
@@ -172,12 +189,23 @@ public class RunExecutor {
             if (e instanceof FencedOutException) {
                 outcome = null;
                 LOG.warnf("Stopped: %s", e.getMessage());
-                return;
+                return Optional.empty();
             }
             if (leases.shuttingDown() && fence > 0) {
                 outcome = null;
                 handBack(runId, fence);
-                return;
+                return Optional.empty();
+            }
+            if (e instanceof UpstreamException passing && passing.passing() && retriesLeft > 0 && !interrupted
+                    && !cancelRequested(runId) && (watchdog == null || !watchdog.fired())) {
+                Duration wait = config.retryBackoff().multipliedBy(1L << Math.min(retries, 10));
+                if (requeue(runId, fence, wait, step, describe(e), passing.upstreamMessage())) {
+                    outcome = null;
+                    log(runId, "WARN", "Failed at " + step + ": " + describe(e) + "; this may pass, so the run starts"
+                            + " again in " + wait.toSeconds() + " s (" + retriesLeft + " retr" + (retriesLeft == 1 ? "y" : "ies")
+                            + " left)");
+                    return Optional.of(wait);
+                }
             }
             if (watchdog != null && watchdog.fired()) {
                 String message = "The run took longer than its time limit (" + watchdog.limit + ") and was stopped";
@@ -196,8 +224,9 @@ public class RunExecutor {
                 finish(runId, RunStatus.FAILED, step, message, upstream);
                 log(runId, "ERROR", "Failed at " + step + ": " + message);
             }
+            return Optional.empty();
         } finally {
-            if (flowId[0] != null && outcome != RunStatus.CANCELLED) {
+            if (flowId[0] != null && outcome != null && outcome != RunStatus.CANCELLED) {
                 startFollowUps(runId, () -> followUps.afterEnd(flowId[0]));
             }
             if (outcome != null) {
@@ -298,13 +327,53 @@ public class RunExecutor {
     private RunEntity claim(UUID runId) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = Instant.now();
+            RunEntity queued = em.find(RunEntity.class, runId);
+            if (queued != null && queued.status == RunStatus.QUEUED && connectionsBusy(queued.flowId)) {
+                return null;
+            }
             em.createQuery("update RunEntity set status = :running, nodeId = :node, heartbeatAt = :now,"
                     + " attempt = attempt + 1, startedAt = coalesce(startedAt, :now) where id = :id and status = :queued"
                     + " and cancelRequested = false").setParameter("running", RunStatus.RUNNING)
                     .setParameter("node", leases.nodeId()).setParameter("now", now).setParameter("id", runId)
                     .setParameter("queued", RunStatus.QUEUED).executeUpdate();
+            em.clear(); // the bulk update bypassed the persistence context: read the row as it is now
             return em.find(RunEntity.class, runId);
         });
+    }
+
+    /**
+     * Whether the flow's connections already carry their limit of running runs, across the cluster. Their rows are
+     * locked first, so two nodes claiming runs on one connection count one after the other.
+     */
+    private boolean connectionsBusy(UUID flowId) {
+        List<UUID> connections = em.createQuery("select fc.connectionId from FlowConnectionEntity fc where fc.flowId = :flow"
+                + " order by fc.connectionId", UUID.class).setParameter("flow", flowId).getResultList();
+        if (connections.isEmpty()) {
+            return false;
+        }
+        em.createQuery("from ConnectionEntity c where c.id in :ids order by c.id", io.rowflow.connection.ConnectionEntity.class)
+                .setParameter("ids", connections).setLockMode(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+                .getResultList();
+        for (UUID connection : connections) {
+            long running = em.createQuery("select count(r) from RunEntity r where r.status = :running and r.flowId in"
+                    + " (select fc.flowId from FlowConnectionEntity fc where fc.connectionId = :connection)", Long.class)
+                    .setParameter("running", RunStatus.RUNNING).setParameter("connection", connection).getSingleResult();
+            if (running >= config.maxConcurrentRunsPerConnection()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A failure that may pass: the run goes back to the queue, not to be picked up before {@code wait} is over. */
+    private boolean requeue(UUID runId, int attempt, Duration wait, String step, String message, String upstream) {
+        return QuarkusTransaction.requiringNew().call(() -> em.createQuery("update RunEntity set status = :queued,"
+                + " nodeId = null, heartbeatAt = :notBefore, retries = retries + 1, failedStep = :step, errorMessage ="
+                + " :message, upstreamMessage = :upstream where id = :id and attempt = :attempt and status = :running")
+                .setParameter("queued", RunStatus.QUEUED).setParameter("notBefore", Instant.now().plus(wait))
+                .setParameter("step", step).setParameter("message", truncate(message)).setParameter("upstream",
+                        truncate(upstream)).setParameter("id", runId).setParameter("attempt", attempt)
+                .setParameter("running", RunStatus.RUNNING).executeUpdate() == 1);
     }
 
     /** Passes only while this node still holds the run with the attempt it claimed. */

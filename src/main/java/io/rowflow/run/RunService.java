@@ -19,6 +19,7 @@ import jakarta.persistence.LockModeType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -177,11 +178,21 @@ public class RunService implements SlotFiring {
 
     private void submit(UUID runId) {
         active.put(runId, pool.submit(() -> {
+            Optional<Duration> again = Optional.empty();
             try {
-                executor.execute(runId);
+                again = executor.execute(runId);
+            } catch (RuntimeException | Error e) {
+                LOG.errorf(e, "run=%s could not be executed", runId);
             } finally {
                 active.remove(runId);
             }
+            // Busy connections, or a retry after a passing failure: offered again here once the wait is over (and
+            // taken over by another node if this one stops meanwhile).
+            again.ifPresent(wait -> {
+                if (!leases.shuttingDown()) {
+                    delayer.schedule(() -> submit(runId), wait.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            });
         }));
     }
 

@@ -8,10 +8,21 @@ import java.util.List;
  */
 public class UpstreamException extends RowflowException {
     private final String upstreamMessage;
+    private final boolean passing;
 
     public UpstreamException(String message, String upstreamMessage, Throwable cause) {
+        this(message, upstreamMessage, cause, false);
+    }
+
+    /** {@code passing}: the failure may go away by itself (a server down, a rate limit), so a later run may succeed. */
+    public UpstreamException(String message, String upstreamMessage, Throwable cause, boolean passing) {
         super(message, List.of(), cause);
         this.upstreamMessage = upstreamMessage;
+        this.passing = passing;
+    }
+
+    public boolean passing() {
+        return passing;
     }
 
     public UpstreamException(String message) {
