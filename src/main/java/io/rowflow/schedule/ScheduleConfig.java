@@ -19,7 +19,10 @@ public interface ScheduleConfig {
     @WithDefault("60s")
     Duration misfireThreshold();
 
-    /** Threads that fire slots (they only queue runs; the runs have their own pool). */
-    @WithDefault("2")
+    /**
+     * Threads that fire slots; each fires a batch of slots taken in one go. Firing only records the run and sets the
+     * next slot (the runs have their own pool), so the work is mostly waiting on the database.
+     */
+    @WithDefault("8")
     int threads();
 }

@@ -28,15 +28,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three Rowflow processes (the packaged jar, separate JVMs and ports) on one PostgreSQL database, flows scheduled
- * every 5 seconds. One node is killed with SIGKILL, another frozen with SIGSTOP for longer than a lease and then
- * resumed. Every slot of the window has exactly one run entry (none lost; the database key forbids two), every run
- * ends, the frozen node writes nothing for runs taken from it, and the work was shared among the nodes.
+ * Three Rowflow processes (the packaged jar, separate JVMs and ports) on one PostgreSQL database, 200 flows scheduled
+ * every minute, for three minutes. Two seconds after the first slot, while its runs are in flight, one node is killed
+ * with SIGKILL; two seconds after the second, another is frozen with SIGSTOP for longer than a lease, then resumed.
+ * Every slot has exactly one run entry (none lost; the database key forbids two), every run succeeds, no run writes its
+ * workbook twice, and the work was shared among the nodes.
  */
 class ClusterIT {
     static final String DB = "rowflow_cluster";
     static final String BASE = "jdbc:postgresql://127.0.0.1:5432/";
-    static final int FLOWS = 24;
+    static final int FLOWS = 200;
+    static final int SLOTS = 3;
     static final List<Process> NODES = new ArrayList<>();
 
     @AfterAll
@@ -132,19 +134,20 @@ class ClusterIT {
                     .post("/api/v1/connections").then().statusCode(201).extract().path("id");
             Map<String, Object> body = new HashMap<>(Map.of("name", "f" + i, "sources", List.of(Map.of("connectionId", connection)),
                     "destinations", List.of(Map.of("type", "excel", "settings", Map.of()))));
-            body.put("schedule", Map.of("preset", "cron", "cron", "*/5 * * * * ?"));
+            body.put("schedule", Map.of("preset", "cron", "cron", "0 * * * * ?"));
             flows.add(given().spec(Api.bearer(token)).contentType(ContentType.JSON).body(body).post("/api/v1/flows")
                     .then().statusCode(201).extract().path("id"));
         }
-        Instant from = Instant.now().plusSeconds(6);
-        Thread.sleep(16_000);
-        second.destroyForcibly(); // kill -9
-        Thread.sleep(10_000);
-        signal(third, "STOP"); // frozen longer than a lease (6 s): its runs are taken over
+        // The first whole minute that every flow's trigger is surely set for.
+        Instant from = Instant.ofEpochSecond((Instant.now().plusSeconds(5).getEpochSecond() / 60 + 1) * 60);
+        Instant to = from.plusSeconds(60L * (SLOTS - 1));
+        sleepUntil(from.plusSeconds(2));
+        second.destroyForcibly(); // kill -9 while the first slot's runs are in flight
+        sleepUntil(from.plusSeconds(62));
+        signal(third, "STOP"); // frozen longer than a lease (6 s) while the second slot's runs are in flight
         Thread.sleep(12_000);
         resume(third);
-        Thread.sleep(12_000);
-        Instant to = Instant.now().minusSeconds(8);
+        sleepUntil(to.plusSeconds(5));
         for (String flow : flows) { // stop the schedules, then let every run end (lapsed ones are taken over)
             Map<String, Object> body = new HashMap<>(given().spec(Api.bearer(token)).get("/api/v1/flows/" + flow).then()
                     .extract().jsonPath().getMap(""));
@@ -181,7 +184,7 @@ class ClusterIT {
             }
             List<String> lost = new ArrayList<>();
             for (String flow : flows) {
-                for (Instant slot = next5(from); !slot.isAfter(to); slot = slot.plusSeconds(5)) {
+                for (Instant slot = from; !slot.isAfter(to); slot = slot.plusSeconds(60)) {
                     if (!slots.getOrDefault(flow, Set.of()).contains(slot)) {
                         lost.add(flow + "@" + slot);
                     }
@@ -189,6 +192,7 @@ class ClusterIT {
             }
             System.out.printf("Cluster: %d flows, slots %s..%s, runs by node %s%n", FLOWS, from, to, byNode);
             assertThat(lost).as("slots without a run").isEmpty();
+            assertThat(slots.values().stream().mapToLong(Set::size).sum()).isGreaterThanOrEqualTo((long) FLOWS * SLOTS);
             assertThat(bad).as("runs that did not succeed").isEmpty();
             assertThat(byNode).as("nodes that ran something").hasSizeGreaterThanOrEqualTo(2);
             // Duplicates cannot exist (unique flow + slot); a run wrote its workbook at most once.
@@ -201,10 +205,11 @@ class ClusterIT {
         assertThat(new File("target/cluster/node2/node.log")).exists();
     }
 
-    private static Instant next5(Instant t) {
-        long s = t.getEpochSecond();
-        long up = (s + 4) / 5 * 5;
-        return Instant.ofEpochSecond(up);
+    private static void sleepUntil(Instant moment) throws InterruptedException {
+        long millis = java.time.Duration.between(Instant.now(), moment).toMillis();
+        if (millis > 0) {
+            Thread.sleep(millis);
+        }
     }
 
     private static long count(Connection db, String sql) throws Exception {

@@ -1,0 +1,233 @@
+package io.rowflow.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Many flows due in the same minute on one node: how late are their slots dispatched (a run recorded for the slot),
+ * and what does it cost the database? The packaged jar runs on a fresh PostgreSQL database holding N flows, each
+ * scheduled daily at the same minute; the figures come from the runs' own rows (created_at − the slot) and
+ * pg_stat_database. The runs execute meanwhile on the same node, as they would.
+ * Each size runs in the same invocation, the smallest as the baseline. Not a test: run it with
+ * {@code ./mvnw -Pbench package -DskipTests exec:exec -Dbench.main=io.rowflow.bench.SchedulerBenchmark -Dbench.rows=1000,10000}.
+ */
+public final class SchedulerBenchmark {
+    static final String DB = "rowflow_bench_scheduler";
+    static final String BASE = "jdbc:postgresql://127.0.0.1:5432/";
+    static final UUID WORKSPACE = UUID.fromString("00000000-0000-0000-0000-000000000001");
+
+    public static void main(String[] args) throws Exception {
+        String sizes = args.length > 0 ? args[0] : "1000,10000";
+        HttpServer source = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] csv = "id,name\n1,a\n".getBytes(StandardCharsets.UTF_8);
+        source.createContext("/tiny.csv", e -> {
+            e.sendResponseHeaders(200, csv.length);
+            e.getResponseBody().write(csv);
+            e.close();
+        });
+        source.start();
+        String url = "http://127.0.0.1:" + source.getAddress().getPort() + "/tiny.csv";
+        List<String> rows = new ArrayList<>();
+        try {
+            for (String size : sizes.split(",")) {
+                rows.add(measure(Integer.parseInt(size.strip()), url));
+            }
+        } finally {
+            source.stop(0);
+        }
+        System.out.printf("%n| flows due at once | start-up (triggers set) | lateness p50 | p99 | max | later than 60 s"
+                + " | transactions | rows read | rows written | node CPU s |%n|---|---|---|---|---|---|---|---|---|---|%n");
+        rows.forEach(System.out::println);
+    }
+
+    private static String measure(int flows, String url) throws Exception {
+        // The slot: a whole minute far enough ahead for the node to start and set every trigger.
+        Instant slot = Instant.ofEpochSecond((Instant.now().plusSeconds(90 + flows / 100).getEpochSecond() / 60 + 1) * 60);
+        try (Connection admin = DriverManager.getConnection(BASE + "test", "postgres", ""); Statement s = admin.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + DB + " WITH (FORCE)");
+            s.execute("CREATE DATABASE " + DB);
+        }
+        Path dir = Files.createTempDirectory("rowflow-scheduler-bench");
+        Process first = start(dir);
+        awaitReady(first);
+        first.destroy();
+        first.waitFor();
+        insertFlows(flows, url, java.time.LocalTime.ofInstant(slot, java.time.ZoneOffset.UTC).toString());
+        Instant started = Instant.now();
+        Process node = start(dir);
+        try {
+            awaitReady(node);
+            Duration reconcile = Duration.between(started, Instant.now());
+            if (!Instant.now().isBefore(slot.minusSeconds(3))) {
+                throw new IllegalStateException("the node took too long to start; the slot has passed");
+            }
+            Thread.sleep(Math.max(0, Duration.between(Instant.now(), slot).toMillis() - 2000));
+            long[] before = dbStats();
+            Duration cpuBefore = node.info().totalCpuDuration().orElse(Duration.ZERO);
+            List<Long> lateness = awaitDispatch(slot, flows);
+            long[] after = dbStats();
+            Duration cpu = node.info().totalCpuDuration().orElse(Duration.ZERO).minus(cpuBefore);
+            Collections.sort(lateness);
+            return String.format(Locale.ROOT, "| %,d | %.1f s | %,d ms | %,d ms | %,d ms | %,d | %,d | %,d | %,d | %.1f |", flows,
+                    reconcile.toMillis() / 1000.0, pct(lateness, 50), pct(lateness, 99), lateness.get(lateness.size() - 1),
+                    lateness.stream().filter(l -> l > MISFIRE_MS).count(),
+                    after[0] - before[0], after[1] - before[1], after[2] - before[2], cpu.toMillis() / 1000.0);
+        } finally {
+            node.destroyForcibly();
+            node.waitFor();
+        }
+    }
+
+    private static long pct(List<Long> sorted, int p) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
+    /** Quartz's default misfire threshold (rowflow.schedule.misfire-threshold): later slots fire "now". */
+    static final long MISFIRE_MS = 60_000;
+
+    /**
+     * Waits until every flow has a scheduled run from the slot on; answers each one's lateness in ms. A slot dispatched
+     * later than the misfire threshold carries the time it fired instead of its own, so runs are matched by flow.
+     */
+    private static List<Long> awaitDispatch(Instant slot, int flows) throws Exception {
+        Instant deadline = slot.plusSeconds(600);
+        try (Connection db = DriverManager.getConnection(BASE + DB, "postgres", "")) {
+            while (Instant.now().isBefore(deadline)) {
+                Thread.sleep(1000);
+                try (PreparedStatement count = db.prepareStatement("select count(distinct flow_id) from run where scheduled_for >= ?")) {
+                    count.setTimestamp(1, Timestamp.from(slot));
+                    try (ResultSet rs = count.executeQuery()) {
+                        rs.next();
+                        if (rs.getLong(1) >= flows) {
+                            break;
+                        }
+                    }
+                }
+            }
+            List<Long> lateness = new ArrayList<>();
+            try (PreparedStatement runs = db.prepareStatement("select min(created_at) from run where scheduled_for >= ?"
+                    + " group by flow_id")) {
+                runs.setTimestamp(1, Timestamp.from(slot));
+                try (ResultSet rs = runs.executeQuery()) {
+                    while (rs.next()) {
+                        lateness.add(Duration.between(slot, rs.getTimestamp(1).toInstant()).toMillis());
+                    }
+                }
+            }
+            if (lateness.size() < flows) {
+                throw new IllegalStateException("only " + lateness.size() + " of " + flows + " slots were dispatched");
+            }
+            return lateness;
+        }
+    }
+
+    /** Transactions committed, rows read (returned), rows written (inserted + updated + deleted) in the database. */
+    private static long[] dbStats() throws Exception {
+        try (Connection db = DriverManager.getConnection(BASE + "test", "postgres", ""); Statement s = db.createStatement();
+                ResultSet rs = s.executeQuery("select xact_commit, tup_returned, tup_inserted + tup_updated + tup_deleted"
+                        + " from pg_stat_database where datname = '" + DB + "'")) {
+            rs.next();
+            return new long[] { rs.getLong(1), rs.getLong(2), rs.getLong(3) };
+        }
+    }
+
+    private static void insertFlows(int flows, String url, String time) throws Exception {
+        try (Connection db = DriverManager.getConnection(BASE + DB, "postgres", "")) {
+            db.setAutoCommit(false);
+            Timestamp now = Timestamp.from(Instant.now());
+            try (PreparedStatement connection = db.prepareStatement("insert into connection (id, name, connector_id,"
+                    + " config_json, created_at, updated_at, workspace_id, shared) values (?, ?, 'csv-url', ?, ?, ?, ?, true)");
+                    PreparedStatement flow = db.prepareStatement("insert into flow (id, name, definition_json, created_at,"
+                            + " updated_at, workspace_id) values (?, ?, ?, ?, ?, ?)");
+                    PreparedStatement link = db.prepareStatement("insert into flow_connection (flow_id, connection_id)"
+                            + " values (?, ?)")) {
+                for (int i = 0; i < flows; i++) {
+                    UUID c = UUID.randomUUID();
+                    UUID f = UUID.randomUUID();
+                    connection.setObject(1, c);
+                    connection.setString(2, "source " + i);
+                    connection.setString(3, "{\"url\":\"" + url + "\"}");
+                    connection.setTimestamp(4, now);
+                    connection.setTimestamp(5, now);
+                    connection.setObject(6, WORKSPACE);
+                    connection.addBatch();
+                    flow.setObject(1, f);
+                    flow.setString(2, "flow " + i);
+                    flow.setString(3, "{\"sources\":[{\"connectionId\":\"" + c + "\"}],\"destinations\":[{\"type\":\"excel\","
+                            + "\"settings\":{}}],\"schedule\":{\"preset\":\"daily\",\"times\":[\"" + time + "\"]}}");
+                    flow.setTimestamp(4, now);
+                    flow.setTimestamp(5, now);
+                    flow.setObject(6, WORKSPACE);
+                    flow.addBatch();
+                    link.setObject(1, f);
+                    link.setObject(2, c);
+                    link.addBatch();
+                }
+                connection.executeBatch();
+                flow.executeBatch();
+                link.executeBatch();
+            }
+            db.commit();
+        }
+    }
+
+    private static int port;
+
+    private static Process start(Path dir) throws Exception {
+        if (port == 0) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+        }
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-Dquarkus.http.port=" + port, "-jar", "target/quarkus-app/quarkus-run.jar");
+        builder.environment().put("ROWFLOW_DB_KIND", "postgresql");
+        builder.environment().put("ROWFLOW_DB_URL", BASE + DB);
+        builder.environment().put("ROWFLOW_DB_USERNAME", "postgres");
+        builder.environment().put("ROWFLOW_STORAGE_DATA_DIR", dir.resolve("data").toString());
+        builder.environment().put("ROWFLOW_MASTER_KEY", "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=");
+        builder.environment().put("ROWFLOW_HTTP_ALLOWED_NETWORKS", "127.0.0.0/8");
+        builder.redirectErrorStream(true).redirectOutput(dir.resolve("node.log").toFile());
+        return builder.start();
+    }
+
+    private static void awaitReady(Process node) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (int i = 0; i < 1200; i++) {
+            if (!node.isAlive()) {
+                throw new IllegalStateException("the node stopped");
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (Exception notYet) {
+                // starting
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("the node did not become ready");
+    }
+}
