@@ -4,7 +4,6 @@ import static io.rowflow.pipeline.StagedTable.quote;
 
 import io.rowflow.common.digest.Digests;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;

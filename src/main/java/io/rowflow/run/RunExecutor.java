@@ -103,14 +103,15 @@ public class RunExecutor {
         int retriesLeft = 0;
         int retries = 0;
         try {
-            RunEntity run = claim(runId);
-            if (run == null) {
+            Claim claim = claim(runId);
+            if (claim.busy()) {
                 outcome = null;
                 return Optional.of(BUSY_RETRY); // its connections are busy: it waits in the queue
             }
-            if (run.status != RunStatus.RUNNING || !leases.nodeId().equals(run.nodeId)) {
-                // Cancelled while queued, or claimed by another node first.
-                outcome = run.status == RunStatus.CANCELLED ? RunStatus.CANCELLED : null;
+            RunEntity run = claim.run();
+            if (!claim.claimed()) {
+                // Cancelled while queued, or claimed by another node (or another thread of this one) first.
+                outcome = run != null && run.status == RunStatus.CANCELLED ? RunStatus.CANCELLED : null;
                 return Optional.empty();
             }
             fence = run.attempt;
@@ -163,11 +164,13 @@ public class RunExecutor {
                     log(runId, "INFO", "Writing destination " + (i + 1) + " (" + writer.descriptor().name() + ")");
                     WriteContext context = new WriteContext(destination.settings(), area.connection(),
                             dataFolder.destinationDir(flow.id, i), () -> cancelRequested(runId),
-                            () -> checkFence(runId, claimedAttempt));
+                            () -> checkFence(runId, claimedAttempt), runId + "/" + i);
                     WriteResult written = writer.write(context, result);
                     stats.destinations().add(new RunStats.DestinationStats(i, destination.type(), written.rowsWritten()));
                     metrics.counter("rowflow.rows.written").increment(written.rowsWritten());
-                    log(runId, "INFO", "Wrote " + written.rowsWritten() + " row(s) to " + written.location());
+                    log(runId, "INFO", written.alreadyWritten() ? "Destination " + (i + 1) + " already holds this run's "
+                            + written.rowsWritten() + " row(s), written by an earlier attempt; left as it is"
+                            : "Wrote " + written.rowsWritten() + " row(s) to " + written.location());
                     saveStats(runId, stats);
                 }
                 if (hash != null && !unchanged) {
@@ -176,7 +179,11 @@ public class RunExecutor {
             }
             watchdog.stop();
             outcome = RunStatus.SUCCEEDED;
-            finish(runId, RunStatus.SUCCEEDED, null, null, null);
+            if (!finish(runId, RunStatus.SUCCEEDED, null, null, null)) {
+                LOG.warnf("run %s was taken over by another node meanwhile; it reports the outcome", runId);
+                outcome = null;
+                return Optional.empty();
+            }
             log(runId, "INFO", "Run succeeded");
             startFollowUps(runId, () -> followUps.afterSuccess(flow.id));
             return Optional.empty();
@@ -324,20 +331,23 @@ public class RunExecutor {
      * Claims a queued run for this node: one conditional update, so of two nodes claiming at once one wins. The claim
      * raises the attempt, the fencing token that later writes are checked against.
      */
-    private RunEntity claim(UUID runId) {
+    private record Claim(RunEntity run, boolean claimed, boolean busy) {
+    }
+
+    private Claim claim(UUID runId) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = Instant.now();
             RunEntity queued = em.find(RunEntity.class, runId);
             if (queued != null && queued.status == RunStatus.QUEUED && connectionsBusy(queued.flowId)) {
-                return null;
+                return new Claim(queued, false, true);
             }
-            em.createQuery("update RunEntity set status = :running, nodeId = :node, heartbeatAt = :now,"
+            int claimed = em.createQuery("update RunEntity set status = :running, nodeId = :node, heartbeatAt = :now,"
                     + " attempt = attempt + 1, startedAt = coalesce(startedAt, :now) where id = :id and status = :queued"
                     + " and cancelRequested = false").setParameter("running", RunStatus.RUNNING)
                     .setParameter("node", leases.nodeId()).setParameter("now", now).setParameter("id", runId)
                     .setParameter("queued", RunStatus.QUEUED).executeUpdate();
             em.clear(); // the bulk update bypassed the persistence context: read the row as it is now
-            return em.find(RunEntity.class, runId);
+            return new Claim(em.find(RunEntity.class, runId), claimed == 1, false);
         });
     }
 
@@ -398,17 +408,21 @@ public class RunExecutor {
         }
     }
 
-    private void finish(UUID runId, RunStatus status, String step, String message, String upstream) {
+    /** Records the outcome; false when the run was taken over meanwhile (the new holder reports the outcome). */
+    private boolean finish(UUID runId, RunStatus status, String step, String message, String upstream) {
+        boolean[] recorded = { false };
         update(runId, r -> {
             if (r.status.finished() || (r.nodeId != null && !leases.nodeId().equals(r.nodeId))) {
-                return; // taken over meanwhile: the new holder reports the outcome
+                return;
             }
+            recorded[0] = true;
             r.status = status;
             r.endedAt = Instant.now();
             r.failedStep = step;
             r.errorMessage = truncate(message);
             r.upstreamMessage = truncate(upstream);
         });
+        return recorded[0];
     }
 
     private void log(UUID runId, String level, String message) {

@@ -7,7 +7,6 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.rowflow.testing.Api;
 import io.rowflow.testing.FakeApi;
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -16,7 +15,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -202,7 +200,6 @@ class ClusterIT {
         String frozenLog = Files.readString(Path.of("target/cluster/node3/node.log"));
         System.out.println("Frozen node fenced out of " + frozenLog.lines().filter(l -> l.contains("was taken over by")).count()
                 + " run(s)");
-        assertThat(new File("target/cluster/node2/node.log")).exists();
     }
 
     private static void sleepUntil(Instant moment) throws InterruptedException {
@@ -217,9 +214,5 @@ class ClusterIT {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    static Timestamp ts(Instant i) {
-        return Timestamp.from(i);
     }
 }

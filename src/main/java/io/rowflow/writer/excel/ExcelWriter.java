@@ -79,6 +79,9 @@ public class ExcelWriter implements DestinationWriter {
             throw new DataException("The result has " + columns.size() + " columns; an Excel sheet holds at most "
                     + MAX_COLUMNS + ". Nothing was written.");
         }
+        if (context.writeId() != null && Files.exists(target) && context.writeId().equals(WriteStamp.read(target))) {
+            return new WriteResult(table.rowCount(), target.getFileName().toString(), true);
+        }
         int[] widths = checkCellsAndMeasure(context.staging(), table);
 
         Path temp = context.folder().resolve("." + FILE_NAME + "." + UUID.randomUUID() + ".tmp");
@@ -91,6 +94,9 @@ public class ExcelWriter implements DestinationWriter {
             int firstRow = existing.found() ? existing.nextRow() : 1;
             checkRowLimit(firstRow, table.rowCount());
             workbook = new SXSSFWorkbook(WINDOW_ROWS);
+            if (context.writeId() != null) {
+                WriteStamp.set(workbook, context.writeId());
+            }
             Styles styles = new Styles(workbook);
             SXSSFSheet sheet = workbook.createSheet(sheetName);
             writeHeader(sheet, columns, styles);
