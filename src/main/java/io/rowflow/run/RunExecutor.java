@@ -126,7 +126,7 @@ public class RunExecutor {
                     + run.trigger + ") for flow \"" + flow.name + "\"");
             Duration limit = definition.timeout() == null ? config.timeout() : FlowService.timeout(definition.timeout());
             watchdog = new Watchdog(limit);
-            folder = dataFolder.runDir(runId);
+            folder = dataFolder.runDir(runId, claimedAttempt);
 
             try (StagingArea area = StagingArea.open(folder, extractor.stagingSettings())) {
                 List<StagedTable> tables = new ArrayList<>();

@@ -21,8 +21,10 @@ public class DataFolder {
     }
 
     /** Scratch space of one run (the DuckDB staging database); deleted when the run ends. */
-    public Path runDir(UUID runId) {
-        return ensure(root.resolve("runs").resolve(runId.toString()));
+    public Path runDir(UUID runId, int attempt) {
+        // One folder per attempt: with a shared data folder, a node that took a run over never opens the staging
+        // database of the node it took it from.
+        return ensure(root.resolve("runs").resolve(runId + "." + attempt));
     }
 
     /** Where the files a destination writes are kept, one folder per flow destination. */

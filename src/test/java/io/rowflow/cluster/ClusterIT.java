@@ -62,7 +62,8 @@ class ClusterIT {
         env.put("ROWFLOW_DB_KIND", "postgresql");
         env.put("ROWFLOW_DB_URL", BASE + DB);
         env.put("ROWFLOW_DB_USERNAME", "postgres");
-        env.put("ROWFLOW_STORAGE_DATA_DIR", dir.resolve("data").toString());
+        // One data folder for all nodes, as a shared (ReadWriteMany) volume in Kubernetes.
+        env.put("ROWFLOW_STORAGE_DATA_DIR", Path.of("target/cluster/data").toString());
         env.put("ROWFLOW_MASTER_KEY", "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=");
         env.put("ROWFLOW_ADMIN_EMAIL", Api.ADMIN_EMAIL);
         env.put("ROWFLOW_ADMIN_PASSWORD", Api.ADMIN_PASSWORD);
