@@ -4,6 +4,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import io.rowflow.audit.AuditLog;
 import io.rowflow.common.digest.Digests;
+import io.rowflow.common.digest.RandomTokens;
 import io.rowflow.common.error.AccessDeniedException;
 import io.rowflow.common.error.ConflictException;
 import io.rowflow.common.error.InvalidInputException;
@@ -19,10 +20,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -34,7 +33,6 @@ public class AccountService {
     private static final Logger LOG = Logger.getLogger(AccountService.class);
     public static final String TOKEN_PREFIX = "rf_pat_";
     static final int MIN_PASSWORD_LENGTH = 12;
-    private static final SecureRandom RANDOM = new SecureRandom();
     /** Verified against when the email is unknown, so both answers take the time of one Argon2 hash. */
     private static final String DUMMY_HASH = PasswordHasher.hash("rowflow-no-such-account");
 
@@ -216,11 +214,11 @@ public class AccountService {
         em.createQuery("delete from SessionEntity where expiresAt < :now").setParameter("now", now).executeUpdate();
         user.failedSignIns = 0;
         user.lockedUntil = null;
-        String sessionId = randomToken();
+        String sessionId = RandomTokens.next();
         SessionEntity session = new SessionEntity();
         session.idHash = Digests.sha256(sessionId);
         session.userId = user.id;
-        session.csrfToken = randomToken();
+        session.csrfToken = RandomTokens.next();
         session.createdAt = now;
         session.expiresAt = now.plus(config.sessionTimeout());
         em.persist(session);
@@ -295,7 +293,7 @@ public class AccountService {
 
     @Transactional
     public CreatedToken createToken(UUID userId, String name, Integer expiresInDays) {
-        String token = TOKEN_PREFIX + randomToken();
+        String token = TOKEN_PREFIX + RandomTokens.next();
         ApiTokenEntity entity = new ApiTokenEntity();
         entity.id = UUID.randomUUID();
         entity.userId = userId;
@@ -324,9 +322,4 @@ public class AccountService {
         audit.record("token.revoked", "token:" + entity.id, entity.name);
     }
 
-    private static String randomToken() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
 }

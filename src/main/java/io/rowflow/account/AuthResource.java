@@ -3,6 +3,7 @@ package io.rowflow.account;
 import io.quarkus.oidc.AuthorizationCodeFlow;
 import io.quarkus.oidc.IdToken;
 import io.quarkus.security.Authenticated;
+import io.rowflow.common.web.SecurityHeaders;
 import io.rowflow.workspace.Caller;
 import io.rowflow.workspace.SignedIn;
 import io.vertx.core.http.HttpServerRequest;
@@ -142,8 +143,8 @@ public class AuthResource {
 
     /** HttpOnly for the session; Secure whenever the browser reached us over TLS (directly or through a proxy). */
     private NewCookie cookie(String name, String value, int maxAge, boolean httpOnly) {
-        boolean tls = request.isSSL() || "https".equalsIgnoreCase(request.getHeader("X-Forwarded-Proto"));
-        return new NewCookie.Builder(name).value(value).path("/").maxAge(maxAge).httpOnly(httpOnly).secure(tls)
+        return new NewCookie.Builder(name).value(value).path("/").maxAge(maxAge).httpOnly(httpOnly)
+                .secure(SecurityHeaders.overTls(request))
                 .sameSite(NewCookie.SameSite.LAX).build();
     }
 

@@ -210,22 +210,26 @@ public class ConnectionService {
      * user saved it: the update only applies while the ciphertext is the one that was read.
      */
     public RewrapReport rewrapSecrets(SecretCipher cipher) {
-        List<UUID> ids = QuarkusTransaction.requiringNew().call(() -> em.createQuery(
-                "select c.id from ConnectionEntity c where c.secretsCiphertext is not null order by c.id", UUID.class)
-                .getResultList());
+        // One read of every ciphertext; only those wrapped by an older key (or in the first format) are opened.
+        List<Object[]> stored = QuarkusTransaction.requiringNew().call(() -> em.createQuery(
+                "select c.id, c.secretsCiphertext from ConnectionEntity c where c.secretsCiphertext is not null"
+                        + " order by c.id", Object[].class).getResultList());
         int rewrapped = 0;
         int unreadable = 0;
-        for (UUID id : ids) {
+        for (Object[] row : stored) {
+            if (!cipher.needsRewrap((String) row[1])) {
+                continue;
+            }
+            UUID id = (UUID) row[0];
             Boolean done = QuarkusTransaction.requiringNew().call(() -> {
                 ConnectionEntity entity = em.find(ConnectionEntity.class, id);
                 String old = entity == null ? null : entity.secretsCiphertext;
-                if (old == null || (!cipher.needsRewrap(old) && canRead(cipher, old, aad(entity)))) {
+                if (old == null || !cipher.needsRewrap(old)) {
                     return false;
                 }
                 String fresh;
                 try {
-                    fresh = canRead(cipher, old, aad(entity)) ? cipher.rewrap(old, aad(entity))
-                            : cipher.encrypt(cipher.decrypt(old, legacyAad(entity)), aad(entity));
+                    fresh = rewrapOrRebind(cipher, entity, old);
                 } catch (SecretUnreadableException e) {
                     LOG.warnf("The secrets of connection %s cannot be decrypted with the configured keys", id);
                     return null;
@@ -241,15 +245,15 @@ public class ConnectionService {
                 rewrapped++;
             }
         }
-        return new RewrapReport(ids.size(), rewrapped, unreadable);
+        return new RewrapReport(stored.size(), rewrapped, unreadable);
     }
 
-    private static boolean canRead(SecretCipher cipher, String ciphertext, String boundTo) {
+    /** Re-wraps the data key; a secret stored before workspaces existed is re-encrypted with its new binding. */
+    private static String rewrapOrRebind(SecretCipher cipher, ConnectionEntity entity, String old) {
         try {
-            cipher.decrypt(ciphertext, boundTo);
-            return true;
-        } catch (SecretUnreadableException e) {
-            return false;
+            return cipher.rewrap(old, aad(entity));
+        } catch (SecretUnreadableException boundTheOldWay) {
+            return cipher.encrypt(cipher.decrypt(old, legacyAad(entity)), aad(entity));
         }
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.rowflow.audit.AuditLog;
 import io.rowflow.common.digest.Digests;
+import io.rowflow.common.digest.RandomTokens;
 import io.rowflow.common.error.ConflictException;
 import io.rowflow.common.error.FieldError;
 import io.rowflow.common.error.InvalidInputException;
@@ -26,13 +27,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -45,7 +44,6 @@ import java.util.UUID;
 /** Creates and changes flows, checking every reference and setting before anything is stored. */
 @ApplicationScoped
 public class FlowService implements FlowSchedules {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private final EntityManager em;
     private final ObjectMapper mapper;
     private final ConnectionService connections;
@@ -109,9 +107,7 @@ public class FlowService implements FlowSchedules {
     @Transactional
     public String rotateWebhookSecret(UUID id) {
         FlowEntity flow = find(id);
-        byte[] random = new byte[32];
-        RANDOM.nextBytes(random);
-        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        String secret = RandomTokens.next();
         // Kept as a hash: a copy of the database does not let anyone trigger flows.
         flow.webhookSecretHash = Digests.sha256(secret);
         audit.record("flow.webhook-rotated", "flow:" + id, flow.name);

@@ -162,10 +162,9 @@ public class ScheduleEngine {
                 return;
             }
             Trigger trigger = trigger(flowId, next.get());
-            if (scheduler.checkExists(trigger.getKey())) {
-                Trigger current = scheduler.getTrigger(trigger.getKey());
-                if (current != null && next.get().equals(current.getNextFireTime() == null ? null
-                        : current.getNextFireTime().toInstant())) {
+            Trigger current = scheduler.getTrigger(trigger.getKey());
+            if (current != null) {
+                if (current.getNextFireTime() != null && next.get().equals(current.getNextFireTime().toInstant())) {
                     return;
                 }
                 scheduler.rescheduleJob(trigger.getKey(), trigger);

@@ -49,7 +49,7 @@ class AccessMatrixTest {
 
     private static Fixture build() {
         String owner = Api.createToken(Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD);
-        String workspaceA = as(owner).get("/api/v1/workspaces").then().statusCode(200).extract().path("[0].id");
+        String workspaceA = Api.firstWorkspace(owner);
         Map<Role, String> tokens = new LinkedHashMap<>();
         Map<Role, String> userIds = new LinkedHashMap<>();
         tokens.put(Role.OWNER, owner);
@@ -75,8 +75,7 @@ class AccessMatrixTest {
     }
 
     private static String addMember(String token, String workspace, String email, Role role) {
-        return as(token).contentType(ContentType.JSON).body(Map.of("email", email, "role", role.id(), "password", PASSWORD))
-                .post("/api/v1/workspaces/" + workspace + "/members").then().statusCode(201).extract().path("userId");
+        return Api.addMember(token, workspace, email, role.id(), PASSWORD);
     }
 
     private static String connection(String token, String workspace, FakeApi api, boolean shared) {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
-import io.restassured.http.ContentType;
 import io.rowflow.testing.Api;
 import io.rowflow.testing.FakeIdentityProvider;
 import io.rowflow.testing.SignedOut;
@@ -16,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,10 +42,7 @@ class OidcSignInTest {
     @Test
     void aPersonAnAdminAddedSignsInThroughTheProvider() throws Exception {
         String owner = Api.createToken(Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD);
-        String workspace = given().spec(Api.bearer(owner)).get("/api/v1/workspaces").then().extract().path("[0].id");
-        given().spec(Api.bearer(owner)).contentType(ContentType.JSON)
-                .body(Map.of("email", "Olive@Rowflow.test", "role", "editor", "password", "local-password-also-1"))
-                .post("/api/v1/workspaces/" + workspace + "/members").then().statusCode(201);
+        Api.addMember(owner, Api.firstWorkspace(owner), "Olive@Rowflow.test", "editor", "local-password-also-1");
         FakeIdentityProvider.nextUser = new FakeIdentityProvider.User("sub-olive", "olive@rowflow.test", true, "Olive");
 
         CookieManager cookies = new CookieManager();

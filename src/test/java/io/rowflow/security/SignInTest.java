@@ -27,10 +27,7 @@ class SignInTest {
 
     private static String newUser(String email) {
         String owner = Api.createToken(Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD);
-        String workspace = given().spec(Api.bearer(owner)).get("/api/v1/workspaces").then().extract().path("[0].id");
-        given().spec(Api.bearer(owner)).contentType(ContentType.JSON)
-                .body(Map.of("email", email, "role", "editor", "password", "sign-in-password-1"))
-                .post("/api/v1/workspaces/" + workspace + "/members").then().statusCode(201);
+        Api.addMember(owner, Api.firstWorkspace(owner), email, "editor", "sign-in-password-1");
         return email;
     }
 
@@ -143,7 +140,7 @@ class SignInTest {
         given().contentType(ContentType.JSON).body(Map.of("email", "late@sign-in.test", "password", "long-enough-password"))
                 .post("/api/v1/auth/setup").then().statusCode(409);
         String owner = Api.createToken(Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD);
-        String workspace = given().spec(Api.bearer(owner)).get("/api/v1/workspaces").then().extract().path("[0].id");
+        String workspace = Api.firstWorkspace(owner);
         given().spec(Api.bearer(owner)).contentType(ContentType.JSON)
                 .body(Map.of("email", "short@sign-in.test", "role", "viewer", "password", "short"))
                 .post("/api/v1/workspaces/" + workspace + "/members").then().statusCode(422)

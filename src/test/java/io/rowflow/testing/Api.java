@@ -55,6 +55,18 @@ public final class Api {
         SECRETS_USED.add(ADMIN_PASSWORD);
     }
 
+    /** The first workspace of the token's owner: where requests without a Rowflow-Workspace header work. */
+    public static String firstWorkspace(String token) {
+        return given().spec(bearer(token)).get("/api/v1/workspaces").then().statusCode(200).extract().path("[0].id");
+    }
+
+    /** Adds a member (making their local account) as an admin would; answers the member's user id. */
+    public static String addMember(String token, String workspace, String email, String role, String password) {
+        return given().spec(bearer(token)).contentType(ContentType.JSON)
+                .body(Map.of("email", email, "role", role, "password", password))
+                .post("/api/v1/workspaces/" + workspace + "/members").then().statusCode(201).extract().path("userId");
+    }
+
     public static RequestSpecification bearer(String token) {
         return new RequestSpecBuilder().addHeader("Authorization", "Bearer " + token).build();
     }

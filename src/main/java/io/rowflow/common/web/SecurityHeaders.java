@@ -2,6 +2,7 @@ package io.rowflow.common.web;
 
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -22,13 +23,18 @@ public class SecurityHeaders {
         filters.register(this::addHeaders, 100);
     }
 
+    /** Whether the browser reached us over TLS, directly or through a proxy that says so. */
+    public static boolean overTls(HttpServerRequest request) {
+        return request.isSSL() || "https".equalsIgnoreCase(request.getHeader("X-Forwarded-Proto"));
+    }
+
     private void addHeaders(RoutingContext context) {
         MultiMap headers = context.response().headers();
         headers.set("X-Content-Type-Options", "nosniff");
         headers.set("X-Frame-Options", "DENY");
         headers.set("Referrer-Policy", "no-referrer");
         headers.set("Content-Security-Policy", context.request().path().startsWith("/q/swagger-ui") ? SWAGGER_CSP : CSP);
-        if (context.request().isSSL() || "https".equalsIgnoreCase(context.request().getHeader("X-Forwarded-Proto"))) {
+        if (overTls(context.request())) {
             headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
         }
         context.next();
