@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
@@ -48,6 +49,9 @@ public final class SafeHttpClient implements AutoCloseable {
         T read(HttpBody body) throws IOException;
     }
 
+    /** The request each thread is waiting on, so that stopping a run also breaks a read blocked on the network. */
+    private static final Map<Thread, HttpUriRequestBase> IN_FLIGHT = new ConcurrentHashMap<>();
+
     private final HttpSettings settings;
     private final NetworkGuard guard;
     private final CloseableHttpClient client;
@@ -77,6 +81,24 @@ public final class SafeHttpClient implements AutoCloseable {
     /** Requests sent so far, retries and redirects included. */
     public long requestCount() {
         return requests.get();
+    }
+
+    /**
+     * Interrupts the thread and aborts the request it is waiting on, if any: a blocking socket read ignores interrupts,
+     * so without this a cancelled, timed-out or handed-back run would wait for a slow server first.
+     */
+    public static void interrupt(Thread thread) {
+        thread.interrupt();
+        HttpUriRequestBase request = IN_FLIGHT.get(thread);
+        if (request != null) {
+            request.cancel();
+        }
+    }
+
+    private static CancellationException stopped() {
+        Thread.currentThread().interrupt();
+        return new CancellationException("The request was stopped: its run was cancelled, ran out of time or its"
+                + " server is stopping");
     }
 
     public <T> T execute(HttpRequestSpec spec, BodyReader<T> reader) {
@@ -112,7 +134,15 @@ public final class SafeHttpClient implements AutoCloseable {
             checkScheme(spec.uri());
             HttpClientContext context = HttpClientContext.create();
             requests.incrementAndGet();
-            try (ClassicHttpResponse response = client.executeOpen(null, toRequest(spec), context)) {
+            HttpUriRequestBase request = toRequest(spec);
+            Thread current = Thread.currentThread();
+            IN_FLIGHT.put(current, request);
+            // Checked after registering: an interrupt that came before is seen here, one that comes after aborts.
+            if (current.isInterrupted()) {
+                IN_FLIGHT.remove(current, request);
+                throw stopped();
+            }
+            try (ClassicHttpResponse response = client.executeOpen(null, request, context)) {
                 checkConnectedAddress(spec.uri(), context.getEndpointDetails());
                 int status = response.getCode();
                 if (status >= 300 && status < 400 && response.getFirstHeader("Location") != null) {
@@ -143,11 +173,19 @@ public final class SafeHttpClient implements AutoCloseable {
             } catch (ResponseTooLargeException e) {
                 throw new UpstreamException(describe(spec) + ": " + e.getMessage(), null, e);
             } catch (ReadFailedException e) {
+                if (request.isCancelled() || current.isInterrupted()) {
+                    throw stopped();
+                }
                 throw new UpstreamException(describe(spec) + ": reading the response failed: " + e.getCause().getMessage(),
                         null, e.getCause(), true);
             } catch (IOException e) {
+                if (request.isCancelled() || current.isInterrupted()) {
+                    throw stopped();
+                }
                 return Attempt.retry("the connection failed (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")",
                         null, null);
+            } finally {
+                IN_FLIGHT.remove(current, request);
             }
         }
     }

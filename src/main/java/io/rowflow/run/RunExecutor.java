@@ -12,6 +12,7 @@ import io.rowflow.flow.FlowDefinition;
 import io.rowflow.flow.FlowEntity;
 import io.rowflow.flow.FlowRequest;
 import io.rowflow.flow.FlowService;
+import io.rowflow.http.SafeHttpClient;
 import io.rowflow.pipeline.RunCancelledException;
 import io.rowflow.pipeline.StagedTable;
 import io.rowflow.pipeline.StagingArea;
@@ -33,10 +34,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -66,6 +69,8 @@ public class RunExecutor {
     private static final Duration BUSY_RETRY = Duration.ofSeconds(1);
     @Inject
     RunLeases leases;
+    /** The thread executing each run here, to stop it (cancel, shutdown) even while it waits on the network. */
+    private final Map<UUID, Thread> threads = new ConcurrentHashMap<>();
     private final ScheduledExecutorService alarms = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "rowflow-run-timeout");
         thread.setDaemon(true);
@@ -102,6 +107,7 @@ public class RunExecutor {
         int fence = 0;
         int retriesLeft = 0;
         int retries = 0;
+        threads.put(runId, Thread.currentThread());
         try {
             Claim claim = claim(runId);
             if (claim.busy()) {
@@ -240,10 +246,20 @@ public class RunExecutor {
                 timer.stop(metrics.timer("rowflow.run.duration"));
                 metrics.counter("rowflow.runs", "status", outcome.id()).increment();
             }
+            threads.remove(runId);
             deleteQuietly(folder);
             MDC.remove("runId");
             MDC.remove("flowId");
         }
+    }
+
+    /** Stops the run if it executes here (a cancel, a shutdown): its thread is interrupted, its request aborted. */
+    void stop(UUID runId) {
+        // Under the map's lock: the thread cannot finish this run and start another one meanwhile.
+        threads.computeIfPresent(runId, (id, thread) -> {
+            SafeHttpClient.interrupt(thread);
+            return thread;
+        });
     }
 
     /** Interrupts the run's thread when its time limit passes, the way a cancel does. */
@@ -257,7 +273,7 @@ public class RunExecutor {
             Thread runner = Thread.currentThread();
             this.alarm = alarms.schedule(() -> {
                 fired = true;
-                runner.interrupt();
+                SafeHttpClient.interrupt(runner);
             }, limit.toMillis(), TimeUnit.MILLISECONDS);
         }
 

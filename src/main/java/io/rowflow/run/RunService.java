@@ -72,6 +72,7 @@ public class RunService implements SlotFiring {
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
         leases.shutdownStarted();
         delayer.shutdownNow();
+        active.keySet().forEach(executor::stop);
         pool.shutdownNow();
         pool.awaitTermination(10, TimeUnit.SECONDS);
     }
@@ -232,6 +233,7 @@ public class RunService implements SlotFiring {
         Future<?> future = active.get(runId);
         if (future != null) {
             future.cancel(true);
+            executor.stop(runId);
         }
         return get(runId);
     }

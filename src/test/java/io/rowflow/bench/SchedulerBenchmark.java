@@ -84,9 +84,11 @@ public final class SchedulerBenchmark {
             }
             Thread.sleep(Math.max(0, Duration.between(Instant.now(), slot).toMillis() - 2000));
             long[] before = dbStats();
+            java.util.Map<String, long[]> tablesBefore = tableStats();
             Duration cpuBefore = node.info().totalCpuDuration().orElse(Duration.ZERO);
             List<Long> lateness = awaitDispatch(slot, flows);
             long[] after = dbStats();
+            printScans(flows, tablesBefore, tableStats());
             Duration cpu = node.info().totalCpuDuration().orElse(Duration.ZERO).minus(cpuBefore);
             Collections.sort(lateness);
             return String.format(Locale.ROOT, "| %,d | %.1f s | %,d ms | %,d ms | %,d ms | %,d | %,d | %,d | %,d | %.1f |", flows,
@@ -150,6 +152,38 @@ public final class SchedulerBenchmark {
             rs.next();
             return new long[] { rs.getLong(1), rs.getLong(2), rs.getLong(3) };
         }
+    }
+
+    /** Per table: sequential scans, rows they read, index scans, rows those fetched. */
+    private static java.util.Map<String, long[]> tableStats() throws Exception {
+        java.util.Map<String, long[]> stats = new java.util.TreeMap<>();
+        try (Connection db = DriverManager.getConnection(BASE + DB, "postgres", ""); Statement s = db.createStatement()) {
+            s.execute("select pg_stat_clear_snapshot()");
+            try (ResultSet rs = s.executeQuery("select relname, seq_scan, seq_tup_read, coalesce(idx_scan, 0),"
+                    + " coalesce(idx_tup_fetch, 0) from pg_stat_user_tables")) {
+                while (rs.next()) {
+                    stats.put(rs.getString(1), new long[] { rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5) });
+                }
+            }
+        }
+        return stats;
+    }
+
+    /** Where the rows read went: the tables most read during the burst, and by which kind of scan. */
+    private static void printScans(int flows, java.util.Map<String, long[]> before, java.util.Map<String, long[]> after) {
+        System.out.printf("%nTables read during the burst of %,d flows (sequential scans, rows they read, index scans,"
+                + " rows fetched):%n", flows);
+        after.entrySet().stream().map(e -> {
+            long[] b = before.getOrDefault(e.getKey(), new long[4]);
+            long[] d = new long[4];
+            for (int i = 0; i < 4; i++) {
+                d[i] = e.getValue()[i] - b[i];
+            }
+            return java.util.Map.entry(e.getKey(), d);
+        }).filter(e -> e.getValue()[1] + e.getValue()[3] > 0)
+                .sorted((x, y) -> Long.compare(y.getValue()[1] + y.getValue()[3], x.getValue()[1] + x.getValue()[3]))
+                .limit(8).forEach(e -> System.out.printf(Locale.ROOT, "  %-24s %,10d seq scans %,14d rows  %,10d index scans"
+                        + " %,12d rows%n", e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2], e.getValue()[3]));
     }
 
     private static void insertFlows(int flows, String url, String time) throws Exception {

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * every minute, for three minutes. Two seconds after the first slot, while its runs are in flight, one node is killed
  * with SIGKILL; two seconds after the second, another is frozen with SIGSTOP for longer than a lease, then resumed.
  * Every slot has exactly one run entry (none lost; the database key forbids two), every run succeeds, no run writes its
- * workbook twice, and the work was shared among the nodes.
+ * workbook twice, and the work was shared among the nodes. Last, a node stopped gracefully (SIGTERM) in the middle of a
+ * run hands it back, and another node finishes it.
  */
 class ClusterIT {
     static final String DB = "rowflow_cluster";
@@ -201,6 +202,52 @@ class ClusterIT {
         String frozenLog = Files.readString(Path.of("target/cluster/node3/node.log"));
         System.out.println("Frozen node fenced out of " + frozenLog.lines().filter(l -> l.contains("was taken over by")).count()
                 + " run(s)");
+
+        handsBackItsRunOnAGracefulStop(token, third, ports[2]);
+    }
+
+    /**
+     * A graceful stop (SIGTERM, as Kubernetes sends when it moves a pod) of the node running a run: the node aborts the
+     * run's request, hands the run back to the queue and exits; another node takes it and runs it to the end, once.
+     */
+    private static void handsBackItsRunOnAGracefulStop(String token, Process node, int port) throws Exception {
+        String connection = given().spec(Api.bearer(token)).contentType(ContentType.JSON).body(Map.of("name", "slow",
+                "connectorId", "csv-url", "config", Map.of("url", FakeApi.shared().url("/slow.csv?ms=4000"))))
+                .post("/api/v1/connections").then().statusCode(201).extract().path("id");
+        String flow = given().spec(Api.bearer(token)).contentType(ContentType.JSON).body(Map.of("name", "graceful stop",
+                "sources", List.of(Map.of("connectionId", connection)),
+                "destinations", List.of(Map.of("type", "excel", "settings", Map.of()))))
+                .post("/api/v1/flows").then().statusCode(201).extract().path("id");
+        String run = given().spec(Api.bearer(token)).port(port).post("/api/v1/flows/" + flow + "/runs").then()
+                .statusCode(202).extract().path("id");
+        try (Connection db = DriverManager.getConnection(BASE + DB, "postgres", "")) {
+            String holder = null;
+            for (int i = 0; i < 100 && holder == null; i++) {
+                Thread.sleep(100);
+                holder = text(db, "select node_id from run where status = 'RUNNING' and id = '" + run + "'");
+            }
+            assertThat(holder).as("the run started on the node about to stop").isNotNull();
+            signal(node, "TERM");
+            assertThat(node.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("the node exited").isTrue();
+            assertThat(text(db, "select count(*) from run_log where run_id = '" + run + "' and message like 'The server is shutting down%'"))
+                    .isEqualTo("1");
+            String status = null;
+            for (int i = 0; i < 120 && !"SUCCEEDED".equals(status); i++) {
+                Thread.sleep(500);
+                status = text(db, "select status from run where id = '" + run + "'");
+            }
+            assertThat(status).isEqualTo("SUCCEEDED");
+            assertThat(text(db, "select node_id from run where id = '" + run + "'")).isNotEqualTo(holder);
+            assertThat(text(db, "select attempt from run where id = '" + run + "'")).isEqualTo("2");
+            assertThat(text(db, "select count(*) from run_log where run_id = '" + run + "' and message like 'Wrote %'"))
+                    .isEqualTo("1");
+        }
+    }
+
+    private static String text(Connection db, String sql) throws Exception {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
     }
 
     private static void sleepUntil(Instant moment) throws InterruptedException {

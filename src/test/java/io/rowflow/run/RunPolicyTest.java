@@ -64,6 +64,45 @@ class RunPolicyTest {
         assertThat(log(missingRun)).noneMatch(l -> l.contains("starts again"));
     }
 
+    /**
+     * A server that takes 30 s to answer: a cancel, and a flow's time limit, stop the run while it waits on the
+     * network, not once the answer comes (a blocking read ignores thread interrupts; the request is aborted).
+     */
+    @Test
+    void aRunWaitingOnASilentServerStopsWhenCancelledOrOutOfTime() {
+        String silent = createConnection("csv-url", Map.of("url", FakeApi.shared().url("/slow.csv?ms=30000")));
+        String flow = flow(silent, 0);
+        String run = given().post("/api/v1/flows/" + flow + "/runs").then().statusCode(202).extract().path("id");
+        awaitStatus(run, "running");
+        given().post("/api/v1/runs/" + run + "/cancel").then().statusCode(200);
+        JsonPath cancelled = awaitRun(run);
+        assertThat(cancelled.getString("status")).isEqualTo("cancelled");
+        assertThat(cancelled.getLong("durationMillis")).as("ended before the server answered").isLessThan(20_000);
+
+        Map<String, Object> body = new HashMap<>(Map.of("name", "limited", "sources", List.of(Map.of("connectionId", silent)),
+                "destinations", List.of(Map.of("type", "excel", "settings", Map.of())), "timeout", "PT2S"));
+        String limited = given().contentType(ContentType.JSON).body(body).post("/api/v1/flows").then().statusCode(201)
+                .extract().path("id");
+        JsonPath timedOut = awaitRun(given().post("/api/v1/flows/" + limited + "/runs").then().extract().path("id"));
+        assertThat(timedOut.getString("status")).isEqualTo("failed");
+        assertThat(timedOut.getString("error.message")).contains("time limit");
+        assertThat(timedOut.getLong("durationMillis")).as("ended before the server answered").isLessThan(20_000);
+    }
+
+    private static void awaitStatus(String run, String status) {
+        for (int i = 0; i < 200; i++) {
+            if (status.equals(given().get("/api/v1/runs/" + run).then().extract().path("status"))) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("run " + run + " never became " + status);
+    }
+
     @Test
     void runsOnOneConnectionStayWithinItsLimit() throws Exception {
         String connection = createConnection("csv-url", Map.of("url", FakeApi.shared().url("/slow.csv?ms=1200")));
