@@ -20,7 +20,9 @@ import java.util.UUID;
 public record FlowRequest(
         @NotBlank @Size(max = 200) String name,
         @NotNull @Size(min = 1, max = 20) List<@Valid @NotNull Source> sources,
-        ObjectNode transform,
+        @org.eclipse.microprofile.openapi.annotations.media.Schema(description = "How several sources combine and the"
+                + " steps applied to the result: {\"combine\": {\"type\": \"append\"} or {\"type\": \"join\", \"joins\":"
+                + " [...]}, \"steps\": [...]}; see README, Transforms") ObjectNode transform,
         @NotNull @Size(min = 1, max = 20) List<@Valid @NotNull Destination> destinations,
         ObjectNode schedule,
         @Size(max = 20) List<@NotNull UUID> runAfter,
@@ -28,8 +30,16 @@ public record FlowRequest(
         Boolean onlyIfChanged,
         @Min(0) @Max(10) Integer retries) {
 
-    /** A connection to read, with settings that override the connection's own for this flow. */
-    public record Source(@NotNull UUID connectionId, String stream, ObjectNode parameters) {
+    /**
+     * A connection to read, with settings that override the connection's own for this flow (date macros such as
+     * {@code {{yesterday}}} allowed in them), an optional name (for an append's source column and joined column names)
+     * and the steps that shape this source before it is combined with the others.
+     */
+    public record Source(@NotNull UUID connectionId, String stream, ObjectNode parameters, @Size(max = 100) String name,
+            @Size(max = 100) List<@NotNull ObjectNode> steps) {
+        public Source withParameters(ObjectNode resolved) {
+            return new Source(connectionId, stream, resolved, name, steps);
+        }
     }
 
     /** A destination kind (see GET /api/v1/destinations) and its settings. */

@@ -47,6 +47,10 @@ public class FlowResource {
     private final FlowService flows;
     private final RunService runs;
     private final PreviewService previews;
+    @jakarta.inject.Inject
+    com.fasterxml.jackson.databind.ObjectMapper json;
+    @jakarta.inject.Inject
+    jakarta.validation.Validator validator;
     private final DataFolder dataFolder;
     private final AuditLog audit;
 
@@ -136,9 +140,33 @@ public class FlowResource {
     @RequiresRole(Role.EDITOR)
     @POST
     @Path("{id}/preview")
-    @Operation(summary = "Preview a flow's data", description = "The first 100 rows, with the columns and their types.")
-    public Preview preview(@PathParam("id") UUID id) throws SQLException {
-        return previews.preview(id);
+    @Operation(summary = "Preview a flow's data at any step", description = "The first 100 rows of the step named by"
+            + " `step` (`sources[0]` as read, `sources[0].steps[1]`, `transform.combine`, `transform.steps[2]`; the result"
+            + " when absent), with its columns, their types and its total row count. With a body (a flow as for PUT),"
+            + " previews that unsaved state instead of the saved flow. Sources are read once and kept for a while, so"
+            + " editing a step answers from the kept extract.")
+    @Consumes(MediaType.WILDCARD)
+    public Preview preview(@PathParam("id") UUID id, @QueryParam("step") String step, String body)
+            throws SQLException, com.fasterxml.jackson.core.JsonProcessingException {
+        // The body is optional (a POST without one previews the saved flow), so it is read here rather than bound.
+        FlowRequest draft = null;
+        if (body != null && !body.isBlank()) {
+            draft = json.readValue(body, FlowRequest.class);
+            var violations = validator.validate(draft);
+            if (!violations.isEmpty()) {
+                throw new jakarta.validation.ConstraintViolationException(violations);
+            }
+        }
+        return previews.preview(id, draft, step);
+    }
+
+    @RequiresRole(Role.EDITOR)
+    @POST
+    @Path("preview")
+    @Operation(summary = "Preview a flow that is not saved yet", description = "As the preview of a saved flow, for a"
+            + " flow given in the body (as for POST /api/v1/flows).")
+    public Preview previewDraft(@QueryParam("step") String step, @Valid @NotNull FlowRequest draft) throws SQLException {
+        return previews.preview(flows.checkedDraft(draft, null), step);
     }
 
     @RequiresRole(Role.EDITOR)

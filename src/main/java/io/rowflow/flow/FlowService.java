@@ -20,6 +20,9 @@ import io.rowflow.schedule.FlowScheduleChanged;
 import io.rowflow.schedule.FlowSchedules;
 import io.rowflow.schedule.Schedule;
 import io.rowflow.schedule.ScheduleCalculator;
+import io.rowflow.transform.DateMacros;
+import io.rowflow.transform.TransformClock;
+import io.rowflow.transform.TransformPlan;
 import io.rowflow.workspace.WorkspaceScope;
 import io.rowflow.writer.DestinationWriter;
 import io.rowflow.writer.WriterRegistry;
@@ -29,6 +32,8 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -258,15 +263,50 @@ public class FlowService implements FlowSchedules {
         }
     }
 
+    /** The flow's time zone: its schedule's, UTC when it has none. Relative dates and date macros count in it. */
+    public static ZoneId zone(FlowDefinition definition) {
+        String zone = definition.schedule() == null ? null : definition.schedule().path("timezone").asText(null);
+        try {
+            return zone == null ? ZoneOffset.UTC : ZoneId.of(zone);
+        } catch (java.time.DateTimeException e) {
+            return ZoneOffset.UTC;
+        }
+    }
+
+    /** An unsaved flow (the builder's state) checked as a save would check it, for a preview. */
+    public FlowDefinition checkedDraft(FlowRequest draft, UUID flowId) {
+        List<FieldError> errors = errors(flowId, draft);
+        if (!errors.isEmpty()) {
+            throw InvalidInputException.of(errors);
+        }
+        return definitionOf(draft);
+    }
+
+    private static FlowDefinition definitionOf(FlowRequest request) {
+        return new FlowDefinition(request.sources(), request.transform(), request.destinations(), request.schedule(),
+                request.timeout(), request.onlyIfChanged(), request.retries());
+    }
+
     private void apply(FlowEntity entity, FlowRequest request) {
+        List<FieldError> errors = errors(entity.id, request);
+        if (!errors.isEmpty()) {
+            throw InvalidInputException.of(errors);
+        }
+        entity.name = request.name().strip();
+        entity.updatedAt = Instant.now();
+        // Changed settings must reach the destinations even if the data did not change.
+        entity.lastWrittenHash = null;
+        try {
+            entity.definitionJson = mapper.writeValueAsString(definitionOf(request));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<FieldError> errors(UUID flowId, FlowRequest request) {
         List<FieldError> errors = new ArrayList<>();
-        if (request.sources().size() > 1) {
-            errors.add(new FieldError("sources", "a flow reads one source for now; combining several sources (append,"
-                    + " join) comes with the transform steps"));
-        }
-        if (request.transform() != null && request.transform().path("steps").size() > 0) {
-            errors.add(new FieldError("transform.steps", "transform steps are not available yet; leave them empty"));
-        }
+        TransformClock clock = new TransformClock(Instant.now(), zone(definitionOf(request)));
+        errors.addAll(TransformPlan.check(request.sources(), request.transform(), clock));
         for (int i = 0; i < request.sources().size(); i++) {
             FlowRequest.Source source = request.sources().get(i);
             String field = "sources[" + i + "]";
@@ -280,8 +320,11 @@ public class FlowService implements FlowSchedules {
                 errors.add(new FieldError(field + ".stream", "unknown stream \"" + source.stream() + "\"; "
                         + connection.connectorId + " has " + connector.descriptor().streams()));
             }
-            if (source.parameters() != null && !source.parameters().isEmpty()) {
-                ObjectNode merged = (ObjectNode) connections.sourceContext(connection, source.parameters()).config();
+            List<FieldError> macros = DateMacros.check(source.parameters(), field + ".parameters");
+            errors.addAll(macros);
+            if (macros.isEmpty() && source.parameters() != null && !source.parameters().isEmpty()) {
+                ObjectNode merged = (ObjectNode) connections.sourceContext(connection,
+                        DateMacros.resolve(source.parameters(), clock)).config();
                 errors.addAll(connector.schema().errors(merged, field + ".parameters"));
             }
         }
@@ -297,24 +340,11 @@ public class FlowService implements FlowSchedules {
                     : destination.settings(), field + ".settings"));
         }
         errors.addAll(ScheduleCalculator.errors(request.schedule(), "schedule"));
-        errors.addAll(triggerErrors(entity.id, request.runAfter()));
+        errors.addAll(triggerErrors(flowId, request.runAfter()));
         if (request.timeout() != null && timeout(request.timeout()) == null) {
             errors.add(new FieldError("timeout", "must be an ISO-8601 duration from PT1S to PT24H, e.g. PT30M"));
         }
-        if (!errors.isEmpty()) {
-            throw InvalidInputException.of(errors);
-        }
-        entity.name = request.name().strip();
-        entity.updatedAt = Instant.now();
-        // Changed settings must reach the destinations even if the data did not change.
-        entity.lastWrittenHash = null;
-        FlowDefinition definition = new FlowDefinition(request.sources(), request.transform(), request.destinations(),
-                request.schedule(), request.timeout(), request.onlyIfChanged(), request.retries());
-        try {
-            entity.definitionJson = mapper.writeValueAsString(definition);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return errors;
     }
 
     private FlowView view(FlowEntity entity) {

@@ -60,6 +60,17 @@ public final class StagingArea implements AutoCloseable {
         return new StagingArea(connection);
     }
 
+    /** Opens a staging database file that stays as it is (a kept preview extract). */
+    public static StagingArea openReadOnly(Path file, StagingSettings settings) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("duckdb.read_only", "true");
+        properties.setProperty("memory_limit", settings.memoryLimit());
+        properties.setProperty("autoinstall_known_extensions", "false");
+        properties.setProperty("autoload_known_extensions", "false");
+        return new StagingArea((DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:" + file.toAbsolutePath(),
+                properties));
+    }
+
     public Connection connection() {
         return connection;
     }

@@ -13,6 +13,12 @@ import io.rowflow.flow.FlowEntity;
 import io.rowflow.flow.FlowRequest;
 import io.rowflow.flow.FlowService;
 import io.rowflow.http.SafeHttpClient;
+import io.rowflow.transform.DateMacros;
+import io.rowflow.transform.Relation;
+import io.rowflow.transform.TransformClock;
+import io.rowflow.transform.TransformConfig;
+import io.rowflow.transform.TransformPlan;
+import io.rowflow.transform.TransformSession;
 import io.rowflow.pipeline.RunCancelledException;
 import io.rowflow.pipeline.StagedTable;
 import io.rowflow.pipeline.StagingArea;
@@ -69,6 +75,8 @@ public class RunExecutor {
     private static final Duration BUSY_RETRY = Duration.ofSeconds(1);
     @Inject
     RunLeases leases;
+    @Inject
+    TransformConfig transformConfig;
     /** The thread executing each run here, to stop it (cancel, shutdown) even while it waits on the network. */
     private final Map<UUID, Thread> threads = new ConcurrentHashMap<>();
     private final ScheduledExecutorService alarms = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -134,10 +142,13 @@ public class RunExecutor {
             watchdog = new Watchdog(limit);
             folder = dataFolder.runDir(runId, claimedAttempt);
 
+            TransformClock clock = new TransformClock(Instant.now(), FlowService.zone(definition));
             try (StagingArea area = StagingArea.open(folder, extractor.stagingSettings())) {
                 List<StagedTable> tables = new ArrayList<>();
                 for (int i = 0; i < definition.sources().size(); i++) {
-                    FlowRequest.Source source = definition.sources().get(i);
+                    FlowRequest.Source configured = definition.sources().get(i);
+                    step = "extract source " + (i + 1);
+                    FlowRequest.Source source = configured.withParameters(DateMacros.resolve(configured.parameters(), clock));
                     SourceConnector connector = extractor.connector(source);
                     step = "extract source " + (i + 1) + " (" + connector.descriptor().id() + ")";
                     log(runId, "INFO", "Extracting source " + (i + 1) + " with " + connector.descriptor().name());
@@ -153,6 +164,14 @@ public class RunExecutor {
                     saveStats(runId, stats);
                 }
                 StagedTable result = tables.get(0);
+                if (transforms(definition)) {
+                    step = "transform";
+                    checkCancelled();
+                    log(runId, "INFO", "Transforming");
+                    result = transform(area, definition, tables, clock);
+                    log(runId, "INFO", "Transformed: " + result.rowCount() + " row(s) with " + result.columns().size()
+                            + " column(s)");
+                }
                 // "Only if changed": a run not started by hand leaves the destinations alone when the result equals
                 // the last one written to all of them.
                 String hash = definition.skipsUnchanged() ? area.contentHash(result) : null;
@@ -251,6 +270,27 @@ public class RunExecutor {
             MDC.remove("runId");
             MDC.remove("flowId");
         }
+    }
+
+    private static boolean transforms(FlowDefinition definition) {
+        return definition.sources().size() > 1 || definition.sources().stream().anyMatch(s -> s.steps() != null
+                && !s.steps().isEmpty()) || (definition.transform() != null && definition.transform().path("steps").size() > 0);
+    }
+
+    /**
+     * Shapes the staged sources into the result, in the same database. It is locked down first (no files, network,
+     * extensions or settings from here on), which is why every source is staged before: the writers only read.
+     */
+    private StagedTable transform(StagingArea area, FlowDefinition definition, List<StagedTable> tables,
+            TransformClock clock) throws java.sql.SQLException {
+        TransformSession.lockDown(area.connection());
+        TransformSession session = new TransformSession(area.connection(), clock, transformConfig.timeLimit());
+        List<Relation> staged = new ArrayList<>();
+        for (int i = 0; i < tables.size(); i++) {
+            staged.add(session.source(i, StagedTable.quote(tables.get(i).sqlName()), tables.get(i)));
+        }
+        Relation last = TransformPlan.run(session, definition.sources(), definition.transform(), staged, null);
+        return session.materialize(last, "rf_result");
     }
 
     /** Stops the run if it executes here (a cancel, a shutdown): its thread is interrupted, its request aborted. */

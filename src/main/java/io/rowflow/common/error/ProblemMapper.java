@@ -32,6 +32,7 @@ public class ProblemMapper {
             AccessDeniedException.class, 403,
             NotFoundException.class, 404,
             InvalidInputException.class, 422,
+            io.rowflow.transform.TransformException.class, 422,
             DataException.class, 422,
             ConflictException.class, 409,
             UpstreamException.class, 502,

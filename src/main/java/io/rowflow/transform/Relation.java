@@ -1,0 +1,41 @@
+package io.rowflow.transform;
+
+import io.rowflow.pipeline.ColumnType;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A step's output as the next step sees it: a view in the run's DuckDB database, its visible columns and their types
+ * (unknown when a flow is only being checked before it is saved), plus the hidden {@link #ROW} column that keeps the
+ * rows' order from step to step.
+ */
+public record Relation(String view, List<Col> columns) {
+    /** Each row's place in its source order; steps that reorder (sort, join, append) number it anew. */
+    public static final String ROW = "__rf_row";
+
+    public record Col(String name, ColumnType type) {
+    }
+
+    public boolean known() {
+        return columns != null;
+    }
+
+    public List<String> names() {
+        return columns == null ? null : columns.stream().map(Col::name).toList();
+    }
+
+    /** The column named so, matched without regard to case as DuckDB matches identifiers. */
+    public Optional<Col> find(String name) {
+        return columns == null ? Optional.empty()
+                : columns.stream().filter(c -> c.name().equalsIgnoreCase(name)).findFirst();
+    }
+
+    /** The column list as SQL, hidden row column first. */
+    public String selectList() {
+        StringBuilder sql = new StringBuilder(ROW);
+        for (Col c : columns) {
+            sql.append(", ").append(Sql.quote(c.name()));
+        }
+        return sql.toString();
+    }
+}

@@ -1,0 +1,452 @@
+package io.rowflow.transform;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rowflow.common.error.DataException;
+import io.rowflow.pipeline.Column;
+import io.rowflow.pipeline.ColumnType;
+import io.rowflow.pipeline.StagedTable;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Runs a flow's transform in one DuckDB database: every source becomes a view under its column names, every step a
+ * view over the one before, the combine step a view over the sources, and the last view is written to a table the
+ * destinations read. User text reaches SQL only as quoted identifiers, string literals, the expression language, or a
+ * custom SQL step that must parse as one SELECT; and before any of it runs the database is locked down
+ * ({@link #lockDown}) so that nothing can read or write files, reach the network, attach databases, load extensions or
+ * change a setting. Every statement runs under the transform's time limit.
+ */
+public final class TransformSession {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "rowflow-transform-timer");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private final Connection connection;
+    private final TransformClock clock;
+    private final Duration timeLimit;
+    private final Instant deadline;
+    /** Each stage's output by its place in the flow ({@code sources[0].steps[1]}), in the order they were made. */
+    private final Map<String, Relation> stages = new LinkedHashMap<>();
+    /** Source columns that hold JSON text: still JSON wherever a step passes them on under their name. */
+    private final Set<String> jsonColumns = new HashSet<>();
+    private int views;
+
+    public TransformSession(Connection connection, TransformClock clock, Duration timeLimit) {
+        this.connection = connection;
+        this.clock = clock;
+        this.timeLimit = timeLimit;
+        this.deadline = Instant.now().plus(timeLimit);
+    }
+
+    /**
+     * Locks the database down for user SQL: no file, network or extension access, and no setting can change after
+     * this (the memory limit included). Call once every source is staged: it cannot be undone.
+     */
+    public static void lockDown(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("SET enable_external_access = false");
+            s.execute("SET lock_configuration = true");
+        }
+    }
+
+    public Map<String, Relation> stages() {
+        return stages;
+    }
+
+    /** A staged source (at {@code table}, qualified if attached) under its column names, as stage {@code sources[i]}. */
+    public Relation source(int index, String table, StagedTable staged) throws SQLException {
+        StringBuilder select = new StringBuilder("SELECT row_number() OVER () AS " + Relation.ROW);
+        Set<String> seen = new HashSet<>();
+        for (Column c : staged.columns()) {
+            // DuckDB matches names without regard to case: "ID" next to "id" is renamed "id (2)".
+            String name = c.name();
+            for (int n = 2; !seen.add(name.toLowerCase(Locale.ROOT)) || name.equalsIgnoreCase(Relation.ROW); n++) {
+                name = c.name() + " (" + n + ")";
+            }
+            select.append(", ").append(Sql.quote(c.sqlName())).append(" AS ").append(Sql.quote(name));
+            if (c.type() == ColumnType.JSON) {
+                jsonColumns.add(name.toLowerCase(Locale.ROOT));
+            }
+        }
+        return stage("sources[" + index + "]", select + " FROM " + table);
+    }
+
+    /** Applies the steps at {@code path} ({@code sources[0].steps}, {@code transform.steps}) to {@code input}. */
+    public Relation steps(Relation input, JsonNode steps, String path, String stopAt) throws SQLException {
+        Relation current = input;
+        for (int i = 0; steps != null && i < steps.size(); i++) {
+            String at = path + "[" + i + "]";
+            JsonNode step = steps.get(i);
+            if ("sql".equals(Steps.type(step, at))) {
+                current = sqlStep(current, step, at);
+            } else {
+                current = stage(at, Steps.select(step, current, clock, at));
+            }
+            if (at.equals(stopAt)) {
+                break;
+            }
+        }
+        return current;
+    }
+
+    /** A custom SQL step: one SELECT over {@code input} (the previous step) and the sources ({@code source_1}, …). */
+    private Relation sqlStep(Relation input, JsonNode step, String path) throws SQLException {
+        String query = Steps.text(step, "query", path);
+        checkSelectOnly(query, path + ".query");
+        execute("CREATE OR REPLACE TEMP VIEW input AS SELECT " + input.columns().stream().map(c -> Sql.quote(c.name()))
+                .collect(Collectors.joining(", ")) + " FROM " + input.view() + " ORDER BY " + Relation.ROW, path);
+        String table = "rf_stage_" + (++views);
+        // Materialised: a later SQL step redefines "input", and this step's result must not change with it.
+        execute("CREATE TEMP TABLE " + table + " AS SELECT row_number() OVER () AS " + Relation.ROW + ", * FROM ("
+                + query + ")", path + ".query");
+        Relation relation = new Relation(table, describe(table, path));
+        stages.put(path, relation);
+        return relation;
+    }
+
+    /** Names every source under {@code source_1}, {@code source_2}… for custom SQL steps. */
+    public void nameSources(List<Relation> sources) throws SQLException {
+        for (int i = 0; i < sources.size(); i++) {
+            Relation s = sources.get(i);
+            execute("CREATE OR REPLACE TEMP VIEW source_" + (i + 1) + " AS SELECT " + s.columns().stream()
+                    .map(c -> Sql.quote(c.name())).collect(Collectors.joining(", ")) + " FROM " + s.view() + " ORDER BY "
+                    + Relation.ROW, "sources[" + i + "]");
+        }
+    }
+
+    /**
+     * DuckDB's own parser decides what the text is: exactly one SELECT (WITH … SELECT, UNION … included). Anything
+     * else — CREATE, DROP, COPY, ATTACH, SET, PRAGMA, INSTALL, several statements — is refused before it runs.
+     */
+    private void checkSelectOnly(String query, String path) throws SQLException {
+        String parsed;
+        try (var statement = connection.prepareStatement("SELECT json_serialize_sql(?)")) {
+            statement.setString(1, query);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                parsed = rs.getString(1);
+            }
+        }
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(parsed);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        if (tree.path("error").asBoolean()) {
+            String message = tree.path("error_message").asText();
+            throw new TransformException(path, message.startsWith("Only SELECT")
+                    ? "a SQL step is one SELECT query (WITH … SELECT included); other statements are not allowed"
+                    : "the query does not parse: " + message);
+        }
+        if (tree.path("statements").size() != 1) {
+            throw new TransformException(path, "a SQL step is exactly one SELECT query, not "
+                    + tree.path("statements").size());
+        }
+    }
+
+    /** The combine step over every source's last stage: append, or joins from left to right. */
+    public Relation combine(List<Relation> sources, List<String> names, JsonNode combine) throws SQLException {
+        String path = "transform.combine";
+        String type = combine.path("type").asText();
+        if (type.equals("append")) {
+            String sourceColumn = combine.hasNonNull("sourceColumn") ? combine.get("sourceColumn").asText().strip() : null;
+            List<String> parts = new ArrayList<>();
+            for (int i = 0; i < sources.size(); i++) {
+                parts.add("SELECT " + i + " AS __rf_source, " + (sourceColumn == null ? "" : Sql.literal(names.get(i))
+                        + " AS " + Sql.quote(sourceColumn) + ", ") + "* FROM " + sources.get(i).view());
+            }
+            return stage(path, "SELECT * EXCLUDE (__rf_source) REPLACE (row_number() OVER (ORDER BY __rf_source, "
+                    + Relation.ROW + ") AS " + Relation.ROW + ") FROM (" + String.join(" UNION ALL BY NAME ", parts) + ")");
+        }
+        JsonNode joins = combine.path("joins");
+        Relation left = sources.get(0);
+        for (int j = 0; j < joins.size(); j++) {
+            left = join(left, sources.get(j + 1), names.get(j + 1), joins.get(j), path + ".joins[" + j + "]",
+                    j == joins.size() - 1 ? path : path + ".joins[" + j + "]");
+        }
+        return left;
+    }
+
+    private Relation join(Relation left, Relation right, String rightName, JsonNode join, String path, String stageId)
+            throws SQLException {
+        String kind = join.path("kind").asText("left");
+        JsonNode on = join.path("on");
+        List<String[]> keys = new ArrayList<>();
+        for (int i = 0; i < on.size(); i++) {
+            String at = path + ".on[" + i + "]";
+            keys.add(new String[] { Steps.column(Steps.text(on.get(i), "left", at), left, at + ".left"),
+                    Steps.column(Steps.text(on.get(i), "right", at), right, at + ".right") });
+        }
+        String rightKeys = keys.stream().map(k -> Sql.quote(k[1])).collect(Collectors.joining(", "));
+        String rightView = right.view();
+        if (join.path("duplicates").asText("fail").equals("first")) {
+            rightView = "(SELECT * FROM " + right.view() + " QUALIFY row_number() OVER (PARTITION BY " + rightKeys
+                    + " ORDER BY " + Relation.ROW + ") = 1)";
+        } else {
+            // Rows of the left side must not silently repeat: a key the right side holds twice fails the run, naming it.
+            List<String> duplicate = firstRow("SELECT " + keys.stream().map(k -> "CAST(" + Sql.quote(k[1])
+                    + " AS VARCHAR)").collect(Collectors.joining(", ")) + ", count(*) FROM " + right.view()
+                    + " WHERE " + keys.stream().map(k -> Sql.quote(k[1]) + " IS NOT NULL").collect(Collectors.joining(" AND "))
+                    + " GROUP BY ALL HAVING count(*) > 1 LIMIT 1", path);
+            if (duplicate != null) {
+                String key = new ArrayList<>(duplicate.subList(0, keys.size())).toString();
+                throw new TransformException(path + ".duplicates", "\"" + rightName + "\" has " + duplicate.get(keys.size())
+                        + " rows with the key " + key + ", so a join would repeat the rows it matches. Remove the"
+                        + " duplicates first (a deduplicate step), or set \"duplicates\": \"first\" to keep the first of them");
+            }
+        }
+        boolean full = kind.equals("full");
+        StringBuilder select = new StringBuilder("SELECT row_number() OVER (ORDER BY l." + Relation.ROW + " NULLS LAST, r."
+                + Relation.ROW + ") AS " + Relation.ROW);
+        Set<String> taken = new HashSet<>();
+        for (Relation.Col c : left.columns()) {
+            taken.add(c.name().toLowerCase(Locale.ROOT));
+            String[] key = keys.stream().filter(k -> k[0].equals(c.name())).findFirst().orElse(null);
+            String value = full && key != null ? "coalesce(l." + Sql.quote(c.name()) + ", r." + Sql.quote(key[1]) + ")"
+                    : "l." + Sql.quote(c.name());
+            select.append(", ").append(value).append(" AS ").append(Sql.quote(c.name()));
+        }
+        for (Relation.Col c : right.columns()) {
+            if (keys.stream().anyMatch(k -> k[1].equals(c.name()))) {
+                continue; // equal to the left key on every matched row
+            }
+            String name = c.name();
+            if (taken.contains(name.toLowerCase(Locale.ROOT))) {
+                name = rightName + "." + c.name();
+            }
+            for (int n = 2; !taken.add(name.toLowerCase(Locale.ROOT)); n++) {
+                name = rightName + "." + c.name() + " (" + n + ")";
+            }
+            select.append(", r.").append(Sql.quote(c.name())).append(" AS ").append(Sql.quote(name));
+        }
+        String condition = keys.stream().map(k -> {
+            boolean sameType = left.find(k[0]).get().type() == right.find(k[1]).get().type();
+            // Keys of different types (an id as a number here, as text there) are compared as text.
+            return sameType ? "l." + Sql.quote(k[0]) + " = r." + Sql.quote(k[1])
+                    : "CAST(l." + Sql.quote(k[0]) + " AS VARCHAR) = CAST(r." + Sql.quote(k[1]) + " AS VARCHAR)";
+        }).collect(Collectors.joining(" AND "));
+        String joinSql = switch (kind) {
+            case "inner" -> " INNER JOIN ";
+            case "full" -> " FULL OUTER JOIN ";
+            default -> " LEFT JOIN ";
+        };
+        return stage(stageId, select + " FROM " + left.view() + " l" + joinSql + rightView + " r ON " + condition);
+    }
+
+    /** Writes the stage to a table in its row order, each column in a type the destinations know. */
+    public StagedTable materialize(Relation relation, String table) throws SQLException {
+        StringBuilder select = new StringBuilder();
+        List<Column> columns = new ArrayList<>();
+        for (Relation.Col c : relation.columns()) {
+            select.append(select.length() == 0 ? "" : ", ").append("CAST(").append(Sql.quote(c.name())).append(" AS ")
+                    .append(c.type().duckDbType()).append(") AS ").append(Sql.quote(c.name()));
+            columns.add(new Column(c.name(), c.type(), c.name()));
+        }
+        try {
+            execute("CREATE OR REPLACE TABLE " + table + " AS SELECT " + select + " FROM " + relation.view() + " ORDER BY "
+                    + Relation.ROW, null);
+        } catch (TransformException e) {
+            throw locate(e);
+        }
+        long rows = count(table, null);
+        return new StagedTable(table, columns, rows);
+    }
+
+    /**
+     * A data error found while writing the result (a value that does not convert, a regex over an odd value) belongs
+     * to a step, but views are only evaluated at the end: each stage is counted in turn to find the first that fails.
+     */
+    private TransformException locate(TransformException failure) throws SQLException {
+        for (Map.Entry<String, Relation> stage : stages.entrySet()) {
+            try {
+                // Every value computed (a count alone lets DuckDB skip the columns, and with them the failing cast).
+                firstRow("SELECT max(hash(COLUMNS(*))) FROM " + stage.getValue().view(), stage.getKey());
+            } catch (TransformException e) {
+                // The stage is found; the reason is the one the full statement gave (a streamed probe's is vaguer).
+                return new TransformException(stage.getKey(), failure.fieldErrors().get(0).message());
+            }
+        }
+        return failure;
+    }
+
+    /** The first {@code limit} rows of a stage, with its columns and its total row count. */
+    public Sample sample(Relation relation, int limit) throws SQLException {
+        List<List<Object>> rows = new ArrayList<>();
+        String columns = relation.columns().stream().map(c -> Sql.quote(c.name())).collect(Collectors.joining(", "));
+        String path = stages.entrySet().stream().filter(e -> e.getValue() == relation).map(Map.Entry::getKey).findFirst()
+                .orElse(null);
+        long total = count(relation.view(), path);
+        if (!relation.columns().isEmpty()) {
+            try (Statement s = connection.createStatement(); ResultSet rs = query(s, "SELECT " + columns + " FROM "
+                    + relation.view() + " ORDER BY " + Relation.ROW + " LIMIT " + limit, path)) {
+                while (rs.next()) {
+                    List<Object> row = new ArrayList<>();
+                    for (int i = 0; i < relation.columns().size(); i++) {
+                        Object value = relation.columns().get(i).type().read(rs, i + 1);
+                        row.add(value instanceof LocalDate || value instanceof LocalDateTime ? value.toString() : value);
+                    }
+                    rows.add(row);
+                }
+            } catch (TransformException | DataException e) {
+                throw e;
+            } catch (SQLException e) {
+                throw new TransformException(path == null ? "transform" : path, explain(e.getMessage()));
+            }
+        }
+        return new Sample(relation.columns(), rows, total);
+    }
+
+    public record Sample(List<Relation.Col> columns, List<List<Object>> rows, long total) {
+    }
+
+    private Relation stage(String path, String select) throws SQLException {
+        String view = "rf_view_" + (++views);
+        execute("CREATE TEMP VIEW " + view + " AS " + select, path);
+        Relation relation = new Relation(view, describe(view, path));
+        stages.put(path, relation);
+        return relation;
+    }
+
+    private List<Relation.Col> describe(String view, String path) throws SQLException {
+        List<Relation.Col> columns = new ArrayList<>();
+        try (Statement s = connection.createStatement(); ResultSet rs = query(s, "DESCRIBE " + view, path)) {
+            while (rs.next()) {
+                String name = rs.getString("column_name");
+                if (!name.equals(Relation.ROW)) {
+                    ColumnType type = typeOf(rs.getString("column_type"));
+                    if (type == ColumnType.STRING && jsonColumns.contains(name.toLowerCase(Locale.ROOT))) {
+                        type = ColumnType.JSON;
+                    }
+                    columns.add(new Relation.Col(name, type));
+                }
+            }
+        }
+        return columns;
+    }
+
+    /** DuckDB's type as one of Rowflow's; what has no counterpart (intervals, lists, structs…) is written as text. */
+    static ColumnType typeOf(String duckDbType) {
+        String t = duckDbType.toUpperCase(Locale.ROOT);
+        if (t.matches("(U?(BIG|SMALL|TINY|HUGE)?INT(EGER)?)")) {
+            return ColumnType.INTEGER;
+        }
+        if (t.equals("DOUBLE") || t.equals("FLOAT") || t.equals("REAL") || t.startsWith("DECIMAL")) {
+            return ColumnType.DECIMAL;
+        }
+        if (t.equals("BOOLEAN")) {
+            return ColumnType.BOOLEAN;
+        }
+        if (t.equals("DATE")) {
+            return ColumnType.DATE;
+        }
+        if (t.startsWith("TIMESTAMP")) {
+            return ColumnType.TIMESTAMP;
+        }
+        return ColumnType.STRING;
+    }
+
+    private long count(String view, String path) throws SQLException {
+        List<String> row = firstRow("SELECT count(*) FROM " + view, path);
+        return Long.parseLong(row.get(0));
+    }
+
+    private List<String> firstRow(String sql, String path) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = query(s, sql, path)) {
+            if (!rs.next()) {
+                return null;
+            }
+            List<String> row = new ArrayList<>();
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                row.add(rs.getString(i));
+            }
+            return row;
+        } catch (TransformException | DataException e) {
+            throw e;
+        } catch (SQLException e) {
+            // Results stream: a value that fails may only fail while rows are fetched.
+            throw new TransformException(path == null ? "transform" : path, explain(e.getMessage()));
+        }
+    }
+
+    private void execute(String sql, String path) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            guarded(s, path, () -> {
+                s.execute(sql);
+                return null;
+            });
+        }
+    }
+
+    private ResultSet query(Statement s, String sql, String path) throws SQLException {
+        return guarded(s, path, () -> s.executeQuery(sql));
+    }
+
+    private interface SqlCall<T> {
+        T call() throws SQLException;
+    }
+
+    /** Runs a statement under what is left of the time limit; DuckDB's errors become the step's error. */
+    private <T> T guarded(Statement statement, String path, SqlCall<T> call) throws SQLException {
+        long left = Duration.between(Instant.now(), deadline).toMillis();
+        if (left <= 0) {
+            throw timedOut(path);
+        }
+        boolean[] fired = { false };
+        ScheduledFuture<?> alarm = TIMER.schedule(() -> {
+            fired[0] = true;
+            try {
+                statement.cancel();
+            } catch (SQLException ignored) {
+                // the statement ended meanwhile
+            }
+        }, left, TimeUnit.MILLISECONDS);
+        try {
+            return call.call();
+        } catch (SQLException e) {
+            if (fired[0]) {
+                throw timedOut(path);
+            }
+            throw new TransformException(path == null ? "transform" : path, explain(e.getMessage()));
+        } finally {
+            alarm.cancel(false);
+        }
+    }
+
+    private DataException timedOut(String path) {
+        return new DataException("The transform took longer than its limit of " + timeLimit.toSeconds() + " s"
+                + (path == null ? "" : " (at " + path + ")") + "; simplify the steps or raise rowflow.transform.time-limit");
+    }
+
+    /** DuckDB's message without its internals: the first line, the error class kept as a short hint. */
+    static String explain(String message) {
+        if (message == null) {
+            return "the database gave no reason";
+        }
+        String first = message.lines().findFirst().orElse(message).strip();
+        return first.replaceFirst("^(Binder|Parser|Conversion|Invalid Input|Catalog|Permission|Not implemented|Out of Range)"
+                + " Error: ", "").replaceFirst("^java\\.sql\\.SQLException: ", "");
+    }
+}
