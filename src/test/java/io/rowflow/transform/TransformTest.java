@@ -389,6 +389,39 @@ class TransformTest {
     }
 
     @Test
+    void everyStepAcceptsAnEmptyInput() throws Exception {
+        source("empty", "[{\"type\": \"filter\", \"where\": {\"column\": \"id\", \"op\": \"lt\", \"value\": 0}}]", PEOPLE);
+        Result r = steps("""
+                [{"type": "select", "columns": ["id", "name", "amount", "signed"]},
+                 {"type": "rename", "columns": {"name": "who"}},
+                 {"type": "retype", "column": "id", "to": "text"},
+                 {"type": "calculate", "column": "next", "expression": "ADD_DAYS(signed, 1)"},
+                 {"type": "sort", "by": [{"column": "who"}]},
+                 {"type": "deduplicate", "keys": ["who"]},
+                 {"type": "sql", "query": "SELECT * FROM input"},
+                 {"type": "limit", "count": 10},
+                 {"type": "remove", "columns": ["next"]},
+                 {"type": "aggregate", "aggregates": [{"function": "count", "as": "rows"}, {"function": "sum", "column": "amount"}]}]""");
+        // Without groups an aggregate gives one row, as a spreadsheet's totals row would.
+        assertThat(r.columns()).containsExactly("rows", "sum of amount");
+        assertThat(r.rows()).containsExactly(Arrays.asList(0L, null));
+    }
+
+    @Test
+    void expressionsCannotReachFilesSettingsOrOtherStatements() {
+        List<String> columns = List.of("a");
+        for (String attempt : List.of("read_csv('/etc/passwd')", "read_text('/etc/hostname')", "getenv('HOME')",
+                "current_setting('threads')", "a) FROM read_csv('/etc/passwd') --", "[a]) UNION SELECT 1 --",
+                "a; COPY input TO '/tmp/x'", "(SELECT 1)", "query('SELECT 1')")) {
+            assertThatThrownBy(() -> Expressions.toSql(attempt, columns, "DATE '2026-01-01'", "NOW()")).as(attempt)
+                    .isInstanceOf(ExpressionException.class);
+        }
+        // Quotes inside names and text stay inside them.
+        assertThat(Expressions.toSql("'x'' OR 1=1 --'", columns, "", "")).isEqualTo("'x'' OR 1=1 --'");
+        assertThat(Expressions.toSql("[a\"; DROP]", List.of("a\"; DROP"), "", "")).isEqualTo("\"a\"\"; DROP\"");
+    }
+
+    @Test
     void theTimeLimitStopsARunawayQuery() throws Exception {
         source("s", null, List.of(row("a", "1")));
         assertThatThrownBy(() -> run("{\"steps\": [{\"type\": \"sql\", \"query\": \"SELECT count(*) AS n FROM range(100000000) a,"
