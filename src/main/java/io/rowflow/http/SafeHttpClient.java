@@ -102,7 +102,13 @@ public final class SafeHttpClient implements AutoCloseable {
     }
 
     public <T> T execute(HttpRequestSpec spec, BodyReader<T> reader) {
+        return execute(spec, reader, RequestBudget.UNLIMITED);
+    }
+
+    /** As {@link #execute(HttpRequestSpec, BodyReader)}, each attempt (retries too) drawn from {@code budget} first. */
+    public <T> T execute(HttpRequestSpec spec, BodyReader<T> reader, RequestBudget budget) {
         for (int attempt = 1;; attempt++) {
+            budget.take();
             Attempt<T> outcome = attempt(spec, reader);
             if (outcome.done()) {
                 return outcome.value();
@@ -167,7 +173,7 @@ public final class SafeHttpClient implements AutoCloseable {
                     }
                     return Attempt.retry(failure, excerpt, retryAfter);
                 }
-                throw new UpstreamException(describe(original) + " " + failure, excerpt, null);
+                throw new UpstreamException(describe(original) + " " + failure, excerpt, null, false, status);
             } catch (BlockedAddressException e) {
                 throw new UpstreamException("Refused " + describe(spec) + ": " + e.getMessage(), null, e);
             } catch (ResponseTooLargeException e) {

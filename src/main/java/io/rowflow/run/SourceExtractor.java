@@ -41,7 +41,7 @@ public class SourceExtractor {
             throws SQLException {
         ConnectionEntity connection = connection(source);
         SourceConnector connector = connectors.require(connection.connectorId, "connectionId");
-        SourceContext context = connections.sourceContext(connection, source.parameters());
+        SourceContext context = connections.sourceContext(connection, source.parameters()).withStream(source.stream());
         return area.stage(connector.textInference(), sink -> {
             try {
                 connector.read(context, wrap.apply(sink));

@@ -49,7 +49,7 @@ class KeyRotationTest {
                 "select c.id, c.workspaceId, c.secretsCiphertext from ConnectionEntity c where c.secretsCiphertext is not null",
                 Object[].class).getResultList());
         for (Object[] row : rows) {
-            assertThat(newKeyOnly.decrypt((String) row[2], "workspace:" + row[1] + "/connection:" + row[0])).startsWith("{\"headers\":");
+            assertThat(newKeyOnly.decrypt((String) row[2], "workspace:" + row[1] + "/connection:" + row[0])).startsWith("{\"");
         }
         // A second pass finds nothing left to do.
         assertThat(connections.rewrapSecrets(new SecretCipher(next, List.of(running))).rewrapped()).isZero();

@@ -44,6 +44,11 @@ public final class ConfigSchema {
         this.secretFields = Set.copyOf(secrets);
     }
 
+    /** A schema given as a document (a connector manifest's connection settings). */
+    public static ConfigSchema of(JsonNode document) {
+        return new ConfigSchema(document);
+    }
+
     /** Loads a schema from the class path; a missing or broken schema is a build error, so it fails loudly. */
     public static ConfigSchema fromResource(String resource) {
         try (InputStream in = ConfigSchema.class.getClassLoader().getResourceAsStream(resource)) {

@@ -73,7 +73,7 @@ public class JsonUrlSource implements SourceConnector {
             URI current = next;
             PageResult result = context.http().execute(new HttpRequestSpec(method, current, headers, body),
                     response -> new PageResult(reader.read(response.stream(), sink::accept),
-                            response.header().apply("Link")));
+                            response.header().apply("Link")), context.budget());
             JsonPageReader.Page read = result.page();
             if (!read.recordsFound() && page == 1) {
                 throw new DataException("The response has nothing at \"" + JsonPageReader.display(recordsPath)
@@ -136,7 +136,7 @@ public class JsonUrlSource implements SourceConnector {
         return next;
     }
 
-    static URI withQuery(URI base, Map<String, String> query, Map<String, String> paging) {
+    public static URI withQuery(URI base, Map<String, String> query, Map<String, String> paging) {
         try {
             URIBuilder builder = new URIBuilder(base);
             query.forEach(builder::setParameter);

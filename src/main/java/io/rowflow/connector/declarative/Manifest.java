@@ -1,0 +1,58 @@
+package io.rowflow.connector.declarative;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A declarative connector as read from {@code connectors/<id>/}: its metadata and its manifest, both already validated
+ * against their JSON Schemas (connectors/metadata.schema.json, connectors/manifest.schema.json).
+ */
+public record Manifest(String id, String name, String version, String category, String icon, URI docs, List<String> allowedHosts,
+        List<String> oauthScopes, URI baseUrl, JsonNode auth, Integer rateLimitRequests, Duration rateLimitWindow,
+        Map<Integer, String> errors, JsonNode spec, List<Stream> streams) {
+
+    public record Stream(String name, String title, String path, Map<String, String> params, String records, JsonNode paginator,
+            String unwrap, JsonNode discoverFields) {
+    }
+
+    static Manifest of(JsonNode metadata, JsonNode manifest) {
+        Map<Integer, String> errors = new LinkedHashMap<>();
+        manifest.path("errors").forEach(e -> errors.put(e.get("status").asInt(), e.get("message").asText()));
+        List<Stream> streams = new ArrayList<>();
+        for (JsonNode s : manifest.get("streams")) {
+            Map<String, String> params = new LinkedHashMap<>();
+            s.path("params").fields().forEachRemaining(p -> params.put(p.getKey(), p.getValue().asText()));
+            streams.add(new Stream(s.get("name").asText(), s.path("title").asText(s.get("name").asText()),
+                    s.get("path").asText(), params, s.get("records").asText(), s.get("paginator"),
+                    s.hasNonNull("unwrap") ? s.get("unwrap").asText() : null, s.get("discover_fields")));
+        }
+        JsonNode limit = manifest.get("rate_limit");
+        return new Manifest(metadata.get("id").asText(), metadata.get("name").asText(), metadata.get("version").asText(),
+                metadata.get("category").asText(), metadata.path("icon").asText(null), URI.create(metadata.get("docs").asText()),
+                texts(metadata.get("allowed_hosts")), texts(metadata.get("oauth_scopes")),
+                URI.create(manifest.get("base_url").asText()), manifest.get("auth"),
+                limit == null ? null : limit.get("requests").asInt(),
+                limit == null ? null : Duration.parse(limit.get("per").asText()), errors, manifest.get("spec"), streams);
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        if (array != null) {
+            array.forEach(n -> out.add(n.asText()));
+        }
+        return out;
+    }
+
+    Stream stream(String name) {
+        if (name == null) {
+            return streams.get(0);
+        }
+        return streams.stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no stream " + name));
+    }
+}

@@ -1,0 +1,95 @@
+package io.rowflow.connector.declarative;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.rowflow.common.error.FieldError;
+import io.rowflow.common.schema.ConfigSchema;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Reads the declarative connectors shipped in the application ({@code connectors/index.txt} lists their folders) and
+ * checks each against the versioned JSON Schemas. A manifest that does not validate stops the start-up with the file
+ * and the field at fault; the same check runs in the build (ManifestsTest).
+ */
+public final class ManifestLoader {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ManifestLoader() {
+    }
+
+    public static List<Manifest> loadAll() {
+        ConfigSchema manifestSchema = ConfigSchema.of(read("connectors/manifest.schema.json", JSON));
+        ConfigSchema metadataSchema = ConfigSchema.of(read("connectors/metadata.schema.json", JSON));
+        List<Manifest> manifests = new ArrayList<>();
+        for (String id : index()) {
+            manifests.add(load(id, read("connectors/" + id + "/metadata.yaml", YAML),
+                    read("connectors/" + id + "/manifest.yaml", YAML), metadataSchema, manifestSchema));
+        }
+        return manifests;
+    }
+
+    /** The connector folders, one per line of connectors/index.txt. */
+    public static List<String> index() {
+        try (InputStream in = resource("connectors/index.txt")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Manifest load(String folder, JsonNode metadata, JsonNode manifest, ConfigSchema metadataSchema,
+            ConfigSchema manifestSchema) {
+        List<FieldError> errors = new ArrayList<>();
+        errors.addAll(metadataSchema.errors(metadata, "metadata.yaml"));
+        errors.addAll(manifestSchema.errors(manifest, "manifest.yaml"));
+        if (errors.isEmpty() && !folder.equals(metadata.get("id").asText())) {
+            errors.add(new FieldError("metadata.yaml.id", "must be the folder's name, \"" + folder + "\""));
+        }
+        if (errors.isEmpty()) {
+            String host = java.net.URI.create(manifest.get("base_url").asText()).getHost();
+            List<String> allowed = new ArrayList<>();
+            metadata.get("allowed_hosts").forEach(h -> allowed.add(h.asText()));
+            if (!allowed.contains(host)) {
+                errors.add(new FieldError("manifest.yaml.base_url", "its host " + host + " is not in allowed_hosts"));
+            }
+            try {
+                ConfigSchema.of(manifest.get("spec"));
+            } catch (RuntimeException e) {
+                errors.add(new FieldError("manifest.yaml.spec", "not a usable JSON Schema: " + e.getMessage()));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new IllegalStateException("The connector in connectors/" + folder + "/ is invalid: " + errors.stream()
+                    .map(e -> e.field() + ": " + e.message()).collect(Collectors.joining("; ")));
+        }
+        return Manifest.of(metadata, manifest);
+    }
+
+    private static JsonNode read(String resource, ObjectMapper mapper) {
+        try (InputStream in = resource(resource)) {
+            return mapper.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Unreadable " + resource + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static InputStream resource(String name) {
+        InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(name);
+        if (in == null) {
+            in = ManifestLoader.class.getClassLoader().getResourceAsStream(name);
+        }
+        if (in == null) {
+            throw new IllegalStateException("Missing " + name + " on the class path");
+        }
+        return in;
+    }
+}

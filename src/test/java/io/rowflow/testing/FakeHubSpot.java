@@ -1,0 +1,288 @@
+package io.rowflow.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A stateful fake of HubSpot's CRM v3 API, after shared/reference/apis.md §4: objects listed 100 at most per page
+ * (a larger limit is a 400), opaque random {@code after} cursors with {@code paging.next} absent on the last page,
+ * only the properties asked for (defaults otherwise), every value a string, the properties API with custom
+ * properties, owners and pipelines; Bearer tokens (401 with HubSpot's error body otherwise); a rolling limit of 100
+ * requests per 10 s per token (429 with the RATE_LIMIT body and the X-HubSpot-RateLimit headers), and scripted 429s
+ * with Retry-After. It records when each request came, so tests can check waits.
+ */
+public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
+    public static final String TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555";
+    public static final int CONTACTS = 230;
+    public static final int OWNERS = 150;
+    private static FakeHubSpot running;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private HttpServer server;
+    private final Map<String, List<Map<String, String>>> objects = new LinkedHashMap<>();
+    private final Map<String, List<String[]>> properties = new LinkedHashMap<>();
+    private final Map<String, Integer> cursors = new ConcurrentHashMap<>();
+    private final Map<String, Deque<Long>> window = new ConcurrentHashMap<>();
+    private final AtomicInteger scripted429 = new AtomicInteger();
+    private volatile int scriptedRetryAfter = 1;
+    public final List<long[]> requestTimes = new CopyOnWriteArrayList<>();
+    public final AtomicInteger tooManyRequests = new AtomicInteger();
+
+    public static FakeHubSpot running() {
+        return running;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        seed();
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.createContext("/", this::handle);
+        server.start();
+        running = this;
+        return Map.of("rowflow.connector.base-url.hubspot", "http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    @Override
+    public void stop() {
+        server.stop(0);
+    }
+
+    /** The next {@code count} requests answer 429 with Retry-After (seconds). */
+    public void throttleNext(int count, int retryAfterSeconds) {
+        scriptedRetryAfter = retryAfterSeconds;
+        scripted429.set(count);
+    }
+
+    public List<Map<String, String>> objects(String type) {
+        return objects.get(type);
+    }
+
+    private void seed() {
+        properties.put("contacts", List.of(new String[] { "hs_object_id", "Record ID" }, new String[] { "firstname", "First Name" },
+                new String[] { "lastname", "Last Name" }, new String[] { "email", "Email" },
+                new String[] { "createdate", "Create Date" }, new String[] { "lastmodifieddate", "Last Modified Date" },
+                new String[] { "favorite_color", "Favorite color" }, new String[] { "lifetime_value", "Lifetime value" }));
+        properties.put("companies", List.of(new String[] { "hs_object_id", "Record ID" }, new String[] { "name", "Company name" },
+                new String[] { "domain", "Company Domain Name" }, new String[] { "numberofemployees", "Number of Employees" }));
+        properties.put("deals", List.of(new String[] { "hs_object_id", "Record ID" }, new String[] { "dealname", "Deal Name" },
+                new String[] { "amount", "Amount" }, new String[] { "dealstage", "Deal Stage" }, new String[] { "closedate", "Close Date" }));
+        properties.put("tickets", List.of(new String[] { "hs_object_id", "Record ID" }, new String[] { "subject", "Ticket name" },
+                new String[] { "hs_pipeline_stage", "Ticket status" }));
+        String[] colors = { "blau", "grün", "rot", "" };
+        List<Map<String, String>> contacts = new ArrayList<>();
+        for (int i = 1; i <= CONTACTS; i++) {
+            Map<String, String> c = new LinkedHashMap<>();
+            c.put("hs_object_id", Integer.toString(1000 + i));
+            c.put("firstname", i % 7 == 0 ? "Zoë" : "Person" + i);
+            c.put("lastname", "Müller-" + i);
+            c.put("email", "p" + i + "@example.com");
+            c.put("createdate", "2025-0" + (1 + i % 9) + "-1" + (i % 10) + "T08:30:00.000Z");
+            c.put("lastmodifieddate", "2026-01-0" + (1 + i % 9) + "T12:00:00.000Z");
+            c.put("favorite_color", colors[i % 4]);
+            c.put("lifetime_value", (i * 10) + ".5");
+            contacts.add(c);
+        }
+        objects.put("contacts", contacts);
+        List<Map<String, String>> companies = new ArrayList<>();
+        for (int i = 1; i <= 12; i++) {
+            companies.add(new LinkedHashMap<>(Map.of("hs_object_id", Integer.toString(500 + i), "name", "Firma " + i,
+                    "domain", "firma" + i + ".de", "numberofemployees", Integer.toString(i * 3))));
+        }
+        objects.put("companies", companies);
+        List<Map<String, String>> deals = new ArrayList<>();
+        for (int i = 1; i <= 101; i++) {
+            deals.add(new LinkedHashMap<>(Map.of("hs_object_id", Integer.toString(9000 + i), "dealname", "Deal " + i,
+                    "amount", Integer.toString(i * 100), "dealstage", i % 2 == 0 ? "closedwon" : "appointmentscheduled",
+                    "closedate", "2026-02-" + String.format("%02d", 1 + i % 28) + "T00:00:00Z")));
+        }
+        objects.put("deals", deals);
+        objects.put("tickets", List.of(new LinkedHashMap<>(Map.of("hs_object_id", "7", "subject", "Login fails",
+                "hs_pipeline_stage", "1"))));
+        List<Map<String, String>> owners = new ArrayList<>();
+        for (int i = 1; i <= OWNERS; i++) {
+            owners.add(ordered("id", Integer.toString(40000 + i), "email", "owner" + i + "@example.com", "firstName",
+                    "Owner", "lastName", Integer.toString(i)));
+        }
+        objects.put("owners", owners);
+    }
+
+    /** A record with its fields in the order given, as the API sends them. */
+    private static Map<String, String> ordered(String... pairs) {
+        Map<String, String> record = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            record.put(pairs[i], pairs[i + 1]);
+        }
+        return record;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        requestTimes.add(new long[] { System.nanoTime() });
+        try {
+            String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            if (auth == null || !auth.equals("Bearer " + TOKEN)) {
+                error(exchange, 401, Map.of("status", "error", "message", "Authentication credentials not found. This API"
+                        + " supports OAuth 2.0 authentication.", "correlationId", UUID.randomUUID().toString(), "category",
+                        "INVALID_AUTHENTICATION"), Map.of());
+                return;
+            }
+            if (scripted429.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                tooManyRequests.incrementAndGet();
+                error(exchange, 429, rateLimitBody("SECONDLY"), Map.of("Retry-After", Integer.toString(scriptedRetryAfter)));
+                return;
+            }
+            if (!withinLimit(auth)) {
+                tooManyRequests.incrementAndGet();
+                error(exchange, 429, rateLimitBody("TEN_SECONDLY_ROLLING"), Map.of("X-HubSpot-RateLimit-Max", "100",
+                        "X-HubSpot-RateLimit-Remaining", "0", "X-HubSpot-RateLimit-Interval-Milliseconds", "10000"));
+                return;
+            }
+            String path = exchange.getRequestURI().getPath();
+            Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+            String[] parts = path.split("/");
+            if (path.startsWith("/crm/v3/objects/") && parts.length == 5 && properties.containsKey(parts[4])) {
+                list(exchange, parts[4], query, true);
+            } else if (path.startsWith("/crm/v3/properties/") && parts.length == 5 && properties.containsKey(parts[4])) {
+                ArrayNode results = json.createArrayNode();
+                for (String[] p : properties.get(parts[4])) {
+                    results.addObject().put("name", p[0]).put("label", p[1]).put("type", "string").put("fieldType", "text")
+                            .put("groupName", "contactinformation");
+                }
+                ObjectNode body = json.createObjectNode();
+                body.set("results", results);
+                send(exchange, 200, body, Map.of());
+            } else if (path.equals("/crm/v3/owners")) {
+                list(exchange, "owners", query, false);
+            } else if (path.startsWith("/crm/v3/pipelines/") && parts.length == 5) {
+                ObjectNode body = json.createObjectNode();
+                ArrayNode results = body.putArray("results");
+                ObjectNode pipeline = results.addObject().put("id", "default").put("label", parts[4].equals("deals")
+                        ? "Sales Pipeline" : "Support Pipeline").put("displayOrder", 0).put("archived", false);
+                ArrayNode stages = pipeline.putArray("stages");
+                stages.addObject().put("id", "appointmentscheduled").put("label", "Appointment Scheduled").put("displayOrder", 0);
+                stages.addObject().put("id", "closedwon").put("label", "Closed Won").put("displayOrder", 1);
+                send(exchange, 200, body, Map.of());
+            } else {
+                error(exchange, 404, Map.of("status", "error", "message", "Unable to infer object type from: " + path,
+                        "correlationId", UUID.randomUUID().toString(), "category", "OBJECT_NOT_FOUND"), Map.of());
+            }
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private Map<String, String> rateLimitBody(String policy) {
+        return Map.of("status", "error", "message", "You have reached your " + policy.toLowerCase() + " limit.",
+                "errorType", "RATE_LIMIT", "correlationId", UUID.randomUUID().toString(), "policyName", policy,
+                "requestId", UUID.randomUUID().toString());
+    }
+
+    private synchronized boolean withinLimit(String token) {
+        Deque<Long> sent = window.computeIfAbsent(token, k -> new ArrayDeque<>());
+        long now = System.nanoTime();
+        while (!sent.isEmpty() && now - sent.peekFirst() >= 10_000_000_000L) {
+            sent.pollFirst();
+        }
+        if (sent.size() >= 100) {
+            return false;
+        }
+        sent.addLast(now);
+        return true;
+    }
+
+    private void list(HttpExchange exchange, String type, Map<String, String> query, boolean crmObject) throws IOException {
+        int limit = Integer.parseInt(query.getOrDefault("limit", "10"));
+        if (limit > 100) {
+            error(exchange, 400, Map.of("status", "error", "message", "limit must be less than or equal to 100",
+                    "correlationId", UUID.randomUUID().toString(), "category", "VALIDATION_ERROR"), Map.of());
+            return;
+        }
+        int offset = 0;
+        if (query.containsKey("after")) {
+            Integer known = cursors.get(query.get("after"));
+            if (known == null) {
+                error(exchange, 400, Map.of("status", "error", "message", "Invalid after cursor", "category",
+                        "VALIDATION_ERROR"), Map.of());
+                return;
+            }
+            offset = known;
+        }
+        List<Map<String, String>> all = objects.get(type);
+        List<String> asked = query.containsKey("properties") ? Arrays.asList(query.get("properties").split(","))
+                : List.of("hs_object_id", "createdate", "lastmodifieddate");
+        ObjectNode body = json.createObjectNode();
+        ArrayNode results = body.putArray("results");
+        for (Map<String, String> record : all.subList(offset, Math.min(all.size(), offset + limit))) {
+            if (crmObject) {
+                ObjectNode object = results.addObject().put("id", record.get("hs_object_id"));
+                ObjectNode props = object.putObject("properties");
+                for (String p : asked) {
+                    if (record.containsKey(p)) {
+                        props.put(p, record.get(p));
+                    }
+                }
+                object.put("createdAt", "2025-01-01T00:00:00.000Z").put("updatedAt", "2026-01-01T00:00:00.000Z")
+                        .put("archived", false);
+            } else {
+                ObjectNode object = results.addObject();
+                record.forEach(object::put);
+            }
+        }
+        if (offset + limit < all.size()) {
+            String after = UUID.randomUUID().toString().replace("-", "");
+            cursors.put(after, offset + limit);
+            body.putObject("paging").putObject("next").put("after", after).put("link",
+                    "https://api.hubapi.com/crm/v3/objects/" + type + "?after=" + after);
+        }
+        send(exchange, 200, body, Map.of());
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> query = new LinkedHashMap<>();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                query.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
+                        eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return query;
+    }
+
+    private void error(HttpExchange exchange, int status, Map<String, String> body, Map<String, String> headers)
+            throws IOException {
+        send(exchange, status, json.valueToTree(body), headers);
+    }
+
+    private void send(HttpExchange exchange, int status, Object body, Map<String, String> headers) throws IOException {
+        byte[] bytes = json.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json;charset=utf-8");
+        headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+}
