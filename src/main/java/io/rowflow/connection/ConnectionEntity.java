@@ -42,4 +42,8 @@ public class ConnectionEntity {
 
     @Column(name = "updated_at")
     public Instant updatedAt;
+
+    /** {@code ok}, or {@code needs_reauthorization} once the provider refused to refresh its OAuth tokens. */
+    @Column(name = "auth_status")
+    public String authStatus = "ok";
 }

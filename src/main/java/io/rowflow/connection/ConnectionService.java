@@ -43,6 +43,8 @@ public class ConnectionService {
     private final EntityManager em;
     private final ConnectorRegistry connectors;
     private final SecretCipher cipher;
+    @jakarta.inject.Inject
+    jakarta.enterprise.inject.Instance<TokenSource> tokens;
     private final ObjectMapper mapper;
     private final SafeHttpClient http;
     private final WorkspaceScope scope;
@@ -158,7 +160,54 @@ public class ConnectionService {
         if (parameters != null && parameters.isObject()) {
             config.setAll((ObjectNode) parameters);
         }
-        return new SourceContext(config, http);
+        SourceContext context = new SourceContext(config, http);
+        if (config.hasNonNull("refresh_token") && tokens.isResolvable()) {
+            UUID id = entity.id;
+            return context.withConnection(id, () -> tokens.get().accessToken(id));
+        }
+        return context.withConnection(entity.id, null);
+    }
+
+    /** The settings of a connection that are not secret. */
+    public JsonNode plainConfigOf(ConnectionEntity entity) {
+        return readJson(entity.configJson);
+    }
+
+    /** The secret settings of a connection, decrypted (for OAuth token refreshes). */
+    public ObjectNode secretsOf(ConnectionEntity entity) {
+        return secrets(entity);
+    }
+
+    /**
+     * Stores settings coming from an OAuth sign-in (tokens, their expiry) into a connection, secrets encrypted as any.
+     * A new connection when {@code existing} is null. Call within a transaction.
+     */
+    public ConnectionEntity storeSignedIn(ConnectionEntity existing, String connectorId, String name, UUID workspaceId,
+            UUID userId, ObjectNode settings) {
+        SourceConnector connector = connectors.require(connectorId, "connector");
+        ConnectionEntity entity = existing;
+        ObjectNode config = settings.deepCopy();
+        if (entity == null) {
+            entity = new ConnectionEntity();
+            entity.id = UUID.randomUUID();
+            entity.name = name;
+            entity.connectorId = connectorId;
+            entity.workspaceId = workspaceId;
+            entity.createdBy = userId;
+            entity.createdAt = Instant.now();
+        } else {
+            ObjectNode merged = (ObjectNode) readJson(entity.configJson);
+            merged.setAll(secrets(entity));
+            merged.setAll(config);
+            config = merged;
+        }
+        entity.updatedAt = Instant.now();
+        entity.authStatus = "ok";
+        store(entity, config, connector.schema());
+        if (existing == null) {
+            em.persist(entity);
+        }
+        return entity;
     }
 
     /** Reads the first record: proves the URL, the credentials and the format in one go. */
@@ -295,7 +344,8 @@ public class ConnectionService {
             fields.forEachRemaining(f -> secretFields.add(f.getKey()));
         }
         return new ConnectionView(entity.id, entity.name, entity.connectorId, readJson(entity.configJson), secretFields,
-                entity.shared || entity.createdBy == null, entity.createdBy, entity.createdAt, entity.updatedAt);
+                entity.shared || entity.createdBy == null, entity.createdBy, entity.createdAt, entity.updatedAt,
+                entity.authStatus);
     }
 
     private JsonNode readJson(String json) {

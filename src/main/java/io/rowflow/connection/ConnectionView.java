@@ -10,5 +10,5 @@ import java.util.UUID;
  * {@code secretFields} only names the ones that are set.
  */
 public record ConnectionView(UUID id, String name, String connectorId, JsonNode config, List<String> secretFields,
-        boolean shared, UUID createdBy, Instant createdAt, Instant updatedAt) {
+        boolean shared, UUID createdBy, Instant createdAt, Instant updatedAt, String authStatus) {
 }

@@ -3,26 +3,35 @@ package io.rowflow.connector;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rowflow.http.RequestBudget;
 import io.rowflow.http.SafeHttpClient;
+import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * What a source needs for one read: its settings (secrets included, decrypted), the HTTP client to use, the request
- * budget to draw from before each request (an API's published rate limit, kept proactively), and the stream to read.
+ * budget to draw from before each request (an API's published rate limit, kept proactively), the stream to read, the
+ * connection it reads through, and — for connections signed in with OAuth — where to get a current access token
+ * before each request (it is refreshed when it is about to expire, also in the middle of a long read).
  */
-public record SourceContext(JsonNode config, SafeHttpClient http, RequestBudget budget, String stream) {
+public record SourceContext(JsonNode config, SafeHttpClient http, RequestBudget budget, String stream, UUID connectionId,
+        Supplier<String> accessToken) {
     public SourceContext(JsonNode config, SafeHttpClient http) {
-        this(config, http, RequestBudget.UNLIMITED, null);
+        this(config, http, RequestBudget.UNLIMITED, null, null, null);
     }
 
     public SourceContext withConfig(JsonNode other) {
-        return new SourceContext(other, http, budget, stream);
+        return new SourceContext(other, http, budget, stream, connectionId, accessToken);
     }
 
     public SourceContext withBudget(RequestBudget other) {
-        return new SourceContext(config, http, other, stream);
+        return new SourceContext(config, http, other, stream, connectionId, accessToken);
     }
 
     /** The stream to read, of a connector that has several (null: its first). */
     public SourceContext withStream(String name) {
-        return new SourceContext(config, http, budget, name);
+        return new SourceContext(config, http, budget, name, connectionId, accessToken);
+    }
+
+    public SourceContext withConnection(UUID id, Supplier<String> tokens) {
+        return new SourceContext(config, http, budget, stream, id, tokens);
     }
 }

@@ -73,7 +73,7 @@ public final class DeclarativeSource implements SourceConnector {
         Map<String, String> headers = new LinkedHashMap<>();
         Map<String, String> secretQuery = new LinkedHashMap<>();
         authenticate(config, headers, secretQuery);
-        SourceContext budgeted = context.withBudget(budget(headers, secretQuery));
+        SourceContext budgeted = context.withBudget(budget(context, headers, secretQuery));
         Map<String, String> query = new LinkedHashMap<>();
         stream.params().forEach((k, v) -> query.put(k, fill(v, config)));
         Map<String, String> labels = Map.of();
@@ -100,6 +100,15 @@ public final class DeclarativeSource implements SourceConnector {
         }
     }
 
+    /** The manifest's OAuth settings, if it can sign in with OAuth. */
+    public java.util.Optional<JsonNode> oauth() {
+        return java.util.Optional.ofNullable(manifest.oauth());
+    }
+
+    public List<String> oauthScopes() {
+        return manifest.oauthScopes();
+    }
+
     private void authenticate(JsonNode config, Map<String, String> headers, Map<String, String> secretQuery) {
         JsonNode auth = manifest.auth();
         switch (auth.get("type").asText()) {
@@ -115,11 +124,13 @@ public final class DeclarativeSource implements SourceConnector {
         }
     }
 
-    private RequestBudget budget(Map<String, String> headers, Map<String, String> secretQuery) {
+    private RequestBudget budget(SourceContext context, Map<String, String> headers, Map<String, String> secretQuery) {
         if (manifest.rateLimitRequests() == null) {
             return RequestBudget.UNLIMITED;
         }
-        String credential = Digests.sha256(manifest.id() + "\n" + headers + "\n" + secretQuery);
+        // By connection when known (its token changes as it is refreshed), else by the credentials themselves.
+        String credential = Digests.sha256(manifest.id() + "\n" + (context.connectionId() != null ? context.connectionId()
+                : headers + "\n" + secretQuery));
         return BUDGETS.computeIfAbsent(credential, k -> RequestBudget.of(manifest.rateLimitRequests(),
                 manifest.rateLimitWindow()));
     }
@@ -131,6 +142,9 @@ public final class DeclarativeSource implements SourceConnector {
     private Fields discover(JsonNode spec, Map<String, String> headers, Map<String, String> secretQuery,
             SourceContext context) {
         URI uri = JsonUrlSource.withQuery(url(spec.get("path").asText()), secretQuery, Map.of());
+        if (context.accessToken() != null) {
+            headers.put("Authorization", "Bearer " + context.accessToken().get());
+        }
         JsonNode body = context.http().execute(new HttpRequestSpec("GET", uri, headers, null),
                 response -> JSON.readTree(response.stream()), context.budget());
         JsonNode records = body;

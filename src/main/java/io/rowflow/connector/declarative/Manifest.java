@@ -14,7 +14,7 @@ import java.util.Map;
  */
 public record Manifest(String id, String name, String version, String category, String icon, URI docs, List<String> allowedHosts,
         List<String> oauthScopes, URI baseUrl, JsonNode auth, Integer rateLimitRequests, Duration rateLimitWindow,
-        Map<Integer, String> errors, JsonNode spec, List<Stream> streams) {
+        Map<Integer, String> errors, JsonNode spec, List<Stream> streams, JsonNode oauth) {
 
     public record Stream(String name, String title, String path, Map<String, String> params, String records, JsonNode paginator,
             String unwrap, JsonNode discoverFields) {
@@ -37,7 +37,8 @@ public record Manifest(String id, String name, String version, String category, 
                 texts(metadata.get("allowed_hosts")), texts(metadata.get("oauth_scopes")),
                 URI.create(manifest.get("base_url").asText()), manifest.get("auth"),
                 limit == null ? null : limit.get("requests").asInt(),
-                limit == null ? null : Duration.parse(limit.get("per").asText()), errors, manifest.get("spec"), streams);
+                limit == null ? null : Duration.parse(limit.get("per").asText()), errors, manifest.get("spec"), streams,
+                manifest.get("oauth"));
     }
 
     private static List<String> texts(JsonNode array) {

@@ -61,6 +61,13 @@ public final class ManifestLoader {
             if (!allowed.contains(host)) {
                 errors.add(new FieldError("manifest.yaml.base_url", "its host " + host + " is not in allowed_hosts"));
             }
+            if (manifest.has("oauth")) {
+                String tokenHost = java.net.URI.create(manifest.get("oauth").get("token_url").asText()).getHost();
+                if (!allowed.contains(tokenHost)) {
+                    errors.add(new FieldError("manifest.yaml.oauth.token_url", "its host " + tokenHost
+                            + " is not in allowed_hosts"));
+                }
+            }
             try {
                 ConfigSchema.of(manifest.get("spec"));
             } catch (RuntimeException e) {

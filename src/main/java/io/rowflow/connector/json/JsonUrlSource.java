@@ -71,6 +71,10 @@ public class JsonUrlSource implements SourceConnector {
                         + " kept answering with more pages");
             }
             URI current = next;
+            if (context.accessToken() != null) {
+                // Asked before every page: a token that expires during a long read is refreshed in between.
+                headers.put("Authorization", "Bearer " + context.accessToken().get());
+            }
             PageResult result = context.http().execute(new HttpRequestSpec(method, current, headers, body),
                     response -> new PageResult(reader.read(response.stream(), sink::accept),
                             response.header().apply("Link")), context.budget());

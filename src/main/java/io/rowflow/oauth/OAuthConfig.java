@@ -1,0 +1,43 @@
+package io.rowflow.oauth;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** Sign-in with providers' OAuth 2.0: the app's registration at each provider, and how sign-ins behave. */
+@ConfigMapping(prefix = "rowflow.oauth")
+public interface OAuthConfig {
+    /**
+     * Rowflow's address as users' browsers reach it (https://rowflow.example.com): redirect URIs are this plus
+     * /api/v1/oauth/{connector}/callback, exactly as registered at the provider. Without it, the request's own.
+     */
+    Optional<String> publicUrl();
+
+    /** How long a started sign-in may take before its state is refused. */
+    @WithDefault("10m")
+    Duration stateTtl();
+
+    /** An access token this close to its expiry is refreshed before use. */
+    @WithDefault("60s")
+    Duration refreshMargin();
+
+    /** By connector id: {@code rowflow.oauth.provider.hubspot.client-id=…}. */
+    Map<String, Provider> provider();
+
+    interface Provider {
+        String clientId();
+
+        Optional<String> clientSecret();
+
+        /** Replaces the manifest's authorize URL (a test fake, a regional endpoint). */
+        Optional<String> authorizeUrl();
+
+        /** Replaces the manifest's token URL. */
+        Optional<String> tokenUrl();
+
+        /** Overrides the manifest's choice of PKCE. */
+        Optional<Boolean> pkce();
+    }
+}

@@ -1,0 +1,316 @@
+package io.rowflow.oauth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.rowflow.audit.AuditLog;
+import io.rowflow.common.digest.Digests;
+import io.rowflow.common.digest.RandomTokens;
+import io.rowflow.common.error.ConflictException;
+import io.rowflow.common.error.InvalidInputException;
+import io.rowflow.common.error.NotFoundException;
+import io.rowflow.common.error.UpstreamException;
+import io.rowflow.connection.ConnectionEntity;
+import io.rowflow.connection.ConnectionService;
+import io.rowflow.connection.TokenSource;
+import io.rowflow.connector.ConnectorRegistry;
+import io.rowflow.connector.SourceConnector;
+import io.rowflow.connector.declarative.DeclarativeSource;
+import io.rowflow.http.HttpRequestSpec;
+import io.rowflow.http.SafeHttpClient;
+import io.rowflow.vault.SecretCipher;
+import io.rowflow.workspace.Caller;
+import io.rowflow.workspace.WorkspaceScope;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * OAuth 2.0 authorization code sign-in to a connector's provider, and the refresh of its tokens. A sign-in's state is
+ * random, stored only as a hash, single-use, bound to the session (or user) that started it and valid for
+ * {@code rowflow.oauth.state-ttl}; the PKCE verifier (S256) is kept encrypted until the code is exchanged. Tokens live
+ * in the connection's encrypted secrets. A refresh happens under a lock on the connection's row, so that however many
+ * runs on however many nodes need a fresh token at once, one refresh is made and the others use its result; a refresh
+ * the provider refuses marks the connection "needs re-authorization".
+ */
+@ApplicationScoped
+public class OAuthService implements TokenSource {
+    private static final Logger LOG = Logger.getLogger(OAuthService.class);
+
+    private final EntityManager em;
+    private final OAuthConfig config;
+    private final ConnectorRegistry connectors;
+    private final ConnectionService connections;
+    private final SecretCipher cipher;
+    private final SafeHttpClient http;
+    private final WorkspaceScope scope;
+    private final AuditLog audit;
+    private final ObjectMapper mapper;
+    private final MeterRegistry metrics;
+
+    public OAuthService(EntityManager em, OAuthConfig config, ConnectorRegistry connectors, ConnectionService connections,
+            SecretCipher cipher, SafeHttpClient http, WorkspaceScope scope, AuditLog audit, ObjectMapper mapper,
+            MeterRegistry metrics) {
+        this.em = em;
+        this.config = config;
+        this.connectors = connectors;
+        this.connections = connections;
+        this.cipher = cipher;
+        this.http = http;
+        this.scope = scope;
+        this.audit = audit;
+        this.mapper = mapper;
+        this.metrics = metrics;
+    }
+
+    /** A provider as this installation signs in to it: the manifest's endpoints, the configured registration. */
+    record Provider(String connectorId, String name, URI authorizeUrl, URI tokenUrl, boolean pkce, boolean basicAuth,
+            List<String> scopes, Map<String, String> extra, String clientId, String clientSecret) {
+    }
+
+    Provider provider(String connectorId) {
+        SourceConnector connector = connectors.find(connectorId).orElseThrow(() -> NotFoundException.of("Connector",
+                connectorId));
+        if (!(connector instanceof DeclarativeSource declarative) || declarative.oauth().isEmpty()) {
+            throw new NotFoundException(connector.descriptor().name() + " has no sign-in with OAuth; connect it with its"
+                    + " settings instead");
+        }
+        JsonNode oauth = declarative.oauth().get();
+        OAuthConfig.Provider registration = config.provider().get(connectorId);
+        if (registration == null) {
+            throw new ConflictException("Sign-in with " + connector.descriptor().name() + " is not set up on this server:"
+                    + " an administrator sets rowflow.oauth.provider." + connectorId + ".client-id and .client-secret");
+        }
+        Map<String, String> extra = new LinkedHashMap<>();
+        oauth.path("extra_authorize_params").fields().forEachRemaining(e -> extra.put(e.getKey(), e.getValue().asText()));
+        return new Provider(connectorId, connector.descriptor().name(),
+                URI.create(registration.authorizeUrl().orElse(oauth.get("authorize_url").asText())),
+                URI.create(registration.tokenUrl().orElse(oauth.get("token_url").asText())),
+                registration.pkce().orElse(oauth.path("pkce").asBoolean(false)),
+                oauth.path("client_auth").asText("body").equals("basic"), declarative.oauthScopes(), extra,
+                registration.clientId(), registration.clientSecret().orElse(""));
+    }
+
+    /** The redirect URI registered at the provider, exactly: the public URL (or the request's) plus the callback path. */
+    String redirectUri(String connectorId, URI requestBase) {
+        String base = config.publicUrl().orElse(requestBase.toString()).replaceAll("/+$", "");
+        return base + "/api/v1/oauth/" + connectorId + "/callback";
+    }
+
+    /** Starts a sign-in: answers the provider's consent page to send the browser to. */
+    public URI authorize(String connectorId, String connectionName, UUID reconnect, String sessionId, URI requestBase) {
+        Provider provider = provider(connectorId);
+        Caller caller = scope.current().orElseThrow(() -> new IllegalStateException("No workspace in this request"));
+        if (reconnect != null) {
+            ConnectionEntity existing = connections.find(reconnect);
+            if (!existing.connectorId.equals(connectorId)) {
+                throw InvalidInputException.field("connectionId", "that connection reads " + existing.connectorId
+                        + ", not " + connectorId);
+            }
+        }
+        String state = RandomTokens.next();
+        String verifier = provider.pkce() ? RandomTokens.next() + RandomTokens.next() : null;
+        OAuthStateEntity entity = new OAuthStateEntity();
+        entity.stateHash = Digests.sha256(state);
+        entity.userId = caller.userId();
+        entity.sessionHash = sessionId == null ? null : Digests.sha256(sessionId);
+        entity.workspaceId = caller.workspaceId();
+        entity.connectorId = connectorId;
+        entity.connectionId = reconnect;
+        entity.connectionName = connectionName == null || connectionName.isBlank() ? provider.name() : connectionName.strip();
+        entity.verifierCiphertext = verifier == null ? null : cipher.encrypt(verifier, "oauth-state:" + entity.stateHash);
+        entity.redirectUri = redirectUri(connectorId, requestBase);
+        entity.createdAt = Instant.now();
+        entity.expiresAt = entity.createdAt.plus(config.stateTtl());
+        QuarkusTransaction.requiringNew().run(() -> {
+            em.createQuery("delete from OAuthStateEntity where expiresAt < :now").setParameter("now", Instant.now())
+                    .executeUpdate();
+            em.persist(entity);
+        });
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("client_id", provider.clientId());
+        query.put("redirect_uri", entity.redirectUri);
+        query.put("response_type", "code");
+        query.put("scope", String.join(" ", provider.scopes()));
+        query.put("state", state);
+        if (verifier != null) {
+            query.put("code_challenge", challenge(verifier));
+            query.put("code_challenge_method", "S256");
+        }
+        query.putAll(provider.extra());
+        return URI.create(provider.authorizeUrl() + (provider.authorizeUrl().getQuery() == null ? "?" : "&") + form(query));
+    }
+
+    /** The provider sent the browser back: checks the state, exchanges the code, stores the tokens. */
+    public UUID complete(String connectorId, String code, String state, String error, String sessionId, UUID userId) {
+        Provider provider = provider(connectorId);
+        if (state == null || state.isBlank()) {
+            throw InvalidInputException.field("state", "missing: start the sign-in again");
+        }
+        String hash = Digests.sha256(state);
+        OAuthStateEntity used = QuarkusTransaction.requiringNew().call(() -> {
+            OAuthStateEntity s = em.find(OAuthStateEntity.class, hash, LockModeType.PESSIMISTIC_WRITE);
+            String problem = s == null || !s.connectorId.equals(connectorId) ? "unknown"
+                    : s.usedAt != null ? "already used"
+                    : s.expiresAt.isBefore(Instant.now()) ? "expired (a sign-in must end within " + config.stateTtl().toMinutes()
+                            + " minutes)"
+                    : !(s.sessionHash == null ? s.userId.equals(userId) : sessionId != null
+                            && s.sessionHash.equals(Digests.sha256(sessionId))) ? "from another session"
+                    : null;
+            if (s != null && s.usedAt == null) {
+                s.usedAt = Instant.now(); // presented once, spent: whoever presented it and whatever happens next
+                em.flush();
+            }
+            if (problem != null) {
+                return null;
+            }
+            em.detach(s);
+            return s;
+        });
+        if (used == null) {
+            throw InvalidInputException.field("state", "this sign-in is not valid (unknown, already used, expired or"
+                    + " from another session): start it again from Rowflow");
+        }
+        if (error != null) {
+            throw new UpstreamException(provider.name() + " did not grant access (" + error + "); nothing was connected");
+        }
+        if (code == null || code.isBlank()) {
+            throw InvalidInputException.field("code", "missing from the provider's answer");
+        }
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "authorization_code");
+        form.put("code", code);
+        form.put("redirect_uri", used.redirectUri);
+        if (used.verifierCiphertext != null) {
+            form.put("code_verifier", cipher.decrypt(used.verifierCiphertext, "oauth-state:" + used.stateHash));
+        }
+        ObjectNode tokens = tokens(provider, form, null);
+        ConnectionEntity stored = QuarkusTransaction.requiringNew().call(() -> {
+            ConnectionEntity existing = used.connectionId == null ? null
+                    : em.find(ConnectionEntity.class, used.connectionId, LockModeType.PESSIMISTIC_WRITE);
+            ConnectionEntity entity = connections.storeSignedIn(existing, connectorId, used.connectionName,
+                    used.workspaceId, used.userId, tokens);
+            audit.recordFor(used.workspaceId, used.userId, null, existing == null ? "connection.created"
+                    : "connection.reauthorized", "connection:" + entity.id, entity.name + " (signed in with "
+                    + provider.name() + ")");
+            return entity;
+        });
+        return stored.id;
+    }
+
+    /** The connection's access token, refreshed first when it expires within the margin. */
+    @Override
+    public String accessToken(UUID connectionId) {
+        ObjectNode current = QuarkusTransaction.requiringNew().call(() -> connections.secretsOf(
+                em.find(ConnectionEntity.class, connectionId)).deepCopy().setAll(plain(connectionId)));
+        if (fresh(current)) {
+            return current.path("access_token").asText();
+        }
+        String[] refused = { null };
+        String token = QuarkusTransaction.requiringNew().call(() -> {
+            // The row lock makes concurrent refreshes wait here; the first refreshes, the others find its token.
+            ConnectionEntity entity = em.find(ConnectionEntity.class, connectionId, LockModeType.PESSIMISTIC_WRITE);
+            ObjectNode settings = plain(connectionId).setAll(connections.secretsOf(entity));
+            if (fresh(settings)) {
+                return settings.path("access_token").asText();
+            }
+            Provider provider = provider(entity.connectorId);
+            Map<String, String> form = new LinkedHashMap<>();
+            form.put("grant_type", "refresh_token");
+            form.put("refresh_token", settings.path("refresh_token").asText());
+            ObjectNode tokens;
+            try {
+                tokens = tokens(provider, form, settings.path("refresh_token").asText());
+            } catch (UpstreamException e) {
+                if (e.status() == 400 || e.status() == 401) {
+                    entity.authStatus = "needs_reauthorization";
+                    refused[0] = provider.name() + " no longer accepts this connection's sign-in (the refresh was"
+                            + " refused): reconnect the account";
+                    LOG.warnf("connection=%s: %s refused the token refresh; marked for re-authorization", connectionId,
+                            provider.name());
+                    return null;
+                }
+                throw e;
+            }
+            connections.storeSignedIn(entity, entity.connectorId, entity.name, entity.workspaceId, entity.createdBy, tokens);
+            metrics.counter("rowflow.oauth.refreshes", "connector", entity.connectorId).increment();
+            return tokens.path("access_token").asText();
+        });
+        if (token == null) {
+            throw new UpstreamException(refused[0], null, null, false, 401);
+        }
+        return token;
+    }
+
+    private ObjectNode plain(UUID connectionId) {
+        return (ObjectNode) connections.plainConfigOf(em.find(ConnectionEntity.class, connectionId));
+    }
+
+    private boolean fresh(JsonNode settings) {
+        if (!settings.hasNonNull("expires_at")) {
+            return true;
+        }
+        return Instant.parse(settings.get("expires_at").asText()).isAfter(Instant.now().plus(config.refreshMargin()));
+    }
+
+    /** Calls the token endpoint; answers the connection settings to store: tokens and the access token's expiry. */
+    private ObjectNode tokens(Provider provider, Map<String, String> form, String previousRefresh) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/x-www-form-urlencoded");
+        headers.put("Accept", "application/json");
+        Map<String, String> body = new LinkedHashMap<>(form);
+        if (provider.basicAuth()) {
+            headers.put("Authorization", "Basic " + Base64.getEncoder().encodeToString((provider.clientId() + ":"
+                    + provider.clientSecret()).getBytes(StandardCharsets.UTF_8)));
+        } else {
+            body.put("client_id", provider.clientId());
+            body.put("client_secret", provider.clientSecret());
+        }
+        JsonNode answer = http.execute(new HttpRequestSpec("POST", provider.tokenUrl(), headers, form(body)),
+                response -> mapper.readTree(response.stream()));
+        if (!answer.hasNonNull("access_token")) {
+            throw new UpstreamException(provider.name() + " answered the sign-in without an access token", answer.toString(),
+                    null);
+        }
+        ObjectNode settings = mapper.createObjectNode();
+        settings.put("access_token", answer.get("access_token").asText());
+        // Rotating refresh tokens: the new one replaces the old, which the provider no longer accepts.
+        String refresh = answer.hasNonNull("refresh_token") ? answer.get("refresh_token").asText() : previousRefresh;
+        if (refresh != null) {
+            settings.put("refresh_token", refresh);
+        }
+        if (answer.hasNonNull("expires_in")) {
+            settings.put("expires_at", Instant.now().plusSeconds(answer.get("expires_in").asLong()).toString());
+        }
+        return settings;
+    }
+
+    static String challenge(String verifier) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String form(Map<String, String> values) {
+        return values.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+    }
+}

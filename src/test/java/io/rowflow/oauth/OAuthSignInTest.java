@@ -1,0 +1,150 @@
+package io.rowflow.oauth;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import io.rowflow.testing.Api;
+import io.rowflow.testing.FakeHubSpot;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * "Connect HubSpot" end to end against the fake provider: the consent redirect (exact redirect URI, state, PKCE S256),
+ * the callback that stores the tokens encrypted, a state that works once and only in its own session, a token that
+ * expires refreshed once for many concurrent runs, and a revoked refresh token turning the connection into "needs
+ * re-authorization" with a run error that says to reconnect.
+ */
+@QuarkusTest
+@QuarkusTestResource(FakeHubSpot.class)
+class OAuthSignInTest {
+    static Map<String, String> query(URI uri) {
+        Map<String, String> q = new LinkedHashMap<>();
+        for (String pair : uri.getRawQuery().split("&")) {
+            int eq = pair.indexOf('=');
+            q.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return q;
+    }
+
+    /** The browser's trip: Rowflow → the provider's consent page → back to Rowflow's callback; answers the callback. */
+    static Response connect(Api.Browser browser, String name) throws Exception {
+        return callback(browser, consentAndBack(browser, name));
+    }
+
+    static Response callback(Api.Browser browser, URI back) {
+        return given().spec(browser.spec()).redirects().follow(false).get(back.getPath() + "?" + back.getRawQuery());
+    }
+
+    /** Rowflow's redirect to the consent page, checked, and the provider's redirect back: the callback address. */
+    static URI consentAndBack(Api.Browser browser, String name) throws Exception {
+        FakeHubSpot hubspot = FakeHubSpot.running();
+        hubspot.registeredRedirect = "http://localhost:" + RestAssured.port + "/api/v1/oauth/hubspot/callback";
+        URI consent = URI.create(given().spec(browser.spec()).redirects().follow(false).queryParam("name", name)
+                .get("/api/v1/oauth/hubspot/authorize").then().statusCode(302).extract().header("Location"));
+        Map<String, String> asked = query(consent);
+        assertThat(asked).containsEntry("client_id", FakeHubSpot.CLIENT_ID).containsEntry("response_type", "code")
+                .containsEntry("redirect_uri", hubspot.registeredRedirect).containsEntry("code_challenge_method", "S256")
+                .containsKeys("state", "code_challenge", "scope");
+        HttpResponse<Void> approved = HttpClient.newHttpClient().send(HttpRequest.newBuilder(consent).build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertThat(approved.statusCode()).isEqualTo(302);
+        return URI.create(approved.headers().firstValue("Location").orElseThrow());
+    }
+
+    static String connectionOf(Response callback) {
+        callback.then().statusCode(303);
+        String location = callback.header("Location");
+        return location.substring(location.indexOf("/connections/") + 13, location.indexOf('?'));
+    }
+
+    @Test
+    void connectingStoresTheTokensAndAStateWorksOnceInItsOwnSession() throws Exception {
+        Api.Browser browser = Api.signIn(Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD);
+        URI back = consentAndBack(browser, "Sales HubSpot");
+        Response done = callback(browser, back);
+        String connection = connectionOf(done);
+        JsonPath view = given().get("/api/v1/connections/" + connection).then().statusCode(200).extract().jsonPath();
+        assertThat(view.getString("name")).isEqualTo("Sales HubSpot");
+        assertThat(view.getList("secretFields", String.class)).contains("access_token", "refresh_token");
+        assertThat(view.getString("authStatus")).isEqualTo("ok");
+        assertThat(view.prettify()).doesNotContain("oauth-access-").doesNotContain("oauth-refresh-");
+        FakeHubSpot.running().refreshTokens().forEach(Api.SECRETS_USED::add);
+        // The connection reads HubSpot with the token it got.
+        String flow = given().contentType(ContentType.JSON).body(Map.of("name", "signed in", "sources", List.of(Map.of(
+                "connectionId", connection, "stream", "owners")), "destinations", List.of(Map.of("type", "excel"))))
+                .post("/api/v1/flows").then().statusCode(201).extract().path("id");
+        assertThat(Api.runSucceeds(flow).getLong("destinations[0].rowsWritten")).isEqualTo(FakeHubSpot.OWNERS);
+
+        // The same callback again (a replay) is refused.
+        callback(browser, back).then().statusCode(422).body("errors[0].field", equalTo("state"));
+
+        // A state started in one session cannot be completed in another, and once presented it is spent.
+        URI started = consentAndBack(browser, null);
+        Api.Browser other = Api.signIn(Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD);
+        callback(other, started).then().statusCode(422).body("errors[0].field", equalTo("state"));
+        callback(browser, started).then().statusCode(422);
+    }
+
+    @Test
+    void anExpiredTokenIsRefreshedOnceForManyRunsAndARevokedOneAsksToReconnect() throws Exception {
+        FakeHubSpot hubspot = FakeHubSpot.running();
+        hubspot.accessLifetimeSeconds = 2;
+        try {
+            expireRefreshAndRevoke(hubspot);
+        } finally {
+            hubspot.accessLifetimeSeconds = 1800;
+        }
+    }
+
+    private static void expireRefreshAndRevoke(FakeHubSpot hubspot) throws Exception {
+        String connection = connectionOf(connect(Api.signIn(Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD), "Short-lived"));
+        hubspot.accessLifetimeSeconds = 5; // the refreshed token outlives the five runs, then expires too
+        List<String> flows = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            flows.add(given().contentType(ContentType.JSON).body(Map.of("name", "owners " + i, "sources", List.of(Map.of(
+                    "connectionId", connection, "stream", "owners")), "destinations", List.of(Map.of("type", "excel"))))
+                    .post("/api/v1/flows").then().statusCode(201).extract().path("id"));
+        }
+        Thread.sleep(2_500); // the access token has expired
+        int before = hubspot.refreshes.get();
+        ExecutorService pool = Executors.newFixedThreadPool(5);
+        List<Future<JsonPath>> runs = new ArrayList<>();
+        for (String flow : flows) {
+            runs.add(pool.submit(() -> Api.runToEnd(flow)));
+        }
+        for (Future<JsonPath> run : runs) {
+            assertThat(run.get().getString("status")).as(run.get().prettify()).isEqualTo("succeeded");
+        }
+        pool.shutdown();
+        assertThat(hubspot.refreshes.get() - before).as("refreshes for 5 concurrent runs").isEqualTo(1);
+        hubspot.refreshTokens().forEach(Api.SECRETS_USED::add);
+
+        // Someone presents the connection's first (already rotated) refresh token: the provider revokes the family.
+        List<String> issued = hubspot.refreshTokens();
+        assertThat(hubspot.presentRefreshToken(issued.get(issued.size() - 2))).isEqualTo(400);
+        Thread.sleep(5_500); // and the current access token expires
+        JsonPath failed = Api.runToEnd(flows.get(0));
+        assertThat(failed.getString("status")).isEqualTo("failed");
+        assertThat(failed.getString("error.message")).contains("reconnect the account");
+        given().get("/api/v1/connections/" + connection).then().body("authStatus", equalTo("needs_reauthorization"));
+    }
+}
