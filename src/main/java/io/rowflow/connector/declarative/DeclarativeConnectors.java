@@ -14,7 +14,7 @@ public class DeclarativeConnectors {
 
     public DeclarativeConnectors(ConnectorConfig config, JsonUrlSource pages) {
         this.connectors = ManifestLoader.loadAll().stream().<SourceConnector>map(m -> new DeclarativeSource(m,
-                config.baseUrl().containsKey(m.id()) ? URI.create(config.baseUrl().get(m.id())) : m.baseUrl(), pages))
+                config.baseUrl().containsKey(m.id()) ? URI.create(config.baseUrl().get(m.id())) : null, pages))
                 .toList();
     }
 

@@ -38,6 +38,7 @@ public final class DeclarativeSource implements SourceConnector {
     private static final Map<String, RequestBudget> BUDGETS = new ConcurrentHashMap<>();
 
     private final Manifest manifest;
+    /** The installation's replacement of the manifest's base URL, trusted as configured; null to use the manifest's. */
     private final URI baseUrl;
     private final ConfigSchema schema;
     private final JsonUrlSource pages;
@@ -69,7 +70,8 @@ public final class DeclarativeSource implements SourceConnector {
     @Override
     public void read(SourceContext context, RecordSink sink) {
         Manifest.Stream stream = manifest.stream(context.stream());
-        JsonNode config = context.config();
+        JsonNode config = schema.withDefaults(context.config());
+        URI base = base(config);
         Map<String, String> headers = new LinkedHashMap<>();
         Map<String, String> secretQuery = new LinkedHashMap<>();
         authenticate(config, headers, secretQuery);
@@ -79,12 +81,12 @@ public final class DeclarativeSource implements SourceConnector {
         Map<String, String> labels = Map.of();
         try {
             if (stream.discoverFields() != null) {
-                Fields fields = discover(stream.discoverFields(), headers, secretQuery, budgeted);
+                Fields fields = discover(base, stream.discoverFields(), headers, secretQuery, budgeted);
                 query.put(stream.discoverFields().get("param").asText(), String.join(",", fields.names()));
                 labels = fields.labels();
             }
             ObjectNode request = JSON.createObjectNode();
-            request.put("url", url(fill(stream.path(), config)).toString());
+            request.put("url", url(base, fill(stream.path(), config)).toString());
             request.set("headers", JSON.valueToTree(headers));
             request.set("query", JSON.valueToTree(query));
             request.set("secretQuery", JSON.valueToTree(secretQuery));
@@ -139,9 +141,9 @@ public final class DeclarativeSource implements SourceConnector {
     }
 
     /** The stream's fields as the API lists them (custom ones included), with the labels people know them by. */
-    private Fields discover(JsonNode spec, Map<String, String> headers, Map<String, String> secretQuery,
+    private Fields discover(URI base, JsonNode spec, Map<String, String> headers, Map<String, String> secretQuery,
             SourceContext context) {
-        URI uri = JsonUrlSource.withQuery(url(spec.get("path").asText()), secretQuery, Map.of());
+        URI uri = JsonUrlSource.withQuery(url(base, spec.get("path").asText()), secretQuery, Map.of());
         if (context.accessToken() != null) {
             headers.put("Authorization", "Bearer " + context.accessToken().get());
         }
@@ -184,7 +186,10 @@ public final class DeclarativeSource implements SourceConnector {
             record.forEach((key, value) -> {
                 if (key.startsWith(prefix)) {
                     String field = key.substring(prefix.length());
-                    String label = labels.getOrDefault(field, field);
+                    // A nested value (Jira's status.name) keeps its path under the field's label: "Status.name".
+                    int dot = field.indexOf('.');
+                    String head = dot < 0 ? field : field.substring(0, dot);
+                    String label = labels.getOrDefault(head, head) + (dot < 0 ? "" : field.substring(dot));
                     // Two fields with one label (or a label taken by a top-level column) keep their own names.
                     out.put(out.containsKey(label) ? label + " (" + field + ")" : label, value);
                 }
@@ -193,7 +198,20 @@ public final class DeclarativeSource implements SourceConnector {
         };
     }
 
-    private URI url(String path) {
+    /** The API's address for this connection: the installation's, or the manifest's with the connection's settings. */
+    private URI base(JsonNode config) {
+        if (baseUrl != null) {
+            return baseUrl;
+        }
+        URI base = URI.create(fill(manifest.baseUrl(), config));
+        if (!manifest.allows(base.getHost())) {
+            throw new io.rowflow.common.error.InvalidInputException("The connection's settings lead to " + base.getHost()
+                    + ", which " + manifest.name() + " does not use", List.of());
+        }
+        return base;
+    }
+
+    private static URI url(URI baseUrl, String path) {
         String base = baseUrl.toString().replaceAll("/+$", "");
         return URI.create(base + (path.startsWith("/") ? path : "/" + path));
     }

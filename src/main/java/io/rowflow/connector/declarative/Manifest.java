@@ -13,7 +13,7 @@ import java.util.Map;
  * against their JSON Schemas (connectors/metadata.schema.json, connectors/manifest.schema.json).
  */
 public record Manifest(String id, String name, String version, String category, String icon, URI docs, List<String> allowedHosts,
-        List<String> oauthScopes, URI baseUrl, JsonNode auth, Integer rateLimitRequests, Duration rateLimitWindow,
+        List<String> oauthScopes, String baseUrl, JsonNode auth, Integer rateLimitRequests, Duration rateLimitWindow,
         Map<Integer, String> errors, JsonNode spec, List<Stream> streams, JsonNode oauth) {
 
     public record Stream(String name, String title, String path, Map<String, String> params, String records, JsonNode paginator,
@@ -35,7 +35,7 @@ public record Manifest(String id, String name, String version, String category, 
         return new Manifest(metadata.get("id").asText(), metadata.get("name").asText(), metadata.get("version").asText(),
                 metadata.get("category").asText(), metadata.path("icon").asText(null), URI.create(metadata.get("docs").asText()),
                 texts(metadata.get("allowed_hosts")), texts(metadata.get("oauth_scopes")),
-                URI.create(manifest.get("base_url").asText()), manifest.get("auth"),
+                manifest.get("base_url").asText(), manifest.get("auth"),
                 limit == null ? null : limit.get("requests").asInt(),
                 limit == null ? null : Duration.parse(limit.get("per").asText()), errors, manifest.get("spec"), streams,
                 manifest.get("oauth"));
@@ -47,6 +47,12 @@ public record Manifest(String id, String name, String version, String category, 
             array.forEach(n -> out.add(n.asText()));
         }
         return out;
+    }
+
+    /** Whether a host is one the connector may reach: listed, or under a listed {@code *.domain}. */
+    boolean allows(String host) {
+        return host != null && allowedHosts.stream().anyMatch(h -> h.startsWith("*.") ? host.endsWith(h.substring(1))
+                && host.length() > h.length() - 1 : h.equalsIgnoreCase(host));
     }
 
     Stream stream(String name) {

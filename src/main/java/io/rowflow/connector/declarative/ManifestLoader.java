@@ -55,15 +55,16 @@ public final class ManifestLoader {
             errors.add(new FieldError("metadata.yaml.id", "must be the folder's name, \"" + folder + "\""));
         }
         if (errors.isEmpty()) {
-            String host = java.net.URI.create(manifest.get("base_url").asText()).getHost();
-            List<String> allowed = new ArrayList<>();
-            metadata.get("allowed_hosts").forEach(h -> allowed.add(h.asText()));
-            if (!allowed.contains(host)) {
+            Manifest parsed = Manifest.of(metadata, manifest);
+            // A placeholder (a customer's site) stands for any name: the host must still fall under allowed_hosts.
+            String host = java.net.URI.create(manifest.get("base_url").asText().replaceAll("\\{\\{[^}]*}}", "site"))
+                    .getHost();
+            if (!parsed.allows(host)) {
                 errors.add(new FieldError("manifest.yaml.base_url", "its host " + host + " is not in allowed_hosts"));
             }
             if (manifest.has("oauth")) {
                 String tokenHost = java.net.URI.create(manifest.get("oauth").get("token_url").asText()).getHost();
-                if (!allowed.contains(tokenHost)) {
+                if (!parsed.allows(tokenHost)) {
                     errors.add(new FieldError("manifest.yaml.oauth.token_url", "its host " + tokenHost
                             + " is not in allowed_hosts"));
                 }

@@ -1,0 +1,245 @@
+package io.rowflow.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A stateful fake of Jira Cloud's REST v3, after shared/reference/apis.md §5: the enhanced search
+ * ({@code /rest/api/3/search/jql}) with opaque {@code nextPageToken}s and no total, only ids unless fields are asked
+ * for, at most 50 issues a page when fields are (whatever maxResults says), dates as {@code 2024-01-31T12:34:56.789+0000};
+ * custom fields listed by {@code /rest/api/3/field}; projects, users and boards paged with startAt/maxResults; the
+ * legacy search answering 410; Basic auth with email and API token (401 with Jira's error body otherwise); bad JQL a
+ * 400 with {@code errorMessages}; scripted 429s with Retry-After and the RateLimit headers.
+ */
+public final class FakeJira implements QuarkusTestResourceLifecycleManager {
+    public static final String EMAIL = "ops@example.com";
+    public static final String API_TOKEN = "ATATT3xFfGF0-jira-test-token-0123456789";
+    public static final int ISSUES = 137;
+    public static final int USERS = 230;
+    private static FakeJira running;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private HttpServer server;
+    private final List<ObjectNode> issues = new ArrayList<>();
+    private final Map<String, Integer> tokens = new ConcurrentHashMap<>();
+    private final AtomicInteger throttle = new AtomicInteger();
+    public final AtomicInteger searches = new AtomicInteger();
+
+    public static FakeJira running() {
+        return running;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        for (int i = 1; i <= ISSUES; i++) {
+            ObjectNode issue = json.createObjectNode().put("id", Integer.toString(10000 + i)).put("key", "OPS-" + i)
+                    .put("self", "https://acme.atlassian.net/rest/api/3/issue/" + (10000 + i));
+            ObjectNode fields = issue.putObject("fields");
+            fields.put("summary", i % 10 == 0 ? "Ünïcödé & \"quotes\" #" + i : "Task " + i);
+            fields.putObject("status").put("name", i % 3 == 0 ? "Done" : "In Progress").put("id", Integer.toString(i % 3));
+            if (i % 4 == 0) {
+                fields.putNull("assignee");
+            } else {
+                fields.putObject("assignee").put("displayName", "Person " + (i % 4)).put("accountId", "acc-" + (i % 4));
+            }
+            fields.put("created", String.format("2025-%02d-%02dT09:15:30.123+0000", 1 + i % 12, 1 + i % 28));
+            fields.put("updated", String.format("2026-01-%02dT17:00:00.000+0100", 1 + i % 28));
+            fields.put("customfield_10016", i % 5 == 0 ? null : Double.toString(i % 8));
+            fields.putObject("customfield_10020").put("value", "Team " + (i % 2 == 0 ? "Blue" : "Red"));
+            issues.add(issue);
+        }
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.createContext("/", this::handle);
+        server.start();
+        running = this;
+        return Map.of("rowflow.connector.base-url.jira", "http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    @Override
+    public void stop() {
+        server.stop(0);
+    }
+
+    public List<ObjectNode> issues() {
+        return issues;
+    }
+
+    /** The next {@code count} requests answer 429 with Retry-After: 1. */
+    public void throttleNext(int count) {
+        throttle.set(count);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try {
+            String expected = "Basic " + Base64.getEncoder().encodeToString((EMAIL + ":" + API_TOKEN)
+                    .getBytes(StandardCharsets.UTF_8));
+            if (!expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                send(exchange, 401, errors("Client must be authenticated to access this resource."), Map.of());
+                return;
+            }
+            if (throttle.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                send(exchange, 429, errors("Rate limit exceeded."), Map.of("Retry-After", "1", "X-RateLimit-Limit", "100",
+                        "X-RateLimit-Remaining", "0", "RateLimit-Reason", "jira-burst-based"));
+                return;
+            }
+            String path = exchange.getRequestURI().getPath();
+            Map<String, String> q = query(exchange.getRequestURI().getRawQuery());
+            switch (path) {
+                case "/rest/api/3/field" -> send(exchange, 200, fieldList(), Map.of());
+                case "/rest/api/3/search/jql" -> search(exchange, q);
+                case "/rest/api/3/search" -> send(exchange, 410, errors("The requested API has been removed. Please"
+                        + " migrate to the /rest/api/3/search/jql API."), Map.of());
+                case "/rest/api/3/project/search" -> offsetPage(exchange, q, projects(), true);
+                case "/rest/api/3/users/search" -> offsetPage(exchange, q, users(), false);
+                case "/rest/agile/1.0/board" -> offsetPage(exchange, q, boards(), true);
+                default -> send(exchange, 404, errors("Not found: " + path), Map.of());
+            }
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private ArrayNode fieldList() {
+        ArrayNode fields = json.createArrayNode();
+        String[][] all = { { "summary", "Summary", "false" }, { "status", "Status", "false" },
+                { "assignee", "Assignee", "false" }, { "created", "Created", "false" }, { "updated", "Updated", "false" },
+                { "customfield_10016", "Story points", "true" }, { "customfield_10020", "Team", "true" } };
+        for (String[] f : all) {
+            fields.addObject().put("id", f[0]).put("key", f[0]).put("name", f[1]).put("custom", Boolean.parseBoolean(f[2]));
+        }
+        return fields;
+    }
+
+    private void search(HttpExchange exchange, Map<String, String> q) throws IOException {
+        searches.incrementAndGet();
+        String jql = q.getOrDefault("jql", "");
+        if (jql.isBlank() || jql.contains("nonsense")) {
+            send(exchange, 400, errors("Error in the JQL Query: Expecting operator but got 'nonsense'."), Map.of());
+            return;
+        }
+        int start = 0;
+        if (q.containsKey("nextPageToken")) {
+            Integer known = tokens.get(q.get("nextPageToken"));
+            if (known == null) {
+                send(exchange, 400, errors("The provided next page token is invalid or expired."), Map.of());
+                return;
+            }
+            start = known;
+        }
+        List<String> wanted = q.containsKey("fields") ? Arrays.asList(q.get("fields").split(",")) : List.of();
+        int size = Math.min(Integer.parseInt(q.getOrDefault("maxResults", "50")), wanted.isEmpty() ? 5000 : 50);
+        ObjectNode body = json.createObjectNode();
+        ArrayNode page = body.putArray("issues");
+        for (ObjectNode issue : issues.subList(start, Math.min(issues.size(), start + size))) {
+            ObjectNode copy = json.createObjectNode().put("id", issue.get("id").asText()).put("key", issue.get("key").asText());
+            ObjectNode fields = copy.putObject("fields");
+            for (String f : wanted) {
+                if (issue.get("fields").has(f)) {
+                    fields.set(f, issue.get("fields").get(f));
+                }
+            }
+            page.add(copy);
+        }
+        if (start + size < issues.size()) {
+            String token = Base64.getUrlEncoder().withoutPadding().encodeToString(UUID.randomUUID().toString()
+                    .getBytes(StandardCharsets.UTF_8));
+            tokens.put(token, start + size);
+            body.put("nextPageToken", token);
+        }
+        send(exchange, 200, body, Map.of());
+    }
+
+    private List<ObjectNode> projects() {
+        List<ObjectNode> out = new ArrayList<>();
+        for (int i = 1; i <= 7; i++) {
+            out.add(json.createObjectNode().put("id", Integer.toString(100 + i)).put("key", "P" + i).put("name", "Project " + i)
+                    .put("projectTypeKey", "software"));
+        }
+        return out;
+    }
+
+    private List<ObjectNode> users() {
+        List<ObjectNode> out = new ArrayList<>();
+        for (int i = 1; i <= USERS; i++) {
+            out.add(json.createObjectNode().put("accountId", "acc-" + i).put("accountType", "atlassian")
+                    .put("displayName", "Person " + i).put("active", i % 9 != 0));
+        }
+        return out;
+    }
+
+    private List<ObjectNode> boards() {
+        List<ObjectNode> out = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            out.add(json.createObjectNode().put("id", i).put("name", "Board " + i).put("type", i == 1 ? "scrum" : "kanban"));
+        }
+        return out;
+    }
+
+    /** startAt/maxResults paging; at most 50 a page (Jira caps page sizes below what is asked). */
+    private void offsetPage(HttpExchange exchange, Map<String, String> q, List<ObjectNode> all, boolean wrapped)
+            throws IOException {
+        int start = Integer.parseInt(q.getOrDefault("startAt", "0"));
+        int size = Math.min(Integer.parseInt(q.getOrDefault("maxResults", "50")), 50);
+        List<ObjectNode> page = all.subList(Math.min(start, all.size()), Math.min(all.size(), start + size));
+        ArrayNode values = json.createArrayNode();
+        page.forEach(values::add);
+        if (!wrapped) {
+            send(exchange, 200, values, Map.of());
+            return;
+        }
+        ObjectNode body = json.createObjectNode().put("startAt", start).put("maxResults", size).put("total", all.size())
+                .put("isLast", start + size >= all.size());
+        body.set("values", values);
+        send(exchange, 200, body, Map.of());
+    }
+
+    private ObjectNode errors(String message) {
+        ObjectNode body = json.createObjectNode();
+        body.putArray("errorMessages").add(message);
+        body.putObject("errors");
+        return body;
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> query = new LinkedHashMap<>();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                query.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
+                        eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return query;
+    }
+
+    private void send(HttpExchange exchange, int status, Object body, Map<String, String> headers) throws IOException {
+        byte[] bytes = json.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json;charset=UTF-8");
+        headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+}
