@@ -116,8 +116,9 @@ class OAuthSignInTest {
     }
 
     private static void expireRefreshAndRevoke(FakeHubSpot hubspot) throws Exception {
-        String connection = connectionOf(connect(Api.signIn(Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD), "Short-lived"));
-        hubspot.accessLifetimeSeconds = 5; // the refreshed token outlives the five runs, then expires too
+        String connection;
+        connection = connectionOf(connect(Api.signIn(Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD), "Short-lived"));
+        hubspot.accessLifetimeSeconds = 60; // the refreshed token outlives the five runs
         List<String> flows = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             flows.add(given().contentType(ContentType.JSON).body(Map.of("name", "owners " + i, "sources", List.of(Map.of(
@@ -138,13 +139,21 @@ class OAuthSignInTest {
         assertThat(hubspot.refreshes.get() - before).as("refreshes for 5 concurrent runs").isEqualTo(1);
         hubspot.refreshTokens().forEach(Api.SECRETS_USED::add);
 
-        // Someone presents the connection's first (already rotated) refresh token: the provider revokes the family.
+        // A copy of a connection's refresh token is used elsewhere first (it leaked): the provider rotates it there, so
+        // the one Rowflow holds is now an old one, and presenting it revokes the whole family.
+        hubspot.accessLifetimeSeconds = 2;
+        String leaked = connectionOf(connect(Api.signIn(Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD), "Leaked"));
         List<String> issued = hubspot.refreshTokens();
-        assertThat(hubspot.presentRefreshToken(issued.get(issued.size() - 2))).isEqualTo(400);
-        Thread.sleep(5_500); // and the current access token expires
-        JsonPath failed = Api.runToEnd(flows.get(0));
+        assertThat(hubspot.presentRefreshToken(issued.get(issued.size() - 1))).isEqualTo(200);
+        hubspot.refreshTokens().forEach(Api.SECRETS_USED::add);
+        Thread.sleep(2_500); // Rowflow's access token expires
+        String flow = given().contentType(ContentType.JSON).body(Map.of("name", "leaked", "sources", List.of(Map.of(
+                "connectionId", leaked, "stream", "owners")), "destinations", List.of(Map.of("type", "excel"))))
+                .post("/api/v1/flows").then().statusCode(201).extract().path("id");
+        JsonPath failed = Api.runToEnd(flow);
         assertThat(failed.getString("status")).isEqualTo("failed");
         assertThat(failed.getString("error.message")).contains("reconnect the account");
+        connection = leaked;
         given().get("/api/v1/connections/" + connection).then().body("authStatus", equalTo("needs_reauthorization"));
     }
 }

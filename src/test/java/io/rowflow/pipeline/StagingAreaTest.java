@@ -17,11 +17,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Staging in a real DuckDB database: how column types are decided, and that nothing is changed on the way. */
-class StagingAreaTest {
+public class StagingAreaTest {
     @TempDir
     Path dir;
 
-    static Map<String, Object> row(Object... pairs) {
+    /** A record with its fields in the order given. */
+    public static Map<String, Object> row(Object... pairs) {
         Map<String, Object> row = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
             row.put((String) pairs[i], pairs[i + 1]);

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -288,16 +287,7 @@ public final class FakeApi implements AutoCloseable {
     }
 
     private static Map<String, String> query(String raw) {
-        Map<String, String> map = new LinkedHashMap<>();
-        if (raw == null) {
-            return map;
-        }
-        for (String pair : raw.split("&")) {
-            String[] kv = pair.split("=", 2);
-            map.put(java.net.URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
-                    kv.length > 1 ? java.net.URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
-        }
-        return map;
+        return FakeHttp.query(raw);
     }
 
     @Override

@@ -8,7 +8,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -196,7 +195,7 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
                 return;
             }
             String path = exchange.getRequestURI().getPath();
-            Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+            Map<String, String> query = FakeHttp.query(exchange.getRequestURI().getRawQuery());
             String[] parts = path.split("/");
             if (path.startsWith("/crm/v3/objects/") && parts.length == 5 && properties.containsKey(parts[4])) {
                 list(exchange, parts[4], query, true);
@@ -231,7 +230,7 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
 
     /** The consent page, approved at once: back to the registered redirect URI with a single-use code. */
     private void authorize(HttpExchange exchange) throws IOException {
-        Map<String, String> q = query(exchange.getRequestURI().getRawQuery());
+        Map<String, String> q = FakeHttp.query(exchange.getRequestURI().getRawQuery());
         if (!CLIENT_ID.equals(q.get("client_id")) || !"code".equals(q.get("response_type"))
                 || registeredRedirect == null || !registeredRedirect.equals(q.get("redirect_uri"))) {
             error(exchange, 400, Map.of("status", "error", "message", "Invalid client or redirect_uri"), Map.of());
@@ -250,7 +249,7 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
 
     /** The token endpoint: codes are single-use; refresh tokens rotate, and reusing a rotated one revokes its family. */
     private void token(HttpExchange exchange) throws IOException {
-        Map<String, String> form = query(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        Map<String, String> form = FakeHttp.query(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
         if (!CLIENT_ID.equals(form.get("client_id")) || !CLIENT_SECRET.equals(form.get("client_secret"))) {
             error(exchange, 401, Map.of("status", "BAD_CLIENT_ID", "message", "missing or unknown client id"), Map.of());
             return;
@@ -374,17 +373,6 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
         send(exchange, 200, body, Map.of());
     }
 
-    private static Map<String, String> query(String raw) {
-        Map<String, String> query = new LinkedHashMap<>();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                int eq = pair.indexOf('=');
-                query.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
-                        eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return query;
-    }
 
     private void error(HttpExchange exchange, int status, Map<String, String> body, Map<String, String> headers)
             throws IOException {
@@ -392,10 +380,6 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
     }
 
     private void send(HttpExchange exchange, int status, Object body, Map<String, String> headers) throws IOException {
-        byte[] bytes = json.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json;charset=utf-8");
-        headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
+        FakeHttp.json(exchange, status, body, headers);
     }
 }

@@ -8,12 +8,10 @@ import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -106,7 +104,7 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
                 return;
             }
             String path = exchange.getRequestURI().getPath();
-            Map<String, String> q = query(exchange.getRequestURI().getRawQuery());
+            Map<String, String> q = FakeHttp.query(exchange.getRequestURI().getRawQuery());
             switch (path) {
                 case "/rest/api/3/field" -> send(exchange, 200, fieldList(), Map.of());
                 case "/rest/api/3/search/jql" -> search(exchange, q);
@@ -223,23 +221,8 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
         return body;
     }
 
-    private static Map<String, String> query(String raw) {
-        Map<String, String> query = new LinkedHashMap<>();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                int eq = pair.indexOf('=');
-                query.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
-                        eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return query;
-    }
 
     private void send(HttpExchange exchange, int status, Object body, Map<String, String> headers) throws IOException {
-        byte[] bytes = json.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json;charset=UTF-8");
-        headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
+        FakeHttp.json(exchange, status, body, headers);
     }
 }

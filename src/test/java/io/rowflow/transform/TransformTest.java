@@ -51,11 +51,7 @@ class TransformTest {
     }
 
     static Map<String, Object> row(Object... pairs) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            row.put((String) pairs[i], pairs[i + 1]);
-        }
-        return row;
+        return io.rowflow.pipeline.StagingAreaTest.row(pairs);
     }
 
     /** Stages a source (values as a CSV would give them: text, typed by inference) with its own steps. */
