@@ -163,7 +163,17 @@ public class ConnectionService {
         SourceContext context = new SourceContext(config, http);
         if (config.hasNonNull("refresh_token") && tokens.isResolvable()) {
             UUID id = entity.id;
-            return context.withConnection(id, () -> tokens.get().accessToken(id));
+            return context.withConnection(id, new io.rowflow.connector.AccessTokens() {
+                @Override
+                public String current() {
+                    return tokens.get().accessToken(id);
+                }
+
+                @Override
+                public String afterRejection(String rejected) {
+                    return tokens.get().afterRejection(id, rejected);
+                }
+            });
         }
         return context.withConnection(entity.id, null);
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rowflow.http.RequestBudget;
 import io.rowflow.http.SafeHttpClient;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
  * What a source needs for one read: its settings (secrets included, decrypted), the HTTP client to use, the request
@@ -13,25 +12,25 @@ import java.util.function.Supplier;
  * before each request (it is refreshed when it is about to expire, also in the middle of a long read).
  */
 public record SourceContext(JsonNode config, SafeHttpClient http, RequestBudget budget, String stream, UUID connectionId,
-        Supplier<String> accessToken) {
+        AccessTokens accessTokens) {
     public SourceContext(JsonNode config, SafeHttpClient http) {
         this(config, http, RequestBudget.UNLIMITED, null, null, null);
     }
 
     public SourceContext withConfig(JsonNode other) {
-        return new SourceContext(other, http, budget, stream, connectionId, accessToken);
+        return new SourceContext(other, http, budget, stream, connectionId, accessTokens);
     }
 
     public SourceContext withBudget(RequestBudget other) {
-        return new SourceContext(config, http, other, stream, connectionId, accessToken);
+        return new SourceContext(config, http, other, stream, connectionId, accessTokens);
     }
 
     /** The stream to read, of a connector that has several (null: its first). */
     public SourceContext withStream(String name) {
-        return new SourceContext(config, http, budget, name, connectionId, accessToken);
+        return new SourceContext(config, http, budget, name, connectionId, accessTokens);
     }
 
-    public SourceContext withConnection(UUID id, Supplier<String> tokens) {
+    public SourceContext withConnection(UUID id, AccessTokens tokens) {
         return new SourceContext(config, http, budget, stream, id, tokens);
     }
 }

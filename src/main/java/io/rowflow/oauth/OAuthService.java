@@ -216,18 +216,31 @@ public class OAuthService implements TokenSource {
     /** The connection's access token, refreshed first when it expires within the margin. */
     @Override
     public String accessToken(UUID connectionId) {
-        ObjectNode current = QuarkusTransaction.requiringNew().call(() -> connections.secretsOf(
-                em.find(ConnectionEntity.class, connectionId)).deepCopy().setAll(plain(connectionId)));
+        ObjectNode current = QuarkusTransaction.requiringNew().call(() -> plain(connectionId).setAll(
+                connections.secretsOf(em.find(ConnectionEntity.class, connectionId))));
         if (fresh(current)) {
             return current.path("access_token").asText();
         }
+        return refreshed(connectionId, null);
+    }
+
+    @Override
+    public String afterRejection(UUID connectionId, String rejected) {
+        return refreshed(connectionId, rejected);
+    }
+
+    /**
+     * Refreshes under the connection's row lock: concurrent callers wait, and the first refreshes; the others then find
+     * a token that is fresh (or, after a rejection, a different one) and use it.
+     */
+    private String refreshed(UUID connectionId, String rejected) {
         String[] refused = { null };
         String token = QuarkusTransaction.requiringNew().call(() -> {
-            // The row lock makes concurrent refreshes wait here; the first refreshes, the others find its token.
             ConnectionEntity entity = em.find(ConnectionEntity.class, connectionId, LockModeType.PESSIMISTIC_WRITE);
             ObjectNode settings = plain(connectionId).setAll(connections.secretsOf(entity));
-            if (fresh(settings)) {
-                return settings.path("access_token").asText();
+            String stored = settings.path("access_token").asText();
+            if (rejected == null ? fresh(settings) : !stored.equals(rejected)) {
+                return stored;
             }
             Provider provider = provider(entity.connectorId);
             Map<String, String> form = new LinkedHashMap<>();

@@ -231,10 +231,11 @@ public class ScheduleEngine {
             UUID flowId = UUID.fromString(context.getMergedJobDataMap().getString(FLOW_ID));
             Instant slot = context.getScheduledFireTime().toInstant();
             if (context.isRecovering() && context.getMergedJobDataMap()
-                    .containsKey(Scheduler.FAILED_JOB_ORIGINAL_TRIGGER_FIRETIME_IN_MILLISECONDS)) {
-                // Re-run of a slot whose node died while firing it: the slot is the original one.
+                    .containsKey(Scheduler.FAILED_JOB_ORIGINAL_TRIGGER_SCHEDULED_FIRETIME_IN_MILLISECONDS)) {
+                // Re-run of a slot whose node died while firing it: the slot is the one it was scheduled for (not the
+                // moment it actually fired, which Quartz also keeps): the run's key must be the same either way.
                 slot = Instant.ofEpochMilli(Long.parseLong(context.getMergedJobDataMap()
-                        .getString(Scheduler.FAILED_JOB_ORIGINAL_TRIGGER_FIRETIME_IN_MILLISECONDS)));
+                        .getString(Scheduler.FAILED_JOB_ORIGINAL_TRIGGER_SCHEDULED_FIRETIME_IN_MILLISECONDS)));
             }
             ScheduleEngine engine = Arc.container().instance(ScheduleEngine.class).get();
             try {

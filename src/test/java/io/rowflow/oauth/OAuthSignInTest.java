@@ -93,6 +93,12 @@ class OAuthSignInTest {
                 "connectionId", connection, "stream", "owners")), "destinations", List.of(Map.of("type", "excel"))))
                 .post("/api/v1/flows").then().statusCode(201).extract().path("id");
         assertThat(Api.runSucceeds(flow).getLong("destinations[0].rowsWritten")).isEqualTo(FakeHubSpot.OWNERS);
+        // The provider revokes the token before its expiry: the run refreshes it once and carries on.
+        int refreshes = FakeHubSpot.running().refreshes.get();
+        FakeHubSpot.running().revokeAccessTokens();
+        assertThat(Api.runSucceeds(flow).getLong("destinations[0].rowsWritten")).isEqualTo(FakeHubSpot.OWNERS);
+        assertThat(FakeHubSpot.running().refreshes.get() - refreshes).isEqualTo(1);
+        FakeHubSpot.running().refreshTokens().forEach(Api.SECRETS_USED::add);
 
         // The same callback again (a replay) is refused.
         callback(browser, back).then().statusCode(422).body("errors[0].field", equalTo("state"));

@@ -291,6 +291,11 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
         send(exchange, 200, body, Map.of());
     }
 
+    /** Revokes every access token issued so far, before its expiry (as an admin's "log out everywhere" would). */
+    public void revokeAccessTokens() {
+        accessTokens.replaceAll((token, expiry) -> Long.MIN_VALUE);
+    }
+
     /** Presents a refresh token as someone else holding an old copy would. */
     public int presentRefreshToken(String refreshToken) throws Exception {
         var client = java.net.http.HttpClient.newHttpClient();

@@ -144,11 +144,9 @@ public final class DeclarativeSource implements SourceConnector {
     private Fields discover(URI base, JsonNode spec, Map<String, String> headers, Map<String, String> secretQuery,
             SourceContext context) {
         URI uri = JsonUrlSource.withQuery(url(base, spec.get("path").asText()), secretQuery, Map.of());
-        if (context.accessToken() != null) {
-            headers.put("Authorization", "Bearer " + context.accessToken().get());
-        }
-        JsonNode body = context.http().execute(new HttpRequestSpec("GET", uri, headers, null),
-                response -> JSON.readTree(response.stream()), context.budget());
+        JsonNode body = JsonUrlSource.withFreshToken(context, headers, () -> context.http().execute(
+                new HttpRequestSpec("GET", uri, headers, null), response -> JSON.readTree(response.stream()),
+                context.budget()));
         JsonNode records = body;
         for (String part : spec.get("records").asText().split("\\.")) {
             if (!part.isEmpty()) {

@@ -2,6 +2,7 @@ package io.rowflow.connector.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rowflow.common.error.DataException;
+import io.rowflow.common.error.UpstreamException;
 import io.rowflow.common.schema.ConfigSchema;
 import io.rowflow.connector.ConnectorDescriptor;
 import io.rowflow.connector.SourceConnector;
@@ -15,6 +16,7 @@ import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -71,13 +73,10 @@ public class JsonUrlSource implements SourceConnector {
                         + " kept answering with more pages");
             }
             URI current = next;
-            if (context.accessToken() != null) {
-                // Asked before every page: a token that expires during a long read is refreshed in between.
-                headers.put("Authorization", "Bearer " + context.accessToken().get());
-            }
-            PageResult result = context.http().execute(new HttpRequestSpec(method, current, headers, body),
+            PageResult result = withFreshToken(context, headers, () -> context.http().execute(
+                    new HttpRequestSpec(method, current, headers, body),
                     response -> new PageResult(reader.read(response.stream(), sink::accept),
-                            response.header().apply("Link")), context.budget());
+                            response.header().apply("Link")), context.budget()));
             JsonPageReader.Page read = result.page();
             if (!read.recordsFound() && page == 1) {
                 throw new DataException("The response has nothing at \"" + JsonPageReader.display(recordsPath)
@@ -109,6 +108,28 @@ public class JsonUrlSource implements SourceConnector {
                 }
                 default -> throw new IllegalStateException("Unknown pagination " + paging.type());
             };
+        }
+    }
+
+    /**
+     * Runs one request with the connection's current OAuth token (asked before every request, so a token that expires
+     * during a long read is refreshed in between); a 401 means the provider revoked it early, so it is refreshed and
+     * the request made once more. A 401 carries no records, so nothing is read twice. Without OAuth, just the request.
+     */
+    public static <T> T withFreshToken(SourceContext context, Map<String, String> headers, Supplier<T> request) {
+        if (context.accessTokens() == null) {
+            return request.get();
+        }
+        String token = context.accessTokens().current();
+        headers.put("Authorization", "Bearer " + token);
+        try {
+            return request.get();
+        } catch (UpstreamException e) {
+            if (e.status() != 401) {
+                throw e;
+            }
+            headers.put("Authorization", "Bearer " + context.accessTokens().afterRejection(token));
+            return request.get();
         }
     }
 
