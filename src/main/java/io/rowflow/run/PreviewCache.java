@@ -11,7 +11,6 @@ import io.rowflow.pipeline.StagedTable;
 import io.rowflow.pipeline.StagingArea;
 import io.rowflow.pipeline.StopReading;
 import io.rowflow.storage.DataFolder;
-import io.rowflow.transform.Sql;
 import io.rowflow.transform.TransformConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -158,7 +157,7 @@ public class PreviewCache {
                 }
             }
             long rows;
-            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + Sql.quote(tableName))) {
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + StagedTable.quote(tableName))) {
                 rs.next();
                 rows = rs.getLong(1);
             }

@@ -1,5 +1,6 @@
 package io.rowflow.run;
 
+import io.rowflow.pipeline.StagedTable;
 import io.rowflow.flow.FlowDefinition;
 import io.rowflow.flow.FlowEntity;
 import io.rowflow.flow.FlowRequest;
@@ -79,7 +80,7 @@ public class PreviewService {
             TransformSession session = new TransformSession(area.connection(), clock, timeLimit);
             List<Relation> staged = new ArrayList<>();
             for (int i = 0; i < extracts.size(); i++) {
-                staged.add(session.source(i, "s" + i + "." + Sql.quote(extracts.get(i).table().sqlName()),
+                staged.add(session.source(i, "s" + i + "." + StagedTable.quote(extracts.get(i).table().sqlName()),
                         extracts.get(i).table()));
             }
             Relation shown = TransformPlan.run(session, sources, definition.transform(), staged, step);

@@ -1,5 +1,6 @@
 package io.rowflow.transform;
 
+import io.rowflow.pipeline.StagedTable;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -302,11 +303,11 @@ public final class Expressions {
         String column(String name, int start) {
             String trimmed = name.strip();
             if (columns == null) { // checking a flow before any data is known: any name may turn out right
-                return Sql.quote(trimmed);
+                return StagedTable.quote(trimmed);
             }
             for (String column : columns) {
                 if (column.equalsIgnoreCase(trimmed)) {
-                    return Sql.quote(column);
+                    return StagedTable.quote(column);
                 }
             }
             throw new ExpressionException(start + 1, "No column \"" + trimmed + "\" here; the columns are "

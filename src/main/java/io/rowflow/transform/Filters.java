@@ -1,5 +1,6 @@
 package io.rowflow.transform;
 
+import io.rowflow.pipeline.StagedTable;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rowflow.pipeline.ColumnType;
 import java.math.BigDecimal;
@@ -68,7 +69,7 @@ final class Filters {
                     : "\"" + op + "\" does not apply to the " + type.id() + " column \"" + column.name() + "\"; it takes "
                             + String.join(", ", new java.util.TreeSet<>(ops)));
         }
-        String col = Sql.quote(column.name());
+        String col = StagedTable.quote(column.name());
         boolean ignoreCase = condition.path("ignoreCase").asBoolean(false);
         String test = switch (op) {
             case "is_empty" -> "(" + col + " IS NULL OR CAST(" + col + " AS VARCHAR) = '')";

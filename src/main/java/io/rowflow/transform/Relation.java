@@ -1,5 +1,6 @@
 package io.rowflow.transform;
 
+import io.rowflow.pipeline.StagedTable;
 import io.rowflow.pipeline.ColumnType;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +35,7 @@ public record Relation(String view, List<Col> columns) {
     public String selectList() {
         StringBuilder sql = new StringBuilder(ROW);
         for (Col c : columns) {
-            sql.append(", ").append(Sql.quote(c.name()));
+            sql.append(", ").append(StagedTable.quote(c.name()));
         }
         return sql.toString();
     }

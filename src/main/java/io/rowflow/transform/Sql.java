@@ -1,12 +1,11 @@
 package io.rowflow.transform;
 
-/** SQL text for DuckDB: quoted identifiers and string literals, the only way user text enters a statement. */
+/**
+ * SQL string literals for DuckDB: with quoted identifiers ({@link io.rowflow.pipeline.StagedTable#quote}) the only way
+ * user text enters a statement.
+ */
 public final class Sql {
     private Sql() {
-    }
-
-    public static String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
     /** A string literal; DuckDB's strings know no backslash escapes, so doubling the quote is all it takes. */

@@ -1,5 +1,6 @@
 package io.rowflow.transform;
 
+import io.rowflow.pipeline.StagedTable;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rowflow.pipeline.ColumnType;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ final class Steps {
         return switch (type) {
             case "select" -> {
                 List<String> keep = columns(step, "columns", input, path);
-                yield "SELECT " + Relation.ROW + keep.stream().map(c -> ", " + Sql.quote(c)).collect(Collectors.joining())
+                yield "SELECT " + Relation.ROW + keep.stream().map(c -> ", " + StagedTable.quote(c)).collect(Collectors.joining())
                         + from;
             }
             case "remove" -> {
@@ -46,7 +47,7 @@ final class Steps {
                 if (keep.isEmpty()) {
                     throw new TransformException(path + ".columns", "removing every column leaves nothing to write");
                 }
-                yield "SELECT " + Relation.ROW + keep.stream().map(c -> ", " + Sql.quote(c)).collect(Collectors.joining())
+                yield "SELECT " + Relation.ROW + keep.stream().map(c -> ", " + StagedTable.quote(c)).collect(Collectors.joining())
                         + from;
             }
             case "rename" -> rename(step, input, path) + from;
@@ -149,7 +150,7 @@ final class Steps {
                         + (renamed.isEmpty() ? "a column needs a name" : "another column has that name"));
             }
             out.add(renamed);
-            sql.append(", ").append(Sql.quote(c)).append(" AS ").append(Sql.quote(renamed));
+            sql.append(", ").append(StagedTable.quote(c)).append(" AS ").append(StagedTable.quote(renamed));
         }
         return sql.toString();
     }
@@ -169,8 +170,8 @@ final class Steps {
         if (!input.known()) {
             return "";
         }
-        String cast = (onError.equals("empty") ? "TRY_CAST(" : "CAST(") + Sql.quote(column) + " AS " + type.duckDbType() + ")";
-        return "SELECT * REPLACE (" + cast + " AS " + Sql.quote(column) + ")";
+        String cast = (onError.equals("empty") ? "TRY_CAST(" : "CAST(") + StagedTable.quote(column) + " AS " + type.duckDbType() + ")";
+        return "SELECT * REPLACE (" + cast + " AS " + StagedTable.quote(column) + ")";
     }
 
     private static String sort(JsonNode step, Relation input, String path) {
@@ -187,7 +188,7 @@ final class Steps {
                 throw new TransformException(at + ".direction", "\"asc\" or \"desc\"");
             }
             // Empty values last either way; ties keep their order.
-            keys.add(Sql.quote(column) + " " + direction.toUpperCase(Locale.ROOT) + " NULLS LAST");
+            keys.add(StagedTable.quote(column) + " " + direction.toUpperCase(Locale.ROOT) + " NULLS LAST");
         }
         keys.add(Relation.ROW);
         return "SELECT * REPLACE (row_number() OVER (ORDER BY " + String.join(", ", keys) + ") AS " + Relation.ROW + ")";
@@ -204,9 +205,9 @@ final class Steps {
             throw new TransformException(path + ".expression", e.getMessage());
         }
         if (input.known() && input.find(name).isPresent()) {
-            return "SELECT * REPLACE (" + sql + " AS " + Sql.quote(input.find(name).get().name()) + ")";
+            return "SELECT * REPLACE (" + sql + " AS " + StagedTable.quote(input.find(name).get().name()) + ")";
         }
-        return "SELECT *, " + sql + " AS " + Sql.quote(name);
+        return "SELECT *, " + sql + " AS " + StagedTable.quote(name);
     }
 
     private static String aggregate(JsonNode step, Relation input, String path) {
@@ -221,7 +222,7 @@ final class Steps {
         Set<String> names = new HashSet<>();
         groups.forEach(g -> {
             names.add(g.toLowerCase(Locale.ROOT));
-            sql.append(", ").append(Sql.quote(g));
+            sql.append(", ").append(StagedTable.quote(g));
         });
         for (int i = 0; i < aggregates.size(); i++) {
             String at = path + ".aggregates[" + i + "]";
@@ -247,13 +248,13 @@ final class Steps {
             if (as.isEmpty() || !names.add(as.toLowerCase(Locale.ROOT))) {
                 throw new TransformException(at + ".as", "\"" + as + "\" is already a column of the result");
             }
-            String q = column == null ? "*" : Sql.quote(column);
+            String q = column == null ? "*" : StagedTable.quote(column);
             String sqlFunction = switch (function) {
                 case "count_distinct" -> "count(DISTINCT " + q + ")";
                 case "average" -> "avg(" + q + ")";
                 default -> function + "(" + q + ")";
             };
-            sql.append(", ").append(sqlFunction).append(" AS ").append(Sql.quote(as));
+            sql.append(", ").append(sqlFunction).append(" AS ").append(StagedTable.quote(as));
         }
         return sql.toString();
     }
@@ -261,17 +262,17 @@ final class Steps {
     private static String groupBy(JsonNode step, Relation input, String path) {
         List<String> groups = step.has("groupBy") && step.get("groupBy").size() > 0 ? columns(step, "groupBy", input, path)
                 : List.of();
-        return groups.isEmpty() ? "" : " GROUP BY " + groups.stream().map(Sql::quote).collect(Collectors.joining(", "));
+        return groups.isEmpty() ? "" : " GROUP BY " + groups.stream().map(StagedTable::quote).collect(Collectors.joining(", "));
     }
 
     private static String deduplicate(JsonNode step, Relation input, String path, String from) {
         List<String> keys = columns(step, "keys", input, path);
         String order = Relation.ROW;
         if (step.hasNonNull("latestBy")) {
-            order = Sql.quote(column(step.get("latestBy").asText(), input, path + ".latestBy")) + " DESC NULLS LAST, "
+            order = StagedTable.quote(column(step.get("latestBy").asText(), input, path + ".latestBy")) + " DESC NULLS LAST, "
                     + Relation.ROW;
         }
-        return "SELECT *" + from + " QUALIFY row_number() OVER (PARTITION BY " + keys.stream().map(Sql::quote)
+        return "SELECT *" + from + " QUALIFY row_number() OVER (PARTITION BY " + keys.stream().map(StagedTable::quote)
                 .collect(Collectors.joining(", ")) + " ORDER BY " + order + ") = 1";
     }
 }

@@ -85,7 +85,7 @@ public final class TransformSession {
             for (int n = 2; !seen.add(name.toLowerCase(Locale.ROOT)) || name.equalsIgnoreCase(Relation.ROW); n++) {
                 name = c.name() + " (" + n + ")";
             }
-            select.append(", ").append(Sql.quote(c.sqlName())).append(" AS ").append(Sql.quote(name));
+            select.append(", ").append(StagedTable.quote(c.sqlName())).append(" AS ").append(StagedTable.quote(name));
             if (c.type() == ColumnType.JSON) {
                 jsonColumns.add(name.toLowerCase(Locale.ROOT));
             }
@@ -115,7 +115,7 @@ public final class TransformSession {
     private Relation sqlStep(Relation input, JsonNode step, String path) throws SQLException {
         String query = Steps.text(step, "query", path);
         checkSelectOnly(query, path + ".query");
-        execute("CREATE OR REPLACE TEMP VIEW input AS SELECT " + input.columns().stream().map(c -> Sql.quote(c.name()))
+        execute("CREATE OR REPLACE TEMP VIEW input AS SELECT " + input.columns().stream().map(c -> StagedTable.quote(c.name()))
                 .collect(Collectors.joining(", ")) + " FROM " + input.view() + " ORDER BY " + Relation.ROW, path);
         String table = "rf_stage_" + (++views);
         // Materialised: a later SQL step redefines "input", and this step's result must not change with it.
@@ -131,7 +131,7 @@ public final class TransformSession {
         for (int i = 0; i < sources.size(); i++) {
             Relation s = sources.get(i);
             execute("CREATE OR REPLACE TEMP VIEW source_" + (i + 1) + " AS SELECT " + s.columns().stream()
-                    .map(c -> Sql.quote(c.name())).collect(Collectors.joining(", ")) + " FROM " + s.view() + " ORDER BY "
+                    .map(c -> StagedTable.quote(c.name())).collect(Collectors.joining(", ")) + " FROM " + s.view() + " ORDER BY "
                     + Relation.ROW, "sources[" + i + "]");
         }
     }
@@ -176,7 +176,7 @@ public final class TransformSession {
             List<String> parts = new ArrayList<>();
             for (int i = 0; i < sources.size(); i++) {
                 parts.add("SELECT " + i + " AS __rf_source, " + (sourceColumn == null ? "" : Sql.literal(names.get(i))
-                        + " AS " + Sql.quote(sourceColumn) + ", ") + "* FROM " + sources.get(i).view());
+                        + " AS " + StagedTable.quote(sourceColumn) + ", ") + "* FROM " + sources.get(i).view());
             }
             return stage(path, "SELECT * EXCLUDE (__rf_source) REPLACE (row_number() OVER (ORDER BY __rf_source, "
                     + Relation.ROW + ") AS " + Relation.ROW + ") FROM (" + String.join(" UNION ALL BY NAME ", parts) + ")");
@@ -200,16 +200,16 @@ public final class TransformSession {
             keys.add(new String[] { Steps.column(Steps.text(on.get(i), "left", at), left, at + ".left"),
                     Steps.column(Steps.text(on.get(i), "right", at), right, at + ".right") });
         }
-        String rightKeys = keys.stream().map(k -> Sql.quote(k[1])).collect(Collectors.joining(", "));
+        String rightKeys = keys.stream().map(k -> StagedTable.quote(k[1])).collect(Collectors.joining(", "));
         String rightView = right.view();
         if (join.path("duplicates").asText("fail").equals("first")) {
             rightView = "(SELECT * FROM " + right.view() + " QUALIFY row_number() OVER (PARTITION BY " + rightKeys
                     + " ORDER BY " + Relation.ROW + ") = 1)";
         } else {
             // Rows of the left side must not silently repeat: a key the right side holds twice fails the run, naming it.
-            List<String> duplicate = firstRow("SELECT " + keys.stream().map(k -> "CAST(" + Sql.quote(k[1])
+            List<String> duplicate = firstRow("SELECT " + keys.stream().map(k -> "CAST(" + StagedTable.quote(k[1])
                     + " AS VARCHAR)").collect(Collectors.joining(", ")) + ", count(*) FROM " + right.view()
-                    + " WHERE " + keys.stream().map(k -> Sql.quote(k[1]) + " IS NOT NULL").collect(Collectors.joining(" AND "))
+                    + " WHERE " + keys.stream().map(k -> StagedTable.quote(k[1]) + " IS NOT NULL").collect(Collectors.joining(" AND "))
                     + " GROUP BY ALL HAVING count(*) > 1 LIMIT 1", path);
             if (duplicate != null) {
                 String key = new ArrayList<>(duplicate.subList(0, keys.size())).toString();
@@ -225,9 +225,9 @@ public final class TransformSession {
         for (Relation.Col c : left.columns()) {
             taken.add(c.name().toLowerCase(Locale.ROOT));
             String[] key = keys.stream().filter(k -> k[0].equals(c.name())).findFirst().orElse(null);
-            String value = full && key != null ? "coalesce(l." + Sql.quote(c.name()) + ", r." + Sql.quote(key[1]) + ")"
-                    : "l." + Sql.quote(c.name());
-            select.append(", ").append(value).append(" AS ").append(Sql.quote(c.name()));
+            String value = full && key != null ? "coalesce(l." + StagedTable.quote(c.name()) + ", r." + StagedTable.quote(key[1]) + ")"
+                    : "l." + StagedTable.quote(c.name());
+            select.append(", ").append(value).append(" AS ").append(StagedTable.quote(c.name()));
         }
         for (Relation.Col c : right.columns()) {
             if (keys.stream().anyMatch(k -> k[1].equals(c.name()))) {
@@ -240,13 +240,13 @@ public final class TransformSession {
             for (int n = 2; !taken.add(name.toLowerCase(Locale.ROOT)); n++) {
                 name = rightName + "." + c.name() + " (" + n + ")";
             }
-            select.append(", r.").append(Sql.quote(c.name())).append(" AS ").append(Sql.quote(name));
+            select.append(", r.").append(StagedTable.quote(c.name())).append(" AS ").append(StagedTable.quote(name));
         }
         String condition = keys.stream().map(k -> {
             boolean sameType = left.find(k[0]).get().type() == right.find(k[1]).get().type();
             // Keys of different types (an id as a number here, as text there) are compared as text.
-            return sameType ? "l." + Sql.quote(k[0]) + " = r." + Sql.quote(k[1])
-                    : "CAST(l." + Sql.quote(k[0]) + " AS VARCHAR) = CAST(r." + Sql.quote(k[1]) + " AS VARCHAR)";
+            return sameType ? "l." + StagedTable.quote(k[0]) + " = r." + StagedTable.quote(k[1])
+                    : "CAST(l." + StagedTable.quote(k[0]) + " AS VARCHAR) = CAST(r." + StagedTable.quote(k[1]) + " AS VARCHAR)";
         }).collect(Collectors.joining(" AND "));
         String joinSql = switch (kind) {
             case "inner" -> " INNER JOIN ";
@@ -261,8 +261,8 @@ public final class TransformSession {
         StringBuilder select = new StringBuilder();
         List<Column> columns = new ArrayList<>();
         for (Relation.Col c : relation.columns()) {
-            select.append(select.length() == 0 ? "" : ", ").append("CAST(").append(Sql.quote(c.name())).append(" AS ")
-                    .append(c.type().duckDbType()).append(") AS ").append(Sql.quote(c.name()));
+            select.append(select.length() == 0 ? "" : ", ").append("CAST(").append(StagedTable.quote(c.name())).append(" AS ")
+                    .append(c.type().duckDbType()).append(") AS ").append(StagedTable.quote(c.name()));
             columns.add(new Column(c.name(), c.type(), c.name()));
         }
         try {
@@ -295,7 +295,7 @@ public final class TransformSession {
     /** The first {@code limit} rows of a stage, with its columns and its total row count. */
     public Sample sample(Relation relation, int limit) throws SQLException {
         List<List<Object>> rows = new ArrayList<>();
-        String columns = relation.columns().stream().map(c -> Sql.quote(c.name())).collect(Collectors.joining(", "));
+        String columns = relation.columns().stream().map(c -> StagedTable.quote(c.name())).collect(Collectors.joining(", "));
         String path = stages.entrySet().stream().filter(e -> e.getValue() == relation).map(Map.Entry::getKey).findFirst()
                 .orElse(null);
         long total = count(relation.view(), path);
