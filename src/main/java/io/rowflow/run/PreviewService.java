@@ -85,8 +85,7 @@ public class PreviewService {
             }
             Relation shown = TransformPlan.run(session, sources, definition.transform(), staged, step);
             TransformSession.Sample sample = session.sample(shown, rows);
-            String shownStep = session.stages().entrySet().stream().filter(e -> e.getValue() == shown)
-                    .map(java.util.Map.Entry::getKey).findFirst().orElse(null);
+            String shownStep = session.stepOf(shown);
             return new Preview(sample.columns().stream().map(c -> new Preview.PreviewColumn(c.name(), c.type().id()))
                     .toList(), sample.rows(), sample.rows().size(), sample.total() > sample.rows().size(), sample.total(),
                     shownStep, TransformPlan.stageIds(sources, definition.transform()),

@@ -55,7 +55,7 @@ final class Steps {
             case "filter" -> "SELECT *" + from + " WHERE " + Filters.where(step.get("where"), input, clock, path + ".where");
             case "sort" -> sort(step, input, path) + from;
             case "calculate" -> calculate(step, input, clock, path) + from;
-            case "aggregate" -> aggregate(step, input, path) + from + groupBy(step, input, path);
+            case "aggregate" -> aggregate(step, input, path, from);
             case "deduplicate" -> deduplicate(step, input, path, from);
             case "limit" -> {
                 JsonNode count = step.get("count");
@@ -210,7 +210,7 @@ final class Steps {
         return "SELECT *, " + sql + " AS " + StagedTable.quote(name);
     }
 
-    private static String aggregate(JsonNode step, Relation input, String path) {
+    private static String aggregate(JsonNode step, Relation input, String path, String from) {
         List<String> groups = step.has("groupBy") && step.get("groupBy").size() > 0 ? columns(step, "groupBy", input, path)
                 : List.of();
         JsonNode aggregates = step.get("aggregates");
@@ -256,13 +256,11 @@ final class Steps {
             };
             sql.append(", ").append(sqlFunction).append(" AS ").append(StagedTable.quote(as));
         }
+        sql.append(from);
+        if (!groups.isEmpty()) {
+            sql.append(" GROUP BY ").append(groups.stream().map(StagedTable::quote).collect(Collectors.joining(", ")));
+        }
         return sql.toString();
-    }
-
-    private static String groupBy(JsonNode step, Relation input, String path) {
-        List<String> groups = step.has("groupBy") && step.get("groupBy").size() > 0 ? columns(step, "groupBy", input, path)
-                : List.of();
-        return groups.isEmpty() ? "" : " GROUP BY " + groups.stream().map(StagedTable::quote).collect(Collectors.joining(", "));
     }
 
     private static String deduplicate(JsonNode step, Relation input, String path, String from) {

@@ -84,7 +84,13 @@ public final class TransformPlan {
     }
 
     private static JsonNode steps(List<ObjectNode> steps) {
-        return steps == null ? null : new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(steps);
+        if (steps == null) {
+            return null;
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode array = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                .arrayNode();
+        steps.forEach(array::add);
+        return array;
     }
 
     /**

@@ -296,8 +296,7 @@ public final class TransformSession {
     public Sample sample(Relation relation, int limit) throws SQLException {
         List<List<Object>> rows = new ArrayList<>();
         String columns = relation.columns().stream().map(c -> StagedTable.quote(c.name())).collect(Collectors.joining(", "));
-        String path = stages.entrySet().stream().filter(e -> e.getValue() == relation).map(Map.Entry::getKey).findFirst()
-                .orElse(null);
+        String path = stepOf(relation);
         long total = count(relation.view(), path);
         if (!relation.columns().isEmpty()) {
             try (Statement s = connection.createStatement(); ResultSet rs = query(s, "SELECT " + columns + " FROM "
@@ -320,6 +319,12 @@ public final class TransformSession {
     }
 
     public record Sample(List<Relation.Col> columns, List<List<Object>> rows, long total) {
+    }
+
+    /** The name of the stage that made {@code relation} ({@code sources[0].steps[1]}…), null for none. */
+    public String stepOf(Relation relation) {
+        return stages.entrySet().stream().filter(e -> e.getValue() == relation).map(Map.Entry::getKey).findFirst()
+                .orElse(null);
     }
 
     private Relation stage(String path, String select) throws SQLException {
