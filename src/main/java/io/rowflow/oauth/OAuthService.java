@@ -18,6 +18,7 @@ import io.rowflow.connection.TokenSource;
 import io.rowflow.connector.ConnectorRegistry;
 import io.rowflow.connector.SourceConnector;
 import io.rowflow.connector.declarative.DeclarativeSource;
+import io.rowflow.connector.json.JsonUrlSource;
 import io.rowflow.http.HttpRequestSpec;
 import io.rowflow.http.SafeHttpClient;
 import io.rowflow.vault.SecretCipher;
@@ -27,7 +28,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,7 +37,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
+import org.apache.hc.core5.http.message.BasicNameValuePair;
+import org.apache.hc.core5.net.WWWFormCodec;
 import org.jboss.logging.Logger;
 
 /**
@@ -153,7 +154,7 @@ public class OAuthService implements TokenSource {
             query.put("code_challenge_method", "S256");
         }
         query.putAll(provider.extra());
-        return URI.create(provider.authorizeUrl() + (provider.authorizeUrl().getQuery() == null ? "?" : "&") + form(query));
+        return JsonUrlSource.withQuery(provider.authorizeUrl(), query, Map.of());
     }
 
     /** The provider sent the browser back: checks the state, exchanges the code, stores the tokens. */
@@ -294,7 +295,9 @@ public class OAuthService implements TokenSource {
             body.put("client_id", provider.clientId());
             body.put("client_secret", provider.clientSecret());
         }
-        JsonNode answer = http.execute(new HttpRequestSpec("POST", provider.tokenUrl(), headers, form(body)),
+        JsonNode answer = http.execute(new HttpRequestSpec("POST", provider.tokenUrl(), headers,
+                WWWFormCodec.format(body.entrySet().stream().map(e -> new BasicNameValuePair(e.getKey(), e.getValue()))
+                        .toList(), StandardCharsets.UTF_8)),
                 response -> mapper.readTree(response.stream()));
         if (!answer.hasNonNull("access_token")) {
             throw new UpstreamException(provider.name() + " answered the sign-in without an access token", answer.toString(),
@@ -322,8 +325,4 @@ public class OAuthService implements TokenSource {
         }
     }
 
-    private static String form(Map<String, String> values) {
-        return values.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-    }
 }
