@@ -82,9 +82,7 @@ class HubSpotConnectorTest {
     @Test
     void aRefusedTokenSaysToReconnect() {
         String id = connection("pat-na1-revoked-0000000000000000");
-        String flow = given().contentType(ContentType.JSON).body(Map.of("name", "revoked", "sources", List.of(Map.of(
-                "connectionId", id, "stream", "owners")), "destinations", List.of(Map.of("type", "excel"))))
-                .post("/api/v1/flows").then().statusCode(201).extract().path("id");
+        String flow = Api.createStreamFlow("revoked", id, "owners");
         JsonPath run = Api.runToEnd(flow);
         assertThat(run.getString("status")).isEqualTo("failed");
         assertThat(run.getString("error.message")).startsWith("HubSpot rejected the token: reconnect the account");
@@ -95,9 +93,7 @@ class HubSpotConnectorTest {
     void aRateLimitIsWaitedOutAsAskedAndNothingIsLost() {
         String id = connection(FakeHubSpot.TOKEN);
         FakeHubSpot hubspot = FakeHubSpot.running();
-        String flow = given().contentType(ContentType.JSON).body(Map.of("name", "throttled", "sources", List.of(Map.of(
-                "connectionId", id, "stream", "owners")), "destinations", List.of(Map.of("type", "excel"))))
-                .post("/api/v1/flows").then().statusCode(201).extract().path("id");
+        String flow = Api.createStreamFlow("throttled", id, "owners");
         int before = hubspot.requestTimes.size();
         hubspot.throttleNext(1, 2);
         JsonPath run = Api.runSucceeds(flow);

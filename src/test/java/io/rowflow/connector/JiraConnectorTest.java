@@ -73,18 +73,13 @@ class JiraConnectorTest {
 
     @Test
     void badJqlAndAWrongTokenSayWhatToFix() {
-        String flow = given().contentType(ContentType.JSON).body(Map.of("name", "bad jql", "sources", List.of(Map.of(
-                "connectionId", connection(FakeJira.API_TOKEN, "project = nonsense nonsense"), "stream", "issues")),
-                "destinations", List.of(Map.of("type", "excel")))).post("/api/v1/flows").then().statusCode(201).extract()
-                .path("id");
+        String flow = Api.createStreamFlow("bad jql", connection(FakeJira.API_TOKEN, "project = nonsense nonsense"),
+                "issues");
         JsonPath failed = Api.runToEnd(flow);
         assertThat(failed.getString("error.message")).startsWith("Jira refused the request; check the JQL");
         assertThat(failed.getString("error.upstreamMessage")).contains("Error in the JQL Query");
 
-        String wrong = given().contentType(ContentType.JSON).body(Map.of("name", "wrong token", "sources", List.of(Map.of(
-                "connectionId", connection("not-the-token", null), "stream", "projects")),
-                "destinations", List.of(Map.of("type", "excel")))).post("/api/v1/flows").then().statusCode(201).extract()
-                .path("id");
+        String wrong = Api.createStreamFlow("wrong token", connection("not-the-token", null), "projects");
         assertThat(Api.runToEnd(wrong).getString("error.message")).startsWith("Jira rejected the email and API token");
 
         // The site is a name, not an address: nothing else than <site>.atlassian.net can be reached through it.

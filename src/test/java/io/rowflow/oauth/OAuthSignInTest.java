@@ -7,7 +7,6 @@ import static org.hamcrest.Matchers.equalTo;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.rowflow.testing.Api;
@@ -89,9 +88,7 @@ class OAuthSignInTest {
         assertThat(view.prettify()).doesNotContain("oauth-access-").doesNotContain("oauth-refresh-");
         FakeHubSpot.running().refreshTokens().forEach(Api.SECRETS_USED::add);
         // The connection reads HubSpot with the token it got.
-        String flow = given().contentType(ContentType.JSON).body(Map.of("name", "signed in", "sources", List.of(Map.of(
-                "connectionId", connection, "stream", "owners")), "destinations", List.of(Map.of("type", "excel"))))
-                .post("/api/v1/flows").then().statusCode(201).extract().path("id");
+        String flow = Api.createStreamFlow("signed in", connection, "owners");
         assertThat(Api.runSucceeds(flow).getLong("destinations[0].rowsWritten")).isEqualTo(FakeHubSpot.OWNERS);
         // The provider revokes the token before its expiry: the run refreshes it once and carries on.
         int refreshes = FakeHubSpot.running().refreshes.get();
@@ -127,9 +124,7 @@ class OAuthSignInTest {
         hubspot.accessLifetimeSeconds = 60; // the refreshed token outlives the five runs
         List<String> flows = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            flows.add(given().contentType(ContentType.JSON).body(Map.of("name", "owners " + i, "sources", List.of(Map.of(
-                    "connectionId", connection, "stream", "owners")), "destinations", List.of(Map.of("type", "excel"))))
-                    .post("/api/v1/flows").then().statusCode(201).extract().path("id"));
+            flows.add(Api.createStreamFlow("owners " + i, connection, "owners"));
         }
         Thread.sleep(2_500); // the access token has expired
         int before = hubspot.refreshes.get();
@@ -153,9 +148,7 @@ class OAuthSignInTest {
         assertThat(hubspot.presentRefreshToken(issued.get(issued.size() - 1))).isEqualTo(200);
         hubspot.refreshTokens().forEach(Api.SECRETS_USED::add);
         Thread.sleep(2_500); // Rowflow's access token expires
-        String flow = given().contentType(ContentType.JSON).body(Map.of("name", "leaked", "sources", List.of(Map.of(
-                "connectionId", leaked, "stream", "owners")), "destinations", List.of(Map.of("type", "excel"))))
-                .post("/api/v1/flows").then().statusCode(201).extract().path("id");
+        String flow = Api.createStreamFlow("leaked", leaked, "owners");
         JsonPath failed = Api.runToEnd(flow);
         assertThat(failed.getString("status")).isEqualTo("failed");
         assertThat(failed.getString("error.message")).contains("reconnect the account");

@@ -90,6 +90,13 @@ public final class Api {
                 .post("/api/v1/flows").then().statusCode(201).extract().path("id");
     }
 
+    /** A flow reading one stream of a connection into a workbook. */
+    public static String createStreamFlow(String name, String connectionId, String stream) {
+        return given().contentType(ContentType.JSON).body(Map.of("name", name, "sources", List.of(Map.of("connectionId",
+                connectionId, "stream", stream)), "destinations", List.of(Map.of("type", "excel"))))
+                .post("/api/v1/flows").then().statusCode(201).extract().path("id");
+    }
+
     public static String startRun(String flowId) {
         return given().post("/api/v1/flows/" + flowId + "/runs").then().statusCode(202).extract().path("id");
     }

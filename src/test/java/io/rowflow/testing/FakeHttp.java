@@ -2,17 +2,38 @@ package io.rowflow.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Executors;
 
 /** What every fake API server does alike: read a query string or form, answer JSON with headers. */
 public final class FakeHttp {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private FakeHttp() {
+    }
+
+    /** A server on a free loopback port, answering every path with {@code handler} on as many threads as calls. */
+    public static HttpServer serve(HttpHandler handler) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.setExecutor(Executors.newCachedThreadPool());
+            server.createContext("/", handler);
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String baseUrl(HttpServer server) {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** A query string or form body as a map, decoded; null gives an empty map. */

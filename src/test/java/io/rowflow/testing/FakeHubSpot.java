@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,7 +18,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -66,16 +64,9 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         seed();
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        server.setExecutor(Executors.newCachedThreadPool());
-        server.createContext("/", this::handle);
-        server.start();
+        server = FakeHttp.serve(this::handle);
         running = this;
-        String base = "http://127.0.0.1:" + server.getAddress().getPort();
+        String base = FakeHttp.baseUrl(server);
         return Map.of("rowflow.connector.base-url.hubspot", base,
                 "rowflow.oauth.provider.hubspot.client-id", CLIENT_ID,
                 "rowflow.oauth.provider.hubspot.client-secret", CLIENT_SECRET,

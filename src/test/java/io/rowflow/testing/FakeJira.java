@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -64,16 +62,9 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
             fields.putObject("customfield_10020").put("value", "Team " + (i % 2 == 0 ? "Blue" : "Red"));
             issues.add(issue);
         }
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        server.setExecutor(Executors.newCachedThreadPool());
-        server.createContext("/", this::handle);
-        server.start();
+        server = FakeHttp.serve(this::handle);
         running = this;
-        return Map.of("rowflow.connector.base-url.jira", "http://127.0.0.1:" + server.getAddress().getPort());
+        return Map.of("rowflow.connector.base-url.jira", FakeHttp.baseUrl(server));
     }
 
     @Override
