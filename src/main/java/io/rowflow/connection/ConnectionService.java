@@ -155,8 +155,7 @@ public class ConnectionService {
 
     /** Everything a source needs to read: the settings with the secrets decrypted, and the flow's overrides. */
     public SourceContext sourceContext(ConnectionEntity entity, JsonNode parameters) {
-        ObjectNode config = (ObjectNode) readJson(entity.configJson);
-        config.setAll(secrets(entity));
+        ObjectNode config = settingsOf(entity);
         if (parameters != null && parameters.isObject()) {
             config.setAll((ObjectNode) parameters);
         }
@@ -178,14 +177,11 @@ public class ConnectionService {
         return context.withConnection(entity.id, null);
     }
 
-    /** The settings of a connection that are not secret. */
-    public JsonNode plainConfigOf(ConnectionEntity entity) {
-        return readJson(entity.configJson);
-    }
-
-    /** The secret settings of a connection, decrypted (for OAuth token refreshes). */
-    public ObjectNode secretsOf(ConnectionEntity entity) {
-        return secrets(entity);
+    /** All of a connection's settings, its secrets decrypted among them (a new object, free to change). */
+    public ObjectNode settingsOf(ConnectionEntity entity) {
+        ObjectNode settings = (ObjectNode) readJson(entity.configJson);
+        settings.setAll(secrets(entity));
+        return settings;
     }
 
     /**
@@ -206,8 +202,7 @@ public class ConnectionService {
             entity.createdBy = userId;
             entity.createdAt = Instant.now();
         } else {
-            ObjectNode merged = (ObjectNode) readJson(entity.configJson);
-            merged.setAll(secrets(entity));
+            ObjectNode merged = settingsOf(entity);
             merged.setAll(config);
             config = merged;
         }

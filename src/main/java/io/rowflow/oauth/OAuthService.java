@@ -217,8 +217,8 @@ public class OAuthService implements TokenSource {
     /** The connection's access token, refreshed first when it expires within the margin. */
     @Override
     public String accessToken(UUID connectionId) {
-        ObjectNode current = QuarkusTransaction.requiringNew().call(() -> plain(connectionId).setAll(
-                connections.secretsOf(em.find(ConnectionEntity.class, connectionId))));
+        ObjectNode current = QuarkusTransaction.requiringNew().call(() -> connections.settingsOf(
+                em.find(ConnectionEntity.class, connectionId)));
         if (fresh(current)) {
             return current.path("access_token").asText();
         }
@@ -238,7 +238,7 @@ public class OAuthService implements TokenSource {
         String[] refused = { null };
         String token = QuarkusTransaction.requiringNew().call(() -> {
             ConnectionEntity entity = em.find(ConnectionEntity.class, connectionId, LockModeType.PESSIMISTIC_WRITE);
-            ObjectNode settings = plain(connectionId).setAll(connections.secretsOf(entity));
+            ObjectNode settings = connections.settingsOf(entity);
             String stored = settings.path("access_token").asText();
             if (rejected == null ? fresh(settings) : !stored.equals(rejected)) {
                 return stored;
@@ -269,10 +269,6 @@ public class OAuthService implements TokenSource {
             throw new UpstreamException(refused[0], null, null, false, 401);
         }
         return token;
-    }
-
-    private ObjectNode plain(UUID connectionId) {
-        return (ObjectNode) connections.plainConfigOf(em.find(ConnectionEntity.class, connectionId));
     }
 
     private boolean fresh(JsonNode settings) {

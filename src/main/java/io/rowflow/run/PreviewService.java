@@ -1,6 +1,5 @@
 package io.rowflow.run;
 
-import io.rowflow.pipeline.StagedTable;
 import io.rowflow.flow.FlowDefinition;
 import io.rowflow.flow.FlowEntity;
 import io.rowflow.flow.FlowRequest;
@@ -76,14 +75,9 @@ public class PreviewService {
                     s.execute("ATTACH " + Sql.literal(extracts.get(i).file().toString()) + " AS s" + i + " (READ_ONLY)");
                 }
             }
-            TransformSession.lockDown(area.connection());
-            TransformSession session = new TransformSession(area.connection(), clock, timeLimit);
-            List<Relation> staged = new ArrayList<>();
-            for (int i = 0; i < extracts.size(); i++) {
-                staged.add(session.source(i, "s" + i + "." + StagedTable.quote(extracts.get(i).table().sqlName()),
-                        extracts.get(i).table()));
-            }
-            Relation shown = TransformPlan.run(session, sources, definition.transform(), staged, step);
+            TransformSession session = TransformSession.over(area.connection(), clock, timeLimit,
+                    extracts.stream().map(PreviewCache.Extract::table).toList(), i -> "s" + i);
+            Relation shown = TransformPlan.run(session, sources, definition.transform(), step);
             TransformSession.Sample sample = session.sample(shown, rows);
             String shownStep = session.stepOf(shown);
             return new Preview(sample.columns().stream().map(c -> new Preview.PreviewColumn(c.name(), c.type().id()))

@@ -283,13 +283,8 @@ public class RunExecutor {
      */
     private StagedTable transform(StagingArea area, FlowDefinition definition, List<StagedTable> tables,
             TransformClock clock) throws java.sql.SQLException {
-        TransformSession.lockDown(area.connection());
-        TransformSession session = new TransformSession(area.connection(), clock, transformConfig.timeLimit());
-        List<Relation> staged = new ArrayList<>();
-        for (int i = 0; i < tables.size(); i++) {
-            staged.add(session.source(i, StagedTable.quote(tables.get(i).sqlName()), tables.get(i)));
-        }
-        Relation last = TransformPlan.run(session, definition.sources(), definition.transform(), staged, null);
+        TransformSession session = TransformSession.over(area.connection(), clock, transformConfig.timeLimit(), tables, null);
+        Relation last = TransformPlan.run(session, definition.sources(), definition.transform(), null);
         return session.materialize(last, "rf_result");
     }
 

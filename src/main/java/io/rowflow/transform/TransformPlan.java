@@ -32,7 +32,8 @@ public final class TransformPlan {
      * relations by {@link TransformSession#source}; answers the last stage made.
      */
     public static Relation run(TransformSession session, List<FlowRequest.Source> sources, ObjectNode transform,
-            List<Relation> staged, String stopAt) throws SQLException {
+            String stopAt) throws SQLException {
+        List<Relation> staged = session.sources();
         List<String> ids = stageIds(sources, transform);
         if (stopAt != null && !ids.contains(stopAt)) {
             throw new TransformException("step", "no step \"" + stopAt + "\" in this flow; its steps are "

@@ -51,9 +51,10 @@ public final class TransformSession {
     private final Map<String, Relation> stages = new LinkedHashMap<>();
     /** Source columns that hold JSON text: still JSON wherever a step passes them on under their name. */
     private final Set<String> jsonColumns = new HashSet<>();
+    private final List<Relation> sources = new ArrayList<>();
     private int views;
 
-    public TransformSession(Connection connection, TransformClock clock, Duration timeLimit) {
+    private TransformSession(Connection connection, TransformClock clock, Duration timeLimit) {
         this.connection = connection;
         this.clock = clock;
         this.timeLimit = timeLimit;
@@ -71,12 +72,32 @@ public final class TransformSession {
         }
     }
 
+    /**
+     * Locks the database down and opens a session over the staged sources, each made stage {@code sources[i]}.
+     * {@code schema} names the attached database holding source i ("s0"), or is null when they all lie in this one.
+     */
+    public static TransformSession over(Connection connection, TransformClock clock, Duration timeLimit,
+            List<StagedTable> tables, java.util.function.IntFunction<String> schema) throws SQLException {
+        lockDown(connection);
+        TransformSession session = new TransformSession(connection, clock, timeLimit);
+        for (int i = 0; i < tables.size(); i++) {
+            String table = StagedTable.quote(tables.get(i).sqlName());
+            session.sources.add(session.source(i, schema == null ? table : schema.apply(i) + "." + table, tables.get(i)));
+        }
+        return session;
+    }
+
+    /** Each source as read, in the flow's order. */
+    public List<Relation> sources() {
+        return sources;
+    }
+
     public Map<String, Relation> stages() {
         return stages;
     }
 
     /** A staged source (at {@code table}, qualified if attached) under its column names, as stage {@code sources[i]}. */
-    public Relation source(int index, String table, StagedTable staged) throws SQLException {
+    private Relation source(int index, String table, StagedTable staged) throws SQLException {
         StringBuilder select = new StringBuilder("SELECT row_number() OVER () AS " + Relation.ROW);
         Set<String> seen = new HashSet<>();
         for (Column c : staged.columns()) {

@@ -15,7 +15,6 @@ import io.rowflow.pipeline.StagingArea;
 import io.rowflow.pipeline.StagingSettings;
 import io.rowflow.run.PreviewCache;
 import io.rowflow.run.PreviewService;
-import io.rowflow.transform.Relation;
 import io.rowflow.transform.TransformClock;
 import io.rowflow.transform.TransformPlan;
 import io.rowflow.transform.TransformSession;
@@ -192,11 +191,9 @@ public final class TransformBenchmark {
                     new FlowRequest.Source(UUID.randomUUID(), null, null, "customers", null));
             ObjectNode transform = (ObjectNode) JSON.readTree("{\"combine\": {\"type\": \"join\", \"joins\": [{\"kind\": \"left\","
                     + " \"on\": [{\"left\": \"customer\", \"right\": \"id\"}]}]}}");
-            TransformSession.lockDown(area.connection());
-            TransformSession session = new TransformSession(area.connection(), CLOCK, Duration.ofMinutes(10));
-            List<Relation> staged = List.of(session.source(0, StagedTable.quote(orders.sqlName()), orders),
-                    session.source(1, StagedTable.quote(customers.sqlName()), customers));
-            StagedTable result = session.materialize(TransformPlan.run(session, sources, transform, staged, null), "rf_result");
+            TransformSession session = TransformSession.over(area.connection(), CLOCK, Duration.ofMinutes(10),
+                    List.of(orders, customers), null);
+            StagedTable result = session.materialize(TransformPlan.run(session, sources, transform, null), "rf_result");
             double seconds = (System.nanoTime() - start) / 1e9;
             if (result.rowCount() != rows || floorRows != rows) {
                 throw new IllegalStateException("join gave " + result.rowCount() + " / " + floorRows + " rows");

@@ -79,13 +79,8 @@ class TransformTest {
     Result run(String transformJson, Duration limit) throws Exception {
         ObjectNode transform = transformJson == null ? null : (ObjectNode) JSON.readTree(transformJson);
         assertThat(TransformPlan.check(sources, transform, BERLIN)).as("checks before saving").isEmpty();
-        TransformSession.lockDown(area.connection());
-        TransformSession session = new TransformSession(area.connection(), BERLIN, limit);
-        List<Relation> relations = new ArrayList<>();
-        for (int i = 0; i < staged.size(); i++) {
-            relations.add(session.source(i, StagedTable.quote(staged.get(i).sqlName()), staged.get(i)));
-        }
-        StagedTable result = session.materialize(TransformPlan.run(session, sources, transform, relations, null), "rf_result");
+        TransformSession session = TransformSession.over(area.connection(), BERLIN, limit, staged, null);
+        StagedTable result = session.materialize(TransformPlan.run(session, sources, transform, null), "rf_result");
         List<List<Object>> rows = new ArrayList<>();
         try (Statement s = area.connection().createStatement(); ResultSet rs = s.executeQuery(result.selectAll())) {
             while (rs.next()) {
