@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,6 +27,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
@@ -43,6 +46,11 @@ public class PreviewCache {
     public record Extract(Path file, StagedTable table, boolean capped) {
     }
 
+    /** An extract's file, by the version of the file it was read from. */
+    private record Kept(FileTime modified, Extract extract) {
+    }
+
+    private final Map<Path, Kept> kept = new ConcurrentHashMap<>();
     private final DataFolder dataFolder;
     private final SourceExtractor extractor;
     private final ConnectionService connections;
@@ -71,20 +79,21 @@ public class PreviewCache {
         Path file = dir.resolve(key + ".duckdb");
         if (Files.exists(file) && fresh(file)) {
             try {
-                return read(file);
-            } catch (SQLException unreadable) {
+                return known(file);
+            } catch (SQLException | IOException unreadable) {
                 LOG.debugf("Preview extract %s unreadable, read again: %s", key, unreadable.getMessage());
             }
         }
         sweep(dir);
-        Path scratch = dataFolder.root().resolve("preview-cache").resolve("tmp-" + java.util.UUID.randomUUID());
+        Path scratch = dir.resolve("tmp-" + java.util.UUID.randomUUID());
         try {
             Files.createDirectories(scratch);
             long cap = config.previewSourceRows();
             long[] seen = { 0 };
             boolean[] capped = { false };
+            StagedTable table;
             try (StagingArea area = StagingArea.open(scratch, extractor.stagingSettings())) {
-                StagedTable table = extractor.extract(area, source, sink -> record -> {
+                table = extractor.extract(area, source, sink -> record -> {
                     if (seen[0] == cap) {
                         capped[0] = true;
                         throw new StopReading();
@@ -100,12 +109,26 @@ public class PreviewCache {
             // Moved into place whole: a preview running meanwhile sees the old file or the new, never a partial one.
             Files.move(scratch.resolve("stage.duckdb"), file, StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
-            return read(file);
+            Extract made = new Extract(file, table, capped[0]);
+            kept.put(file, new Kept(Files.getLastModifiedTime(file), made));
+            return made;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
             deleteTree(scratch);
         }
+    }
+
+    /** What a kept extract holds, read from its file once per version of the file, not at every preview. */
+    private Extract known(Path file) throws SQLException, IOException {
+        FileTime modified = Files.getLastModifiedTime(file);
+        Kept memo = kept.get(file);
+        if (memo != null && memo.modified().equals(modified)) {
+            return memo.extract();
+        }
+        Extract extract = read(file);
+        kept.put(file, new Kept(modified, extract));
+        return extract;
     }
 
     private boolean fresh(Path file) {
@@ -168,7 +191,10 @@ public class PreviewCache {
     /** Removes extracts past their time, so the cache does not grow with every edit of every flow. */
     private void sweep(Path dir) {
         try (Stream<Path> files = Files.exists(dir) ? Files.list(dir) : Stream.empty()) {
-            files.filter(f -> f.getFileName().toString().endsWith(".duckdb") && !fresh(f)).forEach(PreviewCache::deleteQuietly);
+            files.filter(f -> f.getFileName().toString().endsWith(".duckdb") && !fresh(f)).forEach(f -> {
+                kept.remove(f);
+                deleteQuietly(f);
+            });
         } catch (IOException e) {
             LOG.debugf("Could not sweep the preview cache: %s", e.getMessage());
         }
