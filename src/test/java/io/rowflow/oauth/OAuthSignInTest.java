@@ -103,8 +103,64 @@ class OAuthSignInTest {
         // A state started in one session cannot be completed in another, and once presented it is spent.
         URI started = consentAndBack(browser, null);
         Api.Browser other = Api.signIn(Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD);
+        int exchanges = hubspot().codeExchanges.get();
         callback(other, started).then().statusCode(422).body("errors[0].field", equalTo("state"));
         callback(browser, started).then().statusCode(422);
+
+        // A missing or made-up state, and one older than rowflow.oauth.state-ttl (3 s in tests), are refused too.
+        String code = query(started).get("code");
+        given().spec(browser.spec()).redirects().follow(false).get("/api/v1/oauth/hubspot/callback?code=" + code).then()
+                .statusCode(422).body("errors[0].field", equalTo("state"));
+        given().spec(browser.spec()).redirects().follow(false).get("/api/v1/oauth/hubspot/callback?code=" + code
+                + "&state=made-up").then().statusCode(422).body("errors[0].field", equalTo("state"));
+        URI late = consentAndBack(browser, null);
+        Thread.sleep(3_500);
+        callback(browser, late).then().statusCode(422).body("errors[0].field", equalTo("state"));
+        // None of the refused callbacks reached the provider's token endpoint.
+        assertThat(hubspot().codeExchanges.get()).isEqualTo(exchanges);
+    }
+
+    private static FakeHubSpot hubspot() {
+        return FakeHubSpot.running();
+    }
+
+    @jakarta.inject.Inject
+    OAuthService oauth;
+
+    /** Fifty reads at once find the token expired: one refresh call reaches the provider, and all get its token. */
+    @Test
+    void fiftyConcurrentReadersOfAnExpiredTokenMakeOneRefresh() throws Exception {
+        FakeHubSpot hubspot = hubspot();
+        hubspot.accessLifetimeSeconds = 2;
+        String connection;
+        try {
+            connection = connectionOf(connect(Api.signIn(Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD), "Fifty readers"));
+            hubspot.accessLifetimeSeconds = 60;
+            Thread.sleep(2_500);
+            int before = hubspot.refreshes.get();
+            java.util.UUID id = java.util.UUID.fromString(connection);
+            ExecutorService pool = Executors.newFixedThreadPool(50);
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<Future<String>> tokens = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                tokens.add(pool.submit(() -> {
+                    go.await();
+                    return oauth.accessToken(id);
+                }));
+            }
+            go.countDown();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (Future<String> token : tokens) {
+                seen.add(token.get());
+            }
+            pool.shutdown();
+            assertThat(hubspot.refreshes.get() - before).as("refresh calls for 50 concurrent readers").isEqualTo(1);
+            assertThat(seen).as("every reader got the one refreshed token").hasSize(1);
+            seen.forEach(Api.SECRETS_USED::add);
+            hubspot.refreshTokens().forEach(Api.SECRETS_USED::add);
+        } finally {
+            hubspot.accessLifetimeSeconds = 1800;
+        }
     }
 
     @Test

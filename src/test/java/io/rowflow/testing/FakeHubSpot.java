@@ -50,6 +50,8 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
     /** Lifetime of the access tokens issued from now on. */
     public volatile int accessLifetimeSeconds = 1800;
     public final AtomicInteger refreshes = new AtomicInteger();
+    /** Calls that exchanged (or tried to exchange) an authorization code. */
+    public final AtomicInteger codeExchanges = new AtomicInteger();
     private final Map<String, String[]> codes = new ConcurrentHashMap<>(); // code → redirect, challenge
     private final Map<String, Long> accessTokens = new ConcurrentHashMap<>(); // token → expiry (nanoTime)
     private final Map<String, String> refreshFamilies = new ConcurrentHashMap<>(); // refresh token → family
@@ -247,6 +249,7 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
         }
         String family;
         if ("authorization_code".equals(form.get("grant_type"))) {
+            codeExchanges.incrementAndGet();
             String[] issued = codes.remove(String.valueOf(form.get("code")));
             boolean pkceOk = issued != null && (issued[1] == null || (form.get("code_verifier") != null
                     && issued[1].equals(io.rowflow.oauth.PkceAccess.challenge(form.get("code_verifier")))));

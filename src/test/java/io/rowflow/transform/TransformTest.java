@@ -254,6 +254,15 @@ class TransformTest {
     }
 
     @Test
+    void sortsByColumnsInTurnWithEmptyValuesLast() throws Exception {
+        source("events", null, List.of(row("key", "b", "v", "1"), row("key", "a", "v", "2"), row("key", null, "v", "3"),
+                row("key", "b", "v", "4"), row("key", "a", "v", "2")));
+        Result r = steps("[{\"type\": \"sort\", \"by\": [{\"column\": \"key\"}, {\"column\": \"v\", \"direction\": \"desc\"}]}]");
+        assertThat(r.column("key")).containsExactly("a", "a", "b", "b", null);
+        assertThat(r.column("v")).containsExactly(2L, 2L, 4L, 1L, 3L);
+    }
+
+    @Test
     void appendStacksSourcesByColumnName() throws Exception {
         source("shop A", null, List.of(row("id", "1", "total", "9.5"), row("id", "2", "total", "3")));
         source("shop B", null, List.of(row("total", "7", "id", "3", "coupon", "SPRING")));
