@@ -17,6 +17,11 @@ public interface SourceConnector {
     /** How the types of this source's text values are decided. */
     TextInference textInference();
 
+    /** Whether the stream can be read incrementally (only what changed since the last run). */
+    default boolean incremental(String stream) {
+        return false;
+    }
+
     /** Emits every record of the source into the sink, in order; stops early if the sink throws StopReading. */
     void read(SourceContext context, RecordSink sink);
 }

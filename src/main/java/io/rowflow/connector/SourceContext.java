@@ -9,28 +9,34 @@ import java.util.UUID;
  * What a source needs for one read: its settings (secrets included, decrypted), the HTTP client to use, the request
  * budget to draw from before each request (an API's published rate limit, kept proactively), the stream to read, the
  * connection it reads through, and — for connections signed in with OAuth — where to get a current access token
- * before each request (it is refreshed when it is about to expire, also in the middle of a long read).
+ * before each request (it is refreshed when it is about to expire, also in the middle of a long read); for an
+ * incremental read, where the last one stopped ({@code sync}, null for a full read).
  */
 public record SourceContext(JsonNode config, SafeHttpClient http, RequestBudget budget, String stream, UUID connectionId,
-        AccessTokens accessTokens) {
+        AccessTokens accessTokens, IncrementalSync sync) {
     public SourceContext(JsonNode config, SafeHttpClient http) {
-        this(config, http, RequestBudget.UNLIMITED, null, null, null);
+        this(config, http, RequestBudget.UNLIMITED, null, null, null, null);
     }
 
     public SourceContext withConfig(JsonNode other) {
-        return new SourceContext(other, http, budget, stream, connectionId, accessTokens);
+        return new SourceContext(other, http, budget, stream, connectionId, accessTokens, sync);
     }
 
     public SourceContext withBudget(RequestBudget other) {
-        return new SourceContext(config, http, other, stream, connectionId, accessTokens);
+        return new SourceContext(config, http, other, stream, connectionId, accessTokens, sync);
     }
 
     /** The stream to read, of a connector that has several (null: its first). */
     public SourceContext withStream(String name) {
-        return new SourceContext(config, http, budget, name, connectionId, accessTokens);
+        return new SourceContext(config, http, budget, name, connectionId, accessTokens, sync);
     }
 
     public SourceContext withConnection(UUID id, AccessTokens tokens) {
-        return new SourceContext(config, http, budget, stream, id, tokens);
+        return new SourceContext(config, http, budget, stream, id, tokens, sync);
+    }
+
+    /** Reads only what changed since the state given (see {@link IncrementalSync}); null reads everything. */
+    public SourceContext withSync(IncrementalSync incremental) {
+        return new SourceContext(config, http, budget, stream, connectionId, accessTokens, incremental);
     }
 }

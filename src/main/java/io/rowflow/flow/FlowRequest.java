@@ -33,12 +33,19 @@ public record FlowRequest(
     /**
      * A connection to read, with settings that override the connection's own for this flow (date macros such as
      * {@code {{yesterday}}} allowed in them), an optional name (for an append's source column and joined column names)
-     * and the steps that shape this source before it is combined with the others.
+     * the steps that shape this source before it is combined with the others, and how it is read: {@code full} (the
+     * default) or {@code incremental} (only what changed since the last successful run, for streams that can).
      */
     public record Source(@NotNull UUID connectionId, String stream, ObjectNode parameters, @Size(max = 100) String name,
-            @Size(max = 100) List<@NotNull ObjectNode> steps) {
+            @Size(max = 100) List<@NotNull ObjectNode> steps,
+            @jakarta.validation.constraints.Pattern(regexp = "full|incremental", message = "must be full or incremental")
+            String sync) {
         public Source withParameters(ObjectNode resolved) {
-            return new Source(connectionId, stream, resolved, name, steps);
+            return new Source(connectionId, stream, resolved, name, steps, sync);
+        }
+
+        public boolean incremental() {
+            return "incremental".equals(sync);
         }
     }
 

@@ -128,6 +128,16 @@ public class FlowResource {
         return Response.noContent().build();
     }
 
+    @RequiresRole(Role.EDITOR)
+    @DELETE
+    @Path("{id}/sync-state")
+    @Operation(summary = "Read the flow's incremental sources in full again",
+            description = "Forgets where they stopped: the next run reads everything, then only changes again.")
+    public Response resetSync(@PathParam("id") UUID id) {
+        runs.resetSync(id);
+        return Response.noContent().build();
+    }
+
     @RequiresRole(Role.VIEWER)
     @GET
     @Path("{id}/schedule/next")

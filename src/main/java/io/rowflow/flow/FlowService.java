@@ -320,6 +320,11 @@ public class FlowService implements FlowSchedules {
                 errors.add(new FieldError(field + ".stream", "unknown stream \"" + source.stream() + "\"; "
                         + connection.connectorId + " has " + connector.descriptor().streams()));
             }
+            if (source.incremental() && !connector.incremental(source.stream())) {
+                errors.add(new FieldError(field + ".sync", "the stream \"" + (source.stream() == null
+                        ? connector.descriptor().streams().get(0) : source.stream()) + "\" of " + connector.descriptor().name()
+                        + " cannot be read incrementally; read it in full"));
+            }
             List<FieldError> macros = DateMacros.check(source.parameters(), field + ".parameters");
             errors.addAll(macros);
             if (macros.isEmpty() && source.parameters() != null && !source.parameters().isEmpty()) {
@@ -338,6 +343,11 @@ public class FlowService implements FlowSchedules {
             }
             errors.addAll(writer.schema().errors(destination.settings() == null ? mapper.createObjectNode()
                     : destination.settings(), field + ".settings"));
+            if (request.sources().stream().anyMatch(FlowRequest.Source::incremental)
+                    && !writer.keepsEarlierRows(destination.settings())) {
+                errors.add(new FieldError(field + ".settings.mode", "an incremental source reads only what changed,"
+                        + " so this destination must append (or update by key) instead of replacing its rows"));
+            }
         }
         errors.addAll(ScheduleCalculator.errors(request.schedule(), "schedule"));
         errors.addAll(triggerErrors(flowId, request.runAfter()));

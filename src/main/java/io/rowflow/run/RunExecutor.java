@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.rowflow.common.error.RowflowException;
 import io.rowflow.common.error.UpstreamException;
+import io.rowflow.connector.IncrementalSync;
 import io.rowflow.connector.SourceConnector;
 import io.rowflow.flow.FlowDefinition;
 import io.rowflow.flow.FlowEntity;
@@ -77,6 +78,8 @@ public class RunExecutor {
     RunLeases leases;
     @Inject
     TransformConfig transformConfig;
+    @Inject
+    SyncStates syncStates;
     /** The thread executing each run here, to stop it (cancel, shutdown) even while it waits on the network. */
     private final Map<UUID, Thread> threads = new ConcurrentHashMap<>();
     private final ScheduledExecutorService alarms = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -143,6 +146,7 @@ public class RunExecutor {
             folder = dataFolder.runDir(runId, claimedAttempt);
 
             TransformClock clock = new TransformClock(Instant.now(), FlowService.zone(definition));
+            Map<Integer, IncrementalSync> syncs = new java.util.TreeMap<>();
             try (StagingArea area = StagingArea.open(folder, extractor.stagingSettings())) {
                 List<StagedTable> tables = new ArrayList<>();
                 for (int i = 0; i < definition.sources().size(); i++) {
@@ -151,11 +155,23 @@ public class RunExecutor {
                     FlowRequest.Source source = configured.withParameters(DateMacros.resolve(configured.parameters(), clock));
                     SourceConnector connector = extractor.connector(source);
                     step = "extract source " + (i + 1) + " (" + connector.descriptor().id() + ")";
-                    log(runId, "INFO", "Extracting source " + (i + 1) + " with " + connector.descriptor().name());
-                    StagedTable table = extractor.extract(area, source, sink -> record -> {
+                    int index = i;
+                    IncrementalSync sync = configured.incremental() ? QuarkusTransaction.requiringNew().call(
+                            () -> syncStates.open(flow.id, index, configured)) : null;
+                    log(runId, "INFO", "Extracting source " + (i + 1) + " with " + connector.descriptor().name()
+                            + (sync == null ? "" : !sync.first() ? ", what changed since the"
+                                    + " last successful run" : ", in full (its first incremental read)"));
+                    StagedTable table = extractor.extract(area, source, sync, sink -> record -> {
                         checkCancelled();
                         sink.accept(record);
                     });
+                    if (sync != null) {
+                        syncs.put(i, sync);
+                        if (sync.skipped() > 0) {
+                            log(runId, "INFO", "Left out " + sync.skipped() + " record(s) read again that earlier runs"
+                                    + " already delivered");
+                        }
+                    }
                     tables.add(table);
                     stats.sources().add(new RunStats.SourceStats(i, source.connectionId(), connector.descriptor().id(),
                             table.rowCount()));
@@ -204,7 +220,9 @@ public class RunExecutor {
             }
             watchdog.stop();
             outcome = RunStatus.SUCCEEDED;
-            if (!finish(runId, RunStatus.SUCCEEDED, null, null, null)) {
+            // Where the incremental sources stopped is stored with the success, after every destination committed.
+            if (!finish(runId, RunStatus.SUCCEEDED, null, null, null, () -> syncs.forEach((index, sync) -> syncStates
+                    .save(flow.id, index, definition.sources().get(index), sync, runId)))) {
                 LOG.warnf("run %s was taken over by another node meanwhile; it reports the outcome", runId);
                 outcome = null;
                 return Optional.empty();
@@ -461,6 +479,12 @@ public class RunExecutor {
 
     /** Records the outcome; false when the run was taken over meanwhile (the new holder reports the outcome). */
     private boolean finish(UUID runId, RunStatus status, String step, String message, String upstream) {
+        return finish(runId, status, step, message, upstream, () -> { });
+    }
+
+    /** Records the outcome, and in the same transaction {@code alongside} (only if the outcome is recorded). */
+    private boolean finish(UUID runId, RunStatus status, String step, String message, String upstream,
+            Runnable alongside) {
         boolean[] recorded = { false };
         update(runId, r -> {
             if (r.status.finished() || (r.nodeId != null && !leases.nodeId().equals(r.nodeId))) {
@@ -472,6 +496,7 @@ public class RunExecutor {
             r.failedStep = step;
             r.errorMessage = truncate(message);
             r.upstreamMessage = truncate(upstream);
+            alongside.run();
         });
         return recorded[0];
     }

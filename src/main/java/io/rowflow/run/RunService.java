@@ -40,6 +40,8 @@ public class RunService implements SlotFiring {
     private final RunExecutor executor;
     private final ObjectMapper mapper;
     private final WorkspaceScope scope;
+    @jakarta.inject.Inject
+    SyncStates syncStates;
     @Inject
     RunLeases leases;
     private final ExecutorService pool;
@@ -75,6 +77,13 @@ public class RunService implements SlotFiring {
         active.keySet().forEach(executor::stop);
         pool.shutdownNow();
         pool.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    /** Forgets where the flow's incremental sources stopped (the flow is looked up in the caller's workspace). */
+    @jakarta.transaction.Transactional
+    public void resetSync(UUID flowId) {
+        flows.find(flowId);
+        syncStates.reset(flowId);
     }
 
     /** Queues a run of the flow, unless one is already queued or running: a flow never runs twice at once. */

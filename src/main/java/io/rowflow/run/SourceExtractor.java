@@ -3,6 +3,7 @@ package io.rowflow.run;
 import io.rowflow.connection.ConnectionEntity;
 import io.rowflow.connection.ConnectionService;
 import io.rowflow.connector.ConnectorRegistry;
+import io.rowflow.connector.IncrementalSync;
 import io.rowflow.connector.SourceConnector;
 import io.rowflow.connector.SourceContext;
 import io.rowflow.flow.FlowRequest;
@@ -39,9 +40,16 @@ public class SourceExtractor {
     /** Stages the source; {@code wrap} can watch or cut the record stream (cancellation, preview limits). */
     public StagedTable extract(StagingArea area, FlowRequest.Source source, UnaryOperator<RecordSink> wrap)
             throws SQLException {
+        return extract(area, source, null, wrap);
+    }
+
+    /** Stages what changed of the source since {@code sync}'s state (null: all of it). */
+    public StagedTable extract(StagingArea area, FlowRequest.Source source, IncrementalSync sync,
+            UnaryOperator<RecordSink> wrap) throws SQLException {
         ConnectionEntity connection = connection(source);
         SourceConnector connector = connectors.require(connection.connectorId, "connectionId");
-        SourceContext context = connections.sourceContext(connection, source.parameters()).withStream(source.stream());
+        SourceContext context = connections.sourceContext(connection, source.parameters()).withStream(source.stream())
+                .withSync(sync);
         return area.stage(connector.textInference(), sink -> {
             try {
                 connector.read(context, wrap.apply(sink));

@@ -14,5 +14,14 @@ public interface DestinationWriter {
     /** The JSON Schema of this destination's settings. */
     ConfigSchema schema();
 
+    /**
+     * Whether writing with these settings keeps the rows already there (appends or updates by key), as a source read
+     * incrementally needs: replacing them with only what changed would lose the rest.
+     */
+    default boolean keepsEarlierRows(com.fasterxml.jackson.databind.JsonNode settings) {
+        String mode = settings == null ? "" : settings.path("mode").asText("");
+        return mode.equals("append") || mode.equals("upsert");
+    }
+
     WriteResult write(WriteContext context, StagedTable table) throws Exception;
 }

@@ -92,7 +92,7 @@ public final class TransformBenchmark {
         ObjectNode calculate = (ObjectNode) JSON.readTree("{\"type\": \"calculate\", \"column\": \"gross\", \"expression\":"
                 + " \"ROUND(amount * 1.19, 2)\"}");
         return new FlowDefinition(List.of(new FlowRequest.Source(UUID.randomUUID(), null, null, "orders",
-                List.of(filter, calculate))), null, List.of(), null, null, null, null);
+                List.of(filter, calculate), null)), null, List.of(), null, null, null, null);
     }
 
     /** Reads the CSV over HTTP into a DuckDB file, as the preview cache (and a run) does. */
@@ -187,8 +187,8 @@ public final class TransformBenchmark {
             double floor = (System.nanoTime() - floorStart) / 1e9;
 
             long start = System.nanoTime();
-            List<FlowRequest.Source> sources = List.of(new FlowRequest.Source(UUID.randomUUID(), null, null, "orders", null),
-                    new FlowRequest.Source(UUID.randomUUID(), null, null, "customers", null));
+            List<FlowRequest.Source> sources = List.of(new FlowRequest.Source(UUID.randomUUID(), null, null, "orders", null, null),
+                    new FlowRequest.Source(UUID.randomUUID(), null, null, "customers", null, null));
             ObjectNode transform = (ObjectNode) JSON.readTree("{\"combine\": {\"type\": \"join\", \"joins\": [{\"kind\": \"left\","
                     + " \"on\": [{\"left\": \"customer\", \"right\": \"id\"}]}]}}");
             TransformSession session = TransformSession.over(area.connection(), CLOCK, Duration.ofMinutes(10),

@@ -12,6 +12,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.rowflow.testing.Api;
 import io.rowflow.testing.FakeHubSpot;
+import io.rowflow.testing.StreamReads;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,12 +72,127 @@ class HubSpotConnectorTest {
         assertThat(preview(id, "tickets").getLong("totalRows")).isEqualTo(1);
         JsonPath owners = preview(id, "owners");
         assertThat(owners.getLong("totalRows")).isEqualTo(FakeHubSpot.OWNERS);
-        assertThat(owners.getList("columns.name")).containsExactly("id", "email", "firstName", "lastName");
+        assertThat(owners.getList("columns.name")).containsExactly("id", "email", "firstName", "lastName", "updatedAt");
         JsonPath pipelines = preview(id, "deal_pipelines");
         assertThat(pipelines.getLong("totalRows")).isEqualTo(1);
         assertThat(pipelines.getString("rows[0][" + pipelines.getList("columns.name").indexOf("stages") + "]"))
                 .contains("Closed Won");
         assertThat(preview(id, "ticket_pipelines").getString("rows[0][1]")).isEqualTo("Support Pipeline");
+    }
+
+    /** Every CRM object of the fake, read in full: each property's value under its label, its associations as ids. */
+    @Test
+    void everyCrmObjectReadsWithEveryValueAndItsAssociations() {
+        String id = connection(FakeHubSpot.TOKEN);
+        FakeHubSpot hubspot = FakeHubSpot.running();
+        Map<String, List<String>> associated = Map.of("contacts", List.of("companies", "deals"), "companies",
+                List.of("contacts", "deals"), "deals", List.of("contacts", "companies"), "tickets", List.of("contacts", "companies"));
+        Map<String, String> columns = Map.of("companies", "Company IDs", "contacts", "Contact IDs", "deals", "Deal IDs");
+        for (String type : List.of("contacts", "companies", "deals", "tickets")) {
+            List<Map<String, Object>> read = StreamReads.read(id, type, null);
+            List<Map<String, String>> expected = hubspot.objects(type);
+            assertThat(read).as(type).hasSameSizeAs(expected);
+            for (int i = 0; i < expected.size(); i++) {
+                Map<String, String> record = expected.get(i);
+                Map<String, Object> row = read.get(i);
+                assertThat(row.get("id")).as(type + " id").isEqualTo(record.get("hs_object_id"));
+                for (String[] property : hubspot.properties(type)) {
+                    assertThat(row.get(property[1])).as(type + " " + record.get("hs_object_id") + " " + property[1])
+                            .isEqualTo(record.get(property[0]));
+                }
+                assertThat(row.get("updatedAt")).isEqualTo(record.get(FakeHubSpot.modifiedProperty(type)));
+                for (String other : associated.get(type)) {
+                    List<String> ids = hubspot.associated(type, record.get("hs_object_id"), other);
+                    assertThat(row.get(columns.get(other))).as(type + " " + record.get("hs_object_id") + " " + other)
+                            .isEqualTo(ids.isEmpty() ? null : String.join(",", ids));
+                }
+            }
+        }
+        List<Map<String, Object>> owners = StreamReads.read(id, "owners", null);
+        assertThat(owners).hasSize(FakeHubSpot.OWNERS);
+        for (int i = 0; i < owners.size(); i++) {
+            assertThat(owners.get(i)).isEqualTo(new java.util.LinkedHashMap<String, Object>(hubspot.objects("owners").get(i)));
+        }
+        for (String pipelines : List.of("deal_pipelines", "ticket_pipelines")) {
+            Map<String, Object> pipeline = StreamReads.read(id, pipelines, null).get(0);
+            assertThat(pipeline.get("id")).isEqualTo("default");
+            assertThat(pipeline.get("label")).isEqualTo(pipelines.startsWith("deal") ? "Sales Pipeline" : "Support Pipeline");
+            assertThat(pipeline.get("stages").toString()).contains("appointmentscheduled", "Closed Won");
+        }
+    }
+
+    @Test
+    void aConnectionCanPickSomePropertiesByNameOrLabel() {
+        String id = createConnection("hubspot", Map.of("access_token", FakeHubSpot.TOKEN, "properties", "email, First Name"));
+        Map<String, Object> first = StreamReads.read(id, "contacts", null).get(0);
+        assertThat(first).containsKeys("Email", "First Name").doesNotContainKeys("Last Name", "Favorite color");
+        String unknown = createConnection("hubspot", Map.of("access_token", FakeHubSpot.TOKEN, "properties", "shoe_size"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> StreamReads.read(unknown, "contacts", null))
+                .hasMessageContaining("HubSpot has no field \"shoe_size\"");
+    }
+
+    /**
+     * Two incremental reads of every stream that has a change feed: the second returns exactly the records changed or
+     * added in between (through the search API for CRM objects), and both together equal a full read.
+     */
+    @Test
+    void twoIncrementalReadsOfEveryStreamGiveOnlyTheChangesAndTogetherAFullRead() {
+        String id = connection(FakeHubSpot.TOKEN);
+        FakeHubSpot hubspot = FakeHubSpot.running();
+        int searchesBefore = hubspot.searches.get();
+        java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        StreamReads.assertTwoReads(id, "contacts", "id", () -> {
+            hubspot.change("contacts", 3, "favorite_color", "gelb", now.plusSeconds(1));
+            hubspot.change("contacts", 150, "lastname", "Schmidt", now.plusSeconds(2));
+            hubspot.add("contacts", "5001", now.plusSeconds(3), Map.of("firstname", "Neu", "email", "neu@example.com"),
+                    "companies", "505", "deals", "9003");
+        }, List.of("1004", "1151", "5001"));
+        StreamReads.assertTwoReads(id, "companies", "id", () -> hubspot.change("companies", 0, "name", "Firma Eins GmbH",
+                now.plusSeconds(4)), List.of("501"));
+        StreamReads.assertTwoReads(id, "deals", "id", () -> {
+            hubspot.change("deals", 99, "dealstage", "closedwon", now.plusSeconds(5));
+            hubspot.add("deals", "9500", now.plusSeconds(6), Map.of("dealname", "Big one", "amount", "99000"),
+                    "contacts", "1001");
+        }, List.of("9100", "9500"));
+        StreamReads.assertTwoReads(id, "tickets", "id", () -> hubspot.add("tickets", "8", now.plusSeconds(7),
+                Map.of("subject", "Export is slow", "hs_pipeline_stage", "2"), "contacts", "1002"), List.of("8"));
+        StreamReads.assertTwoReads(id, "owners", "id", () -> hubspot.change("owners", 10, "email", "new@example.com",
+                now.plusSeconds(8)), List.of("40011"));
+        assertThat(hubspot.searches.get() - searchesBefore).as("CRM objects' changes come from the search API")
+                .isGreaterThanOrEqualTo(8);
+    }
+
+    /**
+     * A search never pages past HubSpot's 10,000th result: 10,300 changed tickets, a few of them at the very
+     * millisecond where the first search must stop, are read once each by starting a second search from there.
+     */
+    @Test
+    void moreThanTenThousandChangesAreReadInWindowsWithoutDuplicates() {
+        String id = connection(FakeHubSpot.TOKEN);
+        FakeHubSpot hubspot = FakeHubSpot.running();
+        java.time.Instant start = java.time.Instant.parse("2026-03-01T00:00:00Z");
+        List<Map<String, String>> tickets = new java.util.ArrayList<>();
+        for (int i = 0; i < 10_300; i++) {
+            // Records 9,995 to 10,004 share one millisecond, across the place where the first search must end.
+            long offset = i >= 9_995 && i <= 10_004 ? 9_995 : i;
+            tickets.add(new java.util.LinkedHashMap<>(Map.of("hs_object_id", Integer.toString(100_000 + i), "subject",
+                    "Ticket " + i, "hs_pipeline_stage", "1", "hs_lastmodifieddate", start.plusSeconds(offset).toString())));
+        }
+        List<Map<String, String>> old = hubspot.replace("tickets", tickets);
+        try {
+            int searchesBefore = hubspot.searches.get();
+            int refusedBefore = hubspot.tooManyRequests.get();
+            io.rowflow.connector.IncrementalSync sync = new io.rowflow.connector.IncrementalSync(
+                    new io.rowflow.connector.IncrementalSync.State(start.minusSeconds(3600), Map.of()));
+            List<Map<String, Object>> read = StreamReads.read(id, "tickets", sync);
+            assertThat(read).hasSize(10_300);
+            assertThat(read.stream().map(r -> r.get("id")).distinct().count()).isEqualTo(10_300);
+            assertThat(sync.skipped()).as("records read twice at the window's edge, left out").isGreaterThan(0);
+            assertThat(hubspot.searches.get() - searchesBefore).as("searches").isBetween(52, 54);
+            assertThat(hubspot.tooManyRequests.get() - refusedBefore).as("429s: the search budget is kept").isZero();
+        } finally {
+            hubspot.replace("tickets", old);
+        }
     }
 
     @Test

@@ -27,6 +27,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * properties, owners and pipelines; Bearer tokens (401 with HubSpot's error body otherwise); a rolling limit of 100
  * requests per 10 s per token (429 with the RATE_LIMIT body and the X-HubSpot-RateLimit headers), and scripted 429s
  * with Retry-After. It records when each request came, so tests can check waits.
+ * The search API ({@code POST /crm/v3/objects/{type}/search}): filters on a property (EQ, GT, GTE, LT, LTE), sorts,
+ * at most 200 a page, 400 past the 10,000th result, its own limit of 5 requests per second (429, policy SECONDLY);
+ * associations inline on list pages ({@code associations=}) and through the v4 batch read; records that tests change
+ * or add, each change moving the record's last-modified property and {@code updatedAt}.
  */
 public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
     public static final String TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555";
@@ -40,6 +44,11 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
     private final Map<String, List<String[]>> properties = new LinkedHashMap<>();
     private final Map<String, Integer> cursors = new ConcurrentHashMap<>();
     private final Map<String, Deque<Long>> window = new ConcurrentHashMap<>();
+    private final Map<String, Deque<Long>> searchWindow = new ConcurrentHashMap<>();
+    /** Associations: {type, id, type, id}, both ways. */
+    private final List<String[]> links = new CopyOnWriteArrayList<>();
+    public final AtomicInteger searches = new AtomicInteger();
+    public static final int SEARCH_CAP = 10_000;
     private final AtomicInteger scripted429 = new AtomicInteger();
     private volatile int scriptedRetryAfter = 1;
     public final List<long[]> requestTimes = new CopyOnWriteArrayList<>();
@@ -92,17 +101,74 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
         return objects.get(type);
     }
 
+    /** The properties of a CRM object type as the properties API lists them: {name, label}. */
+    public List<String[]> properties(String type) {
+        return properties.get(type);
+    }
+
+    /** The property that holds when a record of this type last changed. */
+    public static String modifiedProperty(String type) {
+        return switch (type) {
+            case "contacts" -> "lastmodifieddate";
+            case "owners" -> "updatedAt";
+            default -> "hs_lastmodifieddate";
+        };
+    }
+
+    /** Someone changes a property of a record at {@code at}. */
+    public void change(String type, int index, String property, String value, java.time.Instant at) {
+        Map<String, String> record = objects.get(type).get(index);
+        record.put(property, value);
+        record.put(modifiedProperty(type), at.toString());
+    }
+
+    /** A new record (its id, the last-modified time and the given properties), linked to the given records. */
+    public Map<String, String> add(String type, String id, java.time.Instant at, Map<String, String> properties,
+            String... linkedTypeAndIds) {
+        Map<String, String> record = new LinkedHashMap<>();
+        record.put(type.equals("owners") ? "id" : "hs_object_id", id);
+        record.putAll(properties);
+        record.put(modifiedProperty(type), at.toString());
+        objects.get(type).add(record);
+        for (int i = 0; i < linkedTypeAndIds.length; i += 2) {
+            links.add(new String[] { type, id, linkedTypeAndIds[i], linkedTypeAndIds[i + 1] });
+        }
+        return record;
+    }
+
+    /** Replaces the records of a type (and returns the old ones, to put back). */
+    public List<Map<String, String>> replace(String type, List<Map<String, String>> records) {
+        List<Map<String, String>> old = objects.put(type, new CopyOnWriteArrayList<>(records));
+        return old;
+    }
+
+    /** The ids of the records of {@code other} type associated with the record, in the order they were linked. */
+    public List<String> associated(String type, String id, String other) {
+        List<String> out = new ArrayList<>();
+        for (String[] link : links) {
+            if (link[0].equals(type) && link[1].equals(id) && link[2].equals(other)) {
+                out.add(link[3]);
+            } else if (link[2].equals(type) && link[3].equals(id) && link[0].equals(other)) {
+                out.add(link[1]);
+            }
+        }
+        return out;
+    }
+
     private void seed() {
         properties.put("contacts", List.of(new String[] { "hs_object_id", "Record ID" }, new String[] { "firstname", "First Name" },
                 new String[] { "lastname", "Last Name" }, new String[] { "email", "Email" },
                 new String[] { "createdate", "Create Date" }, new String[] { "lastmodifieddate", "Last Modified Date" },
                 new String[] { "favorite_color", "Favorite color" }, new String[] { "lifetime_value", "Lifetime value" }));
         properties.put("companies", List.of(new String[] { "hs_object_id", "Record ID" }, new String[] { "name", "Company name" },
-                new String[] { "domain", "Company Domain Name" }, new String[] { "numberofemployees", "Number of Employees" }));
+                new String[] { "domain", "Company Domain Name" }, new String[] { "numberofemployees", "Number of Employees" },
+                new String[] { "hs_lastmodifieddate", "Last Modified Date" }));
         properties.put("deals", List.of(new String[] { "hs_object_id", "Record ID" }, new String[] { "dealname", "Deal Name" },
-                new String[] { "amount", "Amount" }, new String[] { "dealstage", "Deal Stage" }, new String[] { "closedate", "Close Date" }));
+                new String[] { "amount", "Amount" }, new String[] { "dealstage", "Deal Stage" }, new String[] { "closedate", "Close Date" },
+                new String[] { "hs_lastmodifieddate", "Last Modified Date" }));
         properties.put("tickets", List.of(new String[] { "hs_object_id", "Record ID" }, new String[] { "subject", "Ticket name" },
-                new String[] { "hs_pipeline_stage", "Ticket status" }));
+                new String[] { "hs_pipeline_stage", "Ticket status" },
+                new String[] { "hs_lastmodifieddate", "Last Modified Date" }));
         String[] colors = { "blau", "grün", "rot", "" };
         List<Map<String, String>> contacts = new ArrayList<>();
         for (int i = 1; i <= CONTACTS; i++) {
@@ -117,28 +183,41 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
             c.put("lifetime_value", (i * 10) + ".5");
             contacts.add(c);
         }
-        objects.put("contacts", contacts);
+        objects.put("contacts", new CopyOnWriteArrayList<>(contacts));
         List<Map<String, String>> companies = new ArrayList<>();
         for (int i = 1; i <= 12; i++) {
             companies.add(new LinkedHashMap<>(Map.of("hs_object_id", Integer.toString(500 + i), "name", "Firma " + i,
                     "domain", "firma" + i + ".de", "numberofemployees", Integer.toString(i * 3))));
         }
-        objects.put("companies", companies);
+        for (int i = 0; i < companies.size(); i++) {
+            companies.get(i).put("hs_lastmodifieddate", String.format("2026-01-%02dT08:00:00.000Z", 1 + i));
+        }
+        objects.put("companies", new CopyOnWriteArrayList<>(companies));
         List<Map<String, String>> deals = new ArrayList<>();
         for (int i = 1; i <= 101; i++) {
             deals.add(new LinkedHashMap<>(Map.of("hs_object_id", Integer.toString(9000 + i), "dealname", "Deal " + i,
                     "amount", Integer.toString(i * 100), "dealstage", i % 2 == 0 ? "closedwon" : "appointmentscheduled",
-                    "closedate", "2026-02-" + String.format("%02d", 1 + i % 28) + "T00:00:00Z")));
+                    "closedate", "2026-02-" + String.format("%02d", 1 + i % 28) + "T00:00:00Z",
+                    "hs_lastmodifieddate", String.format("2026-01-%02dT09:%02d:00.000Z", 1 + i % 28, i % 60))));
         }
-        objects.put("deals", deals);
-        objects.put("tickets", List.of(new LinkedHashMap<>(Map.of("hs_object_id", "7", "subject", "Login fails",
-                "hs_pipeline_stage", "1"))));
+        objects.put("deals", new CopyOnWriteArrayList<>(deals));
+        objects.put("tickets", new CopyOnWriteArrayList<>(List.of(new LinkedHashMap<>(Map.of("hs_object_id", "7", "subject",
+                "Login fails", "hs_pipeline_stage", "1", "hs_lastmodifieddate", "2026-01-03T10:00:00.000Z")))));
+        for (int i = 1; i <= CONTACTS; i++) {
+            links.add(new String[] { "contacts", Integer.toString(1000 + i), "companies", Integer.toString(500 + 1 + i % 12) });
+        }
+        for (int i = 1; i <= 101; i++) {
+            links.add(new String[] { "deals", Integer.toString(9000 + i), "contacts", Integer.toString(1000 + i) });
+            links.add(new String[] { "deals", Integer.toString(9000 + i), "companies", Integer.toString(500 + 1 + i % 12) });
+        }
+        links.add(new String[] { "tickets", "7", "contacts", "1001" });
         List<Map<String, String>> owners = new ArrayList<>();
         for (int i = 1; i <= OWNERS; i++) {
             owners.add(ordered("id", Integer.toString(40000 + i), "email", "owner" + i + "@example.com", "firstName",
-                    "Owner", "lastName", Integer.toString(i)));
+                    "Owner", "lastName", Integer.toString(i), "updatedAt", String.format("2026-01-%02dT12:00:00.000Z",
+                            1 + i % 28)));
         }
-        objects.put("owners", owners);
+        objects.put("owners", new CopyOnWriteArrayList<>(owners));
     }
 
     /** A record with its fields in the order given, as the API sends them. */
@@ -190,7 +269,13 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
             String path = exchange.getRequestURI().getPath();
             Map<String, String> query = FakeHttp.query(exchange.getRequestURI().getRawQuery());
             String[] parts = path.split("/");
-            if (path.startsWith("/crm/v3/objects/") && parts.length == 5 && properties.containsKey(parts[4])) {
+            if (path.startsWith("/crm/v3/objects/") && parts.length == 6 && parts[5].equals("search")
+                    && properties.containsKey(parts[4]) && exchange.getRequestMethod().equals("POST")) {
+                search(exchange, parts[4], auth);
+            } else if (path.startsWith("/crm/v4/associations/") && parts.length == 8 && parts[6].equals("batch")
+                    && parts[7].equals("read")) {
+                associationsBatch(exchange, parts[4], parts[5]);
+            } else if (path.startsWith("/crm/v3/objects/") && parts.length == 5 && properties.containsKey(parts[4])) {
                 list(exchange, parts[4], query, true);
             } else if (path.startsWith("/crm/v3/properties/") && parts.length == 5 && properties.containsKey(parts[4])) {
                 ArrayNode results = json.createArrayNode();
@@ -356,8 +441,23 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
                         props.put(p, record.get(p));
                     }
                 }
-                object.put("createdAt", "2025-01-01T00:00:00.000Z").put("updatedAt", "2026-01-01T00:00:00.000Z")
+                object.put("createdAt", "2025-01-01T00:00:00.000Z").put("updatedAt", record.get(modifiedProperty(type)))
                         .put("archived", false);
+                if (query.containsKey("associations")) {
+                    ObjectNode associations = json.createObjectNode();
+                    for (String other : query.get("associations").split(",")) {
+                        List<String> ids = associated(type, record.get("hs_object_id"), other);
+                        if (!ids.isEmpty()) {
+                            ArrayNode linked = associations.putObject(other).putArray("results");
+                            ids.forEach(id -> linked.addObject().put("id", id).put("type",
+                                    type.replaceAll("s$", "").replace("companie", "company") + "_to_"
+                                            + other.replaceAll("s$", "").replace("companie", "company")));
+                        }
+                    }
+                    if (!associations.isEmpty()) {
+                        object.set("associations", associations);
+                    }
+                }
             } else {
                 ObjectNode object = results.addObject();
                 record.forEach(object::put);
@@ -372,6 +472,120 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
         send(exchange, 200, body, Map.of());
     }
 
+
+    /** The search API: one filter group of property filters, a sort, 200 a page at most, and no paging past 10,000. */
+    private void search(HttpExchange exchange, String type, String token) throws IOException {
+        searches.incrementAndGet();
+        if (!withinSearchLimit(token)) {
+            tooManyRequests.incrementAndGet();
+            error(exchange, 429, rateLimitBody("SECONDLY"), Map.of());
+            return;
+        }
+        com.fasterxml.jackson.databind.JsonNode body = json.readTree(exchange.getRequestBody());
+        int limit = body.path("limit").asInt(10);
+        int offset = body.hasNonNull("after") ? Integer.parseInt(body.get("after").asText()) : 0;
+        if (limit > 200) {
+            error(exchange, 400, Map.of("status", "error", "message", "limit must be less than or equal to 200",
+                    "category", "VALIDATION_ERROR"), Map.of());
+            return;
+        }
+        if (offset + limit > SEARCH_CAP) {
+            error(exchange, 400, Map.of("status", "error", "message", "There was a problem with the request.",
+                    "category", "VALIDATION_ERROR", "correlationId", UUID.randomUUID().toString()), Map.of());
+            return;
+        }
+        java.util.stream.Stream<Map<String, String>> selected = objects.get(type).stream();
+        for (com.fasterxml.jackson.databind.JsonNode filter : body.path("filterGroups").path(0).path("filters")) {
+            String property = filter.get("propertyName").asText();
+            String operator = filter.get("operator").asText();
+            String value = filter.get("value").asText();
+            selected = selected.filter(r -> matches(r.get(property), operator, value));
+        }
+        List<Map<String, String>> all = selected.collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+        com.fasterxml.jackson.databind.JsonNode sort = body.path("sorts").path(0);
+        if (sort.has("propertyName")) {
+            java.util.Comparator<Map<String, String>> order = java.util.Comparator.comparing(r -> comparable(
+                    r.get(sort.get("propertyName").asText())));
+            all.sort((sort.path("direction").asText().equals("DESCENDING") ? order.reversed() : order)
+                    .thenComparing(r -> Long.parseLong(r.get("hs_object_id"))));
+        }
+        List<String> asked = new ArrayList<>();
+        body.path("properties").forEach(p -> asked.add(p.asText()));
+        ObjectNode out = json.createObjectNode().put("total", all.size());
+        ArrayNode results = out.putArray("results");
+        for (Map<String, String> record : all.subList(Math.min(offset, all.size()), Math.min(all.size(), offset + limit))) {
+            ObjectNode object = results.addObject().put("id", record.get("hs_object_id"));
+            ObjectNode props = object.putObject("properties");
+            for (String p : asked.isEmpty() ? List.of("hs_object_id", "createdate", "lastmodifieddate") : asked) {
+                if (record.containsKey(p)) {
+                    props.put(p, record.get(p));
+                }
+            }
+            object.put("createdAt", "2025-01-01T00:00:00.000Z").put("updatedAt", record.get(modifiedProperty(type)))
+                    .put("archived", false);
+        }
+        if (offset + limit < all.size()) {
+            out.putObject("paging").putObject("next").put("after", Integer.toString(offset + limit));
+        }
+        send(exchange, 200, out, Map.of());
+    }
+
+    /** Dates compare as instants (a filter's value in epoch milliseconds, as HubSpot takes them), the rest as text. */
+    private static String comparable(String value) {
+        if (value == null) {
+            return "";
+        }
+        if (value.matches("\\d{4}-\\d{2}-\\d{2}T.*")) {
+            return String.format("%020d", java.time.Instant.parse(value).toEpochMilli());
+        }
+        return value.matches("\\d+") ? String.format("%020d", Long.parseLong(value)) : value;
+    }
+
+    private static boolean matches(String actual, String operator, String value) {
+        if (actual == null) {
+            return false;
+        }
+        int c = comparable(actual).compareTo(comparable(value));
+        return switch (operator) {
+            case "EQ" -> c == 0;
+            case "GT" -> c > 0;
+            case "GTE" -> c >= 0;
+            case "LT" -> c < 0;
+            case "LTE" -> c <= 0;
+            default -> throw new IllegalArgumentException("operator " + operator);
+        };
+    }
+
+    /** v4 associations batch read: for each input id, its associated records of the other type. */
+    private void associationsBatch(HttpExchange exchange, String from, String to) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode body = json.readTree(exchange.getRequestBody());
+        ObjectNode out = json.createObjectNode().put("status", "COMPLETE");
+        ArrayNode results = out.putArray("results");
+        for (com.fasterxml.jackson.databind.JsonNode input : body.path("inputs")) {
+            List<String> ids = associated(from, input.get("id").asText(), to);
+            if (!ids.isEmpty()) {
+                ObjectNode result = results.addObject();
+                result.putObject("from").put("id", input.get("id").asText());
+                ArrayNode targets = result.putArray("to");
+                ids.forEach(id -> targets.addObject().put("toObjectId", Long.parseLong(id)).putArray("associationTypes")
+                        .addObject().put("category", "HUBSPOT_DEFINED").put("typeId", 1).putNull("label"));
+            }
+        }
+        send(exchange, 200, out, Map.of());
+    }
+
+    private synchronized boolean withinSearchLimit(String token) {
+        Deque<Long> sent = searchWindow.computeIfAbsent(token, k -> new ArrayDeque<>());
+        long now = System.nanoTime();
+        while (!sent.isEmpty() && now - sent.peekFirst() >= 1_000_000_000L) {
+            sent.pollFirst();
+        }
+        if (sent.size() >= 5) {
+            return false;
+        }
+        sent.addLast(now);
+        return true;
+    }
 
     private void error(HttpExchange exchange, int status, Map<String, String> body, Map<String, String> headers)
             throws IOException {

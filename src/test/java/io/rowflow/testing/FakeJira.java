@@ -24,17 +24,27 @@ import java.util.concurrent.atomic.AtomicInteger;
  * custom fields listed by {@code /rest/api/3/field}; projects, users and boards paged with startAt/maxResults; the
  * legacy search answering 410; Basic auth with email and API token (401 with Jira's error body otherwise); bad JQL a
  * 400 with {@code errorMessages}; scripted 429s with Retry-After and the RateLimit headers.
+ * JQL is understood as far as Rowflow writes it: a filter, {@code AND updated >= "yyyy/MM/dd HH:mm"} read in the
+ * account's time zone ({@link #ACCOUNT_ZONE}, as Jira reads JQL dates in the user's profile zone, to the minute), and
+ * {@code ORDER BY created|updated ASC}. Worklogs per issue (logging work updates the issue), sprints per Scrum board
+ * (a Kanban board answers 400), and issues that tests change or add.
  */
 public final class FakeJira implements QuarkusTestResourceLifecycleManager {
     public static final String EMAIL = "ops@example.com";
     public static final String API_TOKEN = "ATATT3xFfGF0-jira-test-token-0123456789";
     public static final int ISSUES = 137;
     public static final int USERS = 230;
+    /** The zone of the account's Jira profile, in which JQL dates are read. */
+    public static final java.time.ZoneId ACCOUNT_ZONE = java.time.ZoneId.of("Europe/Berlin");
+    static final java.time.format.DateTimeFormatter JIRA_TIME = java.time.format.DateTimeFormatter
+            .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
     private static FakeJira running;
 
     private final ObjectMapper json = new ObjectMapper();
     private HttpServer server;
-    private final List<ObjectNode> issues = new ArrayList<>();
+    private final List<ObjectNode> issues = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<String, List<ObjectNode>> worklogs = new ConcurrentHashMap<>();
+    private final AtomicInteger worklogIds = new AtomicInteger(50000);
     private final Map<String, Integer> tokens = new ConcurrentHashMap<>();
     private final AtomicInteger throttle = new AtomicInteger();
     public final AtomicInteger searches = new AtomicInteger();
@@ -61,6 +71,10 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
             fields.put("customfield_10016", i % 5 == 0 ? null : Double.toString(i % 8));
             fields.putObject("customfield_10020").put("value", "Team " + (i % 2 == 0 ? "Blue" : "Red"));
             issues.add(issue);
+            for (int w = 0; w < i % 3; w++) {
+                addWorklog(issue, 1800 * (w + 1), java.time.Instant.parse(String.format("2026-01-%02dT10:00:00Z", 1 + i % 28)),
+                        false);
+            }
         }
         server = FakeHttp.serve(this::handle);
         running = this;
@@ -74,6 +88,55 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
 
     public List<ObjectNode> issues() {
         return issues;
+    }
+
+    public List<ObjectNode> worklogs(String issueKey) {
+        return worklogs.getOrDefault(issueKey, List.of());
+    }
+
+    /** Someone edits the issue at {@code at}: a new summary, a new update time. */
+    public void edit(int index, String summary, java.time.Instant at) {
+        ObjectNode fields = (ObjectNode) issues.get(index).get("fields");
+        fields.put("summary", summary);
+        fields.put("updated", JIRA_TIME.format(at.atZone(ACCOUNT_ZONE)));
+    }
+
+    /** A new issue, created (and so updated) at {@code at}. */
+    public ObjectNode create(String summary, java.time.Instant at) {
+        int n = issues.size() + 1;
+        ObjectNode issue = json.createObjectNode().put("id", Integer.toString(10000 + n)).put("key", "OPS-" + n)
+                .put("self", "https://acme.atlassian.net/rest/api/3/issue/" + (10000 + n));
+        ObjectNode fields = issue.putObject("fields");
+        fields.put("summary", summary);
+        fields.putObject("status").put("name", "To Do").put("id", "0");
+        fields.putNull("assignee");
+        fields.put("created", JIRA_TIME.format(at.atZone(ACCOUNT_ZONE)));
+        fields.put("updated", JIRA_TIME.format(at.atZone(ACCOUNT_ZONE)));
+        fields.putNull("customfield_10016");
+        fields.putObject("customfield_10020").put("value", "Team Blue");
+        issues.add(issue);
+        return issue;
+    }
+
+    /** Someone logs work on the issue at {@code at}; as in Jira, the issue counts as updated then. */
+    public ObjectNode logWork(int index, int seconds, java.time.Instant at) {
+        return addWorklog(issues.get(index), seconds, at, true);
+    }
+
+    private ObjectNode addWorklog(ObjectNode issue, int seconds, java.time.Instant at, boolean touchIssue) {
+        String when = JIRA_TIME.format(at.atZone(ACCOUNT_ZONE));
+        ObjectNode worklog = json.createObjectNode().put("self", "https://acme.atlassian.net/rest/api/3/issue/"
+                + issue.get("id").asText() + "/worklog/" + worklogIds.incrementAndGet())
+                .put("id", Integer.toString(worklogIds.get())).put("issueId", issue.get("id").asText());
+        worklog.putObject("author").put("accountId", "acc-1").put("displayName", "Person 1");
+        worklog.put("created", when).put("updated", when).put("started", when).put("timeSpentSeconds", seconds)
+                .put("timeSpent", (seconds / 60) + "m");
+        worklogs.computeIfAbsent(issue.get("key").asText(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                .add(worklog);
+        if (touchIssue) {
+            ((ObjectNode) issue.get("fields")).put("updated", when);
+        }
+        return worklog;
     }
 
     /** The next {@code count} requests answer 429 with Retry-After: 1. */
@@ -96,14 +159,37 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
             }
             String path = exchange.getRequestURI().getPath();
             Map<String, String> q = FakeHttp.query(exchange.getRequestURI().getRawQuery());
+            java.util.regex.Matcher worklog = java.util.regex.Pattern.compile("/rest/api/3/issue/([^/]+)/worklog").matcher(path);
+            java.util.regex.Matcher sprint = java.util.regex.Pattern.compile("/rest/agile/1.0/board/([^/]+)/sprint").matcher(path);
+            if (worklog.matches()) {
+                String key = worklog.group(1);
+                if (issues.stream().noneMatch(i -> i.get("key").asText().equals(key))) {
+                    send(exchange, 404, errors("Issue does not exist or you do not have permission to see it."), Map.of());
+                } else {
+                    offsetPage(exchange, q, worklogs(key), "worklogs");
+                }
+                return;
+            }
+            if (sprint.matches()) {
+                ObjectNode board = boards().stream().filter(b -> b.get("id").asText().equals(sprint.group(1))).findFirst()
+                        .orElse(null);
+                if (board == null) {
+                    send(exchange, 404, errors("Board does not exist or you do not have permission to see it."), Map.of());
+                } else if (!board.get("type").asText().equals("scrum")) {
+                    send(exchange, 400, errors("The board does not support sprints"), Map.of());
+                } else {
+                    offsetPage(exchange, q, sprints(board.get("id").asInt()), "values");
+                }
+                return;
+            }
             switch (path) {
                 case "/rest/api/3/field" -> send(exchange, 200, fieldList(), Map.of());
                 case "/rest/api/3/search/jql" -> search(exchange, q);
                 case "/rest/api/3/search" -> send(exchange, 410, errors("The requested API has been removed. Please"
                         + " migrate to the /rest/api/3/search/jql API."), Map.of());
-                case "/rest/api/3/project/search" -> offsetPage(exchange, q, projects(), true);
-                case "/rest/api/3/users/search" -> offsetPage(exchange, q, users(), false);
-                case "/rest/agile/1.0/board" -> offsetPage(exchange, q, boards(), true);
+                case "/rest/api/3/project/search" -> offsetPage(exchange, q, projects(), "values");
+                case "/rest/api/3/users/search" -> offsetPage(exchange, q, users(), null);
+                case "/rest/agile/1.0/board" -> offsetPage(exchange, q, boards(), "values");
                 default -> send(exchange, 404, errors("Not found: " + path), Map.of());
             }
         } finally {
@@ -140,9 +226,10 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
         }
         List<String> wanted = q.containsKey("fields") ? Arrays.asList(q.get("fields").split(",")) : List.of();
         int size = Math.min(Integer.parseInt(q.getOrDefault("maxResults", "50")), wanted.isEmpty() ? 5000 : 50);
+        List<ObjectNode> matching = matching(jql);
         ObjectNode body = json.createObjectNode();
         ArrayNode page = body.putArray("issues");
-        for (ObjectNode issue : issues.subList(start, Math.min(issues.size(), start + size))) {
+        for (ObjectNode issue : matching.subList(Math.min(start, matching.size()), Math.min(matching.size(), start + size))) {
             ObjectNode copy = json.createObjectNode().put("id", issue.get("id").asText()).put("key", issue.get("key").asText());
             ObjectNode fields = copy.putObject("fields");
             for (String f : wanted) {
@@ -152,13 +239,49 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
             }
             page.add(copy);
         }
-        if (start + size < issues.size()) {
+        if (start + size < matching.size()) {
             String token = Base64.getUrlEncoder().withoutPadding().encodeToString(UUID.randomUUID().toString()
                     .getBytes(StandardCharsets.UTF_8));
             tokens.put(token, start + size);
             body.put("nextPageToken", token);
         }
         send(exchange, 200, body, Map.of());
+    }
+
+    /** The issues the JQL selects, in its order: an {@code updated >=} condition (to the minute, in the account's zone). */
+    private List<ObjectNode> matching(String jql) {
+        java.util.regex.Matcher since = java.util.regex.Pattern.compile("updated\\s*>=\\s*\"(\\d{4}/\\d{2}/\\d{2} \\d{2}:\\d{2})\"")
+                .matcher(jql);
+        java.util.stream.Stream<ObjectNode> selected = issues.stream();
+        if (since.find()) {
+            java.time.Instant from = java.time.LocalDateTime.parse(since.group(1), java.time.format.DateTimeFormatter
+                    .ofPattern("yyyy/MM/dd HH:mm")).atZone(ACCOUNT_ZONE).toInstant();
+            selected = selected.filter(i -> !updated(i).isBefore(from));
+        }
+        java.util.Comparator<ObjectNode> order = jql.matches("(?is).*order\\s+by\\s+updated.*")
+                ? java.util.Comparator.comparing(FakeJira::updated) : java.util.Comparator.comparing(
+                        (ObjectNode i) -> java.time.OffsetDateTime.parse(i.get("fields").get("created").asText(), JIRA_TIME));
+        return selected.sorted(order.thenComparing(i -> i.get("id").asInt())).toList();
+    }
+
+    private static java.time.Instant updated(ObjectNode issue) {
+        return java.time.OffsetDateTime.parse(issue.get("fields").get("updated").asText(), JIRA_TIME).toInstant();
+    }
+
+    private List<ObjectNode> sprints(int board) {
+        List<ObjectNode> out = new ArrayList<>();
+        String[] states = { "closed", "closed", "active", "future" };
+        for (int i = 1; i <= 4; i++) {
+            ObjectNode sprint = json.createObjectNode().put("id", board * 100 + i).put("self",
+                    "https://acme.atlassian.net/rest/agile/1.0/sprint/" + (board * 100 + i)).put("state", states[i - 1])
+                    .put("name", "OPS Sprint " + i).put("originBoardId", board).put("goal", i == 3 ? "Ship it" : "");
+            if (i < 4) {
+                sprint.put("startDate", String.format("2026-01-%02dT09:00:00.000Z", i * 7 - 6))
+                        .put("endDate", String.format("2026-01-%02dT17:00:00.000Z", i * 7 + 6));
+            }
+            out.add(sprint);
+        }
+        return out;
     }
 
     private List<ObjectNode> projects() {
@@ -187,21 +310,24 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
         return out;
     }
 
-    /** startAt/maxResults paging; at most 50 a page (Jira caps page sizes below what is asked). */
-    private void offsetPage(HttpExchange exchange, Map<String, String> q, List<ObjectNode> all, boolean wrapped)
+    /**
+     * startAt/maxResults paging; at most 50 a page (Jira caps page sizes below what is asked); the page under
+     * {@code wrapper} with startAt, maxResults, total and isLast, or (null) the bare array.
+     */
+    private void offsetPage(HttpExchange exchange, Map<String, String> q, List<ObjectNode> all, String wrapper)
             throws IOException {
         int start = Integer.parseInt(q.getOrDefault("startAt", "0"));
         int size = Math.min(Integer.parseInt(q.getOrDefault("maxResults", "50")), 50);
         List<ObjectNode> page = all.subList(Math.min(start, all.size()), Math.min(all.size(), start + size));
         ArrayNode values = json.createArrayNode();
         page.forEach(values::add);
-        if (!wrapped) {
+        if (wrapper == null) {
             send(exchange, 200, values, Map.of());
             return;
         }
         ObjectNode body = json.createObjectNode().put("startAt", start).put("maxResults", size).put("total", all.size())
                 .put("isLast", start + size >= all.size());
-        body.set("values", values);
+        body.set(wrapper, values);
         send(exchange, 200, body, Map.of());
     }
 

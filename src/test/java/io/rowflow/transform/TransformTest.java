@@ -61,7 +61,7 @@ class TransformTest {
         if (stepsJson != null) {
             JSON.readTree(stepsJson).forEach(s -> steps.add((ObjectNode) s));
         }
-        sources.add(new FlowRequest.Source(UUID.randomUUID(), null, null, name, steps));
+        sources.add(new FlowRequest.Source(UUID.randomUUID(), null, null, name, steps, null));
         return this;
     }
 
@@ -434,8 +434,8 @@ class TransformTest {
         sources.add(new FlowRequest.Source(UUID.randomUUID(), null, null, null, List.of(
                 (ObjectNode) JSON.readTree("{\"type\": \"filter\", \"where\": {\"column\": \"a\", \"op\": \"resembles\"}}"),
                 (ObjectNode) JSON.readTree("{\"type\": \"calculate\", \"column\": \"x\", \"expression\": \"1 +\"}"),
-                (ObjectNode) JSON.readTree("{\"type\": \"pivot\"}"))));
-        sources.add(new FlowRequest.Source(UUID.randomUUID(), null, null, null, null));
+                (ObjectNode) JSON.readTree("{\"type\": \"pivot\"}")), null));
+        sources.add(new FlowRequest.Source(UUID.randomUUID(), null, null, null, null, null));
         JsonNode transform = JSON.readTree("{\"combine\": {\"type\": \"join\", \"joins\": [{\"kind\": \"outer\", \"on\": []}]}}");
         assertThat(TransformPlan.check(sources, (ObjectNode) transform, BERLIN)).extracting(e -> e.field()).containsExactly(
                 "sources[0].steps[0].where.op", "sources[0].steps[1].expression", "sources[0].steps[2].type",

@@ -12,9 +12,19 @@ import java.util.List;
 public class DeclarativeConnectors {
     private final List<SourceConnector> connectors;
 
-    public DeclarativeConnectors(ConnectorConfig config, JsonUrlSource pages) {
-        this.connectors = ManifestLoader.loadAll().stream().<SourceConnector>map(m -> new DeclarativeSource(m,
-                config.baseUrl().containsKey(m.id()) ? URI.create(config.baseUrl().get(m.id())) : null, pages))
+    public DeclarativeConnectors(ConnectorConfig config, JsonUrlSource pages, StreamComponents components) {
+        List<Manifest> manifests = ManifestLoader.loadAll();
+        for (Manifest manifest : manifests) {
+            for (Manifest.Stream stream : manifest.streams()) {
+                String component = stream.incremental() == null ? null : stream.incremental().path("component").asText(null);
+                if (component != null && components.find(component).isEmpty()) {
+                    throw new IllegalStateException("connectors/" + manifest.id() + "/manifest.yaml: stream " + stream.name()
+                            + " names the component \"" + component + "\", which does not exist; " + components.unknown(component));
+                }
+            }
+        }
+        this.connectors = manifests.stream().<SourceConnector>map(m -> new DeclarativeSource(m,
+                config.baseUrl().containsKey(m.id()) ? URI.create(config.baseUrl().get(m.id())) : null, pages, components))
                 .toList();
     }
 

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rowflow.common.digest.Digests;
 import io.rowflow.common.error.UpstreamException;
 import io.rowflow.common.schema.ConfigSchema;
+import io.rowflow.connector.ChangeTimes;
 import io.rowflow.connector.ConnectorDescriptor;
+import io.rowflow.connector.IncrementalSync;
 import io.rowflow.connector.SourceConnector;
 import io.rowflow.connector.SourceContext;
 import io.rowflow.connector.json.JsonUrlSource;
@@ -16,6 +18,7 @@ import io.rowflow.pipeline.RecordSink;
 import io.rowflow.pipeline.TextInference;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,12 +45,14 @@ public final class DeclarativeSource implements SourceConnector {
     private final URI baseUrl;
     private final ConfigSchema schema;
     private final JsonUrlSource pages;
+    private final StreamComponents components;
 
-    DeclarativeSource(Manifest manifest, URI baseUrl, JsonUrlSource pages) {
+    DeclarativeSource(Manifest manifest, URI baseUrl, JsonUrlSource pages, StreamComponents components) {
         this.manifest = manifest;
         this.baseUrl = baseUrl;
         this.schema = ConfigSchema.of(manifest.spec());
         this.pages = pages;
+        this.components = components;
     }
 
     @Override
@@ -68,31 +73,38 @@ public final class DeclarativeSource implements SourceConnector {
     }
 
     @Override
+    public boolean incremental(String stream) {
+        return manifest.stream(stream).incremental() != null;
+    }
+
+    /** Where and how one read reaches the API: its address, the authentication, the read's budget. */
+    private record Api(URI base, Map<String, String> headers, Map<String, String> secretQuery, SourceContext context) {
+    }
+
+    @Override
     public void read(SourceContext context, RecordSink sink) {
         Manifest.Stream stream = manifest.stream(context.stream());
         JsonNode config = schema.withDefaults(context.config());
-        URI base = base(config);
         Map<String, String> headers = new LinkedHashMap<>();
         Map<String, String> secretQuery = new LinkedHashMap<>();
         authenticate(config, headers, secretQuery);
-        SourceContext budgeted = context.withBudget(budget(context, headers, secretQuery));
-        Map<String, String> query = new LinkedHashMap<>();
-        stream.params().forEach((k, v) -> query.put(k, fill(v, config)));
-        Map<String, String> labels = Map.of();
+        Api api = new Api(base(config), headers, secretQuery, context.withBudget(budget(context, headers, secretQuery)));
+        IncrementalSync sync = stream.incremental() == null ? null : context.sync();
+        Instant since = sync == null ? null : sync.start(stream.lookback()).orElse(null);
         try {
-            if (stream.discoverFields() != null) {
-                Fields fields = discover(base, stream.discoverFields(), headers, secretQuery, budgeted);
-                query.put(stream.discoverFields().get("param").asText(), String.join(",", fields.names()));
-                labels = fields.labels();
+            Fields fields = stream.discoverFields() == null ? Fields.NONE
+                    : discover(api, stream.discoverFields(), config);
+            RecordSink shaped = admitted(stream.incremental(), sync, listColumns(stream.listColumns(),
+                    columns(stream.unwrap(), fields.labels(), sink)));
+            JsonNode component = stream.incremental() == null ? null : stream.incremental().get("component");
+            if (stream.partition() != null) {
+                readPartitions(api, stream, config, since, fields, shaped);
+            } else if (since != null && component != null) {
+                components.require(component.asText(), "component").readChanges(new StreamComponent.Call(api.base(),
+                        headers, api.context(), stream.incremental().path("options"), fields.names(), since), shaped);
+            } else {
+                pages.read(api.context().withConfig(request(api, stream, config, since, fields, null, Map.of())), shaped);
             }
-            ObjectNode request = JSON.createObjectNode();
-            request.put("url", url(base, fill(stream.path(), config)).toString());
-            request.set("headers", JSON.valueToTree(headers));
-            request.set("query", JSON.valueToTree(query));
-            request.set("secretQuery", JSON.valueToTree(secretQuery));
-            request.put("recordsPath", stream.records());
-            request.set("pagination", pagination(stream.paginator()));
-            pages.read(budgeted.withConfig(request), columns(stream.unwrap(), labels, sink));
         } catch (UpstreamException e) {
             String sentence = manifest.errors().get(e.status());
             if (sentence == null) {
@@ -100,6 +112,137 @@ public final class DeclarativeSource implements SourceConnector {
             }
             throw new UpstreamException(sentence + " (" + e.getMessage() + ")", e.upstreamMessage(), e, false, e.status());
         }
+    }
+
+    /**
+     * The stream's first request: its path (with a parent's value for a partition), its parameters — the incremental
+     * ones, with the start time, when reading changes — and the fields discovered.
+     */
+    private ObjectNode request(Api api, Manifest.Stream stream, JsonNode config, Instant since, Fields fields,
+            String partition, Map<String, String> overrides) {
+        Map<String, String> params = stream.params();
+        if (since != null && stream.incremental().has("params")) {
+            params = new LinkedHashMap<>();
+            for (var p : (Iterable<Map.Entry<String, JsonNode>>) stream.incremental().get("params")::fields) {
+                params.put(p.getKey(), p.getValue().asText());
+            }
+        }
+        Map<String, String> query = new LinkedHashMap<>();
+        for (Map.Entry<String, String> p : params.entrySet()) {
+            query.put(p.getKey(), since == null ? fill(p.getValue(), config) : fillSince(fill(p.getValue(), config),
+                    since, stream.incremental(), config));
+        }
+        if (!fields.names().isEmpty()) {
+            query.put(stream.discoverFields().get("param").asText(), String.join(",", fields.names()));
+        }
+        query.putAll(overrides);
+        String path = fill(stream.path(), config);
+        if (partition != null) {
+            path = path.replace("{{partition}}", java.net.URLEncoder.encode(partition, StandardCharsets.UTF_8)
+                    .replace("+", "%20"));
+        }
+        ObjectNode request = JSON.createObjectNode();
+        request.put("url", url(api.base(), path).toString());
+        request.set("headers", JSON.valueToTree(api.headers()));
+        request.set("query", JSON.valueToTree(query));
+        request.set("secretQuery", JSON.valueToTree(api.secretQuery()));
+        request.put("recordsPath", stream.records());
+        request.set("pagination", pagination(stream.paginator()));
+        return request;
+    }
+
+    /**
+     * A stream read once per record of its parent stream (sprints per board, worklogs per issue), the parent's value
+     * added as a column. Reading changes, the parent is asked for what changed too (an issue's worklog changes its
+     * update time). A parent that has nothing of this stream (a Kanban board has no sprints) is skipped.
+     */
+    private void readPartitions(Api api, Manifest.Stream stream, JsonNode config, Instant since, Fields fields,
+            RecordSink sink) {
+        JsonNode partition = stream.partition();
+        Manifest.Stream parent = manifest.stream(partition.get("stream").asText());
+        Map<String, String> overrides = new LinkedHashMap<>();
+        partition.path("params").fields().forEachRemaining(p -> overrides.put(p.getKey(), p.getValue().asText()));
+        Instant parentSince = since != null && parent.incremental() != null && parent.incremental().has("params")
+                ? since : null;
+        String field = partition.get("field").asText();
+        java.util.LinkedHashSet<String> values = new java.util.LinkedHashSet<>();
+        pages.read(api.context().withConfig(request(api, parent, config, parentSince, Fields.NONE, null, overrides)),
+                record -> {
+                    Object value = record.get(field);
+                    if (value != null) {
+                        values.add(value.toString());
+                    }
+                });
+        java.util.Set<Integer> skip = new java.util.HashSet<>();
+        partition.path("skip_status").forEach(status -> skip.add(status.asInt()));
+        String column = partition.get("column").asText();
+        for (String value : values) {
+            try {
+                pages.read(api.context().withConfig(request(api, stream, config, since, fields, value, Map.of())),
+                        record -> {
+                            Map<String, Object> out = new LinkedHashMap<>();
+                            out.put(column, value);
+                            record.forEach(out::putIfAbsent);
+                            sink.accept(out);
+                        });
+            } catch (UpstreamException e) {
+                if (!skip.contains(e.status())) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** {@code {{since}}} replaced by the start time as the API reads it (its format, in its time zone). */
+    private static String fillSince(String template, Instant since, JsonNode incremental, JsonNode config) {
+        if (!template.contains("{{since}}")) {
+            return template;
+        }
+        String zone = fill(incremental.path("since_zone").asText("UTC"), config);
+        String format = incremental.hasNonNull("since_format") ? incremental.get("since_format").asText() : null;
+        return template.replace("{{since}}", ChangeTimes.format(since, format,
+                java.time.ZoneId.of(zone.isBlank() ? "UTC" : zone)));
+    }
+
+    /** Only changes not delivered before go on (see {@link IncrementalSync#admit}). */
+    private static RecordSink admitted(JsonNode incremental, IncrementalSync sync, RecordSink sink) {
+        if (incremental == null || sync == null) {
+            return sink;
+        }
+        String keyField = incremental.get("primary_key").asText();
+        String cursorField = incremental.get("cursor_field").asText();
+        return record -> {
+            Object key = record.get(keyField);
+            if (sync.admit(key == null ? null : key.toString(), ChangeTimes.parse(record.get(cursorField)))) {
+                sink.accept(record);
+            }
+        };
+    }
+
+    /** Arrays of objects (associated records) as one column of their values joined by commas: "501,502". */
+    private static RecordSink listColumns(JsonNode specs, RecordSink sink) {
+        if (specs == null || specs.isEmpty()) {
+            return sink;
+        }
+        return record -> {
+            for (JsonNode spec : specs) {
+                Object list = record.remove(spec.get("path").asText());
+                String joined = null;
+                if (list instanceof io.rowflow.pipeline.JsonText text) {
+                    try {
+                        List<String> values = new java.util.ArrayList<>();
+                        for (JsonNode item : JSON.readTree(text.json())) {
+                            values.add(item.path(spec.get("field").asText()).asText());
+                        }
+                        joined = String.join(",", values);
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                record.put(spec.get("column").asText(), joined);
+            }
+            sink.accept(record);
+        };
     }
 
     /** The manifest's OAuth settings, if it can sign in with OAuth. */
@@ -138,12 +281,14 @@ public final class DeclarativeSource implements SourceConnector {
     }
 
     private record Fields(List<String> names, Map<String, String> labels) {
+        static final Fields NONE = new Fields(List.of(), Map.of());
     }
 
     /** The stream's fields as the API lists them (custom ones included), with the labels people know them by. */
-    private Fields discover(URI base, JsonNode spec, Map<String, String> headers, Map<String, String> secretQuery,
-            SourceContext context) {
-        URI uri = JsonUrlSource.withQuery(url(base, spec.get("path").asText()), secretQuery, Map.of());
+    private Fields discover(Api api, JsonNode spec, JsonNode config) {
+        Map<String, String> headers = api.headers();
+        SourceContext context = api.context();
+        URI uri = JsonUrlSource.withQuery(url(api.base(), spec.get("path").asText()), api.secretQuery(), Map.of());
         JsonNode body = JsonUrlSource.withFreshToken(context, headers, () -> context.http().execute(
                 new HttpRequestSpec("GET", uri, headers, null), response -> JSON.readTree(response.stream()),
                 context.budget()));
@@ -164,6 +309,21 @@ public final class DeclarativeSource implements SourceConnector {
                     labels.put(name, field.path(labelField).asText().strip());
                 }
             }
+        }
+        // A connection may pick some fields (by name or label): the others are not asked for.
+        String picked = spec.hasNonNull("select") ? fill(spec.get("select").asText(), config).strip() : "";
+        if (!picked.isEmpty()) {
+            List<String> chosen = new java.util.ArrayList<>();
+            for (String wanted : picked.split("\\s*,\\s*")) {
+                String name = names.contains(wanted) ? wanted : labels.entrySet().stream().filter(e -> e.getValue()
+                        .equalsIgnoreCase(wanted)).map(Map.Entry::getKey).findFirst().orElse(null);
+                if (name == null) {
+                    throw new io.rowflow.common.error.DataException(manifest.name() + " has no field \"" + wanted
+                            + "\" in this stream; it has " + names);
+                }
+                chosen.add(name);
+            }
+            names = chosen;
         }
         return new Fields(names, labels);
     }

@@ -17,7 +17,12 @@ public record Manifest(String id, String name, String version, String category, 
         Map<Integer, String> errors, JsonNode spec, List<Stream> streams, JsonNode oauth) {
 
     public record Stream(String name, String title, String path, Map<String, String> params, String records, JsonNode paginator,
-            String unwrap, JsonNode discoverFields) {
+            String unwrap, JsonNode discoverFields, JsonNode incremental, JsonNode partition, JsonNode listColumns) {
+        /** The lookback window of an incremental read: changes up to this long before the last one are read again. */
+        java.time.Duration lookback() {
+            return incremental == null || !incremental.hasNonNull("lookback") ? java.time.Duration.ZERO
+                    : java.time.Duration.parse(incremental.get("lookback").asText());
+        }
     }
 
     static Manifest of(JsonNode metadata, JsonNode manifest) {
@@ -29,7 +34,8 @@ public record Manifest(String id, String name, String version, String category, 
             s.path("params").fields().forEachRemaining(p -> params.put(p.getKey(), p.getValue().asText()));
             streams.add(new Stream(s.get("name").asText(), s.path("title").asText(s.get("name").asText()),
                     s.get("path").asText(), params, s.get("records").asText(), s.get("paginator"),
-                    s.hasNonNull("unwrap") ? s.get("unwrap").asText() : null, s.get("discover_fields")));
+                    s.hasNonNull("unwrap") ? s.get("unwrap").asText() : null, s.get("discover_fields"), s.get("incremental"),
+                    s.get("partition"), s.get("list_columns")));
         }
         JsonNode limit = manifest.get("rate_limit");
         return new Manifest(metadata.get("id").asText(), metadata.get("name").asText(), metadata.get("version").asText(),

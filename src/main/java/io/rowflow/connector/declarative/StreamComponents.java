@@ -1,0 +1,13 @@
+package io.rowflow.connector.declarative;
+
+import io.rowflow.common.registry.IdRegistry;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Singleton;
+
+/** The Java components manifests may name, by their ids. */
+@Singleton
+public class StreamComponents extends IdRegistry<StreamComponent> {
+    public StreamComponents(Instance<StreamComponent> components) {
+        super("stream component", components, StreamComponent::id);
+    }
+}
