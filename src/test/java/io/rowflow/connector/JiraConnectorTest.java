@@ -10,6 +10,8 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.rowflow.testing.Api;
 import io.rowflow.testing.FakeJira;
+import io.rowflow.testing.StreamReads;
+import static io.rowflow.testing.Api.createConnection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,14 +44,15 @@ class JiraConnectorTest {
     void everyStreamReadsInFullWithCustomFieldsByName() {
         String id = connection(FakeJira.API_TOKEN, null);
         JsonPath issues = preview(id, "issues");
-        assertThat(issues.getLong("totalRows")).isEqualTo(FakeJira.ISSUES);
+        assertThat(issues.getLong("totalRows")).isEqualTo(FakeJira.running().issues().size());
         List<String> columns = issues.getList("columns.name");
         assertThat(columns).contains("id", "key", "Summary", "Status.name", "Assignee.displayName", "Created", "Updated",
                 "Story points", "Team.value");
         assertThat(issues.getString("columns.find { it.name == 'Created' }.type")).isEqualTo("timestamp");
         assertThat(issues.getString("columns.find { it.name == 'Story points' }.type")).isEqualTo("decimal");
-        var tenth = FakeJira.running().issues().get(9).get("fields");
         List<Object> row = issues.getList("rows[9]");
+        var tenth = FakeJira.running().issues().stream().filter(i -> i.get("key").asText().equals(row.get(columns.indexOf(
+                "key")))).findFirst().orElseThrow().get("fields");
         assertThat(row.get(columns.indexOf("Summary"))).isEqualTo(tenth.get("summary").asText());
         assertThat(row.get(columns.indexOf("Status.name"))).isEqualTo(tenth.get("status").get("name").asText());
         // +0000 is UTC: the timestamp is stored as written.
@@ -62,13 +65,107 @@ class JiraConnectorTest {
         assertThat(preview(id, "fields").getLong("totalRows")).isEqualTo(7);
     }
 
+    /** A record as the API sends it, flattened the way every source flattens records. */
+    static Map<String, Object> flat(com.fasterxml.jackson.databind.JsonNode node) throws Exception {
+        try (var parser = new com.fasterxml.jackson.databind.ObjectMapper().treeAsTokens(node)) {
+            parser.nextToken();
+            return io.rowflow.pipeline.Flattener.flatten(parser);
+        }
+    }
+
     @Test
-    void aThrottledSearchWaitsAndLosesNothing() {
+    void everyStreamHasEveryRecordWithItsValues() throws Exception {
         String id = connection(FakeJira.API_TOKEN, null);
-        FakeJira.running().throttleNext(2);
-        assertThat(preview(connection(FakeJira.API_TOKEN, "project = OPS ORDER BY created"), "issues").getLong("totalRows"))
-                .isEqualTo(FakeJira.ISSUES);
-        assertThat(id).isNotNull();
+        FakeJira jira = FakeJira.running();
+        List<Map<String, Object>> issues = StreamReads.read(id, "issues", null);
+        assertThat(issues).hasSize(jira.issues().size());
+        Map<Object, Map<String, Object>> byKey = StreamReads.byKey(issues, r -> r.get("key"));
+        for (var issue : jira.issues()) {
+            Map<String, Object> row = byKey.get(issue.get("key").asText());
+            var fields = issue.get("fields");
+            assertThat(row.get("id")).isEqualTo(issue.get("id").asText());
+            assertThat(row.get("Summary")).isEqualTo(fields.get("summary").asText());
+            assertThat(row.get("Status.name")).isEqualTo(fields.get("status").get("name").asText());
+            assertThat(row.get("Assignee.displayName")).isEqualTo(fields.get("assignee").isNull() ? null
+                    : fields.get("assignee").get("displayName").asText());
+            assertThat(row.get("Created")).isEqualTo(fields.get("created").asText());
+            assertThat(row.get("Updated")).isEqualTo(fields.get("updated").asText());
+            assertThat(row.get("Story points")).isEqualTo(fields.get("customfield_10016").isNull() ? null
+                    : fields.get("customfield_10016").asText());
+            assertThat(row.get("Team.value")).isEqualTo(fields.get("customfield_10020").get("value").asText());
+        }
+        for (var stream : Map.of("projects", jira.projects(), "users", jira.users(), "boards", jira.boards()).entrySet()) {
+            List<Map<String, Object>> read = StreamReads.read(id, stream.getKey(), null);
+            assertThat(read).as(stream.getKey()).hasSameSizeAs(stream.getValue());
+            for (int i = 0; i < read.size(); i++) {
+                assertThat(read.get(i)).as(stream.getKey() + " " + i).isEqualTo(flat(stream.getValue().get(i)));
+            }
+        }
+        List<Map<String, Object>> fieldsRead = StreamReads.read(id, "fields", null);
+        assertThat(fieldsRead).hasSize(jira.fieldList().size());
+        for (int i = 0; i < fieldsRead.size(); i++) {
+            assertThat(fieldsRead.get(i)).isEqualTo(flat(jira.fieldList().get(i)));
+        }
+        // Sprints of the one Scrum board; the Kanban boards answer 400 and have none.
+        List<Map<String, Object>> sprints = StreamReads.read(id, "sprints", null);
+        assertThat(sprints).hasSize(4);
+        for (int i = 0; i < 4; i++) {
+            Map<String, Object> expected = new java.util.LinkedHashMap<>();
+            expected.put("Board ID", "1");
+            expected.putAll(flat(jira.sprintsOf(1).get(i)));
+            assertThat(sprints.get(i)).isEqualTo(expected);
+        }
+        // Worklogs of every issue, each with its issue's key.
+        List<Map<String, Object>> worklogs = StreamReads.read(id, "worklogs", null);
+        List<Map<String, Object>> expected = new java.util.ArrayList<>();
+        for (var issue : jira.issues()) {
+            for (var worklog : jira.worklogs(issue.get("key").asText())) {
+                Map<String, Object> row = new java.util.LinkedHashMap<>();
+                row.put("Issue key", issue.get("key").asText());
+                row.putAll(flat(worklog));
+                expected.add(row);
+            }
+        }
+        assertThat(expected).hasSizeGreaterThan(50);
+        assertThat(worklogs).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    /**
+     * Issues and worklogs read twice incrementally: JQL asks from the last change (written in the account's time zone,
+     * to the minute), and the second read returns exactly what changed; both reads together equal a full read.
+     */
+    @Test
+    void twoIncrementalReadsGiveOnlyTheChangesAndTogetherAFullRead() {
+        Map<String, Object> config = new HashMap<>(Map.of("site", "acme", "email", FakeJira.EMAIL, "api_token",
+                FakeJira.API_TOKEN, "time_zone", FakeJira.ACCOUNT_ZONE.getId()));
+        String id = createConnection("jira", config);
+        FakeJira jira = FakeJira.running();
+        java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        StreamReads.assertTwoReads(id, "issues", "key", () -> {
+            jira.edit(4, "Task 5, reworded", now.plusSeconds(1));
+            jira.edit(80, "Task 81, reworded", now.plusSeconds(2));
+            jira.create("A new one", now.plusSeconds(3));
+        }, List.of("OPS-5", "OPS-81", "OPS-" + (jira.issues().size() + 1)));
+        List<String> logged = new java.util.ArrayList<>();
+        StreamReads.assertTwoReads(id, "worklogs", "id", () -> {
+            logged.add(jira.logWork(9, 3600, now.plusSeconds(60)).get("id").asText());
+            logged.add(jira.logWork(20, 900, now.plusSeconds(61)).get("id").asText());
+        }, logged);
+    }
+
+    @Test
+    void aThrottledSearchWaitsAsAskedAndLosesNothing() {
+        FakeJira jira = FakeJira.running();
+        String id = connection(FakeJira.API_TOKEN, "project = OPS");
+        int before = jira.requestTimes.size();
+        jira.throttleNext(2);
+        assertThat(StreamReads.read(id, "issues", null)).hasSize(jira.issues().size());
+        List<Long> times = jira.requestTimes.subList(before, jira.requestTimes.size());
+        // The field list (refused), its retry (refused) and its second retry: each wait as Retry-After: 1 asks.
+        for (int i = 1; i <= 2; i++) {
+            double waited = (times.get(i) - times.get(i - 1)) / 1e9;
+            assertThat(waited).as("wait %d after a 429 with Retry-After: 1", i).isBetween(0.9, 1.1);
+        }
     }
 
     @Test

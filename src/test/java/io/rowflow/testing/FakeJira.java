@@ -48,6 +48,8 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
     private final Map<String, Integer> tokens = new ConcurrentHashMap<>();
     private final AtomicInteger throttle = new AtomicInteger();
     public final AtomicInteger searches = new AtomicInteger();
+    /** When each request came (nanoTime), so tests can check waits. */
+    public final List<Long> requestTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public static FakeJira running() {
         return running;
@@ -145,6 +147,7 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        requestTimes.add(System.nanoTime());
         try {
             String expected = "Basic " + Base64.getEncoder().encodeToString((EMAIL + ":" + API_TOKEN)
                     .getBytes(StandardCharsets.UTF_8));
@@ -197,7 +200,7 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    private ArrayNode fieldList() {
+    public ArrayNode fieldList() {
         ArrayNode fields = json.createArrayNode();
         String[][] all = { { "summary", "Summary", "false" }, { "status", "Status", "false" },
                 { "assignee", "Assignee", "false" }, { "created", "Created", "false" }, { "updated", "Updated", "false" },
@@ -284,7 +287,11 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
         return out;
     }
 
-    private List<ObjectNode> projects() {
+    public List<ObjectNode> sprintsOf(int board) {
+        return sprints(board);
+    }
+
+    public List<ObjectNode> projects() {
         List<ObjectNode> out = new ArrayList<>();
         for (int i = 1; i <= 7; i++) {
             out.add(json.createObjectNode().put("id", Integer.toString(100 + i)).put("key", "P" + i).put("name", "Project " + i)
@@ -293,7 +300,7 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
         return out;
     }
 
-    private List<ObjectNode> users() {
+    public List<ObjectNode> users() {
         List<ObjectNode> out = new ArrayList<>();
         for (int i = 1; i <= USERS; i++) {
             out.add(json.createObjectNode().put("accountId", "acc-" + i).put("accountType", "atlassian")
@@ -302,7 +309,7 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
         return out;
     }
 
-    private List<ObjectNode> boards() {
+    public List<ObjectNode> boards() {
         List<ObjectNode> out = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             out.add(json.createObjectNode().put("id", i).put("name", "Board " + i).put("type", i == 1 ? "scrum" : "kanban"));
