@@ -55,16 +55,19 @@ public class SyncStates {
         ObjectNode delivered = json.putObject("delivered");
         state.delivered().forEach((key, at) -> delivered.put(key, at.toString()));
         SourceSyncStateEntity stored = em.find(SourceSyncStateEntity.class, new SourceSyncStateEntity.Key(flowId, index));
-        if (stored == null) {
+        boolean first = stored == null;
+        if (first) {
             stored = new SourceSyncStateEntity();
             stored.flowId = flowId;
             stored.sourceIndex = index;
-            em.persist(stored);
         }
         stored.fingerprint = fingerprint(source);
         stored.stateJson = json.toString();
         stored.runId = runId;
         stored.updatedAt = Instant.now();
+        if (first) {
+            em.persist(stored);
+        }
     }
 
     /** Forgets where the flow's sources stopped: its next run reads them in full. */
