@@ -37,6 +37,9 @@ public interface OAuthConfig {
         /** Replaces the manifest's token URL. */
         Optional<String> tokenUrl();
 
+        /** Replaces the manifest's address that tells which site a token reaches (Atlassian's accessible-resources). */
+        Optional<String> resourcesUrl();
+
         /** Overrides the manifest's choice of PKCE. */
         Optional<Boolean> pkce();
     }

@@ -80,8 +80,9 @@ public class OAuthService implements TokenSource {
     }
 
     /** A provider as this installation signs in to it: the manifest's endpoints, the configured registration. */
-    record Provider(String connectorId, String name, URI authorizeUrl, URI tokenUrl, boolean pkce, boolean basicAuth,
-            List<String> scopes, Map<String, String> extra, String clientId, String clientSecret) {
+    record Provider(String connectorId, String name, URI authorizeUrl, URI tokenUrl, boolean pkce, String clientAuth,
+            List<String> scopes, Map<String, String> extra, String clientId, String clientSecret, JsonNode resources,
+            URI resourcesUrl) {
     }
 
     Provider provider(String connectorId) {
@@ -103,8 +104,10 @@ public class OAuthService implements TokenSource {
                 URI.create(registration.authorizeUrl().orElse(oauth.get("authorize_url").asText())),
                 URI.create(registration.tokenUrl().orElse(oauth.get("token_url").asText())),
                 registration.pkce().orElse(oauth.path("pkce").asBoolean(false)),
-                oauth.path("client_auth").asText("body").equals("basic"), declarative.oauthScopes(), extra,
-                registration.clientId(), registration.clientSecret().orElse(""));
+                oauth.path("client_auth").asText("body"), declarative.oauthScopes(), extra,
+                registration.clientId(), registration.clientSecret().orElse(""), oauth.get("resources"),
+                oauth.has("resources") ? URI.create(registration.resourcesUrl().orElse(oauth.get("resources").get("url")
+                        .asText())) : null);
     }
 
     /** The redirect URI registered at the provider, exactly: the public URL (or the request's) plus the callback path. */
@@ -201,6 +204,9 @@ public class OAuthService implements TokenSource {
             form.put("code_verifier", cipher.decrypt(used.verifierCiphertext, "oauth-state:" + used.stateHash));
         }
         ObjectNode tokens = tokens(provider, form, null);
+        if (provider.resources() != null) {
+            tokens.setAll(site(provider, tokens.get("access_token").asText()));
+        }
         ConnectionEntity stored = QuarkusTransaction.requiringNew().call(() -> {
             ConnectionEntity existing = used.connectionId == null ? null
                     : em.find(ConnectionEntity.class, used.connectionId, LockModeType.PESSIMISTIC_WRITE);
@@ -278,22 +284,48 @@ public class OAuthService implements TokenSource {
         return Instant.parse(settings.get("expires_at").asText()).isAfter(Instant.now().plus(config.refreshMargin()));
     }
 
+    /**
+     * Which site the token reaches, for providers whose API address depends on it (Atlassian: the cloud id in
+     * api.atlassian.com/ex/jira/{cloudid}): the first the account granted, kept in the connection's settings.
+     */
+    private ObjectNode site(Provider provider, String accessToken) {
+        JsonNode sites = http.execute(HttpRequestSpec.get(provider.resourcesUrl(), Map.of("Authorization", "Bearer "
+                + accessToken, "Accept", "application/json")), response -> mapper.readTree(response.stream()));
+        if (!sites.isArray() || sites.isEmpty()) {
+            throw new UpstreamException(provider.name() + " gave access to no site: sign in with an account that can"
+                    + " use one, and grant it to Rowflow", sites.toString(), null);
+        }
+        JsonNode spec = provider.resources();
+        ObjectNode settings = mapper.createObjectNode();
+        settings.put(spec.get("into").asText(), sites.get(0).path(spec.get("id").asText()).asText());
+        if (spec.hasNonNull("name") && spec.hasNonNull("name_into")) {
+            settings.put(spec.get("name_into").asText(), sites.get(0).path(spec.get("name").asText()).asText());
+        }
+        return settings;
+    }
+
     /** Calls the token endpoint; answers the connection settings to store: tokens and the access token's expiry. */
     private ObjectNode tokens(Provider provider, Map<String, String> form, String previousRefresh) {
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", "application/x-www-form-urlencoded");
         headers.put("Accept", "application/json");
         Map<String, String> body = new LinkedHashMap<>(form);
-        if (provider.basicAuth()) {
+        if (provider.clientAuth().equals("basic")) {
             headers.put("Authorization", "Basic " + Base64.getEncoder().encodeToString((provider.clientId() + ":"
                     + provider.clientSecret()).getBytes(StandardCharsets.UTF_8)));
         } else {
             body.put("client_id", provider.clientId());
             body.put("client_secret", provider.clientSecret());
         }
-        JsonNode answer = http.execute(new HttpRequestSpec("POST", provider.tokenUrl(), headers,
-                WWWFormCodec.format(body.entrySet().stream().map(e -> new BasicNameValuePair(e.getKey(), e.getValue()))
-                        .toList(), StandardCharsets.UTF_8)),
+        String encoded;
+        if (provider.clientAuth().equals("json")) {
+            headers.put("Content-Type", "application/json");
+            encoded = mapper.valueToTree(body).toString();
+        } else {
+            headers.put("Content-Type", "application/x-www-form-urlencoded");
+            encoded = WWWFormCodec.format(body.entrySet().stream().map(e -> new BasicNameValuePair(e.getKey(),
+                    e.getValue())).toList(), StandardCharsets.UTF_8);
+        }
+        JsonNode answer = http.execute(new HttpRequestSpec("POST", provider.tokenUrl(), headers, encoded),
                 response -> mapper.readTree(response.stream()));
         if (!answer.hasNonNull("access_token")) {
             throw new UpstreamException(provider.name() + " answered the sign-in without an access token", answer.toString(),

@@ -153,6 +153,45 @@ class JiraConnectorTest {
         }, logged);
     }
 
+    /**
+     * "Connect Jira" with OAuth 2.0 (3LO): Atlassian's consent page, the code exchanged with a JSON request, the site's
+     * cloud id found through accessible-resources, and every read going through api.atlassian.com/ex/jira/{cloudid}
+     * with the token, refreshed (and rotated) when it expires.
+     */
+    @Test
+    void signingInWithAtlassianFindsTheSiteAndReadsThroughTheGateway() throws Exception {
+        FakeJira jira = FakeJira.running();
+        jira.oauth.registeredRedirect = "http://localhost:" + io.restassured.RestAssured.port + "/api/v1/oauth/jira/callback";
+        jira.oauth.accessLifetimeSeconds = 2;
+        Api.Browser browser = Api.signIn(Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD);
+        java.net.URI consent = java.net.URI.create(given().spec(browser.spec()).redirects().follow(false)
+                .queryParam("name", "Jira via Atlassian").get("/api/v1/oauth/jira/authorize").then().statusCode(302)
+                .extract().header("Location"));
+        Map<String, String> asked = io.rowflow.testing.FakeHttp.query(consent.getRawQuery());
+        assertThat(asked).containsEntry("audience", "api.atlassian.com").containsEntry("prompt", "consent")
+                .containsEntry("client_id", FakeJira.CLIENT_ID).containsEntry("redirect_uri", jira.oauth.registeredRedirect);
+        assertThat(asked.get("scope").split(" ")).contains("read:jira-work", "offline_access");
+        var approved = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(consent).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+        java.net.URI back = java.net.URI.create(approved.headers().firstValue("Location").orElseThrow());
+        String location = given().spec(browser.spec()).redirects().follow(false).get(back.getPath() + "?"
+                + back.getRawQuery()).then().statusCode(303).extract().header("Location");
+        String id = location.substring(location.indexOf("/connections/") + 13, location.indexOf('?'));
+        given().get("/api/v1/connections/" + id).then().statusCode(200)
+                .body("config.cloud_id", equalTo(FakeJira.CLOUD_ID))
+                .body("config.site_url", equalTo("https://acme.atlassian.net"))
+                .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("oauth-access-")));
+
+        int through = jira.oauthRequests.get();
+        assertThat(StreamReads.read(id, "issues", null)).hasSize(jira.issues().size());
+        assertThat(jira.oauthRequests.get() - through).as("requests through the gateway").isGreaterThan(2);
+        Thread.sleep(2_100); // the access token expires
+        int refreshes = jira.oauth.refreshes.get();
+        assertThat(StreamReads.read(id, "sprints", null)).hasSize(4);
+        assertThat(jira.oauth.refreshes.get() - refreshes).as("one refresh for the expired token").isEqualTo(1);
+        jira.oauth.accessLifetimeSeconds = 3600;
+    }
+
     @Test
     void aThrottledSearchWaitsAsAskedAndLosesNothing() {
         FakeJira jira = FakeJira.running();
@@ -177,7 +216,7 @@ class JiraConnectorTest {
         assertThat(failed.getString("error.upstreamMessage")).contains("Error in the JQL Query");
 
         String wrong = Api.createStreamFlow("wrong token", connection("not-the-token", null), "projects");
-        assertThat(Api.runToEnd(wrong).getString("error.message")).startsWith("Jira rejected the email and API token");
+        assertThat(Api.runToEnd(wrong).getString("error.message")).startsWith("Jira rejected the credentials");
 
         // The site is a name, not an address: nothing else than <site>.atlassian.net can be reached through it.
         given().contentType(ContentType.JSON).body(Map.of("name", "evil", "connectorId", "jira", "config", Map.of("site",

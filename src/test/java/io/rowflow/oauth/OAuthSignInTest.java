@@ -56,12 +56,12 @@ class OAuthSignInTest {
     /** Rowflow's redirect to the consent page, checked, and the provider's redirect back: the callback address. */
     static URI consentAndBack(Api.Browser browser, String name) throws Exception {
         FakeHubSpot hubspot = FakeHubSpot.running();
-        hubspot.registeredRedirect = "http://localhost:" + RestAssured.port + "/api/v1/oauth/hubspot/callback";
+        hubspot.oauth.registeredRedirect = "http://localhost:" + RestAssured.port + "/api/v1/oauth/hubspot/callback";
         URI consent = URI.create(given().spec(browser.spec()).redirects().follow(false).queryParam("name", name)
                 .get("/api/v1/oauth/hubspot/authorize").then().statusCode(302).extract().header("Location"));
         Map<String, String> asked = query(consent);
         assertThat(asked).containsEntry("client_id", FakeHubSpot.CLIENT_ID).containsEntry("response_type", "code")
-                .containsEntry("redirect_uri", hubspot.registeredRedirect).containsEntry("code_challenge_method", "S256")
+                .containsEntry("redirect_uri", hubspot.oauth.registeredRedirect).containsEntry("code_challenge_method", "S256")
                 .containsKeys("state", "code_challenge", "scope");
         HttpResponse<Void> approved = HttpClient.newHttpClient().send(HttpRequest.newBuilder(consent).build(),
                 HttpResponse.BodyHandlers.discarding());
@@ -86,16 +86,16 @@ class OAuthSignInTest {
         assertThat(view.getList("secretFields", String.class)).contains("access_token", "refresh_token");
         assertThat(view.getString("authStatus")).isEqualTo("ok");
         assertThat(view.prettify()).doesNotContain("oauth-access-").doesNotContain("oauth-refresh-");
-        FakeHubSpot.running().refreshTokens().forEach(Api.SECRETS_USED::add);
+        FakeHubSpot.running().oauth.refreshTokens().forEach(Api.SECRETS_USED::add);
         // The connection reads HubSpot with the token it got.
         String flow = Api.createStreamFlow("signed in", connection, "owners");
         assertThat(Api.runSucceeds(flow).getLong("destinations[0].rowsWritten")).isEqualTo(FakeHubSpot.OWNERS);
         // The provider revokes the token before its expiry: the run refreshes it once and carries on.
-        int refreshes = FakeHubSpot.running().refreshes.get();
-        FakeHubSpot.running().revokeAccessTokens();
+        int refreshes = FakeHubSpot.running().oauth.refreshes.get();
+        FakeHubSpot.running().oauth.revokeAccessTokens();
         assertThat(Api.runSucceeds(flow).getLong("destinations[0].rowsWritten")).isEqualTo(FakeHubSpot.OWNERS);
-        assertThat(FakeHubSpot.running().refreshes.get() - refreshes).isEqualTo(1);
-        FakeHubSpot.running().refreshTokens().forEach(Api.SECRETS_USED::add);
+        assertThat(FakeHubSpot.running().oauth.refreshes.get() - refreshes).isEqualTo(1);
+        FakeHubSpot.running().oauth.refreshTokens().forEach(Api.SECRETS_USED::add);
 
         // The same callback again (a replay) is refused.
         callback(browser, back).then().statusCode(422).body("errors[0].field", equalTo("state"));
@@ -103,7 +103,7 @@ class OAuthSignInTest {
         // A state started in one session cannot be completed in another, and once presented it is spent.
         URI started = consentAndBack(browser, null);
         Api.Browser other = Api.signIn(Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD);
-        int exchanges = hubspot().codeExchanges.get();
+        int exchanges = hubspot().oauth.codeExchanges.get();
         callback(other, started).then().statusCode(422).body("errors[0].field", equalTo("state"));
         callback(browser, started).then().statusCode(422);
 
@@ -117,7 +117,7 @@ class OAuthSignInTest {
         Thread.sleep(3_500);
         callback(browser, late).then().statusCode(422).body("errors[0].field", equalTo("state"));
         // None of the refused callbacks reached the provider's token endpoint.
-        assertThat(hubspot().codeExchanges.get()).isEqualTo(exchanges);
+        assertThat(hubspot().oauth.codeExchanges.get()).isEqualTo(exchanges);
     }
 
     private static FakeHubSpot hubspot() {
@@ -131,13 +131,13 @@ class OAuthSignInTest {
     @Test
     void fiftyConcurrentReadersOfAnExpiredTokenMakeOneRefresh() throws Exception {
         FakeHubSpot hubspot = hubspot();
-        hubspot.accessLifetimeSeconds = 2;
+        hubspot.oauth.accessLifetimeSeconds = 2;
         String connection;
         try {
             connection = connectionOf(connect(Api.signIn(Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD), "Fifty readers"));
-            hubspot.accessLifetimeSeconds = 60;
+            hubspot.oauth.accessLifetimeSeconds = 60;
             Thread.sleep(2_500);
-            int before = hubspot.refreshes.get();
+            int before = hubspot.oauth.refreshes.get();
             java.util.UUID id = java.util.UUID.fromString(connection);
             ExecutorService pool = Executors.newFixedThreadPool(50);
             java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
@@ -154,36 +154,36 @@ class OAuthSignInTest {
                 seen.add(token.get());
             }
             pool.shutdown();
-            assertThat(hubspot.refreshes.get() - before).as("refresh calls for 50 concurrent readers").isEqualTo(1);
+            assertThat(hubspot.oauth.refreshes.get() - before).as("refresh calls for 50 concurrent readers").isEqualTo(1);
             assertThat(seen).as("every reader got the one refreshed token").hasSize(1);
             seen.forEach(Api.SECRETS_USED::add);
-            hubspot.refreshTokens().forEach(Api.SECRETS_USED::add);
+            hubspot.oauth.refreshTokens().forEach(Api.SECRETS_USED::add);
         } finally {
-            hubspot.accessLifetimeSeconds = 1800;
+            hubspot.oauth.accessLifetimeSeconds = 1800;
         }
     }
 
     @Test
     void anExpiredTokenIsRefreshedOnceForManyRunsAndARevokedOneAsksToReconnect() throws Exception {
         FakeHubSpot hubspot = FakeHubSpot.running();
-        hubspot.accessLifetimeSeconds = 2;
+        hubspot.oauth.accessLifetimeSeconds = 2;
         try {
             expireRefreshAndRevoke(hubspot);
         } finally {
-            hubspot.accessLifetimeSeconds = 1800;
+            hubspot.oauth.accessLifetimeSeconds = 1800;
         }
     }
 
     private static void expireRefreshAndRevoke(FakeHubSpot hubspot) throws Exception {
         String connection;
         connection = connectionOf(connect(Api.signIn(Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD), "Short-lived"));
-        hubspot.accessLifetimeSeconds = 60; // the refreshed token outlives the five runs
+        hubspot.oauth.accessLifetimeSeconds = 60; // the refreshed token outlives the five runs
         List<String> flows = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             flows.add(Api.createStreamFlow("owners " + i, connection, "owners"));
         }
         Thread.sleep(2_500); // the access token has expired
-        int before = hubspot.refreshes.get();
+        int before = hubspot.oauth.refreshes.get();
         ExecutorService pool = Executors.newFixedThreadPool(5);
         List<Future<JsonPath>> runs = new ArrayList<>();
         for (String flow : flows) {
@@ -193,16 +193,16 @@ class OAuthSignInTest {
             assertThat(run.get().getString("status")).as(run.get().prettify()).isEqualTo("succeeded");
         }
         pool.shutdown();
-        assertThat(hubspot.refreshes.get() - before).as("refreshes for 5 concurrent runs").isEqualTo(1);
-        hubspot.refreshTokens().forEach(Api.SECRETS_USED::add);
+        assertThat(hubspot.oauth.refreshes.get() - before).as("refreshes for 5 concurrent runs").isEqualTo(1);
+        hubspot.oauth.refreshTokens().forEach(Api.SECRETS_USED::add);
 
         // A copy of a connection's refresh token is used elsewhere first (it leaked): the provider rotates it there, so
         // the one Rowflow holds is now an old one, and presenting it revokes the whole family.
-        hubspot.accessLifetimeSeconds = 2;
+        hubspot.oauth.accessLifetimeSeconds = 2;
         String leaked = connectionOf(connect(Api.signIn(Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD), "Leaked"));
-        List<String> issued = hubspot.refreshTokens();
+        List<String> issued = hubspot.oauth.refreshTokens();
         assertThat(hubspot.presentRefreshToken(issued.get(issued.size() - 1))).isEqualTo(200);
-        hubspot.refreshTokens().forEach(Api.SECRETS_USED::add);
+        hubspot.oauth.refreshTokens().forEach(Api.SECRETS_USED::add);
         Thread.sleep(2_500); // Rowflow's access token expires
         String flow = Api.createStreamFlow("leaked", leaked, "owners");
         JsonPath failed = Api.runToEnd(flow);

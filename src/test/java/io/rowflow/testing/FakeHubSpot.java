@@ -54,18 +54,9 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
     public final List<long[]> requestTimes = new CopyOnWriteArrayList<>();
     public static final String CLIENT_ID = "rowflow-test-client";
     public static final String CLIENT_SECRET = "test-client-secret-0123456789";
-    /** The redirect URI registered for the client; the authorize and token calls must name exactly this one. */
-    public volatile String registeredRedirect;
-    /** Lifetime of the access tokens issued from now on. */
-    public volatile int accessLifetimeSeconds = 1800;
-    public final AtomicInteger refreshes = new AtomicInteger();
-    /** Calls that exchanged (or tried to exchange) an authorization code. */
-    public final AtomicInteger codeExchanges = new AtomicInteger();
-    private final Map<String, String[]> codes = new ConcurrentHashMap<>(); // code → redirect, challenge
-    private final Map<String, Long> accessTokens = new ConcurrentHashMap<>(); // token → expiry (nanoTime)
-    private final Map<String, String> refreshFamilies = new ConcurrentHashMap<>(); // refresh token → family
-    private final Map<String, String> currentRefresh = new ConcurrentHashMap<>(); // family → its current token
-    private final List<String> issuedRefresh = new CopyOnWriteArrayList<>();
+    /** "Connect HubSpot": its OAuth server (tokens live 30 minutes, apis.md §4). */
+    public final FakeAuthorizationServer oauth = new FakeAuthorizationServer(CLIENT_ID, CLIENT_SECRET, 1800, false,
+            (code, message) -> Map.of("status", code.equals("invalid_grant") ? "BAD_AUTH_CODE" : "error", "message", message));
     public final AtomicInteger tooManyRequests = new AtomicInteger();
 
     public static FakeHubSpot running() {
@@ -233,23 +224,23 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
         requestTimes.add(new long[] { System.nanoTime() });
         try {
             if (exchange.getRequestURI().getPath().equals("/oauth/authorize")) {
-                authorize(exchange);
+                oauth.authorize(exchange);
                 return;
             }
             if (exchange.getRequestURI().getPath().equals("/oauth/v1/token")) {
-                token(exchange);
+                oauth.token(exchange);
                 return;
             }
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
             String bearer = auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : null;
-            Long expiry = bearer == null ? null : accessTokens.get(bearer);
-            if (expiry != null && expiry < System.nanoTime()) {
+            FakeAuthorizationServer.Access access = oauth.check(bearer);
+            if (access == FakeAuthorizationServer.Access.EXPIRED) {
                 error(exchange, 401, Map.of("status", "error", "message", "The OAuth token used to make this call expired"
                         + " 0 second(s) ago.", "correlationId", UUID.randomUUID().toString(), "category",
                         "EXPIRED_AUTHENTICATION"), Map.of());
                 return;
             }
-            if (bearer == null || !(bearer.equals(TOKEN) || expiry != null)) {
+            if (bearer == null || !(bearer.equals(TOKEN) || access == FakeAuthorizationServer.Access.VALID)) {
                 error(exchange, 401, Map.of("status", "error", "message", "Authentication credentials not found. This API"
                         + " supports OAuth 2.0 authentication.", "correlationId", UUID.randomUUID().toString(), "category",
                         "INVALID_AUTHENTICATION"), Map.of());
@@ -306,75 +297,6 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    /** The consent page, approved at once: back to the registered redirect URI with a single-use code. */
-    private void authorize(HttpExchange exchange) throws IOException {
-        Map<String, String> q = FakeHttp.query(exchange.getRequestURI().getRawQuery());
-        if (!CLIENT_ID.equals(q.get("client_id")) || !"code".equals(q.get("response_type"))
-                || registeredRedirect == null || !registeredRedirect.equals(q.get("redirect_uri"))) {
-            error(exchange, 400, Map.of("status", "error", "message", "Invalid client or redirect_uri"), Map.of());
-            return;
-        }
-        if (q.containsKey("code_challenge") && !"S256".equals(q.get("code_challenge_method"))) {
-            error(exchange, 400, Map.of("status", "error", "message", "Only S256 challenges"), Map.of());
-            return;
-        }
-        String code = UUID.randomUUID().toString();
-        codes.put(code, new String[] { q.get("redirect_uri"), q.get("code_challenge") });
-        exchange.getResponseHeaders().set("Location", q.get("redirect_uri") + "?code=" + code + "&state="
-                + java.net.URLEncoder.encode(q.get("state"), StandardCharsets.UTF_8));
-        exchange.sendResponseHeaders(302, -1);
-    }
-
-    /** The token endpoint: codes are single-use; refresh tokens rotate, and reusing a rotated one revokes its family. */
-    private void token(HttpExchange exchange) throws IOException {
-        Map<String, String> form = FakeHttp.query(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-        if (!CLIENT_ID.equals(form.get("client_id")) || !CLIENT_SECRET.equals(form.get("client_secret"))) {
-            error(exchange, 401, Map.of("status", "BAD_CLIENT_ID", "message", "missing or unknown client id"), Map.of());
-            return;
-        }
-        String family;
-        if ("authorization_code".equals(form.get("grant_type"))) {
-            codeExchanges.incrementAndGet();
-            String[] issued = codes.remove(String.valueOf(form.get("code")));
-            boolean pkceOk = issued != null && (issued[1] == null || (form.get("code_verifier") != null
-                    && issued[1].equals(io.rowflow.oauth.PkceAccess.challenge(form.get("code_verifier")))));
-            if (issued == null || !issued[0].equals(form.get("redirect_uri")) || !pkceOk) {
-                error(exchange, 400, Map.of("status", "BAD_AUTH_CODE", "message", "missing or invalid auth code"), Map.of());
-                return;
-            }
-            family = UUID.randomUUID().toString();
-        } else if ("refresh_token".equals(form.get("grant_type"))) {
-            String presented = String.valueOf(form.get("refresh_token"));
-            family = refreshFamilies.get(presented);
-            if (family == null || !presented.equals(currentRefresh.get(family))) {
-                if (family != null) {
-                    currentRefresh.remove(family); // a rotated token came back: the whole family is revoked
-                }
-                error(exchange, 400, Map.of("status", "BAD_REFRESH_TOKEN", "message", "missing or invalid refresh token"),
-                        Map.of());
-                return;
-            }
-            refreshes.incrementAndGet();
-        } else {
-            error(exchange, 400, Map.of("status", "error", "message", "unsupported grant_type"), Map.of());
-            return;
-        }
-        String access = "oauth-access-" + UUID.randomUUID();
-        String refresh = "oauth-refresh-" + UUID.randomUUID();
-        accessTokens.put(access, System.nanoTime() + accessLifetimeSeconds * 1_000_000_000L);
-        refreshFamilies.put(refresh, family);
-        currentRefresh.put(family, refresh);
-        issuedRefresh.add(refresh);
-        ObjectNode body = json.createObjectNode().put("token_type", "bearer").put("access_token", access)
-                .put("refresh_token", refresh).put("expires_in", accessLifetimeSeconds);
-        send(exchange, 200, body, Map.of());
-    }
-
-    /** Revokes every access token issued so far, before its expiry (as an admin's "log out everywhere" would). */
-    public void revokeAccessTokens() {
-        accessTokens.replaceAll((token, expiry) -> Long.MIN_VALUE);
-    }
-
     /** Presents a refresh token as someone else holding an old copy would. */
     public int presentRefreshToken(String refreshToken) throws Exception {
         var client = java.net.http.HttpClient.newHttpClient();
@@ -384,11 +306,6 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
                 "grant_type=refresh_token&client_id=" + CLIENT_ID + "&client_secret=" + CLIENT_SECRET + "&refresh_token="
                         + refreshToken)).build();
         return client.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    /** Every refresh token issued so far, oldest first. */
-    public List<String> refreshTokens() {
-        return new ArrayList<>(issuedRefresh);
     }
 
     private Map<String, String> rateLimitBody(String policy) {

@@ -34,6 +34,12 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
     public static final String API_TOKEN = "ATATT3xFfGF0-jira-test-token-0123456789";
     public static final int ISSUES = 137;
     public static final int USERS = 230;
+    public static final String CLOUD_ID = "11223344-a1b2-4c3d-8e9f-556677889900";
+    public static final String CLIENT_ID = "rowflow-atlassian-client";
+    public static final String CLIENT_SECRET = "atlassian-client-secret-0123456789";
+    /** "Connect Jira" (OAuth 2.0 3LO): Atlassian's authorization server, JSON token requests, 1-hour access tokens. */
+    public final FakeAuthorizationServer oauth = new FakeAuthorizationServer(CLIENT_ID, CLIENT_SECRET, 3600, true,
+            (code, message) -> Map.of("error", code, "error_description", message));
     /** The zone of the account's Jira profile, in which JQL dates are read. */
     public static final java.time.ZoneId ACCOUNT_ZONE = java.time.ZoneId.of("Europe/Berlin");
     static final java.time.format.DateTimeFormatter JIRA_TIME = java.time.format.DateTimeFormatter
@@ -48,6 +54,8 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
     private final Map<String, Integer> tokens = new ConcurrentHashMap<>();
     private final AtomicInteger throttle = new AtomicInteger();
     public final AtomicInteger searches = new AtomicInteger();
+    /** Requests that came through Atlassian's gateway with an OAuth token. */
+    public final AtomicInteger oauthRequests = new AtomicInteger();
     /** When each request came (nanoTime), so tests can check waits. */
     public final List<Long> requestTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -80,7 +88,13 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
         }
         server = FakeHttp.serve(this::handle);
         running = this;
-        return Map.of("rowflow.connector.base-url.jira", FakeHttp.baseUrl(server));
+        String base = FakeHttp.baseUrl(server);
+        return Map.of("rowflow.connector.base-url.jira", base,
+                "rowflow.oauth.provider.jira.client-id", CLIENT_ID,
+                "rowflow.oauth.provider.jira.client-secret", CLIENT_SECRET,
+                "rowflow.oauth.provider.jira.authorize-url", base + "/authorize",
+                "rowflow.oauth.provider.jira.token-url", base + "/oauth/token",
+                "rowflow.oauth.provider.jira.resources-url", base + "/oauth/token/accessible-resources");
     }
 
     @Override
@@ -149,9 +163,49 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
     private void handle(HttpExchange exchange) throws IOException {
         requestTimes.add(System.nanoTime());
         try {
-            String expected = "Basic " + Base64.getEncoder().encodeToString((EMAIL + ":" + API_TOKEN)
-                    .getBytes(StandardCharsets.UTF_8));
-            if (!expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            String path = exchange.getRequestURI().getPath();
+            String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            FakeAuthorizationServer.Access access = oauth.check(auth != null && auth.startsWith("Bearer ")
+                    ? auth.substring(7) : null);
+            switch (path) {
+                case "/authorize" -> {
+                    oauth.authorize(exchange);
+                    return;
+                }
+                case "/oauth/token" -> {
+                    oauth.token(exchange);
+                    return;
+                }
+                case "/oauth/token/accessible-resources" -> {
+                    if (access != FakeAuthorizationServer.Access.VALID) {
+                        send(exchange, 401, Map.of("code", 401, "message", "Unauthorized"), Map.of());
+                        return;
+                    }
+                    ArrayNode sites = json.createArrayNode();
+                    sites.addObject().put("id", CLOUD_ID).put("url", "https://acme.atlassian.net").put("name", "acme")
+                            .put("avatarUrl", "https://site-admin-avatar-cdn.prod.public.atl-paas.net/avatars/240/rocket.png")
+                            .putArray("scopes").add("read:jira-work").add("read:jira-user");
+                    send(exchange, 200, sites, Map.of());
+                    return;
+                }
+                default -> {
+                }
+            }
+            if (path.startsWith("/ex/jira/")) {
+                // Through Atlassian's gateway with an OAuth token: the site is named by its cloud id.
+                String rest = path.substring("/ex/jira/".length());
+                if (!rest.startsWith(CLOUD_ID + "/")) {
+                    send(exchange, 404, errors("Site not found"), Map.of());
+                    return;
+                }
+                if (access != FakeAuthorizationServer.Access.VALID) {
+                    send(exchange, 401, Map.of("code", 401, "message", "Unauthorized"), Map.of());
+                    return;
+                }
+                oauthRequests.incrementAndGet();
+                path = rest.substring(CLOUD_ID.length());
+            } else if (!("Basic " + Base64.getEncoder().encodeToString((EMAIL + ":" + API_TOKEN)
+                    .getBytes(StandardCharsets.UTF_8))).equals(auth)) {
                 send(exchange, 401, errors("Client must be authenticated to access this resource."), Map.of());
                 return;
             }
@@ -160,7 +214,6 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
                         "X-RateLimit-Remaining", "0", "RateLimit-Reason", "jira-burst-based"));
                 return;
             }
-            String path = exchange.getRequestURI().getPath();
             Map<String, String> q = FakeHttp.query(exchange.getRequestURI().getRawQuery());
             java.util.regex.Matcher worklog = java.util.regex.Pattern.compile("/rest/api/3/issue/([^/]+)/worklog").matcher(path);
             java.util.regex.Matcher sprint = java.util.regex.Pattern.compile("/rest/agile/1.0/board/([^/]+)/sprint").matcher(path);

@@ -254,7 +254,17 @@ public final class DeclarativeSource implements SourceConnector {
         return manifest.oauthScopes();
     }
 
+    /** Whether the connection signed in with OAuth (its tokens are in its settings) rather than with the manifest's auth. */
+    private boolean signedIn(JsonNode config) {
+        return manifest.oauth() != null && config.hasNonNull("access_token") && !manifest.auth().get("type").asText()
+                .equals("bearer");
+    }
+
     private void authenticate(JsonNode config, Map<String, String> headers, Map<String, String> secretQuery) {
+        if (signedIn(config)) {
+            headers.put("Authorization", "Bearer " + config.get("access_token").asText());
+            return;
+        }
         JsonNode auth = manifest.auth();
         switch (auth.get("type").asText()) {
             case "bearer" -> headers.put("Authorization", "Bearer " + fill(auth.get("token").asText(), config));
@@ -356,12 +366,17 @@ public final class DeclarativeSource implements SourceConnector {
         };
     }
 
-    /** The API's address for this connection: the installation's, or the manifest's with the connection's settings. */
+    /**
+     * The API's address for this connection: the manifest's with the connection's settings (its OAuth address when it
+     * signed in with OAuth), on the installation's host when configured.
+     */
     private URI base(JsonNode config) {
+        boolean signedIn = signedIn(config) && manifest.oauth().hasNonNull("base_url");
+        URI base = URI.create(fill(signedIn ? manifest.oauth().get("base_url").asText() : manifest.baseUrl(), config));
         if (baseUrl != null) {
-            return baseUrl;
+            // The installation's host, with the path that names the connection's site (/ex/jira/{cloudid}).
+            return URI.create(baseUrl.toString().replaceAll("/+$", "") + (signedIn ? base.getRawPath() : ""));
         }
-        URI base = URI.create(fill(manifest.baseUrl(), config));
         if (!manifest.allows(base.getHost())) {
             throw new io.rowflow.common.error.InvalidInputException("The connection's settings lead to " + base.getHost()
                     + ", which " + manifest.name() + " does not use", List.of());

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -63,11 +64,22 @@ public final class ManifestLoader {
                 errors.add(new FieldError("manifest.yaml.base_url", "its host " + host + " is not in allowed_hosts"));
             }
             if (manifest.has("oauth")) {
-                String tokenHost = java.net.URI.create(manifest.get("oauth").get("token_url").asText()).getHost();
-                if (!parsed.allows(tokenHost)) {
-                    errors.add(new FieldError("manifest.yaml.oauth.token_url", "its host " + tokenHost
-                            + " is not in allowed_hosts"));
+                JsonNode oauth = manifest.get("oauth");
+                Map<String, String> addresses = new java.util.LinkedHashMap<>();
+                addresses.put("token_url", oauth.get("token_url").asText());
+                if (oauth.has("base_url")) {
+                    addresses.put("base_url", oauth.get("base_url").asText().replaceAll("\\{\\{[^}]*}}", "site"));
                 }
+                if (oauth.has("resources")) {
+                    addresses.put("resources.url", oauth.get("resources").get("url").asText());
+                }
+                addresses.forEach((field, address) -> {
+                    String oauthHost = java.net.URI.create(address).getHost();
+                    if (!parsed.allows(oauthHost)) {
+                        errors.add(new FieldError("manifest.yaml.oauth." + field, "its host " + oauthHost
+                                + " is not in allowed_hosts"));
+                    }
+                });
             }
             try {
                 ConfigSchema.of(manifest.get("spec"));
