@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -166,7 +167,7 @@ public final class SafeHttpClient implements AutoCloseable {
                 String excerpt = excerpt(response.getEntity());
                 String failure = "answered HTTP " + status + reason(response);
                 if (status == 429 || status == 500 || status == 502 || status == 503 || status == 504) {
-                    Duration retryAfter = retryAfter(response.getFirstHeader("Retry-After"));
+                    Duration retryAfter = rateLimitWait(response);
                     if (retryAfter != null && retryAfter.compareTo(settings.maxRetryAfter()) > 0) {
                         throw new UpstreamException(describe(original) + " " + failure + " and asked to wait "
                                 + retryAfter.toSeconds() + " s, longer than rowflow.http.max-retry-after", excerpt, null, true);
@@ -251,6 +252,44 @@ public final class SafeHttpClient implements AutoCloseable {
         long base = settings.initialBackoff().toMillis() << Math.min(attempt - 1, 20);
         long capped = Math.min(base, settings.maxBackoff().toMillis());
         return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+    }
+
+    /**
+     * How long a refusal asks to wait: Retry-After; else a rate-limit reset time (Jira's X-RateLimit-Reset, ISO-8601);
+     * else, with no requests remaining, the limit's window (HubSpot's X-HubSpot-RateLimit-Interval-Milliseconds, a
+     * rolling window: after a whole window the oldest requests have left it). Null: back off exponentially.
+     */
+    static Duration rateLimitWait(org.apache.hc.core5.http.HttpResponse response) {
+        Duration retryAfter = retryAfter(response.getFirstHeader("Retry-After"));
+        if (retryAfter != null) {
+            return retryAfter;
+        }
+        Header reset = response.getFirstHeader("X-RateLimit-Reset");
+        if (reset != null) {
+            try {
+                Instant at = java.time.OffsetDateTime.parse(reset.getValue().trim(), java.time.format.DateTimeFormatter
+                        .ofPattern("yyyy-MM-dd'T'HH:mm[:ss][.SSS]XXX")).toInstant();
+                Duration wait = Duration.between(Instant.now(), at);
+                return wait.isNegative() ? Duration.ZERO : wait;
+            } catch (RuntimeException notIso) {
+                // an epoch or another format: fall through to the window or backoff
+            }
+        }
+        for (Header header : response.getHeaders()) {
+            String name = header.getName().toLowerCase(java.util.Locale.ROOT);
+            if (name.endsWith("ratelimit-interval-milliseconds")) {
+                Header remaining = response.getFirstHeader(header.getName().substring(0, header.getName().length()
+                        - "Interval-Milliseconds".length()) + "Remaining");
+                if (remaining != null && remaining.getValue().trim().equals("0")) {
+                    try {
+                        return Duration.ofMillis(Long.parseLong(header.getValue().trim()));
+                    } catch (NumberFormatException e) {
+                        return null;
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     /** Retry-After as seconds (integer or decimal) or an HTTP date; null when absent or unreadable. */

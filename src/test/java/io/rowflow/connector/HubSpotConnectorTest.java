@@ -39,7 +39,10 @@ class HubSpotConnectorTest {
 
     @Test
     void theCatalogListsHubSpotWithItsStreamsAndTheTokenStaysSecret() {
-        given().get("/api/v1/connectors").then().statusCode(200).body("id", hasItem("hubspot"));
+        given().get("/api/v1/connectors").then().statusCode(200).body("id", hasItem("hubspot"))
+                .body("find { it.id == 'hubspot' }.incrementalStreams", org.hamcrest.Matchers.contains("contacts",
+                        "companies", "deals", "tickets", "owners"))
+                .body("find { it.id == 'hubspot' }.oauthSignIn", org.hamcrest.Matchers.is(true));
         String id = connection(FakeHubSpot.TOKEN);
         given().get("/api/v1/connections/" + id).then().statusCode(200)
                 .body(org.hamcrest.Matchers.not(containsString(FakeHubSpot.TOKEN)));

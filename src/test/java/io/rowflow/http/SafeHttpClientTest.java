@@ -122,6 +122,26 @@ class SafeHttpClientTest {
         assertThat(SafeHttpClient.retryAfter(new BasicHeader("Retry-After", "soon"))).isNull();
     }
 
+    /** Without Retry-After, a 429's rate-limit headers say how long: Jira's reset time, HubSpot's window when spent. */
+    @Test
+    void rateLimitHeadersSayHowLongToWait() {
+        var hubspot = new org.apache.hc.core5.http.message.BasicHttpResponse(429);
+        hubspot.addHeader("X-HubSpot-RateLimit-Max", "100");
+        hubspot.addHeader("X-HubSpot-RateLimit-Remaining", "0");
+        hubspot.addHeader("X-HubSpot-RateLimit-Interval-Milliseconds", "10000");
+        assertThat(SafeHttpClient.rateLimitWait(hubspot)).isEqualTo(Duration.ofSeconds(10));
+        var jira = new org.apache.hc.core5.http.message.BasicHttpResponse(429);
+        jira.addHeader("X-RateLimit-Reset", java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mmXXX")
+                .format(java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).plusMinutes(2)));
+        assertThat(SafeHttpClient.rateLimitWait(jira)).isBetween(Duration.ofSeconds(59), Duration.ofSeconds(121));
+        jira.addHeader("Retry-After", "3");
+        assertThat(SafeHttpClient.rateLimitWait(jira)).isEqualTo(Duration.ofSeconds(3));
+        var plain = new org.apache.hc.core5.http.message.BasicHttpResponse(429);
+        plain.addHeader("X-HubSpot-RateLimit-Remaining", "12");
+        plain.addHeader("X-HubSpot-RateLimit-Interval-Milliseconds", "10000");
+        assertThat(SafeHttpClient.rateLimitWait(plain)).as("requests remain: back off instead").isNull();
+    }
+
     @Test
     void logsNeverSeeQueryStrings() {
         assertThat(SafeHttpClient.redact(URI.create("https://user:pw@api.example.com/v1/x?api_key=secret")))

@@ -144,6 +144,8 @@ class AccessMatrixTest {
         calls.add(new Call("POST preview", Role.EDITOR, r -> s -> s.post("/api/v1/flows/" + r.get("flow") + "/preview")));
         calls.add(new Call("POST draft preview", Role.EDITOR, r -> s -> s.contentType(ContentType.JSON)
                 .body(flowBody(r.get("connection"))).post("/api/v1/flows/preview")));
+        calls.add(new Call("DELETE sync state", Role.EDITOR,
+                r -> s -> s.delete("/api/v1/flows/" + r.get("flow") + "/sync-state")));
         calls.add(new Call("GET flow runs", Role.VIEWER, r -> s -> s.get("/api/v1/flows/" + r.get("flow") + "/runs")));
         calls.add(new Call("GET file", Role.VIEWER,
                 r -> s -> s.get("/api/v1/flows/" + r.get("flow") + "/destinations/0/file")));

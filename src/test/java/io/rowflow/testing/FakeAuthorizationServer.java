@@ -54,6 +54,17 @@ public final class FakeAuthorizationServer {
         this.errorBody = errorBody;
     }
 
+    /** Rowflow's registration at this provider, as configuration: the client and the fake's endpoints. */
+    public Map<String, String> settings(String connector, String authorizeUrl, String tokenUrl) {
+        Map<String, String> settings = new java.util.HashMap<>();
+        String prefix = "rowflow.oauth.provider." + connector + ".";
+        settings.put(prefix + "client-id", clientId);
+        settings.put(prefix + "client-secret", clientSecret);
+        settings.put(prefix + "authorize-url", authorizeUrl);
+        settings.put(prefix + "token-url", tokenUrl);
+        return settings;
+    }
+
     public Access check(String bearer) {
         Long expiry = bearer == null ? null : accessTokens.get(bearer);
         return expiry == null ? Access.UNKNOWN : expiry < System.nanoTime() ? Access.EXPIRED : Access.VALID;

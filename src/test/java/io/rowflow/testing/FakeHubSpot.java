@@ -69,12 +69,10 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
         server = FakeHttp.serve(this::handle);
         running = this;
         String base = FakeHttp.baseUrl(server);
-        return Map.of("rowflow.connector.base-url.hubspot", base,
-                "rowflow.oauth.provider.hubspot.client-id", CLIENT_ID,
-                "rowflow.oauth.provider.hubspot.client-secret", CLIENT_SECRET,
-                "rowflow.oauth.provider.hubspot.authorize-url", base + "/oauth/authorize",
-                "rowflow.oauth.provider.hubspot.token-url", base + "/oauth/v1/token",
-                "rowflow.oauth.provider.hubspot.pkce", "true");
+        Map<String, String> settings = oauth.settings("hubspot", base + "/oauth/authorize", base + "/oauth/v1/token");
+        settings.put("rowflow.connector.base-url.hubspot", base);
+        settings.put("rowflow.oauth.provider.hubspot.pkce", "true");
+        return settings;
     }
 
     @Override
@@ -314,17 +312,24 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
                 "requestId", UUID.randomUUID().toString());
     }
 
-    private synchronized boolean withinLimit(String token) {
-        Deque<Long> sent = window.computeIfAbsent(token, k -> new ArrayDeque<>());
-        long now = System.nanoTime();
-        while (!sent.isEmpty() && now - sent.peekFirst() >= 10_000_000_000L) {
-            sent.pollFirst();
+    private boolean withinLimit(String token) {
+        return withinWindow(window, token, 100, 10_000_000_000L);
+    }
+
+    /** A rolling window per token: at most {@code max} requests in any {@code nanos}. */
+    private static boolean withinWindow(Map<String, Deque<Long>> windows, String token, int max, long nanos) {
+        Deque<Long> sent = windows.computeIfAbsent(token, k -> new ArrayDeque<>());
+        synchronized (sent) {
+            long now = System.nanoTime();
+            while (!sent.isEmpty() && now - sent.peekFirst() >= nanos) {
+                sent.pollFirst();
+            }
+            if (sent.size() >= max) {
+                return false;
+            }
+            sent.addLast(now);
+            return true;
         }
-        if (sent.size() >= 100) {
-            return false;
-        }
-        sent.addLast(now);
-        return true;
     }
 
     private void list(HttpExchange exchange, String type, Map<String, String> query, boolean crmObject) throws IOException {
@@ -491,17 +496,8 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
         send(exchange, 200, out, Map.of());
     }
 
-    private synchronized boolean withinSearchLimit(String token) {
-        Deque<Long> sent = searchWindow.computeIfAbsent(token, k -> new ArrayDeque<>());
-        long now = System.nanoTime();
-        while (!sent.isEmpty() && now - sent.peekFirst() >= 1_000_000_000L) {
-            sent.pollFirst();
-        }
-        if (sent.size() >= 5) {
-            return false;
-        }
-        sent.addLast(now);
-        return true;
+    private boolean withinSearchLimit(String token) {
+        return withinWindow(searchWindow, token, 5, 1_000_000_000L);
     }
 
     private void error(HttpExchange exchange, int status, Map<String, String> body, Map<String, String> headers)

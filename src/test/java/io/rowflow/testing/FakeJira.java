@@ -89,12 +89,10 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
         server = FakeHttp.serve(this::handle);
         running = this;
         String base = FakeHttp.baseUrl(server);
-        return Map.of("rowflow.connector.base-url.jira", base,
-                "rowflow.oauth.provider.jira.client-id", CLIENT_ID,
-                "rowflow.oauth.provider.jira.client-secret", CLIENT_SECRET,
-                "rowflow.oauth.provider.jira.authorize-url", base + "/authorize",
-                "rowflow.oauth.provider.jira.token-url", base + "/oauth/token",
-                "rowflow.oauth.provider.jira.resources-url", base + "/oauth/token/accessible-resources");
+        Map<String, String> settings = oauth.settings("jira", base + "/authorize", base + "/oauth/token");
+        settings.put("rowflow.connector.base-url.jira", base);
+        settings.put("rowflow.oauth.provider.jira.resources-url", base + "/oauth/token/accessible-resources");
+        return settings;
     }
 
     @Override

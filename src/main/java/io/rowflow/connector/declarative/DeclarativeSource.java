@@ -58,7 +58,9 @@ public final class DeclarativeSource implements SourceConnector {
     @Override
     public ConnectorDescriptor descriptor() {
         return new ConnectorDescriptor(manifest.id(), manifest.name(), manifest.category(), manifest.auth().get("type")
-                .asText(), manifest.spec(), manifest.streams().stream().map(Manifest.Stream::name).toList());
+                .asText(), manifest.spec(), manifest.streams().stream().map(Manifest.Stream::name).toList(),
+                manifest.streams().stream().filter(st -> st.incremental() != null).map(Manifest.Stream::name).toList(),
+                manifest.oauth() != null);
     }
 
     @Override
@@ -283,8 +285,9 @@ public final class DeclarativeSource implements SourceConnector {
         if (manifest.rateLimitRequests() == null) {
             return RequestBudget.UNLIMITED;
         }
-        // By connection when known (its token changes as it is refreshed), else by the credentials themselves.
-        String credential = Digests.sha256(manifest.id() + "\n" + (context.connectionId() != null ? context.connectionId()
+        // APIs count requests per account: a fixed credential is one budget whichever connections hold it; an OAuth
+        // sign-in is one per connection (its token changes at every refresh).
+        String credential = Digests.sha256(manifest.id() + "\n" + (context.accessTokens() != null ? context.connectionId()
                 : headers + "\n" + secretQuery));
         return BUDGETS.computeIfAbsent(credential, k -> RequestBudget.of(manifest.rateLimitRequests(),
                 manifest.rateLimitWindow()));
