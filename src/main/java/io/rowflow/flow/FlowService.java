@@ -78,7 +78,7 @@ public class FlowService implements FlowSchedules {
         entity.workspaceId = scope.require();
         apply(entity, request);
         em.persist(entity);
-        connections.linkFlow(entity.id, request.sources().stream().map(FlowRequest.Source::connectionId).toList());
+        connections.linkFlow(entity.id, connectionIds(request));
         linkTriggers(entity.id, request.runAfter());
         audit.record("flow.created", "flow:" + entity.id, entity.name);
         scheduleChanged.fire(new FlowScheduleChanged(entity.id));
@@ -89,7 +89,7 @@ public class FlowService implements FlowSchedules {
     public FlowView update(UUID id, FlowRequest request) {
         FlowEntity entity = find(id);
         apply(entity, request);
-        connections.linkFlow(entity.id, request.sources().stream().map(FlowRequest.Source::connectionId).toList());
+        connections.linkFlow(entity.id, connectionIds(request));
         linkTriggers(entity.id, request.runAfter());
         audit.record("flow.updated", "flow:" + entity.id, entity.name);
         scheduleChanged.fire(new FlowScheduleChanged(entity.id));
@@ -282,6 +282,16 @@ public class FlowService implements FlowSchedules {
         return definitionOf(draft);
     }
 
+    /** The connections the flow reads from and writes through: none of them can be deleted while the flow uses it. */
+    private List<UUID> connectionIds(FlowRequest request) {
+        List<UUID> ids = new ArrayList<>(request.sources().stream().map(FlowRequest.Source::connectionId).toList());
+        for (FlowRequest.Destination destination : request.destinations()) {
+            writers.find(destination.type()).flatMap(w -> w.connectionId(destination.settings()))
+                    .filter(id -> !ids.contains(id)).ifPresent(ids::add);
+        }
+        return ids;
+    }
+
     private static FlowDefinition definitionOf(FlowRequest request) {
         return new FlowDefinition(request.sources(), request.transform(), request.destinations(), request.schedule(),
                 request.timeout(), request.onlyIfChanged(), request.retries());
@@ -343,6 +353,7 @@ public class FlowService implements FlowSchedules {
             }
             errors.addAll(writer.schema().errors(destination.settings() == null ? mapper.createObjectNode()
                     : destination.settings(), field + ".settings"));
+            errors.addAll(writer.check(destination.settings(), field + ".settings"));
             if (request.sources().stream().anyMatch(FlowRequest.Source::incremental)
                     && !writer.keepsEarlierRows(destination.settings())) {
                 errors.add(new FieldError(field + ".settings.mode", "an incremental source reads only what changed,"

@@ -88,7 +88,7 @@ public class OAuthService implements TokenSource {
     Provider provider(String connectorId) {
         SourceConnector connector = connectors.find(connectorId).orElseThrow(() -> NotFoundException.of("Connector",
                 connectorId));
-        if (!(connector instanceof DeclarativeSource declarative) || declarative.oauth().isEmpty()) {
+        if (!(connector instanceof io.rowflow.connector.OAuthSignIn declarative) || declarative.oauth().isEmpty()) {
             throw new NotFoundException(connector.descriptor().name() + " has no sign-in with OAuth; connect it with its"
                     + " settings instead");
         }

@@ -207,7 +207,8 @@ public class RunExecutor {
                             dataFolder.destinationDir(flow.id, i), () -> cancelRequested(runId),
                             () -> checkFence(runId, claimedAttempt), runId + "/" + i);
                     WriteResult written = writer.write(context, result);
-                    stats.destinations().add(new RunStats.DestinationStats(i, destination.type(), written.rowsWritten()));
+                    stats.destinations().add(new RunStats.DestinationStats(i, destination.type(), written.rowsWritten(),
+                            written.apiCalls()));
                     metrics.counter("rowflow.rows.written").increment(written.rowsWritten());
                     log(runId, "INFO", written.alreadyWritten() ? "Destination " + (i + 1) + " already holds this run's "
                             + written.rowsWritten() + " row(s), written by an earlier attempt; left as it is"

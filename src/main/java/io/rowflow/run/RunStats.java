@@ -13,6 +13,7 @@ public record RunStats(List<SourceStats> sources, List<DestinationStats> destina
     public record SourceStats(int index, UUID connectionId, String connectorId, long rowsRead) {
     }
 
-    public record DestinationStats(int index, String type, long rowsWritten) {
+    /** {@code apiCalls}: requests made to the destination's API (null for files). */
+    public record DestinationStats(int index, String type, long rowsWritten, Long apiCalls) {
     }
 }

@@ -23,5 +23,16 @@ public interface DestinationWriter {
         return mode.equals("append") || mode.equals("upsert");
     }
 
+    /** Checks of the settings beyond their schema (a connection they name, for instance); empty when fine. */
+    default java.util.List<io.rowflow.common.error.FieldError> check(com.fasterxml.jackson.databind.JsonNode settings,
+            String field) {
+        return java.util.List.of();
+    }
+
+    /** The connection the destination writes through, if it needs one (a flow cannot outlive it). */
+    default java.util.Optional<java.util.UUID> connectionId(com.fasterxml.jackson.databind.JsonNode settings) {
+        return java.util.Optional.empty();
+    }
+
     WriteResult write(WriteContext context, StagedTable table) throws Exception;
 }

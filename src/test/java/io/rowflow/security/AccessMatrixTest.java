@@ -136,6 +136,11 @@ class AccessMatrixTest {
                 .put("/api/v1/connections/" + r.get("connection"))));
         calls.add(new Call("POST connection check", Role.EDITOR,
                 r -> s -> s.post("/api/v1/connections/" + r.get("connection") + "/check")));
+        // Not a Google connection: a permitted call gets past the checks and answers 422.
+        calls.add(new Call("GET spreadsheets", Role.VIEWER,
+                r -> s -> s.get("/api/v1/connections/" + r.get("connection") + "/spreadsheets")));
+        calls.add(new Call("POST spreadsheet", Role.EDITOR, r -> s -> s.contentType(ContentType.JSON)
+                .body(Map.of("title", "x")).post("/api/v1/connections/" + r.get("connection") + "/spreadsheets")));
         calls.add(new Call("GET flow", Role.VIEWER, r -> s -> s.get("/api/v1/flows/" + r.get("flow"))));
         calls.add(new Call("PUT flow", Role.EDITOR, r -> s -> s.contentType(ContentType.JSON)
                 .body(flowBody(r.get("connection"))).put("/api/v1/flows/" + r.get("flow"))));

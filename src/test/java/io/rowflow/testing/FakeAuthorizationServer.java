@@ -91,7 +91,12 @@ public final class FakeAuthorizationServer {
 
     /** The token endpoint: codes are single-use; refresh tokens rotate, and reusing a rotated one revokes its family. */
     public void token(HttpExchange exchange) throws IOException {
-        String raw = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        token(exchange, exchange.getRequestBody().readAllBytes());
+    }
+
+    /** The token endpoint, its body already read (by a fake that looked at the grant first). */
+    public void token(HttpExchange exchange, byte[] requestBody) throws IOException {
+        String raw = new String(requestBody, StandardCharsets.UTF_8);
         Map<String, String> form = new java.util.LinkedHashMap<>();
         if (jsonRequests) {
             JsonNode body = json.readTree(raw);

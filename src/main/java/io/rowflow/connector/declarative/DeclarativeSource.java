@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  * requests are drawn from the API's published budget, and the API's refusals become sentences a user can act on.
  * Paging, streaming and retries (429 with Retry-After, 5xx with backoff) are {@link JsonUrlSource}'s.
  */
-public final class DeclarativeSource implements SourceConnector {
+public final class DeclarativeSource implements SourceConnector, io.rowflow.connector.OAuthSignIn {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*config\\.([A-Za-z0-9_]+)\\s*}}");
     /** One budget per credential on this node, whatever the number of runs reading with it. */
@@ -248,10 +248,12 @@ public final class DeclarativeSource implements SourceConnector {
     }
 
     /** The manifest's OAuth settings, if it can sign in with OAuth. */
+    @Override
     public java.util.Optional<JsonNode> oauth() {
         return java.util.Optional.ofNullable(manifest.oauth());
     }
 
+    @Override
     public List<String> oauthScopes() {
         return manifest.oauthScopes();
     }

@@ -1,0 +1,183 @@
+package io.rowflow.writer.sheets;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.api.client.googleapis.json.GoogleJsonResponseException;
+import com.google.api.client.http.GenericUrl;
+import com.google.api.client.http.HttpBackOffIOExceptionHandler;
+import com.google.api.client.http.HttpBackOffUnsuccessfulResponseHandler;
+import com.google.api.client.http.HttpRequestInitializer;
+import com.google.api.client.http.HttpTransport;
+import com.google.api.client.http.javanet.NetHttpTransport;
+import com.google.api.client.json.GenericJson;
+import com.google.api.client.json.JsonObjectParser;
+import com.google.api.client.json.gson.GsonFactory;
+import com.google.api.client.util.ExponentialBackOff;
+import com.google.api.services.sheets.v4.Sheets;
+import com.google.auth.oauth2.ServiceAccountCredentials;
+import io.rowflow.common.digest.Digests;
+import io.rowflow.common.error.InvalidInputException;
+import io.rowflow.common.error.UpstreamException;
+import io.rowflow.connector.AccessTokens;
+import io.rowflow.http.RequestBudget;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Google's APIs as one connection uses them: Google's generated Sheets client on this installation's root URL, the
+ * connection's token (its OAuth sign-in, refreshed as needed, or a service account's key), Google's published write
+ * quotas kept before each write (per connection and per node), 429 and 5xx retried with exponential backoff and
+ * jitter, and every call counted for the run's statistics.
+ */
+@ApplicationScoped
+public class GoogleApis {
+    /** Read and write spreadsheets; see and create only the Drive files Rowflow opens or makes. */
+    public static final List<String> SCOPES = List.of("https://www.googleapis.com/auth/spreadsheets",
+            "https://www.googleapis.com/auth/drive.file");
+    private static final GsonFactory JSON = GsonFactory.getDefaultInstance();
+
+    private final SheetsConfig config;
+    private final HttpTransport transport = new NetHttpTransport();
+    private final RequestBudget nodeWrites;
+    private final Map<UUID, RequestBudget> connectionWrites = new ConcurrentHashMap<>();
+    private final Map<String, ServiceAccountCredentials> serviceAccounts = new ConcurrentHashMap<>();
+
+    public GoogleApis(SheetsConfig config) {
+        this.config = config;
+        this.nodeWrites = RequestBudget.of(config.writesPerMinute(), Duration.ofMinutes(1));
+    }
+
+    /** One connection's use of the APIs: the Sheets client and the count of calls made through it. */
+    public record Session(Sheets sheets, AtomicLong calls, HttpRequestInitializer initializer) {
+    }
+
+    /**
+     * A session for a connection: {@code settings} are its settings with secrets; {@code tokens} its OAuth tokens when it
+     * signed in (null for a service account's key).
+     */
+    public Session open(UUID connectionId, JsonNode settings, AccessTokens tokens) {
+        TokenSupplier supplier = tokens(settings, tokens);
+        RequestBudget writes = connectionWrites.computeIfAbsent(connectionId, k -> RequestBudget.of(
+                config.writesPerMinutePerUser(), Duration.ofMinutes(1)));
+        AtomicLong calls = new AtomicLong();
+        HttpRequestInitializer initializer = request -> {
+            request.setConnectTimeout(20_000);
+            request.setReadTimeout(180_000); // Google allows a request up to 180 s of processing
+            request.setNumberOfRetries(8);
+            String[] token = { supplier.current() };
+            request.getHeaders().setAuthorization("Bearer " + token[0]);
+            request.setInterceptor(r -> {
+                calls.incrementAndGet();
+                if (!"GET".equals(r.getRequestMethod())) {
+                    writes.take();
+                    nodeWrites.take();
+                }
+            });
+            ExponentialBackOff backOff = new ExponentialBackOff.Builder()
+                    .setInitialIntervalMillis((int) config.initialBackoff().toMillis()).setMultiplier(2)
+                    .setRandomizationFactor(0.5).setMaxIntervalMillis(60_000).setMaxElapsedTimeMillis(300_000).build();
+            HttpBackOffUnsuccessfulResponseHandler backOffHandler = new HttpBackOffUnsuccessfulResponseHandler(backOff)
+                    .setBackOffRequired(response -> response.getStatusCode() == 429 || response.getStatusCode() / 100 == 5);
+            boolean[] refreshed = { false };
+            request.setUnsuccessfulResponseHandler((r, response, retry) -> {
+                if (response.getStatusCode() == 401 && tokens != null && !refreshed[0]) {
+                    // Revoked before its expiry: refreshed once, under the connection's lock, and asked again.
+                    refreshed[0] = true;
+                    token[0] = tokens.afterRejection(token[0]);
+                    r.getHeaders().setAuthorization("Bearer " + token[0]);
+                    return true;
+                }
+                return backOffHandler.handleResponse(r, response, retry);
+            });
+            request.setIOExceptionHandler(new HttpBackOffIOExceptionHandler(new ExponentialBackOff()));
+        };
+        Sheets sheets = new Sheets.Builder(transport, JSON, initializer).setRootUrl(config.rootUrl())
+                .setApplicationName("Rowflow").build();
+        return new Session(sheets, calls, initializer);
+    }
+
+    /** The spreadsheets the account can pick from (with drive.file: those Rowflow created or the user opened with it). */
+    public List<Map<String, Object>> spreadsheets(Session session) throws IOException {
+        GenericUrl url = new GenericUrl(config.driveRootUrl().replaceAll("/+$", "") + "/drive/v3/files");
+        url.put("q", "mimeType='application/vnd.google-apps.spreadsheet' and trashed=false");
+        url.put("fields", "files(id,name,modifiedTime,webViewLink)");
+        url.put("orderBy", "modifiedTime desc");
+        url.put("pageSize", 100);
+        GenericJson answer = transport.createRequestFactory(session.initializer()).buildGetRequest(url)
+                .setParser(new JsonObjectParser(JSON)).execute().parseAs(GenericJson.class);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> files = (List<Map<String, Object>>) answer.getOrDefault("files", List.of());
+        return files;
+    }
+
+    private interface TokenSupplier {
+        String current() throws IOException;
+    }
+
+    private TokenSupplier tokens(JsonNode settings, AccessTokens tokens) {
+        if (tokens != null) {
+            return tokens::current;
+        }
+        if (settings.hasNonNull("service_account_key")) {
+            ServiceAccountCredentials credentials = serviceAccount(settings.get("service_account_key").asText());
+            return () -> {
+                credentials.refreshIfExpired();
+                return credentials.getAccessToken().getTokenValue();
+            };
+        }
+        if (settings.hasNonNull("access_token")) {
+            String token = settings.get("access_token").asText();
+            return () -> token;
+        }
+        throw new InvalidInputException("The Google connection has neither a sign-in nor a service account key",
+                List.of());
+    }
+
+    /** A service account from its JSON key; its token_uri must be Google's (or this installation's) token endpoint. */
+    private ServiceAccountCredentials serviceAccount(String key) {
+        return serviceAccounts.computeIfAbsent(Digests.sha256(key), k -> {
+            try {
+                ServiceAccountCredentials credentials = ServiceAccountCredentials.fromStream(new ByteArrayInputStream(
+                        key.getBytes(StandardCharsets.UTF_8)), () -> transport);
+                URI tokenUri = credentials.getTokenServerUri();
+                if (tokenUri == null || !tokenUri.toString().equals(config.tokenUrl())) {
+                    throw InvalidInputException.field("config.service_account_key", "its token_uri (" + tokenUri
+                            + ") is not Google's token endpoint");
+                }
+                return (ServiceAccountCredentials) credentials.createScoped(SCOPES);
+            } catch (IOException e) {
+                throw InvalidInputException.field("config.service_account_key", "not a service account key from the"
+                        + " Google Cloud console (JSON with client_email and private_key): " + e.getMessage());
+            }
+        });
+    }
+
+    /** Google's refusal as a sentence a user can act on, with Google's own message kept beside it. */
+    public static UpstreamException translate(IOException e, String doing) {
+        if (e instanceof GoogleJsonResponseException google) {
+            int status = google.getStatusCode();
+            String message = google.getDetails() != null ? google.getDetails().getMessage() : google.getStatusMessage();
+            String sentence = switch (status) {
+                case 401 -> "Google rejected the sign-in: reconnect the Google account";
+                case 403 -> "Google refused access: share the spreadsheet with the connected account (or the service"
+                        + " account's email) as an editor";
+                case 404 -> "Google does not know this spreadsheet: check its URL or id";
+                case 429 -> "Google's quota for Sheets requests stayed used up after retrying for minutes; try again later"
+                        + " or raise the quota in the Google Cloud console";
+                case 400 -> "Google refused the request";
+                default -> "Google answered HTTP " + status;
+            };
+            return new UpstreamException(sentence + " (" + doing + ")", message, e, status == 429 || status / 100 == 5,
+                    status);
+        }
+        return new UpstreamException("Could not reach Google while " + doing + ": " + e.getMessage(), null, e, true, 0);
+    }
+}

@@ -1,0 +1,661 @@
+package io.rowflow.writer.sheets;
+
+import static io.rowflow.pipeline.StagedTable.quote;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.api.services.sheets.v4.Sheets;
+import com.google.api.services.sheets.v4.model.AddSheetRequest;
+import com.google.api.services.sheets.v4.model.BatchUpdateSpreadsheetRequest;
+import com.google.api.services.sheets.v4.model.BatchUpdateSpreadsheetResponse;
+import com.google.api.services.sheets.v4.model.CellData;
+import com.google.api.services.sheets.v4.model.CellFormat;
+import com.google.api.services.sheets.v4.model.CopyPasteRequest;
+import com.google.api.services.sheets.v4.model.CreateDeveloperMetadataRequest;
+import com.google.api.services.sheets.v4.model.DataFilter;
+import com.google.api.services.sheets.v4.model.DeleteDeveloperMetadataRequest;
+import com.google.api.services.sheets.v4.model.DeleteSheetRequest;
+import com.google.api.services.sheets.v4.model.DeveloperMetadata;
+import com.google.api.services.sheets.v4.model.DeveloperMetadataLocation;
+import com.google.api.services.sheets.v4.model.DeveloperMetadataLookup;
+import com.google.api.services.sheets.v4.model.ExtendedValue;
+import com.google.api.services.sheets.v4.model.GridCoordinate;
+import com.google.api.services.sheets.v4.model.GridProperties;
+import com.google.api.services.sheets.v4.model.GridRange;
+import com.google.api.services.sheets.v4.model.NumberFormat;
+import com.google.api.services.sheets.v4.model.RepeatCellRequest;
+import com.google.api.services.sheets.v4.model.Request;
+import com.google.api.services.sheets.v4.model.RowData;
+import com.google.api.services.sheets.v4.model.Sheet;
+import com.google.api.services.sheets.v4.model.SheetProperties;
+import com.google.api.services.sheets.v4.model.Spreadsheet;
+import com.google.api.services.sheets.v4.model.UpdateCellsRequest;
+import com.google.api.services.sheets.v4.model.UpdateSheetPropertiesRequest;
+import com.google.api.services.sheets.v4.model.ValueRange;
+import io.rowflow.common.error.DataException;
+import io.rowflow.common.error.FieldError;
+import io.rowflow.common.schema.ConfigSchema;
+import io.rowflow.connection.ConnectionEntity;
+import io.rowflow.connection.ConnectionService;
+import io.rowflow.connector.SourceContext;
+import io.rowflow.pipeline.Column;
+import io.rowflow.pipeline.ColumnType;
+import io.rowflow.pipeline.RunCancelledException;
+import io.rowflow.pipeline.StagedTable;
+import io.rowflow.writer.DestinationWriter;
+import io.rowflow.writer.WriteContext;
+import io.rowflow.writer.WriteResult;
+import io.rowflow.writer.WriterDescriptor;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Keeps a tab of a Google spreadsheet fresh, so that people and BI tools reading it see the old data or the new, never
+ * a mix. Rowflow owns one rectangle of the tab — the header row and the data rows across its columns, from a start
+ * cell — and records its size on the tab as developer metadata; columns to its right, other tabs, charts and formulas
+ * that reference the tab are left alone. New values are uploaded into a hidden staging tab in chunks under 2 MB, and
+ * one {@code spreadsheets.batchUpdate} then copies them into place, clears what the rectangle no longer covers, records
+ * the new size and deletes the staging tab: Google applies a batch as one change. On any failure before that batch the
+ * target is untouched and the staging tab is removed. Values are written RAW (text is never read as a formula or a
+ * number); numbers and booleans keep their type, dates become date serials with a date format, and whole numbers over
+ * 15 digits stay text. Modes: replace, append, and upsert by key columns.
+ */
+@ApplicationScoped
+public class GoogleSheetsWriter implements DestinationWriter {
+    public static final String ID = "google-sheets";
+    public static final long MAX_CELLS = 10_000_000L;
+    public static final int MAX_CELL_CHARS = 50_000;
+    public static final int MAX_COLUMNS = 18_278;
+    static final long LARGEST_EXACT_NUMBER = 999_999_999_999_999L;
+    static final String METADATA_KEY = "rowflow.rectangle@";
+    private static final LocalDate SERIAL_EPOCH = LocalDate.of(1899, 12, 30);
+    private static final ConfigSchema SCHEMA = ConfigSchema.fromResource("schemas/google-sheets-destination.json");
+    private static final Pattern URL_ID = Pattern.compile("/spreadsheets/d/([A-Za-z0-9_-]+)");
+    private static final Pattern CELL = Pattern.compile("([A-Za-z]{1,3})([1-9][0-9]*)");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final ConnectionService connections;
+    private final GoogleApis google;
+    private final SheetsConfig config;
+
+    public GoogleSheetsWriter(ConnectionService connections, GoogleApis google, SheetsConfig config) {
+        this.connections = connections;
+        this.google = google;
+        this.config = config;
+    }
+
+    @Override
+    public WriterDescriptor descriptor() {
+        return new WriterDescriptor(ID, "Google Sheets", "spreadsheets", "connection", SCHEMA.document());
+    }
+
+    @Override
+    public ConfigSchema schema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public Optional<UUID> connectionId(JsonNode settings) {
+        try {
+            return Optional.ofNullable(settings == null || !settings.hasNonNull("connectionId") ? null
+                    : UUID.fromString(settings.get("connectionId").asText()));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public List<FieldError> check(JsonNode settings, String field) {
+        List<FieldError> errors = new ArrayList<>();
+        Optional<UUID> id = connectionId(settings);
+        Optional<ConnectionEntity> connection = id.flatMap(connections::findVisible);
+        if (connection.isEmpty() || !connection.get().connectorId.equals(GoogleSheetsSource.ID)) {
+            errors.add(new FieldError(field + ".connectionId", "must name a Google Sheets connection of this workspace"));
+        }
+        if (settings != null && "upsert".equals(settings.path("mode").asText()) && settings.path("keyColumns").isEmpty()) {
+            errors.add(new FieldError(field + ".keyColumns", "upsert needs the columns that identify a row"));
+        }
+        return errors;
+    }
+
+    /** The spreadsheet's id from its URL (…/spreadsheets/d/{id}/edit) or the id itself. */
+    static String spreadsheetId(String urlOrId) {
+        Matcher m = URL_ID.matcher(urlOrId);
+        return m.find() ? m.group(1) : urlOrId.strip();
+    }
+
+    /** Where the rectangle starts: {row, column}, 0-based. */
+    static int[] cell(String a1) {
+        Matcher m = CELL.matcher(a1.strip());
+        if (!m.matches()) {
+            throw new DataException("\"" + a1 + "\" is not a cell such as A1 or C5");
+        }
+        int column = 0;
+        for (char c : m.group(1).toUpperCase().toCharArray()) {
+            column = column * 26 + (c - 'A' + 1);
+        }
+        return new int[] { Integer.parseInt(m.group(2)) - 1, column - 1 };
+    }
+
+    static String columnName(int index) {
+        StringBuilder name = new StringBuilder();
+        for (int n = index + 1; n > 0; n = (n - 1) / 26) {
+            name.insert(0, (char) ('A' + (n - 1) % 26));
+        }
+        return name.toString();
+    }
+
+    /** The A1 range of a rectangle on a tab: rows and columns 0-based, ends exclusive. */
+    static String range(String tab, int row, int column, int rows, int columns) {
+        return "'" + tab.replace("'", "''") + "'!" + columnName(column) + (row + 1) + ":" + columnName(column + columns - 1)
+                + (row + rows);
+    }
+
+    /** What Rowflow owns of the tab since its last write: rows (header included) and columns. */
+    record Rectangle(int rows, int columns, Integer metadataId) {
+    }
+
+    @Override
+    public WriteResult write(WriteContext context, StagedTable table) throws Exception {
+        JsonNode settings = SCHEMA.withDefaults(context.settings());
+        UUID connectionId = connectionId(settings).orElseThrow(() -> new DataException("No Google connection chosen"));
+        ConnectionEntity connection = connections.find(connectionId);
+        SourceContext access = connections.sourceContext(connection, null);
+        return write(google.open(connectionId, access.config(), access.accessTokens()), settings, context, table,
+                config.chunkBytes());
+    }
+
+    /** Writes the table through a session (settings with their defaults); what runs and the benchmark both call. */
+    public static WriteResult write(GoogleApis.Session session, JsonNode settings, WriteContext context, StagedTable table,
+            int chunkBytes) throws SQLException {
+        String spreadsheetId = spreadsheetId(settings.get("spreadsheet").asText());
+        int[] start = cell(settings.path("startCell").asText("A1"));
+        Write write = new Write(session.sheets(), spreadsheetId, settings.path("sheetName").asText("Data"), start[0],
+                start[1], context, chunkBytes);
+        try {
+            long rows = write.run(table, settings.path("mode").asText("replace"), settings);
+            return new WriteResult(rows, "https://docs.google.com/spreadsheets/d/" + spreadsheetId + "/edit#gid="
+                    + write.sheetId, false, session.calls().get());
+        } catch (IOException e) {
+            throw GoogleApis.translate(e, write.doing);
+        }
+    }
+
+    /** One write into one tab. */
+    private static final class Write {
+        final Sheets sheets;
+        final String spreadsheetId;
+        final String tab;
+        final int row0;
+        final int column0;
+        final WriteContext context;
+        final int chunkBytes;
+        String doing = "reading the spreadsheet";
+        Integer sheetId;
+        Integer stagingId;
+
+        Write(Sheets sheets, String spreadsheetId, String tab, int row0, int column0, WriteContext context, int chunkBytes) {
+            this.chunkBytes = chunkBytes;
+            this.sheets = sheets;
+            this.spreadsheetId = spreadsheetId;
+            this.tab = tab;
+            this.row0 = row0;
+            this.column0 = column0;
+            this.context = context;
+        }
+
+        long run(StagedTable table, String mode, JsonNode settings) throws IOException, SQLException {
+            List<Column> columns = table.columns();
+            if (columns.size() > MAX_COLUMNS || column0 + columns.size() > MAX_COLUMNS) {
+                throw new DataException("The result has " + columns.size() + " columns from column " + columnName(column0)
+                        + "; a Google sheet holds at most " + MAX_COLUMNS + " columns. Nothing was written.");
+            }
+            checkCellLengths(table);
+            Spreadsheet book = sheets.spreadsheets().get(spreadsheetId)
+                    .setFields("spreadsheetId,sheets(properties,developerMetadata)").execute();
+            Sheet target = book.getSheets().stream().filter(s -> s.getProperties().getTitle().equals(tab)).findFirst()
+                    .orElse(null);
+            if (target == null) {
+                // Nothing is added before the limits are known to hold (the new tab counts as the rows it will get).
+                checkCellCount(book, null, (int) table.rowCount() + 1, columns.size(), (int) table.rowCount() + 1);
+                doing = "adding the tab \"" + tab + "\"";
+                BatchUpdateSpreadsheetResponse added = batch(List.of(new Request().setAddSheet(new AddSheetRequest()
+                        .setProperties(new SheetProperties().setTitle(tab).setGridProperties(new GridProperties()
+                                .setRowCount(Math.max(row0 + 1, 1000)).setColumnCount(Math.max(column0 + 1, 26)))))));
+                target = new Sheet().setProperties(added.getReplies().get(0).getAddSheet().getProperties());
+            }
+            sheetId = target.getProperties().getSheetId();
+            Rectangle old = rectangle(target);
+            GridProperties grid = target.getProperties().getGridProperties();
+            int gridRows = grid == null || grid.getRowCount() == null ? 0 : grid.getRowCount();
+
+            // The header as it is there: if it holds the same columns in another order, that order is kept.
+            List<String> names = columns.stream().map(Column::name).toList();
+            List<String> existingHeader = old == null ? List.of() : header(old.columns());
+            List<String> order = new HashSet<>(existingHeader).equals(new HashSet<>(names))
+                    && existingHeader.size() == names.size() ? existingHeader : names;
+            int[] position = new int[order.size()];
+            for (int i = 0; i < order.size(); i++) {
+                position[i] = names.indexOf(order.get(i));
+            }
+            List<ColumnType> types = new ArrayList<>();
+            for (int p : position) {
+                types.add(columns.get(p).type());
+            }
+
+            int width = order.size();
+            boolean append = mode.equals("append") && old != null && old.rows() > 0;
+            if (append && !order.equals(existingHeader)) {
+                throw new DataException("Cannot append: the tab \"" + tab + "\" has the columns " + existingHeader
+                        + " but the new rows have " + names + ". Nothing was written.");
+            }
+            List<List<Object>> upserted = mode.equals("upsert") && old != null && old.rows() > 1 && order.equals(
+                    existingHeader) ? merged(old, order, table, position, settings) : null;
+            long newRows = upserted != null ? upserted.size() : table.rowCount();
+            long written = upserted != null ? upsertCount : table.rowCount();
+            int firstRow = append ? row0 + old.rows() : row0; // where the staged block lands on the target
+            int stagedRows = (int) (append ? newRows : newRows + 1);
+            int totalRows = append ? old.rows() + (int) newRows : (int) newRows + 1;
+            checkCellCount(book, target, totalRows, width, stagedRows);
+
+            doing = "uploading into a staging tab";
+            String staging = "rowflow-staging-" + UUID.randomUUID().toString().substring(0, 8);
+            List<Request> prepare = new ArrayList<>();
+            prepare.add(new Request().setAddSheet(new AddSheetRequest().setProperties(new SheetProperties().setTitle(staging)
+                    .setHidden(true).setGridProperties(new GridProperties().setRowCount(Math.max(stagedRows, 1))
+                            .setColumnCount(Math.max(width, 1))))));
+            BatchUpdateSpreadsheetResponse made = batch(prepare);
+            stagingId = made.getReplies().get(0).getAddSheet().getProperties().getSheetId();
+            try {
+                formatDates(types, stagedRows, append);
+                int next = 0;
+                if (!append) {
+                    upload(staging, 0, List.of(new ArrayList<Object>(order)));
+                    next = 1;
+                }
+                if (upserted != null) {
+                    Chunker chunker = new Chunker(staging, next);
+                    for (List<Object> r : upserted) {
+                        chunker.add(r);
+                    }
+                    chunker.flush();
+                } else {
+                    streamRows(table, position, new Chunker(staging, next));
+                }
+                context.fence().run(); // still this run's to write: another node has not taken it over
+                doing = "replacing the tab's rows";
+                // Before Rowflow's first write here, whatever is below the new rows in its columns is cleared too.
+                Rectangle covered = old != null ? old : new Rectangle(Math.max(0, gridRows - row0), width, null);
+                batch(swap(covered, firstRow, stagedRows, width, totalRows, target, settings));
+                stagingId = null;
+            } finally {
+                if (stagingId != null) {
+                    removeStaging();
+                }
+            }
+            return written;
+        }
+
+        private long upsertCount;
+
+        /** The existing rows with the new ones applied: a key already there is updated in place, a new key appended. */
+        private List<List<Object>> merged(Rectangle old, List<String> order, StagedTable table, int[] position,
+                JsonNode settings) throws IOException, SQLException {
+            List<String> keys = new ArrayList<>();
+            settings.path("keyColumns").forEach(k -> keys.add(k.asText()));
+            int[] keyAt = new int[keys.size()];
+            for (int i = 0; i < keys.size(); i++) {
+                keyAt[i] = order.indexOf(keys.get(i));
+                if (keyAt[i] < 0) {
+                    throw new DataException("The key column \"" + keys.get(i) + "\" is not among the columns " + order);
+                }
+            }
+            doing = "reading the rows to update";
+            ValueRange existing = sheets.spreadsheets().values().get(spreadsheetId, range(tab, row0 + 1, column0,
+                    old.rows() - 1, order.size())).setValueRenderOption("UNFORMATTED_VALUE")
+                    .setDateTimeRenderOption("SERIAL_NUMBER").execute();
+            List<List<Object>> rows = new ArrayList<>();
+            Map<String, Integer> byKey = new HashMap<>();
+            if (existing.getValues() != null) {
+                for (List<Object> r : existing.getValues()) {
+                    List<Object> padded = new ArrayList<>(r);
+                    while (padded.size() < order.size()) {
+                        padded.add(null);
+                    }
+                    byKey.putIfAbsent(key(padded, keyAt), rows.size());
+                    rows.add(padded);
+                }
+            }
+            // Rows that ended before the rectangle's last row (empty at the end) still count as rows.
+            while (rows.size() < old.rows() - 1) {
+                rows.add(new ArrayList<>(java.util.Collections.nCopies(order.size(), null)));
+            }
+            List<ColumnType> types = new ArrayList<>();
+            List<Column> columns = table.columns();
+            for (int p : position) {
+                types.add(columns.get(p).type());
+            }
+            try (Statement statement = context.staging().createStatement();
+                    ResultSet rs = statement.executeQuery(table.selectAll())) {
+                while (rs.next()) {
+                    List<Object> values = new ArrayList<>();
+                    for (int i = 0; i < position.length; i++) {
+                        values.add(cellValue(types.get(i).read(rs, position[i] + 1)));
+                    }
+                    String key = key(values, keyAt);
+                    Integer at = byKey.get(key);
+                    if (at != null) {
+                        rows.set(at, values);
+                    } else {
+                        byKey.put(key, rows.size());
+                        rows.add(values);
+                    }
+                    upsertCount++;
+                }
+            }
+            return rows;
+        }
+
+        /** Rowflow's record of its rectangle on the tab (developer metadata), or null before its first write. */
+        private Rectangle rectangle(Sheet target) throws IOException {
+            if (target.getDeveloperMetadata() == null) {
+                return null;
+            }
+            for (DeveloperMetadata m : target.getDeveloperMetadata()) {
+                if ((METADATA_KEY + columnName(column0) + (row0 + 1)).equals(m.getMetadataKey())) {
+                    JsonNode value = MAPPER.readTree(m.getMetadataValue());
+                    return new Rectangle(value.path("rows").asInt(), value.path("columns").asInt(), m.getMetadataId());
+                }
+            }
+            return null;
+        }
+
+        private List<String> header(int width) throws IOException {
+            if (width == 0) {
+                return List.of();
+            }
+            ValueRange values = sheets.spreadsheets().values().get(spreadsheetId, range(tab, row0, column0, 1, width))
+                    .setValueRenderOption("UNFORMATTED_VALUE").execute();
+            List<String> header = new ArrayList<>();
+            if (values.getValues() != null && !values.getValues().isEmpty()) {
+                values.getValues().get(0).forEach(v -> header.add(String.valueOf(v)));
+            }
+            return header;
+        }
+
+        /**
+         * The one batch that makes the new data visible: grow the grid if needed, copy the staged block into place,
+         * clear what the rectangle no longer covers (rows below, columns to the right that were Rowflow's), stamp the
+         * last update, record the rectangle's size and delete the staging tab.
+         */
+        private List<Request> swap(Rectangle old, int firstRow, int stagedRows, int width, int totalRows, Sheet target,
+                JsonNode settings) {
+            List<Request> requests = new ArrayList<>();
+            GridProperties grid = target.getProperties().getGridProperties();
+            int needRows = row0 + totalRows;
+            int needColumns = column0 + Math.max(width, 1);
+            if (grid == null || grid.getRowCount() == null || grid.getRowCount() < needRows
+                    || grid.getColumnCount() == null || grid.getColumnCount() < needColumns) {
+                requests.add(new Request().setUpdateSheetProperties(new UpdateSheetPropertiesRequest()
+                        .setProperties(new SheetProperties().setSheetId(sheetId).setGridProperties(new GridProperties()
+                                .setRowCount(Math.max(needRows, grid == null || grid.getRowCount() == null ? 0
+                                        : grid.getRowCount()))
+                                .setColumnCount(Math.max(needColumns, grid == null || grid.getColumnCount() == null ? 0
+                                        : grid.getColumnCount()))))
+                        .setFields("gridProperties.rowCount,gridProperties.columnCount")));
+            }
+            if (width > 0) {
+                requests.add(new Request().setCopyPaste(new CopyPasteRequest()
+                        .setSource(new GridRange().setSheetId(stagingId).setStartRowIndex(0).setEndRowIndex(stagedRows)
+                                .setStartColumnIndex(0).setEndColumnIndex(width))
+                        .setDestination(new GridRange().setSheetId(sheetId).setStartRowIndex(firstRow)
+                                .setEndRowIndex(firstRow + stagedRows).setStartColumnIndex(column0)
+                                .setEndColumnIndex(column0 + width))
+                        .setPasteType("PASTE_NORMAL")));
+            }
+            if (old != null) {
+                int oldRows = old.rows();
+                int oldColumns = old.columns();
+                if (oldRows > totalRows) {
+                    requests.add(clear(row0 + totalRows, row0 + oldRows, column0, column0 + Math.max(width, oldColumns)));
+                }
+                if (oldColumns > width) {
+                    requests.add(clear(row0, row0 + Math.min(oldRows, totalRows), column0 + width, column0 + oldColumns));
+                }
+                if (old.metadataId() != null) {
+                    requests.add(new Request().setDeleteDeveloperMetadata(new DeleteDeveloperMetadataRequest()
+                            .setDataFilter(new DataFilter().setDeveloperMetadataLookup(new DeveloperMetadataLookup()
+                                    .setMetadataId(old.metadataId())))));
+                }
+            }
+            requests.add(new Request().setCreateDeveloperMetadata(new CreateDeveloperMetadataRequest()
+                    .setDeveloperMetadata(new DeveloperMetadata().setMetadataKey(METADATA_KEY + columnName(column0)
+                            + (row0 + 1)).setMetadataValue("{\"rows\":" + totalRows + ",\"columns\":" + width + "}")
+                            .setVisibility("DOCUMENT").setLocation(new DeveloperMetadataLocation().setSheetId(sheetId)))));
+            JsonNode stamp = settings.path("lastUpdated");
+            String when = "Last updated by Rowflow: " + Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            if (stamp.hasNonNull("cell")) {
+                int[] at = cell(stamp.get("cell").asText());
+                requests.add(new Request().setUpdateCells(new UpdateCellsRequest()
+                        .setStart(new GridCoordinate().setSheetId(sheetId).setRowIndex(at[0]).setColumnIndex(at[1]))
+                        .setRows(List.of(new RowData().setValues(List.of(new CellData().setUserEnteredValue(
+                                new ExtendedValue().setStringValue(when))))))
+                        .setFields("userEnteredValue")));
+            }
+            if (stamp.path("note").asBoolean(false)) {
+                requests.add(new Request().setUpdateCells(new UpdateCellsRequest()
+                        .setStart(new GridCoordinate().setSheetId(sheetId).setRowIndex(row0).setColumnIndex(column0))
+                        .setRows(List.of(new RowData().setValues(List.of(new CellData().setNote(when)))))
+                        .setFields("note")));
+            }
+            requests.add(new Request().setDeleteSheet(new DeleteSheetRequest().setSheetId(stagingId)));
+            return requests;
+        }
+
+        private Request clear(int fromRow, int toRow, int fromColumn, int toColumn) {
+            return new Request().setUpdateCells(new UpdateCellsRequest().setRange(new GridRange().setSheetId(sheetId)
+                    .setStartRowIndex(fromRow).setEndRowIndex(toRow).setStartColumnIndex(fromColumn)
+                    .setEndColumnIndex(toColumn)).setFields("userEnteredValue,userEnteredFormat"));
+        }
+
+        /** Date and timestamp columns of the staged block get a date format; the copy carries it into place. */
+        private void formatDates(List<ColumnType> types, int stagedRows, boolean append) throws IOException {
+            List<Request> formats = new ArrayList<>();
+            for (int i = 0; i < types.size(); i++) {
+                String pattern = switch (types.get(i)) {
+                    case DATE -> "yyyy-mm-dd";
+                    case TIMESTAMP -> "yyyy-mm-dd hh:mm:ss";
+                    default -> null;
+                };
+                if (pattern != null && stagedRows > (append ? 0 : 1)) {
+                    formats.add(new Request().setRepeatCell(new RepeatCellRequest()
+                            .setRange(new GridRange().setSheetId(stagingId).setStartRowIndex(append ? 0 : 1)
+                                    .setEndRowIndex(stagedRows).setStartColumnIndex(i).setEndColumnIndex(i + 1))
+                            .setCell(new CellData().setUserEnteredFormat(new CellFormat().setNumberFormat(
+                                    new NumberFormat().setType(types.get(i) == ColumnType.DATE ? "DATE" : "DATE_TIME")
+                                            .setPattern(pattern))))
+                            .setFields("userEnteredFormat.numberFormat")));
+                }
+            }
+            if (!formats.isEmpty()) {
+                batch(formats);
+            }
+        }
+
+        private void streamRows(StagedTable table, int[] position, Chunker chunker) throws SQLException, IOException {
+            List<Column> columns = table.columns();
+            long read = 0;
+            try (Statement statement = context.staging().createStatement();
+                    ResultSet rs = statement.executeQuery(table.selectAll())) {
+                while (rs.next()) {
+                    if ((read++ & 0x3FFF) == 0 && context.cancelled().getAsBoolean()) {
+                        throw new RunCancelledException();
+                    }
+                    List<Object> values = new ArrayList<>(position.length);
+                    for (int p : position) {
+                        values.add(cellValue(columns.get(p).type().read(rs, p + 1)));
+                    }
+                    chunker.add(values);
+                }
+            }
+            chunker.flush();
+        }
+
+        /** Rows gathered into requests just under the payload limit. */
+        private final class Chunker {
+            final String staging;
+            int nextRow;
+            final List<List<Object>> rows = new ArrayList<>();
+            long bytes;
+
+            Chunker(String staging, int nextRow) {
+                this.staging = staging;
+                this.nextRow = nextRow;
+            }
+
+            void add(List<Object> row) throws IOException {
+                long size = 4;
+                for (Object v : row) {
+                    size += v == null ? 5 : v instanceof String s ? s.length() * 2L + 3 : 22;
+                }
+                if (!rows.isEmpty() && bytes + size > chunkBytes) {
+                    flush();
+                }
+                rows.add(row);
+                bytes += size;
+            }
+
+            void flush() throws IOException {
+                if (rows.isEmpty()) {
+                    return;
+                }
+                upload(staging, nextRow, rows);
+                nextRow += rows.size();
+                rows.clear();
+                bytes = 0;
+            }
+        }
+
+        private void upload(String staging, int row, List<List<Object>> rows) throws IOException {
+            int width = rows.stream().mapToInt(List::size).max().orElse(1);
+            // Google's JSON writer drops nulls from arrays (shifting the cells after them): an empty cell is "".
+            for (List<Object> r : rows) {
+                r.replaceAll(v -> v == null ? "" : v);
+            }
+            sheets.spreadsheets().values().update(spreadsheetId, range(staging, row, 0, rows.size(), width),
+                    new ValueRange().setValues(rows)).setValueInputOption("RAW").execute();
+        }
+
+        private void removeStaging() {
+            try {
+                batch(List.of(new Request().setDeleteSheet(new DeleteSheetRequest().setSheetId(stagingId))));
+            } catch (IOException | RuntimeException e) {
+                org.jboss.logging.Logger.getLogger(GoogleSheetsWriter.class).warnf(
+                        "Could not remove the staging tab of spreadsheet %s: %s", spreadsheetId, e.getMessage());
+            }
+        }
+
+        private BatchUpdateSpreadsheetResponse batch(List<Request> requests) throws IOException {
+            return sheets.spreadsheets().batchUpdate(spreadsheetId, new BatchUpdateSpreadsheetRequest()
+                    .setRequests(requests)).execute();
+        }
+
+        /** Google's limit counts every tab's grid: the others', the target's after the write, and the staging tab. */
+        private void checkCellCount(Spreadsheet book, Sheet target, int totalRows, int width, int stagedRows) {
+            long cells = 0;
+            for (Sheet s : book.getSheets()) {
+                GridProperties g = s.getProperties().getGridProperties();
+                if (g != null && (target == null || !s.getProperties().getSheetId().equals(target.getProperties()
+                        .getSheetId()))) {
+                    cells += (long) nz(g.getRowCount()) * nz(g.getColumnCount());
+                }
+            }
+            GridProperties g = target == null ? null : target.getProperties().getGridProperties();
+            long targetRows = Math.max(g == null ? 0 : nz(g.getRowCount()), row0 + totalRows);
+            long targetColumns = Math.max(g == null ? 0 : nz(g.getColumnCount()), column0 + width);
+            cells += targetRows * targetColumns + (long) stagedRows * width;
+            if (cells > MAX_CELLS) {
+                throw new DataException("The spreadsheet would hold " + cells + " cells (its other tabs included, and "
+                        + stagedRows * (long) width + " of them briefly in the staging tab); Google Sheets allows at most "
+                        + MAX_CELLS + ". Nothing was written: write fewer rows or columns, or to another spreadsheet.");
+            }
+        }
+
+        private void checkCellLengths(StagedTable table) throws SQLException {
+            List<String> lengths = new ArrayList<>();
+            List<Column> text = table.columns().stream().filter(c -> c.type() == ColumnType.STRING
+                    || c.type() == ColumnType.JSON).toList();
+            if (text.isEmpty() || table.rowCount() == 0) {
+                return;
+            }
+            for (Column c : text) {
+                lengths.add("coalesce(max(length(" + quote(c.sqlName()) + ")), 0)");
+            }
+            try (Statement statement = context.staging().createStatement();
+                    ResultSet rs = statement.executeQuery("SELECT " + String.join(", ", lengths) + " FROM "
+                            + quote(table.sqlName()))) {
+                rs.next();
+                for (int i = 0; i < text.size(); i++) {
+                    if (rs.getLong(i + 1) > MAX_CELL_CHARS) {
+                        throw new DataException("Column \"" + text.get(i).name() + "\" has a value of " + rs.getLong(i + 1)
+                                + " characters; a Google Sheets cell holds at most " + MAX_CELL_CHARS
+                                + ". Nothing was written.");
+                    }
+                }
+            }
+        }
+    }
+
+    private static int nz(Integer value) {
+        return value == null ? 0 : value;
+    }
+
+    /** A row's key: its key columns' values, numbers compared by value (1 and 1.0 are one key). */
+    static String key(List<Object> row, int[] keyAt) {
+        StringBuilder key = new StringBuilder();
+        for (int at : keyAt) {
+            Object v = row.get(at);
+            if (v instanceof Number n) {
+                v = new BigDecimal(n.toString()).stripTrailingZeros().toPlainString();
+            }
+            key.append(v).append('\u0000');
+        }
+        return key.toString();
+    }
+
+    /** A staged value as Sheets stores it when sent RAW. */
+    static Object cellValue(Object value) {
+        if (value instanceof Long number) {
+            // Sheets keeps 15 significant digits: a longer id would lose its last ones as a number.
+            return Math.abs(number) > LARGEST_EXACT_NUMBER ? Long.toString(number) : number;
+        }
+        if (value instanceof Double number) {
+            return number.isNaN() || number.isInfinite() ? number.toString() : number;
+        }
+        if (value instanceof LocalDate date) {
+            return (double) ChronoUnit.DAYS.between(SERIAL_EPOCH, date);
+        }
+        if (value instanceof LocalDateTime timestamp) {
+            long days = ChronoUnit.DAYS.between(SERIAL_EPOCH, timestamp.toLocalDate());
+            return days + timestamp.toLocalTime().toNanoOfDay() / 86_400_000_000_000d;
+        }
+        return value;
+    }
+}
