@@ -63,7 +63,7 @@ public final class SheetsBenchmark {
             });
             System.out.printf(Locale.ROOT, "%nGoogle Sheets, %,d rows × %d columns (%,d cells) into a local fake of the"
                     + " Sheets API:%n", rows, COLUMNS, (long) rows * COLUMNS);
-            System.out.println("| writer | seconds | API requests | MiB sent | largest request | a reader can see |");
+            System.out.println("| writer | seconds | API requests | MiB sent (gzip) | largest request (gzip / JSON) | a reader can see |");
             System.out.println("|---|---|---|---|---|---|");
 
             String naiveBook = fake.create("naive");
@@ -71,10 +71,11 @@ public final class SheetsBenchmark {
             int requests = fake.requests.get();
             long bytes = fake.bytesReceived.get();
             fake.largestBody.set(0);
+            fake.largestPayload.set(0);
             long start = System.nanoTime();
             naive(session, naiveBook, area, table);
             print("naive: one append per 1,000 rows", start, fake.requests.get() - requests,
-                    fake.bytesReceived.get() - bytes, fake.largestBody.get(), "half-written tabs");
+                    fake.bytesReceived.get() - bytes, fake, "half-written tabs");
 
             String book = fake.create("rowflow");
             ObjectNode settings = new ObjectMapper().createObjectNode().put("connectionId", UUID.randomUUID().toString())
@@ -82,11 +83,12 @@ public final class SheetsBenchmark {
             requests = fake.requests.get();
             bytes = fake.bytesReceived.get();
             fake.largestBody.set(0);
+            fake.largestPayload.set(0);
             start = System.nanoTime();
             WriteResult written = GoogleSheetsWriter.write(session, settings, new WriteContext(settings, area.connection(),
                     dir, () -> false), table, config.chunkBytes());
             print("Rowflow: staged in chunks, one swap", start, fake.requests.get() - requests,
-                    fake.bytesReceived.get() - bytes, fake.largestBody.get(), "old or new only");
+                    fake.bytesReceived.get() - bytes, fake, "old or new only");
             if (written.rowsWritten() != rows || fake.grid(book, "Data").size() != rows + 1) {
                 throw new IllegalStateException("wrote " + written.rowsWritten() + " rows");
             }
@@ -95,10 +97,10 @@ public final class SheetsBenchmark {
         }
     }
 
-    private static void print(String writer, long start, int requests, long bytes, long largest, String reader) {
+    private static void print(String writer, long start, int requests, long bytes, FakeSheets fake, String reader) {
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf(Locale.ROOT, "| %s | %.2f | %d | %.1f | %.2f MiB | %s |%n", writer, seconds, requests,
-                bytes / 1048576.0, largest / 1048576.0, reader);
+        System.out.printf(Locale.ROOT, "| %s | %.2f | %d | %.1f | %.2f / %.2f MiB | %s |%n", writer, seconds, requests,
+                bytes / 1048576.0, fake.largestBody.get() / 1048576.0, fake.largestPayload.get() / 1048576.0, reader);
     }
 
     /** The baseline: rows appended 1,000 at a time, values as the staged types give them. */

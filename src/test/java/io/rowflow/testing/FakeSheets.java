@@ -64,6 +64,8 @@ public final class FakeSheets implements QuarkusTestResourceLifecycleManager {
     public final AtomicInteger tokenRequests = new AtomicInteger();
     public final AtomicLong bytesReceived = new AtomicLong();
     public final AtomicLong largestBody = new AtomicLong();
+    /** The largest request body once uncompressed: what Google's 2 MB recommendation is about. */
+    public final AtomicLong largestPayload = new AtomicLong();
 
     public FakeSheets() {
         try {
@@ -295,6 +297,7 @@ public final class FakeSheets implements QuarkusTestResourceLifecycleManager {
                 // Google's client compresses request bodies, as Google's servers accept.
                 body = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body)).readAllBytes();
             }
+            largestPayload.accumulateAndGet(body.length, Math::max);
             String path = exchange.getRequestURI().getRawPath();
             String method = exchange.getRequestMethod();
             Map<String, String> query = FakeHttp.query(exchange.getRequestURI().getRawQuery());

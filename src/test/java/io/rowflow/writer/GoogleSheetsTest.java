@@ -165,6 +165,8 @@ class GoogleSheetsTest {
             reader.join();
         }
         assertThat(problems).as("what the reader saw (" + snapshots.get() + " snapshots)").isEmpty();
+        // Uploads were split to stay under the chunk size (2,000 bytes in tests, 1.8 MB by default).
+        assertThat(fake.largestPayload.get()).isLessThan(4_000);
         assertThat(seen.size()).as("versions the reader saw").isGreaterThan(3);
 
         List<List<Object>> data = read(spreadsheet, "Data!A1:D", "UNFORMATTED_VALUE", token);
@@ -269,6 +271,26 @@ class GoogleSheetsTest {
         assertThat(data).hasSize(7);
         assertThat(data.get(6).subList(1, 3)).containsExactly(new BigDecimal(2), "v2");
         assertThat(fake.cell(spreadsheet, "Data", 1, 1).note()).startsWith("Last updated by Rowflow: ");
+    }
+
+    @Test
+    void columnsKeepTheOrderTheUserGaveTheHeader() throws Exception {
+        FakeSheets fake = sheets();
+        String spreadsheet = fake.create("Reordered");
+        String flow = flow(source("/files/sheets-order.json", versionRows(1, 4)), googleConnection(), spreadsheet, Map.of());
+        Api.runSucceeds(flow);
+        // The user drags "value" to the front (the fake moves the header only; the next refresh rewrites the rows).
+        fake.type(spreadsheet, "Data", 0, 0, "value");
+        fake.type(spreadsheet, "Data", 0, 1, "id");
+        fake.type(spreadsheet, "Data", 0, 2, "version");
+        serve("/files/sheets-order.json", versionRows(2, 3));
+        Api.runSucceeds(flow);
+        List<List<Object>> data = read(spreadsheet, "Data!A1:C", "UNFORMATTED_VALUE", fake.issueToken());
+        assertThat(data.get(0)).containsExactly("value", "id", "version");
+        assertThat((BigDecimal) data.get(1).get(0)).isEqualByComparingTo("2000");
+        assertThat((BigDecimal) data.get(1).get(1)).isEqualByComparingTo("1");
+        assertThat(data.get(1).get(2)).isEqualTo("v2");
+        assertThat(data).hasSize(4);
     }
 
     @Test

@@ -531,9 +531,9 @@ public class GoogleSheetsWriter implements DestinationWriter {
             }
 
             void add(List<Object> row) throws IOException {
-                long size = 4;
+                long size = 3;
                 for (Object v : row) {
-                    size += v == null ? 5 : v instanceof String s ? s.length() * 2L + 3 : 22;
+                    size += jsonBytes(v) + 1;
                 }
                 if (!rows.isEmpty() && bytes + size > chunkBytes) {
                     flush();
@@ -621,6 +621,22 @@ public class GoogleSheetsWriter implements DestinationWriter {
                 }
             }
         }
+    }
+
+    /** A value's size in the request's JSON, at worst (an escaped character counted as \\u0000). */
+    static long jsonBytes(Object value) {
+        if (value == null) {
+            return 4;
+        }
+        if (!(value instanceof String text)) {
+            return value.toString().length();
+        }
+        long bytes = 2;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            bytes += c < 32 || c == '"' || c == '\\' ? 6 : c < 128 ? 1 : c < 2048 ? 2 : 3;
+        }
+        return bytes;
     }
 
     private static int nz(Integer value) {
