@@ -17,7 +17,6 @@ import io.rowflow.connection.ConnectionService;
 import io.rowflow.connection.TokenSource;
 import io.rowflow.connector.ConnectorRegistry;
 import io.rowflow.connector.SourceConnector;
-import io.rowflow.connector.declarative.DeclarativeSource;
 import io.rowflow.connector.json.JsonUrlSource;
 import io.rowflow.http.HttpRequestSpec;
 import io.rowflow.http.SafeHttpClient;
