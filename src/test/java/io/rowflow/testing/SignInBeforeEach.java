@@ -15,6 +15,8 @@ public class SignInBeforeEach implements QuarkusTestBeforeEachCallback {
     private static volatile boolean enabled;
     private static int tokenPort = -1;
     private static String token;
+    /** The test profile the token was made under: another profile restarts the application on a clean database. */
+    private static Class<?> tokenProfile;
 
     private static final Filter ADMIN_TOKEN = (request, response, context) -> {
         boolean hasCredentials = request.getHeaders().hasHeaderWithName("Authorization")
@@ -36,6 +38,15 @@ public class SignInBeforeEach implements QuarkusTestBeforeEachCallback {
     @Override
     public void beforeEach(QuarkusTestMethodContext context) {
         enabled = !context.getTestInstance().getClass().isAnnotationPresent(SignedOut.class);
+        io.quarkus.test.junit.TestProfile annotated = context.getTestInstance().getClass()
+                .getAnnotation(io.quarkus.test.junit.TestProfile.class);
+        Class<?> profile = annotated == null ? null : annotated.value();
+        synchronized (SignInBeforeEach.class) {
+            if (profile != tokenProfile) {
+                token = null;
+                tokenProfile = profile;
+            }
+        }
         if (!RestAssured.filters().contains(ADMIN_TOKEN)) {
             RestAssured.filters(List.of(ADMIN_TOKEN));
         }
