@@ -16,6 +16,7 @@ import io.rowflow.connection.ConnectionEntity;
 import io.rowflow.connection.ConnectionService;
 import io.rowflow.connection.TokenSource;
 import io.rowflow.connector.ConnectorRegistry;
+import io.rowflow.connector.OAuthSignIn;
 import io.rowflow.connector.SourceConnector;
 import io.rowflow.connector.json.JsonUrlSource;
 import io.rowflow.http.HttpRequestSpec;
@@ -87,11 +88,11 @@ public class OAuthService implements TokenSource {
     Provider provider(String connectorId) {
         SourceConnector connector = connectors.find(connectorId).orElseThrow(() -> NotFoundException.of("Connector",
                 connectorId));
-        if (!(connector instanceof io.rowflow.connector.OAuthSignIn declarative) || declarative.oauth().isEmpty()) {
+        if (!(connector instanceof OAuthSignIn signIn) || signIn.oauth().isEmpty()) {
             throw new NotFoundException(connector.descriptor().name() + " has no sign-in with OAuth; connect it with its"
                     + " settings instead");
         }
-        JsonNode oauth = declarative.oauth().get();
+        JsonNode oauth = signIn.oauth().get();
         OAuthConfig.Provider registration = config.provider().get(connectorId);
         if (registration == null) {
             throw new ConflictException("Sign-in with " + connector.descriptor().name() + " is not set up on this server:"
@@ -103,7 +104,7 @@ public class OAuthService implements TokenSource {
                 URI.create(registration.authorizeUrl().orElse(oauth.get("authorize_url").asText())),
                 URI.create(registration.tokenUrl().orElse(oauth.get("token_url").asText())),
                 registration.pkce().orElse(oauth.path("pkce").asBoolean(false)),
-                oauth.path("client_auth").asText("body"), declarative.oauthScopes(), extra,
+                oauth.path("client_auth").asText("body"), signIn.oauthScopes(), extra,
                 registration.clientId(), registration.clientSecret().orElse(""), oauth.get("resources"),
                 oauth.has("resources") ? URI.create(registration.resourcesUrl().orElse(oauth.get("resources").get("url")
                         .asText())) : null);

@@ -9,6 +9,7 @@ import io.rowflow.common.schema.ConfigSchema;
 import io.rowflow.connector.ChangeTimes;
 import io.rowflow.connector.ConnectorDescriptor;
 import io.rowflow.connector.IncrementalSync;
+import io.rowflow.connector.OAuthSignIn;
 import io.rowflow.connector.SourceConnector;
 import io.rowflow.connector.SourceContext;
 import io.rowflow.connector.json.JsonUrlSource;
@@ -34,7 +35,7 @@ import java.util.regex.Pattern;
  * requests are drawn from the API's published budget, and the API's refusals become sentences a user can act on.
  * Paging, streaming and retries (429 with Retry-After, 5xx with backoff) are {@link JsonUrlSource}'s.
  */
-public final class DeclarativeSource implements SourceConnector, io.rowflow.connector.OAuthSignIn {
+public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*config\\.([A-Za-z0-9_]+)\\s*}}");
     /** One budget per credential on this node, whatever the number of runs reading with it. */
