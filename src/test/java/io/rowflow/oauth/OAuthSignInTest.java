@@ -174,27 +174,41 @@ class OAuthSignInTest {
         }
     }
 
-    private static void expireRefreshAndRevoke(FakeHubSpot hubspot) throws Exception {
-        String connection;
-        connection = connectionOf(connect(Api.signIn(Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD), "Short-lived"));
-        hubspot.oauth.accessLifetimeSeconds = 60; // the refreshed token outlives the five runs
+    /**
+     * {@code count} runs started at once, each of its own flow, through one connection signed in with a token that has
+     * expired by then; asserts the provider saw exactly one refresh call, and answers the runs as they ended.
+     */
+    static List<JsonPath> runsAtOnceWithAnExpiredToken(FakeHubSpot hubspot, int count) throws Exception {
+        hubspot.oauth.accessLifetimeSeconds = 2;
+        String connection = connectionOf(connect(Api.signIn(Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD), count + " runs"));
+        hubspot.oauth.accessLifetimeSeconds = 600; // the refreshed token outlives the runs
         List<String> flows = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < count; i++) {
             flows.add(Api.createStreamFlow("owners " + i, connection, "owners"));
         }
         Thread.sleep(2_500); // the access token has expired
         int before = hubspot.oauth.refreshes.get();
-        ExecutorService pool = Executors.newFixedThreadPool(5);
-        List<Future<JsonPath>> runs = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(count);
+        List<Future<JsonPath>> started = new ArrayList<>();
         for (String flow : flows) {
-            runs.add(pool.submit(() -> Api.runToEnd(flow)));
+            started.add(pool.submit(() -> Api.runToEnd(flow)));
         }
-        for (Future<JsonPath> run : runs) {
-            assertThat(run.get().getString("status")).as(run.get().prettify()).isEqualTo("succeeded");
+        List<JsonPath> runs = new ArrayList<>();
+        for (Future<JsonPath> run : started) {
+            runs.add(run.get());
         }
         pool.shutdown();
-        assertThat(hubspot.oauth.refreshes.get() - before).as("refreshes for 5 concurrent runs").isEqualTo(1);
+        assertThat(hubspot.oauth.refreshes.get() - before).as("refresh calls for %d concurrent runs", count).isEqualTo(1);
         hubspot.oauth.refreshTokens().forEach(Api.SECRETS_USED::add);
+        return runs;
+    }
+
+    private static void expireRefreshAndRevoke(FakeHubSpot hubspot) throws Exception {
+        List<JsonPath> runs = runsAtOnceWithAnExpiredToken(hubspot, 5);
+        for (JsonPath run : runs) {
+            assertThat(run.getString("status")).as(run.prettify()).isEqualTo("succeeded");
+        }
+        String connection;
 
         // A copy of a connection's refresh token is used elsewhere first (it leaked): the provider rotates it there, so
         // the one Rowflow holds is now an old one, and presenting it revokes the whole family.
