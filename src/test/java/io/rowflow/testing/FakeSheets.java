@@ -104,14 +104,27 @@ public final class FakeSheets implements QuarkusTestResourceLifecycleManager {
         server.stop(0);
     }
 
-    /** A service account's JSON key, as the Google Cloud console gives it, for this fake's token endpoint. */
+    /**
+     * A service account's JSON key in the Google Cloud console's format, for this fake's token endpoint. Its RSA key
+     * pair is generated when the fake is made: nothing secret is stored in the sources.
+     */
     public String serviceAccountKey() {
-        String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(
-                serviceKey.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+        String pem = pem("PRIVATE KEY", serviceKey.getPrivate().getEncoded());
         ObjectNode key = json.createObjectNode().put("type", "service_account").put("project_id", "rowflow-test")
                 .put("private_key_id", "0123456789abcdef").put("private_key", pem).put("client_email", SERVICE_ACCOUNT)
                 .put("client_id", "1234567890").put("auth_uri", base + "/o/oauth2/auth").put("token_uri", base + "/token");
         return key.toString();
+    }
+
+    /** Some characters of the generated private key, for the tests that check secrets never reach logs. */
+    public String privateKeyFragment() {
+        return Base64.getEncoder().encodeToString(serviceKey.getPrivate().getEncoded()).substring(66, 126); // within one line of the PEM
+    }
+
+    /** DER bytes in PEM armor, as key files carry them. */
+    private static String pem(String label, byte[] der) {
+        return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+                + "\n-----END " + label + "-----\n";
     }
 
     /** A token for a reader outside Rowflow (a BI tool polling the sheet). */
