@@ -202,6 +202,13 @@ public class RunExecutor {
                     DestinationWriter writer = writers.require(destination.type(), "type");
                     step = "write destination " + (i + 1) + " (" + writer.descriptor().id() + ")";
                     checkCancelled();
+                    if (result.columns().isEmpty() && writer.keepsEarlierRows(destination.settings())) {
+                        // Nothing was read (an incremental read without changes): nothing to add, the rows stay.
+                        stats.destinations().add(new RunStats.DestinationStats(i, destination.type(), 0, null));
+                        log(runId, "INFO", "Nothing new for destination " + (i + 1) + "; it was left as it was");
+                        saveStats(runId, stats);
+                        continue;
+                    }
                     log(runId, "INFO", "Writing destination " + (i + 1) + " (" + writer.descriptor().name() + ")");
                     WriteContext context = new WriteContext(destination.settings(), area.connection(),
                             dataFolder.destinationDir(flow.id, i), () -> cancelRequested(runId),

@@ -82,10 +82,6 @@ public class ExcelWriter implements DestinationWriter {
         if (context.writeId() != null && Files.exists(target) && context.writeId().equals(WriteStamp.read(target))) {
             return new WriteResult(table.rowCount(), target.getFileName().toString(), true);
         }
-        if (append && table.rowCount() == 0 && Files.exists(target)) {
-            // Nothing new (an incremental read with no changes has no columns either): the workbook stays as it is.
-            return new WriteResult(0, target.getFileName().toString());
-        }
         int[] widths = checkCellsAndMeasure(context.staging(), table);
 
         Path temp = context.folder().resolve("." + FILE_NAME + "." + UUID.randomUUID() + ".tmp");
