@@ -8,7 +8,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoField;
 
 /**
  * Reads the change time of a record as APIs write it: ISO-8601 with an offset ({@code Z}, {@code +01:00}, or Jira's
@@ -50,8 +49,7 @@ public final class ChangeTimes {
     /** The instant as an API's filter wants it: a java.time pattern in a zone, epoch_millis, or ISO-8601 (null). */
     public static String format(Instant instant, String pattern, java.time.ZoneId zone) {
         if (pattern == null || pattern.isBlank()) {
-            return DateTimeFormatter.ISO_INSTANT.format(instant.with(ChronoField.NANO_OF_SECOND,
-                    instant.getNano() / 1_000_000 * 1_000_000L));
+            return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         }
         if (pattern.equals("epoch_millis")) {
             return Long.toString(instant.toEpochMilli());

@@ -28,7 +28,6 @@ public final class IncrementalSync {
     private Instant newest;
     private final Map<String, Instant> delivered = new HashMap<>();
     private int pruneAt = PRUNE_AT;
-    private long admitted;
     private long skipped;
 
     /** {@code previous} is null for a stream never read incrementally: the first read is full. */
@@ -62,7 +61,6 @@ public final class IncrementalSync {
      */
     public boolean admit(String key, Instant changedAt) {
         if (changedAt == null) {
-            admitted++;
             return true;
         }
         if ((since != null && !changedAt.isAfter(since)) || (key != null && changedAt.equals(delivered.get(key)))) {
@@ -79,7 +77,6 @@ public final class IncrementalSync {
                 pruneAt = Math.max(PRUNE_AT, delivered.size() * 2);
             }
         }
-        admitted++;
         return true;
     }
 
@@ -87,10 +84,6 @@ public final class IncrementalSync {
     public State state() {
         prune();
         return new State(newest, Map.copyOf(delivered));
-    }
-
-    public long admitted() {
-        return admitted;
     }
 
     /** Records read again (inside the lookback window, or twice by the API) and left out. */

@@ -267,9 +267,8 @@ public class GoogleSheetsWriter implements DestinationWriter {
                         + " but the new rows have " + names + ". Nothing was written.");
             }
             List<List<Object>> upserted = mode.equals("upsert") && old != null && old.rows() > 1 && order.equals(
-                    existingHeader) ? merged(old, order, table, position, settings) : null;
+                    existingHeader) ? merged(old, order, table, position, types, settings) : null;
             long newRows = upserted != null ? upserted.size() : table.rowCount();
-            long written = upserted != null ? upsertCount : table.rowCount();
             int firstRow = append ? row0 + old.rows() : row0; // where the staged block lands on the target
             int stagedRows = (int) (append ? newRows : newRows + 1);
             int totalRows = append ? old.rows() + (int) newRows : (int) newRows + 1;
@@ -297,7 +296,9 @@ public class GoogleSheetsWriter implements DestinationWriter {
                     }
                     chunker.flush();
                 } else {
-                    streamRows(table, position, new Chunker(staging, next));
+                    Chunker chunker = new Chunker(staging, next);
+                    readRows(table, position, types, chunker::add);
+                    chunker.flush();
                 }
                 context.fence().run(); // still this run's to write: another node has not taken it over
                 doing = "replacing the tab's rows";
@@ -310,14 +311,12 @@ public class GoogleSheetsWriter implements DestinationWriter {
                     removeStaging();
                 }
             }
-            return written;
+            return table.rowCount(); // upserted or not, each staged row was written once
         }
-
-        private long upsertCount;
 
         /** The existing rows with the new ones applied: a key already there is updated in place, a new key appended. */
         private List<List<Object>> merged(Rectangle old, List<String> order, StagedTable table, int[] position,
-                JsonNode settings) throws IOException, SQLException {
+                List<ColumnType> types, JsonNode settings) throws IOException, SQLException {
             List<String> keys = new ArrayList<>();
             settings.path("keyColumns").forEach(k -> keys.add(k.asText()));
             int[] keyAt = new int[keys.size()];
@@ -347,29 +346,16 @@ public class GoogleSheetsWriter implements DestinationWriter {
             while (rows.size() < old.rows() - 1) {
                 rows.add(new ArrayList<>(java.util.Collections.nCopies(order.size(), null)));
             }
-            List<ColumnType> types = new ArrayList<>();
-            List<Column> columns = table.columns();
-            for (int p : position) {
-                types.add(columns.get(p).type());
-            }
-            try (Statement statement = context.staging().createStatement();
-                    ResultSet rs = statement.executeQuery(table.selectAll())) {
-                while (rs.next()) {
-                    List<Object> values = new ArrayList<>();
-                    for (int i = 0; i < position.length; i++) {
-                        values.add(cellValue(types.get(i).read(rs, position[i] + 1)));
-                    }
-                    String key = key(values, keyAt);
-                    Integer at = byKey.get(key);
-                    if (at != null) {
-                        rows.set(at, values);
-                    } else {
-                        byKey.put(key, rows.size());
-                        rows.add(values);
-                    }
-                    upsertCount++;
+            readRows(table, position, types, values -> {
+                String key = key(values, keyAt);
+                Integer at = byKey.get(key);
+                if (at != null) {
+                    rows.set(at, values);
+                } else {
+                    byKey.put(key, rows.size());
+                    rows.add(values);
                 }
-            }
+            });
             return rows;
         }
 
@@ -499,8 +485,14 @@ public class GoogleSheetsWriter implements DestinationWriter {
             }
         }
 
-        private void streamRows(StagedTable table, int[] position, Chunker chunker) throws SQLException, IOException {
-            List<Column> columns = table.columns();
+        /** A row of cell values, for the upload or the upsert's merge. */
+        private interface RowSink {
+            void accept(List<Object> row) throws IOException;
+        }
+
+        /** The staged rows in the tab's column order ({@code position}), as the cell values Sheets stores. */
+        private void readRows(StagedTable table, int[] position, List<ColumnType> types, RowSink sink)
+                throws SQLException, IOException {
             long read = 0;
             try (Statement statement = context.staging().createStatement();
                     ResultSet rs = statement.executeQuery(table.selectAll())) {
@@ -509,13 +501,12 @@ public class GoogleSheetsWriter implements DestinationWriter {
                         throw new RunCancelledException();
                     }
                     List<Object> values = new ArrayList<>(position.length);
-                    for (int p : position) {
-                        values.add(cellValue(columns.get(p).type().read(rs, p + 1)));
+                    for (int i = 0; i < position.length; i++) {
+                        values.add(cellValue(types.get(i).read(rs, position[i] + 1)));
                     }
-                    chunker.add(values);
+                    sink.accept(values);
                 }
             }
-            chunker.flush();
         }
 
         /** Rows gathered into requests just under the payload limit. */
