@@ -55,7 +55,7 @@ public class GoogleApis {
         this.nodeWrites = RequestBudget.of(config.writesPerMinute(), Duration.ofMinutes(1));
     }
 
-    /** One connection's use of the APIs: the Sheets client and the count of calls made through it. */
+    /** One connection's use of the APIs: the Sheets client and the count of calls Google answered, refusals included. */
     public record Session(Sheets sheets, AtomicLong calls, HttpRequestInitializer initializer) {
     }
 
@@ -97,7 +97,13 @@ public class GoogleApis {
                 }
                 return backOffHandler.handleResponse(r, response, retry);
             });
-            request.setIOExceptionHandler(new HttpBackOffIOExceptionHandler(new ExponentialBackOff()));
+            HttpBackOffIOExceptionHandler ioHandler = new HttpBackOffIOExceptionHandler(new ExponentialBackOff());
+            request.setIOExceptionHandler((r, retry) -> {
+                // No answer came (a kept-alive connection the server had closed, say): Google did not count this
+                // attempt against the quota, so neither does the destination's count of calls.
+                calls.decrementAndGet();
+                return ioHandler.handleIOException(r, retry);
+            });
         };
         Sheets sheets = new Sheets.Builder(transport, JSON, initializer).setRootUrl(config.rootUrl())
                 .setApplicationName("Rowflow").build();
