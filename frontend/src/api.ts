@@ -1,0 +1,223 @@
+// The REST API v1 as the UI uses it: same origin, the session cookie, and the CSRF token on every change.
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** A refusal from the API (RFC 9457 problem+json), with a sentence to show. */
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string, readonly errors: FieldError[] = [], readonly type?: string) {
+    super(message);
+  }
+
+  /** The message of the first error on this field (or under it), if any. */
+  field(path: string): string | undefined {
+    return this.errors.find((e) => e.field === path || e.field.startsWith(path + '.') || e.field.startsWith(path + '['))?.message;
+  }
+}
+
+function csrfToken(): string | undefined {
+  return document.cookie.split('; ').find((c) => c.startsWith('rowflow_csrf='))?.slice('rowflow_csrf='.length);
+}
+
+/** Called when the API answers 401, so the app can show the sign-in page. */
+let onSignedOut: () => void = () => {};
+export function whenSignedOut(handler: () => void) {
+  onSignedOut = handler;
+}
+
+export async function api<T>(path: string, options: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+  const method = options.method ?? 'GET';
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  const token = csrfToken();
+  if (method !== 'GET' && token) headers['X-CSRF-Token'] = token;
+  let response: Response;
+  try {
+    response = await fetch('/api/v1' + path, {
+      method, headers, credentials: 'same-origin', signal: options.signal,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    throw new ApiError(0, 'Rowflow could not be reached. Check your connection and try again.');
+  }
+  if (response.status === 401 && !path.startsWith('/auth/')) onSignedOut();
+  if (!response.ok) {
+    let problem: { title?: string; detail?: string; errors?: FieldError[]; type?: string } = {};
+    try {
+      problem = await response.json();
+    } catch {
+      // Not problem+json (a proxy's page, say): the status line is all there is.
+    }
+    const message = problem.detail ?? problem.title ?? `The server answered ${response.status}`;
+    throw new ApiError(response.status, message, problem.errors ?? [], problem.type);
+  }
+  if (response.status === 204) return undefined as T;
+  return (await response.json()) as T;
+}
+
+export const get = <T>(path: string, signal?: AbortSignal) => api<T>(path, { signal });
+export const post = <T>(path: string, body?: unknown) => api<T>(path, { method: 'POST', body: body ?? {} });
+export const put = <T>(path: string, body: unknown) => api<T>(path, { method: 'PUT', body });
+export const del = <T>(path: string) => api<T>(path, { method: 'DELETE' });
+
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+// ---------------------------------------------------------------------------------------------------- API shapes
+
+export interface User {
+  id: string;
+  email: string;
+  name: string | null;
+}
+
+export interface ConnectorDescriptor {
+  id: string;
+  name: string;
+  category: string;
+  authType: string;
+  configSchema: JsonSchema;
+  streams: string[];
+  incrementalStreams: string[];
+  oauthSignIn: boolean;
+}
+
+export interface WriterDescriptor {
+  id: string;
+  name: string;
+  category: string;
+  authType: string;
+  configSchema: JsonSchema;
+}
+
+export interface JsonSchema {
+  type?: string;
+  title?: string;
+  description?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  enum?: unknown[];
+  default?: unknown;
+  writeOnly?: boolean;
+  format?: string;
+  minimum?: number;
+  maximum?: number;
+  items?: JsonSchema;
+}
+
+export interface Connection {
+  id: string;
+  name: string;
+  connectorId: string;
+  config: Record<string, unknown>;
+  secretFields: string[];
+  shared: boolean;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  authStatus: string | null;
+}
+
+export interface Source {
+  connectionId: string;
+  stream?: string | null;
+  parameters?: Record<string, unknown> | null;
+  name?: string | null;
+  steps?: Record<string, unknown>[] | null;
+  sync?: string | null;
+}
+
+export interface Destination {
+  type: string;
+  settings: Record<string, unknown>;
+}
+
+export interface FlowBody {
+  name: string;
+  sources: Source[];
+  transform?: { combine?: Record<string, unknown>; steps?: Record<string, unknown>[] } | null;
+  destinations: Destination[];
+  schedule?: Record<string, unknown> | null;
+  runAfter?: string[] | null;
+  timeout?: string | null;
+  onlyIfChanged?: boolean;
+  retries?: number | null;
+}
+
+export interface Flow extends FlowBody {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'skipped';
+
+export interface SourceStats {
+  index: number;
+  connectionId: string;
+  connectorId: string;
+  rowsRead: number;
+}
+
+export interface DestinationStats {
+  index: number;
+  type: string;
+  rowsWritten: number;
+  apiCalls: number | null;
+}
+
+export interface Run {
+  id: string;
+  flowId: string;
+  status: RunStatus;
+  trigger: string;
+  scheduledFor: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationMillis: number | null;
+  unchanged: boolean;
+  sources: SourceStats[] | null;
+  destinations: DestinationStats[] | null;
+  error: { step: string; message: string; upstreamMessage: string | null } | null;
+}
+
+export interface RunPage {
+  items: Run[];
+  page: number;
+  size: number;
+  total: number;
+}
+
+export interface LogLine {
+  at: string;
+  level: string;
+  message: string;
+}
+
+export interface Preview {
+  columns: { name: string; type: string }[];
+  rows: unknown[][];
+  rowCount: number;
+  truncated: boolean;
+  totalRows: number;
+  step: string | null;
+  steps: string[];
+  sourceRowsCapped: boolean;
+}
+
+export interface NextFires {
+  timezone: string | null;
+  paused: boolean;
+  next: { at: string; local: string }[];
+}
+
+export interface RunEvent {
+  run: Run;
+  log: LogLine[];
+}

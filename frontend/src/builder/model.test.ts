@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkFormula, conditionProblem, describeSchedule, emptyPanel, filterForm, filterStep, layoutOf, layoutProblems, move,
+  panelFrom, panelSteps, scheduleForm, scheduleOf, shapeSteps, defaultSchedule,
+} from './model';
+
+const columns = [
+  { name: 'id', type: 'integer' },
+  { name: 'dealname', type: 'text' },
+  { name: 'amount', type: 'decimal' },
+  { name: 'closedate', type: 'date' },
+];
+
+describe('shaping columns', () => {
+  it('emits nothing for an untouched layout', () => {
+    expect(shapeSteps(columns, layoutOf(columns))).toEqual([]);
+  });
+
+  it('converts, renames, then selects the kept columns in their new order', () => {
+    let layout = layoutOf(columns);
+    layout = move(layout, 2, 0); // amount first
+    layout = layout.map((c) => (c.source === 'dealname' ? { ...c, name: 'Deal' } : c));
+    layout = layout.map((c) => (c.source === 'closedate' ? { ...c, hidden: true } : c));
+    layout = layout.map((c) => (c.source === 'id' ? { ...c, retype: 'text' } : c));
+    expect(shapeSteps(columns, layout)).toEqual([
+      { type: 'retype', column: 'id', to: 'text', onError: 'empty' },
+      { type: 'rename', columns: { dealname: 'Deal' } },
+      { type: 'select', columns: ['amount', 'id', 'Deal'] },
+    ]);
+  });
+
+  it('names empty and repeated column names, and refuses hiding every column', () => {
+    const layout = layoutOf(columns);
+    layout[1] = { ...layout[1], name: 'ID' };
+    layout[2] = { ...layout[2], name: ' ' };
+    expect(layoutProblems(layout)).toEqual({ 1: '"ID" is already the name of another column', 2: 'A column needs a name' });
+    expect(layoutProblems(layout.map((c) => ({ ...c, hidden: true })))).toEqual({ 0: 'Keep at least one column' });
+  });
+
+  it('moves within bounds only', () => {
+    expect(move([1, 2, 3], 0, -1)).toEqual([1, 2, 3]);
+    expect(move([1, 2, 3], 2, 0)).toEqual([3, 1, 2]);
+  });
+});
+
+describe('filter builder', () => {
+  it('types values by column and groups several conditions', () => {
+    const step = filterStep({ match: 'any', conditions: [
+      { column: 'amount', op: 'gte', value: '1000' },
+      { column: 'dealname', op: 'in', value: 'Acme, Globex ,' },
+      { column: 'closedate', op: 'last_days', days: '30' },
+      { column: 'amount', op: 'between', value: '1', to: '5' },
+    ] }, columns);
+    expect(step).toEqual({ type: 'filter', where: { any: [
+      { column: 'amount', op: 'gte', value: 1000 },
+      { column: 'dealname', op: 'in', values: ['Acme', 'Globex'] },
+      { column: 'closedate', op: 'last_days', days: 30 },
+      { column: 'amount', op: 'between', from: 1, to: 5 },
+    ] } });
+  });
+
+  it('leaves incomplete conditions out and explains them', () => {
+    expect(conditionProblem({ column: 'amount', op: 'gt', value: 'lots' }, columns)).toBe('"lots" is not a number');
+    expect(conditionProblem({ column: 'amount', op: 'contains', value: '1' }, columns)).toBe('"contains" does not apply to decimal values');
+    expect(conditionProblem({ column: '', op: 'equals' }, columns)).toBe('Pick a column');
+    expect(conditionProblem({ column: 'closedate', op: 'this_month' }, columns)).toBeNull();
+    expect(filterStep({ match: 'all', conditions: [{ column: 'amount', op: 'gt', value: '' }] }, columns)).toBeNull();
+  });
+
+  it('reads a saved filter back into the form', () => {
+    const step = filterStep({ match: 'all', conditions: [{ column: 'amount', op: 'gt', value: '10' }] }, columns)!;
+    expect(step).toEqual({ type: 'filter', where: { column: 'amount', op: 'gt', value: 10 } });
+    expect(filterForm(step)).toEqual({ match: 'all', conditions: [{ column: 'amount', op: 'gt', value: '10', to: undefined, days: undefined }] });
+  });
+});
+
+describe('formula check', () => {
+  it('accepts columns by name or in brackets, functions and keywords', () => {
+    expect(checkFormula('ROUND([amount] * 1.19, 2)', columns)).toEqual({ ok: true });
+    expect(checkFormula("IF(amount > 100 AND NOT ISBLANK(dealname), 'big', \"small\")", columns)).toEqual({ ok: true });
+  });
+
+  it('points at the first mistake', () => {
+    expect(checkFormula('[amout] * 2', columns)).toEqual({ ok: false, message: 'No column "amout" here', position: 1 });
+    expect(checkFormula('ROUND(amount, 2', columns)).toMatchObject({ ok: false, message: 'A "(" is not closed' });
+    expect(checkFormula('amount)', columns)).toMatchObject({ ok: false, position: 7 });
+    expect(checkFormula('FOO(amount)', columns)).toMatchObject({ ok: false, message: 'No function FOO' });
+    expect(checkFormula("'open", columns)).toMatchObject({ ok: false, position: 1 });
+    expect(checkFormula('deal name', columns)).toMatchObject({ ok: false, message: 'No column "deal" here (names with spaces go in [ ])' });
+  });
+});
+
+describe('the whole panel', () => {
+  it('round-trips through the API steps', () => {
+    const panel = emptyPanel(columns);
+    panel.layout = panel.layout.map((c) => (c.source === 'dealname' ? { ...c, name: 'Deal' } : c.source === 'id' ? { ...c, hidden: true } : c));
+    panel.filter = { match: 'all', conditions: [{ column: 'amount', op: 'gt', value: '0' }] };
+    panel.formulas = [{ column: 'gross', expression: 'ROUND([amount] * 1.19, 2)' }];
+    panel.groupBy = ['Deal'];
+    panel.aggregates = [{ fn: 'sum', column: 'gross', as: '' }];
+    panel.other = [{ type: 'limit', count: 10 }];
+    const { steps, formulaIndex } = panelSteps(columns, panel);
+    expect(steps.map((s) => s.type)).toEqual(['rename', 'select', 'filter', 'calculate', 'aggregate', 'limit']);
+    expect(formulaIndex).toEqual([3]);
+    expect(steps[4]).toEqual({ type: 'aggregate', groupBy: ['Deal'], aggregates: [{ function: 'sum', column: 'gross', as: 'sum_gross' }] });
+    const back = panelFrom(columns, steps);
+    expect(panelSteps(columns, back).steps).toEqual(steps);
+    expect(back.layout.find((c) => c.source === 'id')?.hidden).toBe(true);
+  });
+});
+
+describe('schedules', () => {
+  it('builds a working-hours schedule and reads it back', () => {
+    const form = { ...defaultSchedule('Europe/Berlin'), preset: 'every_30_minutes' as const, days: ['TUE', 'MON'],
+      windowFrom: '08:00', windowTo: '18:00' };
+    const schedule = scheduleOf(form)!;
+    expect(schedule).toEqual({ preset: 'every_30_minutes', timezone: 'Europe/Berlin', daysOfWeek: ['MON', 'TUE'],
+      window: { from: '08:00', to: '18:00' } });
+    expect(scheduleOf(scheduleForm(schedule, 'UTC'))).toEqual(schedule);
+    expect(describeSchedule(schedule)).toBe('Every 30 minutes on Mon, Tue, 08:00–18:00');
+  });
+
+  it('has no schedule for manual flows, times for daily ones', () => {
+    expect(scheduleOf(defaultSchedule('UTC'))).toBeNull();
+    expect(scheduleOf({ ...defaultSchedule('UTC'), preset: 'daily', times: '07:00, 13:30' }))
+      .toEqual({ preset: 'daily', timezone: 'UTC', times: ['07:00', '13:30'] });
+    expect(describeSchedule(null)).toBe('Manual only');
+  });
+});

@@ -1,0 +1,48 @@
+import { Preview } from '../api';
+import { formatCount } from './ui';
+
+function cell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/** The first rows of a stage, with each column's type under its name. */
+export function PreviewTable({ preview, caption }: { preview: Preview; caption: string }) {
+  return (
+    <figure className="preview">
+      <figcaption>
+        {caption}: <strong data-testid="preview-total">{formatCount(preview.totalRows)}</strong> rows
+        {preview.truncated && `, the first ${formatCount(preview.rowCount)} shown`}
+        {preview.sourceRowsCapped && ' (the source was read in part for the preview)'}
+      </figcaption>
+      {preview.columns.length === 0 ? (
+        <p className="muted">No columns: the source returned no records.</p>
+      ) : (
+        <div className="table-wrap scroll">
+          <table className="grid">
+            <thead>
+              <tr>
+                {preview.columns.map((c) => (
+                  <th key={c.name} scope="col">
+                    {c.name}
+                    <span className="type">{c.type}</span>
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {preview.rows.map((row, r) => (
+                <tr key={r}>
+                  {row.map((value, c) => (
+                    <td key={c} className={typeof value === 'number' ? 'num' : undefined}>{cell(value)}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </figure>
+  );
+}

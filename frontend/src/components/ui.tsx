@@ -1,0 +1,129 @@
+import { ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import { messageOf } from '../api';
+
+/** Loads data for a page: loading, the value, or the error, and a way to load again. */
+export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[]) {
+  const [state, setState] = useState<{ loading: boolean; value?: T; error?: string }>({ loading: true });
+  const counter = useRef(0);
+  const reload = useCallback(() => {
+    const attempt = ++counter.current;
+    const controller = new AbortController();
+    setState((s) => ({ ...s, loading: true }));
+    load(controller.signal).then(
+      (value) => attempt === counter.current && setState({ loading: false, value }),
+      (error) => {
+        if (error instanceof DOMException && error.name === 'AbortError') return;
+        if (attempt === counter.current) setState({ loading: false, error: messageOf(error) });
+      },
+    );
+    return controller;
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, deps);
+  useEffect(() => {
+    const controller = reload();
+    return () => controller.abort();
+  }, [reload]);
+  return { ...state, reload, setValue: (value: T) => setState({ loading: false, value }) };
+}
+
+export function Loading({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <div className="loading" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" /> {label}
+    </div>
+  );
+}
+
+export function ErrorBox({ message, onRetry }: { message: string; onRetry?: () => void }) {
+  return (
+    <div className="error-box" role="alert">
+      <span>{message}</span>
+      {onRetry && (
+        <button type="button" className="button small" onClick={onRetry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Empty({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="empty">
+      <h2>{title}</h2>
+      {children}
+    </div>
+  );
+}
+
+const STATUS_LABELS: Record<string, string> = {
+  queued: 'Queued', running: 'Running', succeeded: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled',
+  skipped: 'Skipped', paused: 'Paused', never: 'Never run', connected: 'Connected',
+  ok: 'Connected', needs_reauthorization: 'Needs reconnect',
+};
+
+export function StatusBadge({ status }: { status: string }) {
+  return (
+    <span className={'badge badge-' + status} data-status={status}>
+      {STATUS_LABELS[status] ?? status}
+    </span>
+  );
+}
+
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export function relativeTime(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return '—';
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  const abs = Math.abs(seconds);
+  const format = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+  if (abs < 60) return format.format(seconds, 'second');
+  if (abs < 3600) return format.format(Math.round(seconds / 60), 'minute');
+  if (abs < 86400) return format.format(Math.round(seconds / 3600), 'hour');
+  return format.format(Math.round(seconds / 86400), 'day');
+}
+
+export function formatDuration(millis: number | null | undefined): string {
+  if (millis === null || millis === undefined) return '—';
+  if (millis < 1000) return `${millis} ms`;
+  if (millis < 60000) return `${(millis / 1000).toFixed(1)} s`;
+  return `${Math.floor(millis / 60000)} min ${Math.round((millis % 60000) / 1000)} s`;
+}
+
+export const formatCount = (n: number | null | undefined) => (n === null || n === undefined ? '—' : n.toLocaleString());
+
+/** A labelled form field with its hint and error, wired for screen readers. */
+export function Field({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: string; children: ReactNode }) {
+  return (
+    <div className={'field' + (error ? ' has-error' : '')}>
+      <label htmlFor={id}>{label}</label>
+      {children}
+      {hint && !error && <small id={id + '-hint'} className="hint">{hint}</small>}
+      {error && <small id={id + '-error'} className="field-error" role="alert">{error}</small>}
+    </div>
+  );
+}
+
+export function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    document.addEventListener('keydown', onKey);
+    ref.current?.querySelector<HTMLElement>('input, select, button:not(.close)')?.focus();
+    return () => document.removeEventListener('keydown', onKey);
+  }, [onClose]);
+  return (
+    <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div className="dialog" role="dialog" aria-modal="true" aria-label={title} ref={ref}>
+        <header>
+          <h2>{title}</h2>
+          <button type="button" className="close" aria-label="Close" onClick={onClose}>×</button>
+        </header>
+        {children}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,108 @@
+import { useEffect, useState } from 'react';
+import { useParams } from 'react-router-dom';
+import { Connection, ConnectorDescriptor, get, messageOf, post, put, del } from '../api';
+import { ConnectDialog, signInWithPopup } from '../components/ConnectDialog';
+import { Empty, ErrorBox, Loading, StatusBadge, formatTime, useLoad } from '../components/ui';
+
+export default function Connections() {
+  const { id: highlighted } = useParams();
+  const connections = useLoad((signal) => get<Connection[]>('/connections', signal), []);
+  const catalog = useLoad((signal) => get<ConnectorDescriptor[]>('/connectors', signal), []);
+  const [adding, setAdding] = useState(false);
+  const [checks, setChecks] = useState<Record<string, { ok: boolean; message: string } | 'checking'>>({});
+  const [error, setError] = useState<string | null>(null);
+  const connectorOf = (id: string) => catalog.value?.find((c) => c.id === id);
+
+  useEffect(() => {
+    if (highlighted) document.getElementById('connection-' + highlighted)?.scrollIntoView({ block: 'center' });
+  }, [highlighted, connections.value]);
+
+  const test = async (c: Connection) => {
+    setChecks((s) => ({ ...s, [c.id]: 'checking' }));
+    try {
+      const result = await post<{ ok: boolean; message: string }>(`/connections/${c.id}/check`);
+      setChecks((s) => ({ ...s, [c.id]: result }));
+    } catch (e) {
+      setChecks((s) => ({ ...s, [c.id]: { ok: false, message: messageOf(e) } }));
+    }
+  };
+
+  const act = async (action: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await action();
+      connections.reload();
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  };
+
+  return (
+    <section aria-labelledby="connections-title">
+      <header className="page-header">
+        <h1 id="connections-title">Connections</h1>
+        <button type="button" className="button primary" onClick={() => setAdding(true)}>Add connection</button>
+      </header>
+      {error && <ErrorBox message={error} />}
+      {connections.loading && !connections.value && <Loading />}
+      {connections.error && <ErrorBox message={connections.error} onRetry={connections.reload} />}
+      {connections.value?.length === 0 && (
+        <Empty title="No connections yet"><p>Connect HubSpot, Jira, Google Sheets or a CSV/JSON URL to start.</p></Empty>
+      )}
+      {connections.value && connections.value.length > 0 && (
+        <div className="table-wrap">
+          <table className="list">
+            <thead>
+              <tr>
+                <th scope="col">Connection</th><th scope="col">Status</th><th scope="col">Access</th>
+                <th scope="col">Changed</th><th scope="col"><span className="sr-only">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {connections.value.map((c) => {
+                const connector = connectorOf(c.connectorId);
+                const check = checks[c.id];
+                return (
+                  <tr key={c.id} id={'connection-' + c.id} className={c.id === highlighted ? 'highlight' : undefined}>
+                    <td>
+                      <strong>{c.name}</strong>
+                      <div className="muted">{connector?.name ?? c.connectorId}</div>
+                      {check && check !== 'checking' && (
+                        <div className={check.ok ? 'ok-text' : 'error-text'} role="status">{check.ok ? '✓ ' : '✗ '}{check.message}</div>
+                      )}
+                    </td>
+                    <td><StatusBadge status={c.authStatus ?? 'ok'} /></td>
+                    <td>
+                      <label className="inline">
+                        <input type="checkbox" checked={c.shared}
+                          onChange={(e) => act(() => put(`/connections/${c.id}`, { name: c.name, connectorId: c.connectorId, config: c.config, shared: e.target.checked }))} />
+                        {c.shared ? 'Shared with the workspace' : 'Private'}
+                      </label>
+                    </td>
+                    <td>{formatTime(c.updatedAt)}</td>
+                    <td className="actions">
+                      <button type="button" className="button small" onClick={() => test(c)} disabled={check === 'checking'}>
+                        {check === 'checking' ? 'Testing…' : 'Test'}
+                      </button>
+                      {connector?.oauthSignIn && (
+                        <button type="button" className="button small"
+                          onClick={() => act(() => signInWithPopup(c.connectorId, c.name, c.id))}>Reconnect</button>
+                      )}
+                      <button type="button" className="button small danger"
+                        onClick={() => window.confirm(`Delete the connection "${c.name}"?`) && act(() => del(`/connections/${c.id}`))}>
+                        Delete
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {adding && (
+        <ConnectDialog onClose={() => setAdding(false)} onConnected={() => { setAdding(false); connections.reload(); }} />
+      )}
+    </section>
+  );
+}

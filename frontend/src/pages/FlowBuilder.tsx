@@ -1,0 +1,354 @@
+import { FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import {
+  ApiError, Connection, ConnectorDescriptor, Destination, Flow, FlowBody, Preview, Run, Source, WriterDescriptor, api,
+  get, messageOf, post, put,
+} from '../api';
+import { DestinationsPanel } from '../builder/DestinationsPanel';
+import { SchedulePanel } from '../builder/SchedulePanel';
+import { TransformPanel } from '../builder/TransformPanel';
+import {
+  Column, ScheduleForm, TransformPanel as Panel, defaultSchedule, emptyPanel, panelFrom, panelSteps, scheduleForm, scheduleOf,
+} from '../builder/model';
+import { ConnectDialog } from '../components/ConnectDialog';
+import { PreviewTable } from '../components/PreviewTable';
+import { ErrorBox, Loading } from '../components/ui';
+
+interface Catalog {
+  connectors: ConnectorDescriptor[];
+  writers: WriterDescriptor[];
+  connections: Connection[];
+}
+
+interface Combine {
+  type: 'append' | 'join';
+  joins: { kind: string; left: string; right: string }[];
+}
+
+const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+function combineOf(transform: FlowBody['transform']): Combine {
+  const combine = transform?.combine as { type?: string; joins?: { kind: string; on: { left: string; right: string }[] }[] } | undefined;
+  if (combine?.type === 'join') {
+    return { type: 'join', joins: (combine.joins ?? []).map((j) => ({ kind: j.kind, left: j.on?.[0]?.left ?? '', right: j.on?.[0]?.right ?? '' })) };
+  }
+  return { type: 'append', joins: [] };
+}
+
+export default function FlowBuilder() {
+  const { id } = useParams();
+  const navigate = useNavigate();
+  const [catalog, setCatalog] = useState<Catalog | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [name, setName] = useState('');
+  const [sources, setSources] = useState<Source[]>([{ connectionId: '' }]);
+  const [combine, setCombine] = useState<Combine>({ type: 'append', joins: [] });
+  const [baseColumns, setBaseColumns] = useState<Column[] | null>(null);
+  const [panel, setPanel] = useState<Panel>(emptyPanel([]));
+  const [savedSteps, setSavedSteps] = useState<Record<string, unknown>[]>([]);
+  const [destinations, setDestinations] = useState<Destination[]>([{ type: 'excel', settings: {} }]);
+  const [schedule, setSchedule] = useState<ScheduleForm>(defaultSchedule(localZone));
+  const [sourcePreviews, setSourcePreviews] = useState<Record<number, Preview | string | 'loading'>>({});
+  const [result, setResult] = useState<Preview | string | 'loading' | null>(null);
+  const [formulaErrors, setFormulaErrors] = useState<Record<number, string>>({});
+  const [saveError, setSaveError] = useState<ApiError | string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [connectingFor, setConnectingFor] = useState<number | null>(null);
+  const loadedFlow = useRef<Flow | null>(null);
+
+  // The catalog, the connections and, when editing, the flow.
+  useEffect(() => {
+    Promise.all([
+      get<ConnectorDescriptor[]>('/connectors'), get<WriterDescriptor[]>('/destinations'), get<Connection[]>('/connections'),
+      id ? get<Flow>(`/flows/${id}`) : Promise.resolve(null),
+    ]).then(([connectors, writers, connections, flow]) => {
+      setCatalog({ connectors, writers, connections });
+      if (flow) {
+        loadedFlow.current = flow;
+        setName(flow.name);
+        setSources(flow.sources);
+        setCombine(combineOf(flow.transform));
+        setSavedSteps(flow.transform?.steps ?? []);
+        setDestinations(flow.destinations.map((d) => ({ type: d.type, settings: d.settings ?? {} })));
+        setSchedule(scheduleForm(flow.schedule, localZone));
+      }
+    }, (e) => setLoadError(messageOf(e)));
+  }, [id]);
+
+  const baseStage = sources.length > 1 ? 'transform.combine' : 'sources[0]';
+
+  const body = (steps?: Record<string, unknown>[]): FlowBody => {
+    const transform: NonNullable<FlowBody['transform']> = {};
+    if (sources.length > 1) {
+      transform.combine = combine.type === 'join'
+        ? { type: 'join', joins: sources.slice(1).map((_, i) => {
+          const join = combine.joins[i] ?? { kind: 'left', left: '', right: '' };
+          return { kind: join.kind, on: [{ left: join.left, right: join.right }] };
+        }) }
+        : { type: 'append', sourceColumn: 'source' };
+    }
+    transform.steps = steps ?? (baseColumns ? panelSteps(baseColumns, panel).steps : savedSteps);
+    return {
+      ...(loadedFlow.current ? { runAfter: loadedFlow.current.runAfter, timeout: loadedFlow.current.timeout,
+        onlyIfChanged: loadedFlow.current.onlyIfChanged, retries: loadedFlow.current.retries } : {}),
+      name: name.trim() || 'Untitled flow',
+      sources: sources.map((s) => ({ ...s, stream: s.stream || null })),
+      transform,
+      destinations,
+      schedule: scheduleOf(schedule),
+    };
+  };
+
+  /** A stage of the flow as edited (the result when {@code step} is absent); nothing is saved. */
+  const preview = (step: string | null, flow: FlowBody) => api<Preview>('/flows/preview' + (step ? `?step=${encodeURIComponent(step)}` : ''),
+    { method: 'POST', body: flow });
+
+  /** Reads the base stage's columns, and (the first time, when editing) turns the saved steps into the panel. */
+  const loadBase = async () => {
+    const base = await preview(baseStage, body([]));
+    setBaseColumns(base.columns);
+    setPanel((current) => (baseColumns === null && savedSteps.length > 0 ? panelFrom(base.columns, savedSteps as never)
+      : baseColumns === null ? emptyPanel(base.columns) : current));
+    return base;
+  };
+
+  const previewSource = async (index: number) => {
+    setSourcePreviews((p) => ({ ...p, [index]: 'loading' }));
+    try {
+      const sourcePreview = await preview(`sources[${index}]`, body([]));
+      setSourcePreviews((p) => ({ ...p, [index]: sourcePreview }));
+      if (baseColumns === null && (sources.length === 1 || index === sources.length - 1)) await loadBase();
+    } catch (e) {
+      setSourcePreviews((p) => ({ ...p, [index]: messageOf(e) }));
+    }
+  };
+
+  // The result, previewed again shortly after each change of the transform (sources are cached by the server).
+  const steps = useMemo(() => (baseColumns ? panelSteps(baseColumns, panel, true) : null), [baseColumns, panel]);
+  const stepsKey = JSON.stringify(steps?.steps);
+  useEffect(() => {
+    if (!steps) return;
+    const timer = window.setTimeout(async () => {
+      setResult('loading');
+      try {
+        setResult(await preview(null, body(steps.steps)));
+        setFormulaErrors({});
+      } catch (e) {
+        const errors: Record<number, string> = {};
+        if (e instanceof ApiError) {
+          steps.formulaIndex.forEach((stepIndex, formula) => {
+            const message = stepIndex >= 0 ? e.field(`transform.steps[${stepIndex}]`) : undefined;
+            if (message) errors[formula] = message;
+          });
+        }
+        setFormulaErrors(errors);
+        setResult(messageOf(e));
+      }
+    }, 500);
+    return () => window.clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [stepsKey]);
+
+  const save = async (run: boolean) => {
+    setSaving(true);
+    setSaveError(null);
+    try {
+      const flow = id ? await put<Flow>(`/flows/${id}`, body()) : await post<Flow>('/flows', body());
+      if (run) {
+        const started = await post<Run>(`/flows/${flow.id}/runs`);
+        navigate(`/flows/${flow.id}/runs/${started.id}`);
+      } else {
+        navigate(`/flows/${flow.id}`);
+      }
+    } catch (e) {
+      setSaveError(e instanceof ApiError ? e : messageOf(e));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    save(false);
+  };
+
+  if (loadError) return <ErrorBox message={loadError} onRetry={() => window.location.reload()} />;
+  if (!catalog) return <Loading />;
+
+  const apiError = saveError instanceof ApiError ? saveError : null;
+  const setSource = (index: number, change: Partial<Source>) => {
+    setSources((all) => all.map((s, i) => (i === index ? { ...s, ...change } : s)));
+    setSourcePreviews((p) => {
+      const { [index]: _dropped, ...rest } = p;
+      return rest;
+    });
+    if (change.connectionId !== undefined || change.stream !== undefined) {
+      setBaseColumns(null);
+      setResult(null);
+    }
+  };
+
+  return (
+    <form className="builder" onSubmit={submit} aria-labelledby="builder-title" noValidate>
+      <header className="page-header">
+        <h1 id="builder-title">{id ? 'Edit flow' : 'New flow'}</h1>
+        <div className="row">
+          <Link className="button" to={id ? `/flows/${id}` : '/flows'}>Cancel</Link>
+          <button type="submit" className="button" disabled={saving}>Save</button>
+          <button type="button" className="button primary" disabled={saving} onClick={() => save(true)}>
+            {saving ? 'Saving…' : 'Save and run'}
+          </button>
+        </div>
+      </header>
+      {saveError && (
+        <ErrorBox message={typeof saveError === 'string' ? saveError
+          : saveError.errors.length ? saveError.errors.map((e) => `${e.field}: ${e.message}`).join(' · ') : saveError.message} />
+      )}
+
+      <section className="card" aria-labelledby="name-title">
+        <h2 id="name-title">1. Name</h2>
+        <div className={'field' + (apiError?.field('name') ? ' has-error' : '')}>
+          <label htmlFor="flow-name">Flow name</label>
+          <input id="flow-name" required value={name} placeholder="e.g. Deals report" onChange={(e) => setName(e.target.value)} />
+          {apiError?.field('name') && <small className="field-error">{apiError.field('name')}</small>}
+        </div>
+      </section>
+
+      <section className="card" aria-labelledby="sources-title">
+        <h2 id="sources-title">2. Sources</h2>
+        {sources.map((source, index) => {
+          const connection = catalog.connections.find((c) => c.id === source.connectionId);
+          const connector = catalog.connectors.find((c) => c.id === connection?.connectorId);
+          const sourcePreview = sourcePreviews[index];
+          return (
+            <div className="source" key={index} data-testid={`source-${index}`}>
+              <div className="row wrap">
+                <div className={'field' + (apiError?.field(`sources[${index}].connectionId`) ? ' has-error' : '')}>
+                  <label htmlFor={`source-${index}-connection`}>Connection</label>
+                  <select id={`source-${index}-connection`} value={source.connectionId}
+                    onChange={(e) => setSource(index, { connectionId: e.target.value, stream: null })}>
+                    <option value="">Choose…</option>
+                    {catalog.connections.map((c) => (
+                      <option key={c.id} value={c.id}>{c.name}</option>
+                    ))}
+                  </select>
+                </div>
+                <button type="button" className="button small" onClick={() => setConnectingFor(index)}>New connection</button>
+                {connector && connector.streams.length > 0 && (
+                  <div className="field">
+                    <label htmlFor={`source-${index}-stream`}>Data</label>
+                    <select id={`source-${index}-stream`} value={source.stream ?? ''} onChange={(e) => setSource(index, { stream: e.target.value })}>
+                      <option value="">Choose…</option>
+                      {connector.streams.map((s) => <option key={s} value={s}>{s.replace(/_/g, ' ')}</option>)}
+                    </select>
+                  </div>
+                )}
+                {connector && source.stream && connector.incrementalStreams.includes(source.stream) && (
+                  <div className="field">
+                    <label htmlFor={`source-${index}-sync`}>Read</label>
+                    <select id={`source-${index}-sync`} value={source.sync ?? 'full'} onChange={(e) => setSource(index, { sync: e.target.value })}>
+                      <option value="full">everything, each run</option>
+                      <option value="incremental">only what changed since the last run</option>
+                    </select>
+                  </div>
+                )}
+                {sources.length > 1 && (
+                  <button type="button" className="button small danger" onClick={() => {
+                    setSources((all) => all.filter((_, i) => i !== index));
+                    setBaseColumns(null);
+                  }}>Remove</button>
+                )}
+              </div>
+              <div className="row">
+                <button type="button" className="button small" disabled={!source.connectionId || sourcePreview === 'loading'}
+                  onClick={() => previewSource(index)}>
+                  {sourcePreview === 'loading' ? 'Reading…' : 'Preview'}
+                </button>
+              </div>
+              {sourcePreview === 'loading' && <Loading label="Reading the first rows…" />}
+              {typeof sourcePreview === 'string' && sourcePreview !== 'loading' && <ErrorBox message={sourcePreview} />}
+              {sourcePreview && typeof sourcePreview === 'object' && (
+                <PreviewTable preview={sourcePreview} caption={`${connection?.name ?? 'Source'}${source.stream ? ' · ' + source.stream : ''}`} />
+              )}
+            </div>
+          );
+        })}
+        <button type="button" className="button small" onClick={() => { setSources((all) => [...all, { connectionId: '' }]); setBaseColumns(null); }}>
+          Add another source
+        </button>
+        {sources.length > 1 && (
+          <fieldset className="group">
+            <legend>Combine the sources</legend>
+            <label className="inline">
+              <input type="radio" name="combine" checked={combine.type === 'append'} onChange={() => { setCombine({ ...combine, type: 'append' }); setBaseColumns(null); }} />
+              Stack their rows (append)
+            </label>
+            <label className="inline">
+              <input type="radio" name="combine" checked={combine.type === 'join'} onChange={() => { setCombine({ ...combine, type: 'join' }); setBaseColumns(null); }} />
+              Match rows by a key (join)
+            </label>
+            {combine.type === 'join' && sources.slice(1).map((_, i) => {
+              const join = combine.joins[i] ?? { kind: 'left', left: '', right: '' };
+              const setJoin = (change: Partial<typeof join>) => {
+                const joins = sources.slice(1).map((__, j) => combine.joins[j] ?? { kind: 'left', left: '', right: '' });
+                joins[i] = { ...join, ...change };
+                setCombine({ ...combine, joins });
+                setBaseColumns(null);
+              };
+              return (
+                <div className="row wrap" key={i}>
+                  <select aria-label={`Join ${i + 1} kind`} value={join.kind} onChange={(e) => setJoin({ kind: e.target.value })}>
+                    <option value="left">keep every row of the left side</option>
+                    <option value="inner">keep matching rows only</option>
+                    <option value="full">keep every row of both</option>
+                  </select>
+                  <input aria-label={`Join ${i + 1} left key`} placeholder="left key column" value={join.left} onChange={(e) => setJoin({ left: e.target.value })} />
+                  <span>=</span>
+                  <input aria-label={`Join ${i + 1} right key`} placeholder={`source ${i + 2} key column`} value={join.right} onChange={(e) => setJoin({ right: e.target.value })} />
+                </div>
+              );
+            })}
+          </fieldset>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="transform-title">
+        <h2 id="transform-title">3. Transform</h2>
+        {!baseColumns ? (
+          <div className="row">
+            <p className="muted">Preview the data to rename, reorder, filter and calculate columns.</p>
+            <button type="button" className="button small" disabled={sources.some((s) => !s.connectionId)}
+              onClick={() => loadBase().catch((e) => setResult(messageOf(e)))}>Load columns</button>
+          </div>
+        ) : (
+          <TransformPanel columns={baseColumns} panel={panel} onChange={setPanel} serverErrors={formulaErrors} />
+        )}
+        <div className="result" aria-live="polite">
+          {result === 'loading' && <Loading label="Previewing the result…" />}
+          {typeof result === 'string' && result !== 'loading' && <ErrorBox message={result} />}
+          {result && typeof result === 'object' && <PreviewTable preview={result} caption="Result" />}
+        </div>
+      </section>
+
+      <section className="card" aria-labelledby="destinations-title">
+        <h2 id="destinations-title">4. Destinations</h2>
+        <DestinationsPanel destinations={destinations} onChange={setDestinations} writers={catalog.writers}
+          connections={catalog.connections} error={apiError}
+          onConnectionAdded={(c) => setCatalog({ ...catalog, connections: [...catalog.connections, c] })} />
+      </section>
+
+      <section className="card" aria-labelledby="schedule-title">
+        <h2 id="schedule-title">5. Schedule</h2>
+        <SchedulePanel form={schedule} onChange={setSchedule} />
+      </section>
+
+      {connectingFor !== null && (
+        <ConnectDialog onClose={() => setConnectingFor(null)} onConnected={(c) => {
+          setCatalog({ ...catalog, connections: [...catalog.connections.filter((x) => x.id !== c.id), c] });
+          setSource(connectingFor, { connectionId: c.id, stream: null });
+          setConnectingFor(null);
+        }} />
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,122 @@
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
+import { Flow, NextFires, Run, RunPage, get, messageOf, post, put } from '../api';
+import { describeSchedule } from '../builder/model';
+import { Empty, ErrorBox, Loading, StatusBadge, formatCount, relativeTime, useLoad } from '../components/ui';
+
+interface FlowRow {
+  flow: Flow;
+  lastRun?: Run;
+  next?: string;
+}
+
+function toBody(flow: Flow) {
+  const { id: _id, createdAt: _c, updatedAt: _u, ...body } = flow;
+  return body;
+}
+
+export default function FlowList() {
+  const flows = useLoad(async (signal) => {
+    const list = await get<Flow[]>('/flows', signal);
+    return Promise.all(list.map(async (flow): Promise<FlowRow> => {
+      const [runs, next] = await Promise.all([
+        get<RunPage>(`/flows/${flow.id}/runs?size=1`, signal),
+        flow.schedule ? get<NextFires>(`/flows/${flow.id}/schedule/next?count=1`, signal) : Promise.resolve(undefined),
+      ]);
+      return { flow, lastRun: runs.items[0], next: next?.next[0]?.at };
+    }));
+  }, []);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const runNow = async (row: FlowRow) => {
+    setError(null);
+    try {
+      await post(`/flows/${row.flow.id}/runs`);
+      setNotice(`"${row.flow.name}" is running.`);
+      flows.reload();
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  };
+
+  const togglePause = async (row: FlowRow) => {
+    setError(null);
+    const schedule = { ...(row.flow.schedule ?? {}) } as Record<string, unknown>;
+    const pausing = schedule.paused !== true;
+    if (pausing) schedule.paused = true; else delete schedule.paused;
+    try {
+      await put(`/flows/${row.flow.id}`, { ...toBody(row.flow), schedule });
+      setNotice(`"${row.flow.name}" is ${pausing ? 'paused' : 'scheduled again'}.`);
+      flows.reload();
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  };
+
+  return (
+    <section aria-labelledby="flows-title">
+      <header className="page-header">
+        <h1 id="flows-title">Flows</h1>
+        <Link className="button primary" to="/flows/new">New flow</Link>
+      </header>
+      {notice && <div className="notice" role="status">{notice}</div>}
+      {error && <ErrorBox message={error} />}
+      {flows.loading && !flows.value && <Loading />}
+      {flows.error && <ErrorBox message={flows.error} onRetry={flows.reload} />}
+      {flows.value && flows.value.length === 0 && (
+        <Empty title="No flows yet">
+          <p>A flow reads your apps, shapes the rows and keeps a spreadsheet, workbook or table up to date.</p>
+          <Link className="button primary" to="/flows/new">Build your first flow</Link>
+        </Empty>
+      )}
+      {flows.value && flows.value.length > 0 && (
+        <div className="table-wrap">
+          <table className="list">
+            <thead>
+              <tr>
+                <th scope="col">Flow</th>
+                <th scope="col">Status</th>
+                <th scope="col">Last run</th>
+                <th scope="col">Next run</th>
+                <th scope="col" className="num">Rows</th>
+                <th scope="col"><span className="sr-only">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {flows.value.map((row) => {
+                const paused = row.flow.schedule?.paused === true;
+                const rows = row.lastRun?.destinations?.[0]?.rowsWritten;
+                return (
+                  <tr key={row.flow.id} data-flow={row.flow.name}>
+                    <td>
+                      <Link to={`/flows/${row.flow.id}`} className="strong">{row.flow.name}</Link>
+                      <div className="muted">{describeSchedule(row.flow.schedule)}</div>
+                    </td>
+                    <td>
+                      <StatusBadge status={row.lastRun?.status ?? 'never'} />
+                      {paused && <> <StatusBadge status="paused" /></>}
+                    </td>
+                    <td>{row.lastRun ? relativeTime(row.lastRun.endedAt ?? row.lastRun.createdAt) : '—'}</td>
+                    <td>{paused ? 'Paused' : row.next ? relativeTime(row.next) : '—'}</td>
+                    <td className="num">{formatCount(rows)}</td>
+                    <td className="actions">
+                      <button type="button" className="button small" onClick={() => runNow(row)}
+                        disabled={row.lastRun?.status === 'running' || row.lastRun?.status === 'queued'}>Run now</button>
+                      {row.flow.schedule && (
+                        <button type="button" className="button small" onClick={() => togglePause(row)}>
+                          {paused ? 'Resume' : 'Pause'}
+                        </button>
+                      )}
+                      <Link className="button small" to={`/flows/${row.flow.id}/edit`}>Edit</Link>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

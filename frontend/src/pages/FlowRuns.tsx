@@ -1,0 +1,209 @@
+import { useEffect, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { Flow, LogLine, Run, RunEvent, RunPage, get, messageOf, post } from '../api';
+import { describeSchedule } from '../builder/model';
+import { Empty, ErrorBox, Loading, StatusBadge, formatCount, formatDuration, formatTime, relativeTime, useLoad } from '../components/ui';
+
+const PAGE_SIZE = 20;
+
+/** A flow's run history, and the run picked in it: its steps, its log and, while it runs, its live progress. */
+export default function FlowRuns() {
+  const { id, runId } = useParams();
+  const navigate = useNavigate();
+  const [page, setPage] = useState(0);
+  const flow = useLoad((signal) => get<Flow>(`/flows/${id}`, signal), [id]);
+  const runs = useLoad((signal) => get<RunPage>(`/flows/${id}/runs?page=${page}&size=${PAGE_SIZE}`, signal), [id, page]);
+  const [error, setError] = useState<string | null>(null);
+
+  const runNow = async () => {
+    setError(null);
+    try {
+      const run = await post<Run>(`/flows/${id}/runs`);
+      navigate(`/flows/${id}/runs/${run.id}`);
+      runs.reload();
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  };
+
+  const selected = runId ?? runs.value?.items[0]?.id;
+  return (
+    <section aria-labelledby="flow-title">
+      <header className="page-header">
+        <div>
+          <h1 id="flow-title">{flow.value?.name ?? 'Flow'}</h1>
+          {flow.value && <div className="muted">{describeSchedule(flow.value.schedule)}</div>}
+        </div>
+        <div className="row">
+          <Link className="button" to={`/flows/${id}/edit`}>Edit</Link>
+          <button type="button" className="button primary" onClick={runNow}>Run now</button>
+        </div>
+      </header>
+      {flow.error && <ErrorBox message={flow.error} onRetry={flow.reload} />}
+      {error && <ErrorBox message={error} />}
+      <div className="split">
+        <div className="history">
+          <h2>Runs</h2>
+          {runs.loading && !runs.value && <Loading />}
+          {runs.error && <ErrorBox message={runs.error} onRetry={runs.reload} />}
+          {runs.value?.items.length === 0 && <Empty title="No runs yet"><p>Run the flow to fill its destinations.</p></Empty>}
+          <ol className="runs">
+            {runs.value?.items.map((run) => (
+              <li key={run.id}>
+                <Link to={`/flows/${id}/runs/${run.id}`} className={run.id === selected ? 'run active' : 'run'}
+                  aria-current={run.id === selected ? 'true' : undefined}>
+                  <StatusBadge status={run.status} />
+                  <span>{relativeTime(run.createdAt)}</span>
+                  <span className="muted">{run.trigger}</span>
+                </Link>
+              </li>
+            ))}
+          </ol>
+          {runs.value && runs.value.total > PAGE_SIZE && (
+            <div className="row">
+              <button type="button" className="button small" disabled={page === 0} onClick={() => setPage(page - 1)}>Newer</button>
+              <button type="button" className="button small" disabled={(page + 1) * PAGE_SIZE >= runs.value.total} onClick={() => setPage(page + 1)}>Older</button>
+            </div>
+          )}
+        </div>
+        <div className="detail">
+          {selected && <RunDetail key={selected} runId={selected} flow={flow.value} onFinished={runs.reload} />}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+interface TimelineStep {
+  label: string;
+  state: 'done' | 'running' | 'failed' | 'waiting';
+  detail?: string;
+}
+
+/** The run's steps as the user thinks of them: read each source, transform, write each destination. */
+export function timeline(run: Run, flow: Flow | undefined): TimelineStep[] {
+  const steps: (TimelineStep & { key: string; hasStats: boolean })[] = [];
+  (flow?.sources ?? []).forEach((_, i) => {
+    const stats = run.sources?.find((s) => s.index === i);
+    steps.push({ key: `extract source ${i + 1}`, label: `Read source ${i + 1}`, state: 'waiting', hasStats: !!stats,
+      detail: stats ? `${formatCount(stats.rowsRead)} rows` : undefined });
+  });
+  steps.push({ key: 'transform', label: 'Transform', state: 'waiting', hasStats: !!run.destinations?.length });
+  (flow?.destinations ?? []).forEach((d, i) => {
+    const stats = run.destinations?.find((s) => s.index === i);
+    steps.push({ key: `write destination ${i + 1}`, label: `Write ${d.type}`, state: 'waiting', hasStats: !!stats,
+      detail: stats ? `${formatCount(stats.rowsWritten)} rows${stats.apiCalls ? `, ${stats.apiCalls} API calls` : ''}` : undefined });
+  });
+  const failed = run.status === 'failed'
+    ? steps.findIndex((s) => run.error?.step === s.key || run.error?.step?.startsWith(s.key + ' ')) : -1;
+  const current = run.status === 'running' ? Math.max(0, steps.findIndex((s) => !s.hasStats)) : -1;
+  return steps.map((s, i) => ({
+    label: s.label,
+    detail: s.detail,
+    state: run.status === 'succeeded' || (failed >= 0 && i < failed) || (current >= 0 && i < current) ? 'done'
+      : i === failed ? 'failed' : i === current ? 'running' : 'waiting',
+  }));
+}
+
+function RunDetail({ runId, flow, onFinished }: { runId: string; flow?: Flow; onFinished: () => void }) {
+  const [run, setRun] = useState<Run | null>(null);
+  const [log, setLog] = useState<LogLine[]>([]);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let source: EventSource | null = null;
+    let cancelled = false;
+    Promise.all([get<Run>(`/runs/${runId}`), get<LogLine[]>(`/runs/${runId}/log`)]).then(([r, lines]) => {
+      if (cancelled) return;
+      setRun(r);
+      setLog(lines);
+      if (r.status === 'queued' || r.status === 'running') {
+        // Live progress: each event carries the run and its new log lines; the stream ends when the run does.
+        source = new EventSource(`/api/v1/runs/${runId}/events`);
+        let seen = lines.length;
+        let first = true;
+        source.onmessage = (message) => {
+          const event = JSON.parse(message.data) as RunEvent;
+          setRun(event.run);
+          if (first) {
+            // The first event repeats every line so far; keep only those not shown yet.
+            setLog((current) => [...current, ...event.log.slice(seen)]);
+            first = false;
+          } else {
+            setLog((current) => [...current, ...event.log]);
+          }
+          seen = Number.MAX_SAFE_INTEGER;
+          if (!['queued', 'running'].includes(event.run.status)) {
+            source?.close();
+            onFinished();
+          }
+        };
+        source.onerror = () => {
+          // Closed by the server at the end, or the connection dropped: read the run once more.
+          source?.close();
+          get<Run>(`/runs/${runId}`).then((latest) => { setRun(latest); onFinished(); }, () => undefined);
+          get<LogLine[]>(`/runs/${runId}/log`).then(setLog, () => undefined);
+        };
+      }
+    }, (e) => setError(messageOf(e)));
+    return () => {
+      cancelled = true;
+      source?.close();
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [runId]);
+
+  if (error) return <ErrorBox message={error} />;
+  if (!run) return <Loading />;
+  const rows = run.destinations?.[0]?.rowsWritten;
+  return (
+    <article className="card run-detail" aria-labelledby="run-title" data-testid="run-detail">
+      <header className="row spread">
+        <h2 id="run-title">Run of {formatTime(run.createdAt)}</h2>
+        <StatusBadge status={run.status} />
+      </header>
+      <dl className="facts">
+        <div><dt>Started by</dt><dd>{run.trigger}</dd></div>
+        <div><dt>Duration</dt><dd>{formatDuration(run.durationMillis)}</dd></div>
+        <div><dt>Rows written</dt><dd data-testid="rows-written">{formatCount(rows)}</dd></div>
+        {run.unchanged && <div><dt>Result</dt><dd>Unchanged since the last run: nothing written</dd></div>}
+      </dl>
+      {run.error && (
+        <div className="error-box" role="alert">
+          <strong>{run.error.step} failed:</strong> {run.error.message}
+          {run.error.upstreamMessage && <div className="muted">The app said: {run.error.upstreamMessage}</div>}
+        </div>
+      )}
+      <ol className="timeline" aria-label="Steps">
+        {timeline(run, flow).map((step, i) => (
+          <li key={i} className={'step ' + step.state}>
+            <span className="dot" aria-hidden="true" />
+            <span>{step.label}</span>
+            <span className="sr-only">: {step.state}</span>
+            {step.detail && <span className="muted"> · {step.detail}</span>}
+          </li>
+        ))}
+      </ol>
+      {run.status === 'succeeded' && flow?.destinations.map((d, i) => d.type === 'excel' && (
+        <a key={i} className="button" href={`/api/v1/flows/${flow.id}/destinations/${i}/file`} download>
+          Download workbook
+        </a>
+      ))}
+      {(run.status === 'queued' || run.status === 'running') && (
+        <button type="button" className="button small danger" onClick={() => post(`/runs/${run.id}/cancel`).catch((e) => setError(messageOf(e)))}>
+          Cancel run
+        </button>
+      )}
+      <details open={run.status !== 'succeeded'}>
+        <summary>Log ({log.length} lines)</summary>
+        <ol className="log mono">
+          {log.map((line, i) => (
+            <li key={i} className={'level-' + line.level.toLowerCase()}>
+              <time dateTime={line.at}>{new Date(line.at).toLocaleTimeString()}</time> {line.message}
+            </li>
+          ))}
+        </ol>
+      </details>
+    </article>
+  );
+}

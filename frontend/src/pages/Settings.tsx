@@ -1,0 +1,219 @@
+import { FormEvent, useState } from 'react';
+import { ApiError, Flow, User, del, get, messageOf, post, put } from '../api';
+import { ErrorBox, Field, Loading, formatTime, useLoad } from '../components/ui';
+
+interface Workspace {
+  id: string;
+  name: string;
+  role: string;
+}
+
+interface Member {
+  userId: string;
+  email: string;
+  name: string | null;
+  role: string;
+  joinedAt: string;
+}
+
+interface Token {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+}
+
+const ROLES = ['viewer', 'editor', 'admin', 'owner'];
+const canAdmin = (role: string) => ['admin', 'owner'].includes(role.toLowerCase());
+
+export default function Settings({ user }: { user: User }) {
+  const workspaces = useLoad((signal) => get<Workspace[]>('/workspaces', signal), []);
+  const workspace = workspaces.value?.[0];
+  return (
+    <section aria-labelledby="settings-title" className="stack">
+      <header className="page-header"><h1 id="settings-title">Settings</h1></header>
+      {workspaces.loading && <Loading />}
+      {workspaces.error && <ErrorBox message={workspaces.error} onRetry={workspaces.reload} />}
+      {workspace && <Members workspace={workspace} user={user} />}
+      <Tokens />
+      {workspace && canAdmin(workspace.role) && <Webhooks />}
+    </section>
+  );
+}
+
+function Members({ workspace, user }: { workspace: Workspace; user: User }) {
+  const members = useLoad((signal) => get<Member[]>(`/workspaces/${workspace.id}/members`, signal), [workspace.id]);
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState('editor');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<ApiError | string | null>(null);
+  const admin = canAdmin(workspace.role);
+
+  const act = async (action: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await action();
+      members.reload();
+      return true;
+    } catch (e) {
+      setError(e instanceof ApiError ? e : messageOf(e));
+      return false;
+    }
+  };
+
+  const add = async (e: FormEvent) => {
+    e.preventDefault();
+    if (await act(() => post(`/workspaces/${workspace.id}/members`, { email, role, password: password || undefined }))) {
+      setEmail('');
+      setPassword('');
+    }
+  };
+
+  const apiError = error instanceof ApiError ? error : null;
+  return (
+    <section className="card" aria-labelledby="members-title">
+      <h2 id="members-title">Members of {workspace.name}</h2>
+      {members.loading && !members.value && <Loading />}
+      {members.error && <ErrorBox message={members.error} onRetry={members.reload} />}
+      {error && <ErrorBox message={typeof error === 'string' ? error : error.message} />}
+      <table className="list">
+        <thead><tr><th scope="col">Person</th><th scope="col">Role</th><th scope="col">Joined</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
+        <tbody>
+          {members.value?.map((m) => (
+            <tr key={m.userId}>
+              <td><strong>{m.name || m.email}</strong><div className="muted">{m.email}</div></td>
+              <td>
+                {admin && m.userId !== user.id ? (
+                  <select aria-label={`Role of ${m.email}`} value={m.role.toLowerCase()}
+                    onChange={(e) => act(() => put(`/workspaces/${workspace.id}/members/${m.userId}`, { role: e.target.value }))}>
+                    {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
+                  </select>
+                ) : m.role.toLowerCase()}
+              </td>
+              <td>{formatTime(m.joinedAt)}</td>
+              <td className="actions">
+                {admin && m.userId !== user.id && (
+                  <button type="button" className="button small danger"
+                    onClick={() => window.confirm(`Remove ${m.email} from ${workspace.name}?`) && act(() => del(`/workspaces/${workspace.id}/members/${m.userId}`))}>
+                    Remove
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {admin && (
+        <form className="row wrap end" onSubmit={add} aria-label="Add a member">
+          <Field id="member-email" label="Email" error={apiError?.field('email')}>
+            <input id="member-email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          </Field>
+          <Field id="member-role" label="Role">
+            <select id="member-role" value={role} onChange={(e) => setRole(e.target.value)}>
+              {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
+            </select>
+          </Field>
+          <Field id="member-password" label="First password" hint="For someone new to Rowflow" error={apiError?.field('password')}>
+            <input id="member-password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+          </Field>
+          <button type="submit" className="button">Add member</button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+function Tokens() {
+  const tokens = useLoad((signal) => get<Token[]>('/tokens', signal), []);
+  const [name, setName] = useState('');
+  const [days, setDays] = useState('90');
+  const [created, setCreated] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const token = await post<{ token: string }>('/tokens', { name, expiresInDays: days ? Number(days) : undefined });
+      setCreated(token.token);
+      setName('');
+      tokens.reload();
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  };
+
+  return (
+    <section className="card" aria-labelledby="tokens-title">
+      <h2 id="tokens-title">API tokens</h2>
+      <p className="hint">For scripts and BI tools: send it as <code>Authorization: Bearer …</code>. It acts as you.</p>
+      {created && (
+        <div className="notice" role="status">
+          Copy the token now; it is not shown again: <code className="secret" data-testid="new-token">{created}</code>
+        </div>
+      )}
+      {error && <ErrorBox message={error} />}
+      {tokens.value && tokens.value.length > 0 && (
+        <table className="list">
+          <thead><tr><th scope="col">Name</th><th scope="col">Starts with</th><th scope="col">Expires</th><th scope="col">Last used</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
+          <tbody>
+            {tokens.value.map((t) => (
+              <tr key={t.id}>
+                <td>{t.name}</td>
+                <td className="mono">{t.prefix}…</td>
+                <td>{t.expiresAt ? formatTime(t.expiresAt) : 'Never'}</td>
+                <td>{formatTime(t.lastUsedAt)}</td>
+                <td className="actions">
+                  <button type="button" className="button small danger"
+                    onClick={() => del(`/tokens/${t.id}`).then(tokens.reload, (e) => setError(messageOf(e)))}>Revoke</button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <form className="row wrap end" onSubmit={create} aria-label="Create a token">
+        <Field id="token-name" label="Name"><input id="token-name" required value={name} onChange={(e) => setName(e.target.value)} /></Field>
+        <Field id="token-days" label="Expires after (days)" hint="Empty: never">
+          <input id="token-days" type="number" min={1} max={3650} value={days} onChange={(e) => setDays(e.target.value)} />
+        </Field>
+        <button type="submit" className="button">Create token</button>
+      </form>
+    </section>
+  );
+}
+
+function Webhooks() {
+  const flows = useLoad((signal) => get<Flow[]>('/flows', signal), []);
+  const [made, setMade] = useState<Record<string, string>>({});
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <section className="card" aria-labelledby="webhooks-title">
+      <h2 id="webhooks-title">Webhooks</h2>
+      <p className="hint">
+        An app can refresh a flow by calling its address (POST). Calls within a few seconds share one run. Making a new
+        address retires the old one at once.
+      </p>
+      {error && <ErrorBox message={error} />}
+      {flows.value?.length === 0 && <p className="muted">No flows yet.</p>}
+      <ul className="plain">
+        {flows.value?.map((flow) => (
+          <li key={flow.id} className="row wrap">
+            <strong>{flow.name}</strong>
+            {made[flow.id] && <code className="secret">{made[flow.id]}</code>}
+            <button type="button" className="button small"
+              onClick={() => post<{ url: string }>(`/flows/${flow.id}/webhook`).then((w) => setMade({ ...made, [flow.id]: w.url }), (e) => setError(messageOf(e)))}>
+              New address
+            </button>
+            <button type="button" className="button small danger"
+              onClick={() => del(`/flows/${flow.id}/webhook`).then(() => setMade({ ...made, [flow.id]: '' }), (e) => setError(messageOf(e)))}>
+              Turn off
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,249 @@
+package io.rowflow.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Download;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.SelectOption;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.rowflow.testing.Api;
+import io.rowflow.testing.FakeHubSpot;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.poi.ss.usermodel.Row;
+import org.apache.poi.ss.usermodel.Sheet;
+import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The web UI in a real browser (Debian's Chromium, headless) against the whole application: sign in, connect the fake
+ * HubSpot through its OAuth popup, build a HubSpot → Excel flow with a filter and a calculated column, preview it,
+ * schedule it, run it, watch it succeed, and download the workbook. The UI is built by Quinoa for this profile only,
+ * which also runs the UI's own Vitest tests (npm test) as part of the build. Screenshots at 1440×900 go to
+ * target/screenshots (README shows copies from frontend/screenshots).
+ */
+@QuarkusTest
+@QuarkusTestResource(FakeHubSpot.class)
+@TestProfile(WebUiTest.WebUi.class)
+class WebUiTest {
+    /** Quinoa builds and serves the UI, and runs its tests, only where a test asks for it. */
+    public static class WebUi implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.quinoa", "true", "quarkus.quinoa.run-tests", "true");
+        }
+    }
+
+    static final Path SCREENSHOTS = Paths.get("target/screenshots");
+    static Playwright playwright;
+    static Browser browser;
+
+    @TestHTTPResource("/")
+    URL root;
+
+    static LocatorAssertions expect(Locator locator) {
+        return PlaywrightAssertions.assertThat(locator);
+    }
+
+    @BeforeAll
+    static void launch() throws Exception {
+        Files.createDirectories(SCREENSHOTS);
+        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setHeadless(true)
+                .setExecutablePath(Paths.get(System.getProperty("rowflow.chromium", "/usr/bin/chromium")))
+                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync")));
+    }
+
+    @AfterAll
+    static void close() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+    }
+
+    @Test
+    void signInConnectHubSpotBuildScheduleRunAndDownload() throws Exception {
+        FakeHubSpot hubspot = FakeHubSpot.running();
+        String origin = "http://localhost:" + root.getPort();
+        hubspot.oauth.registeredRedirect = origin + "/api/v1/oauth/hubspot/callback";
+        // What the flow should give, from the fake's own data: deals over 5,000 with their gross amount.
+        Map<String, BigDecimal> expected = new HashMap<>();
+        for (Map<String, String> deal : hubspot.objects("deals")) {
+            BigDecimal amount = new BigDecimal(deal.get("amount"));
+            if (amount.compareTo(BigDecimal.valueOf(5000)) > 0) {
+                expected.put(deal.get("dealname"), amount.multiply(new BigDecimal("1.19")).setScale(2, RoundingMode.HALF_UP));
+            }
+        }
+        assertThat(expected).isNotEmpty().hasSizeLessThan(hubspot.objects("deals").size());
+
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1440, 900)
+                .setAcceptDownloads(true).setTimezoneId("Europe/Berlin").setLocale("en-GB"));
+        List<String> consoleErrors = new ArrayList<>();
+        context.onPage(p -> {
+            p.onConsoleMessage(m -> {
+                if (m.type().equals("error")) {
+                    consoleErrors.add(p.url() + ": " + m.text());
+                }
+            });
+            p.onPageError(e -> consoleErrors.add(p.url() + ": " + e));
+        });
+        Page page = context.newPage();
+        try {
+            walkThrough(page, origin, hubspot, expected);
+        } catch (AssertionError | RuntimeException e) {
+            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("failure.png")));
+            throw new AssertionError(e.getMessage() + "\nat " + page.url() + "\nconsole errors: " + consoleErrors, e);
+        }
+        assertThat(consoleErrors).isEmpty();
+        context.close();
+    }
+
+    private void walkThrough(Page page, String origin, FakeHubSpot hubspot, Map<String, BigDecimal> expected) throws Exception {
+        // Sign in.
+        page.navigate(origin + "/");
+        expect(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Sign in").setExact(true))).isVisible();
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("sign-in.png")));
+        page.getByLabel("Email").fill(Api.ADMIN_EMAIL);
+        page.getByLabel("Password").fill(Api.ADMIN_PASSWORD);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in").setExact(true)).click();
+        expect(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Flows").setExact(true))).isVisible();
+        expect(page.getByText("No flows yet")).isVisible();
+
+        // A new flow; its source a HubSpot account connected through the provider's consent page, in a popup.
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("New flow").setExact(true)).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("New connection").setExact(true)).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("HubSpot")).click();
+        page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("Sales HubSpot");
+        int exchangesBefore = hubspot.oauth.codeExchanges.get();
+        Page popup = page.waitForPopup(() -> page.getByRole(AriaRole.BUTTON,
+                new Page.GetByRoleOptions().setName("Sign in with HubSpot").setExact(true)).click());
+        Locator connection = page.getByLabel("Connection", new Page.GetByLabelOptions().setExact(true));
+        expect(connection.locator("option:checked")).hasText("Sales HubSpot");
+        assertThat(popup.isClosed()).as("the popup closes itself").isTrue();
+        assertThat(hubspot.oauth.codeExchanges.get()).isEqualTo(exchangesBefore + 1);
+        page.getByLabel("Data", new Page.GetByLabelOptions().setExact(true)).selectOption("deals");
+        page.getByLabel("Flow name").fill("Big deals");
+
+        // Preview the source: every deal, under HubSpot's labels.
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Preview").setExact(true)).click();
+        Locator sourcePreview = page.getByTestId("source-0").getByTestId("preview-total");
+        expect(sourcePreview).hasText(String.valueOf(hubspot.objects("deals").size()));
+        expect(page.getByTestId("source-0").locator("th", new Locator.LocatorOptions().setHasText("Deal Name"))).isVisible();
+
+        // Transform: rename, hide, filter, calculate; the result preview follows each change.
+        Locator dealName = page.getByLabel("Name of column Deal Name");
+        dealName.fill("Deal");
+        page.getByLabel("Keep column archived").uncheck();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add condition").setExact(true)).click();
+        page.getByLabel("Filter 1 column").selectOption("Amount");
+        page.getByLabel("Filter 1 test").selectOption(new SelectOption().setLabel(">"));
+        page.getByLabel("Filter 1 value").fill("5000");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add calculated column").setExact(true)).click();
+        page.getByLabel("Calculated column 1 name").fill("Gross");
+        Locator formula = page.getByLabel("Calculated column 1 formula");
+        formula.fill("ROUND([Amont] * 1.19, 2)");
+        expect(page.getByText("No column \"Amont\" here (at position 7)")).isVisible();
+        formula.fill("ROUND([Amount] * 1.19, 2)");
+        expect(page.getByText("✓ Formula is valid")).isVisible();
+        Locator result = page.locator(".result").getByTestId("preview-total");
+        expect(result).hasText(String.valueOf(expected.size()), new LocatorAssertions.HasTextOptions().setTimeout(15_000));
+        expect(page.locator(".result th", new Page.LocatorOptions().setHasText("Gross"))).isVisible();
+        expect(page.locator(".result th", new Page.LocatorOptions().setHasText("archived"))).hasCount(0);
+
+        // Destination and schedule: a workbook, refreshed every working day at 07:30 Berlin time.
+        page.getByLabel("Sheet name").fill("Deals");
+        page.getByLabel("Refresh").selectOption("daily");
+        page.getByLabel("At", new Page.GetByLabelOptions().setExact(true)).fill("07:30");
+        for (String day : List.of("Mon", "Tue", "Wed", "Thu", "Fri")) {
+            page.getByLabel(day, new Page.GetByLabelOptions().setExact(true)).check();
+        }
+        page.getByLabel("Time zone").selectOption("Europe/Berlin");
+        Locator fires = page.getByTestId("next-fires").locator("li");
+        expect(fires).hasCount(3);
+        expect(fires.first()).containsText("07:30");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("flow-builder.png")).setFullPage(false));
+        page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("3. Transform").setExact(true)).scrollIntoViewIfNeeded();
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("flow-builder-transform.png")));
+
+        // Save and run: the run page follows the run live until it succeeds, with the right row count.
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save and run").setExact(true)).click();
+        Locator detail = page.getByTestId("run-detail");
+        expect(detail.locator(".badge").first()).hasText("Succeeded", new LocatorAssertions.HasTextOptions().setTimeout(30_000));
+        expect(page.getByTestId("rows-written")).hasText(String.valueOf(expected.size()));
+        expect(detail.locator(".timeline .step.done")).hasCount(3);
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("run.png")));
+
+        // The workbook, downloaded as a user would.
+        Download download = page.waitForDownload(() -> page.getByText("Download workbook").click());
+        try (XSSFWorkbook workbook = new XSSFWorkbook(download.createReadStream())) {
+            Sheet sheet = workbook.getSheet("Deals");
+            assertThat(sheet).isNotNull();
+            List<String> header = new ArrayList<>();
+            sheet.getRow(0).forEach(cell -> header.add(cell.getStringCellValue()));
+            assertThat(header).contains("Deal", "Amount", "Gross").doesNotContain("archived", "Deal Name");
+            assertThat(sheet.getLastRowNum()).isEqualTo(expected.size());
+            for (int r = 1; r <= sheet.getLastRowNum(); r++) {
+                Row row = sheet.getRow(r);
+                String deal = row.getCell(header.indexOf("Deal")).getStringCellValue();
+                assertThat(expected).containsKey(deal);
+                assertThat(BigDecimal.valueOf(row.getCell(header.indexOf("Gross")).getNumericCellValue())
+                        .setScale(2, RoundingMode.HALF_UP)).as(deal).isEqualByComparingTo(expected.get(deal));
+            }
+        }
+
+        // The flow list: last run, schedule and rows at a glance.
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Flows").setExact(true)).click();
+        Locator row = page.locator("tr[data-flow='Big deals']");
+        expect(row.locator(".badge")).hasText("Succeeded");
+        expect(row).containsText("Daily on Mon, Tue, Wed, Thu, Fri at 07:30");
+        expect(row.locator("td.num")).hasText(String.valueOf(expected.size()));
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("flows.png")));
+
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Connections").setExact(true)).click();
+        expect(page.getByText("Sales HubSpot")).isVisible();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Test").setExact(true)).click();
+        expect(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("✓"))).isVisible();
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("connections.png")));
+
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Settings").setExact(true)).click();
+        expect(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("API tokens").setExact(true))).isVisible();
+        expect(page.getByText(Api.ADMIN_EMAIL).first()).isVisible();
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("settings.png")));
+
+        // A tablet's width: the pages reflow instead of scrolling sideways.
+        page.setViewportSize(820, 1180);
+        for (String path : List.of("/flows", "/connections", "/settings")) {
+            page.navigate(origin + path);
+            page.waitForSelector("h1");
+            Object overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+            assertThat(((Number) overflow).intValue()).as(path + " at 820 px").isLessThanOrEqualTo(0);
+        }
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("settings-tablet.png")));
+    }
+}
