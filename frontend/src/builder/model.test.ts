@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkFormula, conditionProblem, describeSchedule, emptyPanel, filterForm, filterStep, layoutOf, layoutProblems, move,
-  panelFrom, panelSteps, scheduleForm, scheduleOf, shapeSteps, defaultSchedule,
+  panelFrom, panelSteps, parametersOf, parametersText, scheduleForm, scheduleOf, shapeSteps, defaultSchedule,
 } from './model';
 
 const columns = [
@@ -125,5 +125,14 @@ describe('schedules', () => {
     expect(scheduleOf({ ...defaultSchedule('UTC'), preset: 'daily', times: '07:00, 13:30' }))
       .toEqual({ preset: 'daily', timezone: 'UTC', times: ['07:00', '13:30'] });
     expect(describeSchedule(null)).toBe('Manual only');
+  });
+});
+
+describe('source parameters', () => {
+  it('reads name: value lines, keeping colons in values and skipping blank lines', () => {
+    const parameters = parametersOf('since: {{7daysago}}\n\n url : https://example.com/a?b=c:d \nnot a pair');
+    expect(parameters).toEqual({ since: '{{7daysago}}', url: 'https://example.com/a?b=c:d' });
+    expect(parametersOf(parametersText(parameters))).toEqual(parameters);
+    expect(parametersOf('  \n')).toBeNull();
   });
 });

@@ -472,3 +472,17 @@ export function panelFrom(columns: Column[], steps: Step[]): TransformPanel {
   panel.other = steps.slice(i);
   return panel;
 }
+
+// --------------------------------------------------------------------------------------------- source parameters
+
+/** A source's parameters as "name: value" lines, for editing. */
+export function parametersText(parameters: Record<string, unknown> | null | undefined): string {
+  return Object.entries(parameters ?? {}).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join('\n');
+}
+
+/** "name: value" lines into a source's parameters (a value may hold colons); null when there are none. */
+export function parametersOf(text: string): Record<string, unknown> | null {
+  const entries = text.split('\n').map((line) => line.split(/:(.*)/s)).filter((p) => p.length > 1 && p[0].trim() !== '')
+    .map(([k, v]) => [k.trim(), v.trim()] as const);
+  return entries.length ? Object.fromEntries(entries) : null;
+}

@@ -8,7 +8,8 @@ import { DestinationsPanel } from '../builder/DestinationsPanel';
 import { SchedulePanel } from '../builder/SchedulePanel';
 import { TransformPanel } from '../builder/TransformPanel';
 import {
-  Column, ScheduleForm, TransformPanel as Panel, defaultSchedule, emptyPanel, panelFrom, panelSteps, scheduleForm, scheduleOf,
+  Column, ScheduleForm, TransformPanel as Panel, defaultSchedule, emptyPanel, panelFrom, panelSteps, parametersOf, parametersText,
+  scheduleForm, scheduleOf,
 } from '../builder/model';
 import { ConnectDialog } from '../components/ConnectDialog';
 import { PreviewTable } from '../components/PreviewTable';
@@ -259,6 +260,23 @@ export default function FlowBuilder() {
                   }}>Remove</button>
                 )}
               </div>
+              <details className="parameters" open={!!source.parameters && Object.keys(source.parameters).length > 0}>
+                <summary>Settings for this flow</summary>
+                <div className="field">
+                  <label htmlFor={`source-${index}-parameters`}>Override the connection's settings</label>
+                  <textarea id={`source-${index}-parameters`} rows={2} className="mono"
+                    aria-invalid={apiError?.field(`sources[${index}].parameters`) ? true : undefined}
+                    placeholder={'since: {{7daysago}}'} defaultValue={parametersText(source.parameters)}
+                    onBlur={(e) => setSource(index, { parameters: parametersOf(e.target.value) })} />
+                  <small className="hint">
+                    One <code>name: value</code> a line. Dates can move with each run: {'{{today}}'}, {'{{yesterday}}'},
+                    {' {{7daysago}}'}, {'{{startofmonth}}'}, or with a pattern, {'{{yesterday:dd.MM.yyyy}}'}.
+                  </small>
+                  {apiError?.field(`sources[${index}].parameters`) && (
+                    <small className="field-error">{apiError.field(`sources[${index}].parameters`)}</small>
+                  )}
+                </div>
+              </details>
               <div className="row">
                 <button type="button" className="button small" disabled={!source.connectionId || sourcePreview === 'loading'}
                   onClick={() => previewSource(index)}>

@@ -37,6 +37,7 @@ export default function Settings({ user }: { user: User }) {
       {workspaces.loading && <Loading />}
       {workspaces.error && <ErrorBox message={workspaces.error} onRetry={workspaces.reload} />}
       {workspace && <Members workspace={workspace} user={user} />}
+      {workspace && <Notifications admin={canAdmin(workspace.role)} />}
       <Tokens />
       {workspace && canAdmin(workspace.role) && <Webhooks />}
     </section>
@@ -119,6 +120,111 @@ function Members({ workspace, user }: { workspace: Workspace; user: User }) {
             <input id="member-password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
           </Field>
           <button type="submit" className="button">Add member</button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+interface Channel {
+  id: string;
+  name: string;
+  host: string;
+  events: 'failures' | 'all';
+  createdAt: string;
+}
+
+function Notifications({ admin }: { admin: boolean }) {
+  const channels = useLoad((signal) => get<Channel[]>('/notifications', signal), []);
+  const [name, setName] = useState('');
+  const [url, setUrl] = useState('');
+  const [events, setEvents] = useState<Channel['events']>('failures');
+  const [error, setError] = useState<ApiError | string | null>(null);
+  const [results, setResults] = useState<Record<string, { ok: boolean; message: string } | 'sending'>>({});
+
+  const add = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await post('/notifications', { name, url, events });
+      setName('');
+      setUrl('');
+      channels.reload();
+    } catch (err) {
+      setError(err instanceof ApiError ? err : messageOf(err));
+    }
+  };
+
+  const test = async (channel: Channel) => {
+    setResults((r) => ({ ...r, [channel.id]: 'sending' }));
+    try {
+      const result = await post<{ ok: boolean; message: string }>(`/notifications/${channel.id}/test`);
+      setResults((r) => ({ ...r, [channel.id]: result }));
+    } catch (err) {
+      setResults((r) => ({ ...r, [channel.id]: { ok: false, message: messageOf(err) } }));
+    }
+  };
+
+  const apiError = error instanceof ApiError ? error : null;
+  return (
+    <section className="card" aria-labelledby="notifications-title">
+      <h2 id="notifications-title">Notifications</h2>
+      <p className="hint">
+        Rowflow posts to these addresses when a run fails (and when the flow works again), or after every run. A Slack
+        incoming webhook shows the message as it is; other receivers get JSON with the flow, the run and the error.
+      </p>
+      {channels.error && <ErrorBox message={channels.error} onRetry={channels.reload} />}
+      {error && <ErrorBox message={typeof error === 'string' ? error : error.message} />}
+      {channels.value?.length === 0 && <p className="muted">No notifications yet: failed runs are only shown here, in Rowflow.</p>}
+      {channels.value && channels.value.length > 0 && (
+        <table className="list">
+          <thead><tr><th scope="col">Name</th><th scope="col">Address</th><th scope="col">Tells about</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
+          <tbody>
+            {channels.value.map((c) => {
+              const result = results[c.id];
+              return (
+                <tr key={c.id}>
+                  <td>
+                    {c.name}
+                    {result && result !== 'sending' && (
+                      <div className={result.ok ? 'ok-text' : 'error-text'} role="status">{result.ok ? '✓ ' : '✗ '}{result.message}</div>
+                    )}
+                  </td>
+                  <td className="mono">{c.host}/…</td>
+                  <td>{c.events === 'all' ? 'every run' : 'failures and recoveries'}</td>
+                  <td className="actions">
+                    {admin && (
+                      <>
+                        <button type="button" className="button small" disabled={result === 'sending'} onClick={() => test(c)}>
+                          {result === 'sending' ? 'Sending…' : 'Send test'}
+                        </button>
+                        <button type="button" className="button small danger"
+                          onClick={() => del(`/notifications/${c.id}`).then(channels.reload, (e) => setError(messageOf(e)))}>Delete</button>
+                      </>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {admin && (
+        <form className="row wrap end" onSubmit={add} aria-label="Add a notification">
+          <Field id="notification-name" label="Name" error={apiError?.field('name')}>
+            <input id="notification-name" required value={name} onChange={(e) => setName(e.target.value)} placeholder="#data-alerts" />
+          </Field>
+          <Field id="notification-url" label="Webhook address" error={apiError?.field('url')}>
+            <input id="notification-url" type="url" required value={url} autoComplete="off"
+              placeholder="https://hooks.slack.com/services/…" onChange={(e) => setUrl(e.target.value)} />
+          </Field>
+          <Field id="notification-events" label="Tell about">
+            <select id="notification-events" value={events} onChange={(e) => setEvents(e.target.value as Channel['events'])}>
+              <option value="failures">failures and recoveries</option>
+              <option value="all">every run</option>
+            </select>
+          </Field>
+          <button type="submit" className="button">Add notification</button>
         </form>
       )}
     </section>

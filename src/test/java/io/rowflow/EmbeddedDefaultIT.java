@@ -30,6 +30,12 @@ import org.junit.jupiter.api.Test;
 class EmbeddedDefaultIT {
     @Test
     void theEmbeddedDefaultRunsAFlowEndToEnd() throws Exception {
+        // The web UI is in the jar: its page at / and at its own paths (a reload of /flows/new), its files by name.
+        for (String page : java.util.List.of("/", "/flows", "/flows/new", "/connections/abc")) {
+            given().accept("text/html").get(page).then().statusCode(200).contentType(org.hamcrest.Matchers.startsWith("text/html"))
+                    .body(org.hamcrest.Matchers.containsString("<div id=\"root\"></div>"));
+        }
+        given().accept("text/html").get("/api/v1/nothing-here").then().statusCode(404);
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks[0].data.embedded", equalTo("UP"));
         // No admin is configured: the first person sets Rowflow up, then automates it with an API token.

@@ -2,6 +2,7 @@ package io.rowflow.connection;
 
 import io.quarkus.security.Authenticated;
 import io.rowflow.audit.AuditLog;
+import io.rowflow.notification.NotificationService;
 import io.rowflow.vault.SecretCipher;
 import io.rowflow.workspace.RequiresRole;
 import io.rowflow.workspace.Role;
@@ -18,11 +19,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Vault", description = "Master key rotation")
 public class VaultResource {
     private final ConnectionService connections;
+    private final NotificationService notifications;
     private final SecretCipher cipher;
     private final AuditLog audit;
 
-    public VaultResource(ConnectionService connections, SecretCipher cipher, AuditLog audit) {
+    public VaultResource(ConnectionService connections, NotificationService notifications, SecretCipher cipher,
+            AuditLog audit) {
         this.connections = connections;
+        this.notifications = notifications;
         this.cipher = cipher;
         this.audit = audit;
     }
@@ -35,7 +39,10 @@ public class VaultResource {
             + " secret still wrapped by an old key, while the server keeps serving. Each node also does it at start-up."
             + " Answers how many secrets were checked, re-wrapped and unreadable. Safe to repeat.")
     public ConnectionService.RewrapReport rewrap() {
-        ConnectionService.RewrapReport report = connections.rewrapSecrets(cipher);
+        ConnectionService.RewrapReport secrets = connections.rewrapSecrets(cipher);
+        ConnectionService.RewrapReport addresses = notifications.rewrap(cipher);
+        ConnectionService.RewrapReport report = new ConnectionService.RewrapReport(secrets.checked() + addresses.checked(),
+                secrets.rewrapped() + addresses.rewrapped(), secrets.unreadable() + addresses.unreadable());
         audit.record("vault.rewrapped", null, report.rewrapped() + " of " + report.checked() + " secret(s) re-wrapped");
         return report;
     }

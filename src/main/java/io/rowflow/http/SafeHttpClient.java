@@ -338,6 +338,9 @@ public final class SafeHttpClient implements AutoCloseable {
     }
 
     private static String describe(HttpRequestSpec spec) {
+        if (spec.secretPath()) {
+            return spec.method() + " " + spec.uri().getScheme() + "://" + spec.uri().getHost() + "/…";
+        }
         return spec.method() + " " + redact(spec.uri());
     }
 

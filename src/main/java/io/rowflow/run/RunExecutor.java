@@ -14,6 +14,7 @@ import io.rowflow.flow.FlowEntity;
 import io.rowflow.flow.FlowRequest;
 import io.rowflow.flow.FlowService;
 import io.rowflow.http.SafeHttpClient;
+import io.rowflow.notification.NotificationService;
 import io.rowflow.transform.DateMacros;
 import io.rowflow.transform.Relation;
 import io.rowflow.transform.TransformClock;
@@ -28,6 +29,7 @@ import io.rowflow.writer.DestinationWriter;
 import io.rowflow.writer.WriteContext;
 import io.rowflow.writer.WriteResult;
 import io.rowflow.writer.WriterRegistry;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.enterprise.context.control.ActivateRequestContext;
@@ -71,6 +73,7 @@ public class RunExecutor {
     private final ObjectMapper mapper;
     private final MeterRegistry metrics;
     private final FollowUpRuns followUps;
+    private final NotificationService notifications;
     private final RunConfig config;
     /** How soon a run whose connections were busy is offered again. */
     private static final Duration BUSY_RETRY = Duration.ofSeconds(1);
@@ -89,7 +92,9 @@ public class RunExecutor {
     });
 
     public RunExecutor(EntityManager em, FlowService flows, SourceExtractor extractor, WriterRegistry writers,
-            DataFolder dataFolder, ObjectMapper mapper, MeterRegistry metrics, FollowUpRuns followUps, RunConfig config) {
+            DataFolder dataFolder, ObjectMapper mapper, MeterRegistry metrics, FollowUpRuns followUps, RunConfig config,
+            NotificationService notifications) {
+        this.notifications = notifications;
         this.em = em;
         this.flows = flows;
         this.extractor = extractor;
@@ -286,6 +291,7 @@ public class RunExecutor {
         } finally {
             if (flowId[0] != null && outcome != null && outcome != RunStatus.CANCELLED) {
                 startFollowUps(runId, () -> followUps.afterEnd(flowId[0]));
+                notifyChannels(runId);
             }
             if (outcome != null) {
                 timer.stop(metrics.timer("rowflow.run.duration"));
@@ -362,6 +368,19 @@ public class RunExecutor {
             LOG.warnf(e, "Could not start the runs that follow run %s", runId);
             log(runId, "WARN", "Could not start the runs that follow this one: " + describe(e));
         }
+    }
+
+    /** Tells the workspace's notification channels, off the run's thread: a slow receiver holds no run slot. */
+    private void notifyChannels(UUID runId) {
+        Infrastructure.getDefaultWorkerPool().execute(() -> {
+            try {
+                for (String line : notifications.runEnded(runId)) {
+                    log(runId, line.startsWith("Notified") ? "INFO" : "WARN", line);
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "Could not notify about run %s", runId);
+            }
+        });
     }
 
     private static String describe(Throwable e) {

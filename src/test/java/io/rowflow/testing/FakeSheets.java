@@ -58,10 +58,14 @@ public final class FakeSheets implements QuarkusTestResourceLifecycleManager {
     public volatile int writesPerMinute = 100_000;
     private final AtomicInteger scripted429 = new AtomicInteger();
     private final AtomicInteger refuseValues = new AtomicInteger();
+    /** Requests answered (a refusal is an answer). */
     public final AtomicInteger requests = new AtomicInteger();
     public final AtomicInteger writeRequests = new AtomicInteger();
     public final AtomicInteger tooManyRequests = new AtomicInteger();
     public final AtomicInteger tokenRequests = new AtomicInteger();
+    /** Write requests whose connection was closed without an answer (not counted in {@link #requests}). */
+    public final AtomicInteger dropped = new AtomicInteger();
+    private final AtomicInteger dropWrites = new AtomicInteger();
     public final AtomicLong bytesReceived = new AtomicLong();
     public final AtomicLong largestBody = new AtomicLong();
     /** The largest request body once uncompressed: what Google's 2 MB recommendation is about. */
@@ -149,6 +153,11 @@ public final class FakeSheets implements QuarkusTestResourceLifecycleManager {
         synchronized (book) {
             addTab(book, title, rows, columns, false);
         }
+    }
+
+    /** The next {@code count} write requests get no answer: the connection closes, as a server's idle timeout does. */
+    public void dropNextWrites(int count) {
+        dropWrites.set(count);
     }
 
     /** The next {@code count} write requests answer 429 RESOURCE_EXHAUSTED. */
@@ -331,6 +340,11 @@ public final class FakeSheets implements QuarkusTestResourceLifecycleManager {
                 error(exchange, 401, "Request had invalid authentication credentials. Expected OAuth 2 access token,"
                         + " login cookie or other valid authentication credential.", "UNAUTHENTICATED");
                 return;
+            }
+            if (!method.equals("GET") && dropWrites.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                requests.decrementAndGet();
+                dropped.incrementAndGet();
+                return; // closing the exchange unanswered closes the connection
             }
             if (!method.equals("GET")) {
                 writeRequests.incrementAndGet();

@@ -63,6 +63,11 @@ class WebUiTest {
     @TestHTTPResource("/")
     URL root;
 
+    /** Scrolls the page so that the element's top is at the window's top, for a screenshot of that part. */
+    static void scrollToTop(Page page, String selector) {
+        page.locator(selector).evaluate("e => window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 16)");
+    }
+
     static LocatorAssertions expect(Locator locator) {
         return PlaywrightAssertions.assertThat(locator);
     }
@@ -187,9 +192,12 @@ class WebUiTest {
         Locator fires = page.getByTestId("next-fires").locator("li");
         expect(fires).hasCount(3);
         expect(fires.first()).containsText("07:30");
-        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("flow-builder.png")).setFullPage(false));
-        page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("3. Transform").setExact(true)).scrollIntoViewIfNeeded();
+        page.evaluate("window.scrollTo(0, 0)");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("flow-builder.png")));
+        scrollToTop(page, "fieldset.group:has(legend:text-is('Filter rows'))");
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("flow-builder-transform.png")));
+        scrollToTop(page, "#destinations-title");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("flow-builder-schedule.png")));
 
         // Save and run: the run page follows the run live until it succeeds, with the right row count.
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save and run").setExact(true)).click();
@@ -234,6 +242,26 @@ class WebUiTest {
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Settings").setExact(true)).click();
         expect(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("API tokens").setExact(true))).isVisible();
         expect(page.getByText(Api.ADMIN_EMAIL).first()).isVisible();
+        // A notification channel, and its test message received.
+        List<String> posted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer receiver = io.rowflow.testing.FakeHttp.serve(exchange -> {
+            posted.add(new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        try {
+            page.locator("#notification-name").fill("#data-alerts");
+            String hook = io.rowflow.testing.FakeHttp.baseUrl(receiver) + "/services/T1/B2/" + java.util.UUID.randomUUID();
+            Api.SECRETS_USED.add(hook.substring(hook.lastIndexOf('/') + 1));
+            page.getByLabel("Webhook address").fill(hook);
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add notification").setExact(true)).click();
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send test").setExact(true)).click();
+            expect(page.getByText("✓ The receiver answered HTTP 200")).isVisible();
+            assertThat(posted).hasSize(1);
+            assertThat(posted.get(0)).contains("\"event\":\"test\"");
+        } finally {
+            receiver.stop(0);
+        }
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("settings.png")));
 
         // A tablet's width: the pages reflow instead of scrolling sideways.
