@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ApiError, Connection, Destination, WriterDescriptor, get, messageOf, post } from '../api';
 import { ConnectDialog } from '../components/ConnectDialog';
 import { SchemaForm } from '../components/SchemaForm';
@@ -61,7 +61,14 @@ export function DestinationsPanel({ destinations, onChange, writers, connections
   );
 }
 
-const PICKED = ['connectionId', 'spreadsheet'];
+/** A spreadsheet's id from its URL (…/spreadsheets/d/{id}/edit), or the text itself when it is an id. */
+export function spreadsheetIdOf(text: string): string {
+  const match = /\/spreadsheets\/d\/([A-Za-z0-9_-]+)/.exec(text);
+  if (match) return match[1];
+  return /^[A-Za-z0-9_-]+$/.test(text.trim()) ? text.trim() : '';
+}
+
+const PICKED = ['connectionId', 'spreadsheet', 'sheetName'];
 const pickedOf = (settings: Record<string, unknown>) => Object.fromEntries(PICKED.filter((k) => k in settings).map((k) => [k, settings[k]]));
 function withoutPicked(writer: WriterDescriptor) {
   const properties = { ...writer.configSchema.properties };
@@ -84,6 +91,19 @@ function SheetPicker({ settings, connections, onChange, onConnectionAdded, error
   const [failure, setFailure] = useState<string | null>(null);
   const sheets = useLoad(async (signal) => (connectionId
     ? get<Spreadsheet[]>(`/connections/${connectionId}/spreadsheets`, signal) : []), [connectionId]);
+  const spreadsheetId = spreadsheetIdOf(String(settings.spreadsheet ?? ''));
+  const [tabs, setTabs] = useState<string[]>([]);
+  useEffect(() => {
+    setTabs([]);
+    if (!connectionId || !spreadsheetId) return;
+    const controller = new AbortController();
+    // After a pause in typing: a pasted URL or a picked id, not every keystroke.
+    const timer = window.setTimeout(() => {
+      get<string[]>(`/connections/${connectionId}/spreadsheets/${encodeURIComponent(spreadsheetId)}/tabs`, controller.signal)
+        .then(setTabs, () => setTabs([]));
+    }, 400);
+    return () => { window.clearTimeout(timer); controller.abort(); };
+  }, [connectionId, spreadsheetId]);
 
   const create = async () => {
     const title = window.prompt('Name of the new spreadsheet', 'Rowflow export');
@@ -127,6 +147,18 @@ function SheetPicker({ settings, connections, onChange, onConnectionAdded, error
           </div>
           {sheets.error && <small className="field-error">{sheets.error}</small>}
           {error('spreadsheet') && <small className="field-error">{error('spreadsheet')}</small>}
+        </div>
+      )}
+      {connectionId && (
+        <div className={'field' + (error('sheetName') ? ' has-error' : '')}>
+          <label htmlFor="sheet-tab">Tab</label>
+          <input id="sheet-tab" list="sheet-tab-options" placeholder="Data" value={String(settings.sheetName ?? '')}
+            onChange={(e) => onChange({ ...settings, sheetName: e.target.value || undefined })} />
+          <datalist id="sheet-tab-options">
+            {tabs.map((t) => <option key={t} value={t} />)}
+          </datalist>
+          <small className="hint">{tabs.length > 0 ? `Pick one of its ${tabs.length} tabs, or name a new one: it is created.` : 'Created if absent.'}</small>
+          {error('sheetName') && <small className="field-error">{error('sheetName')}</small>}
         </div>
       )}
       {failure && <ErrorBox message={failure} />}

@@ -136,3 +136,12 @@ describe('source parameters', () => {
     expect(parametersOf('  \n')).toBeNull();
   });
 });
+
+describe('spreadsheet picker', async () => {
+  const { spreadsheetIdOf } = await import('./DestinationsPanel');
+  it('takes the id from a pasted URL or an id as it is', () => {
+    expect(spreadsheetIdOf('https://docs.google.com/spreadsheets/d/1AbC_d-9/edit#gid=0')).toBe('1AbC_d-9');
+    expect(spreadsheetIdOf(' 1AbC_d-9 ')).toBe('1AbC_d-9');
+    expect(spreadsheetIdOf('not a sheet!')).toBe('');
+  });
+});

@@ -172,6 +172,12 @@ function RunDetail({ runId, flow, onFinished }: { runId: string; flow?: Flow; on
         <div className="error-box" role="alert">
           <strong>{run.error.step} failed:</strong> {run.error.message}
           {run.error.upstreamMessage && <div className="muted">The app said: {run.error.upstreamMessage}</div>}
+          {/reconnect/i.test(run.error.message) && (
+            <div><Link to="/connections">Open Connections to reconnect the account</Link></div>
+          )}
+          {run.error.step.startsWith('transform') && flow && (
+            <div><Link to={`/flows/${flow.id}/edit`}>Edit the flow's transform</Link></div>
+          )}
         </div>
       )}
       <ol className="timeline" aria-label="Steps">

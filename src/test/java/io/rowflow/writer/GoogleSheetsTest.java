@@ -375,6 +375,12 @@ class GoogleSheetsTest {
         String flow = flow(source("/files/sheets-oauth.json", versionRows(1, 7)), google, made.getString("id"), Map.of());
         Api.runSucceeds(flow);
         assertThat(read(made.getString("id"), "Data!A1:C", "UNFORMATTED_VALUE", fake.issueToken())).hasSize(8);
+        // The tab picker: the spreadsheet's tabs in order; an unknown spreadsheet is Google's 404, said as such.
+        fake.addTab(made.getString("id"), "Archive", 10, 3);
+        given().get("/api/v1/connections/" + google + "/spreadsheets/" + made.getString("id") + "/tabs").then()
+                .statusCode(200).body("", org.hamcrest.Matchers.contains("Sheet1", "Data", "Archive"));
+        given().get("/api/v1/connections/" + google + "/spreadsheets/no-such-sheet/tabs").then().statusCode(502)
+                .body("detail", org.hamcrest.Matchers.startsWith("Google does not know this spreadsheet"));
         // A Google connection used by a flow cannot be deleted.
         given().delete("/api/v1/connections/" + google).then().statusCode(409);
     }

@@ -80,6 +80,23 @@ public class SpreadsheetResource {
         }
     }
 
+    @RequiresRole(Role.VIEWER)
+    @GET
+    @Path("{spreadsheet}/tabs")
+    @Operation(summary = "List a spreadsheet's tabs", description = "Their titles, in the spreadsheet's order (Rowflow's"
+            + " hidden staging tabs left out), for the destination's tab picker.")
+    public List<String> tabs(@PathParam("id") UUID id, @PathParam("spreadsheet") String spreadsheet) {
+        GoogleApis.Session session = session(id);
+        try {
+            Spreadsheet found = session.sheets().spreadsheets().get(GoogleSheetsWriter.spreadsheetId(spreadsheet))
+                    .setFields("sheets.properties(title,hidden)").execute();
+            return found.getSheets() == null ? List.of() : found.getSheets().stream().map(s -> s.getProperties())
+                    .filter(p -> !Boolean.TRUE.equals(p.getHidden())).map(p -> p.getTitle()).toList();
+        } catch (IOException e) {
+            throw GoogleApis.translate(e, "reading the spreadsheet's tabs");
+        }
+    }
+
     private GoogleApis.Session session(UUID id) {
         ConnectionEntity connection = connections.find(id);
         if (!connection.connectorId.equals(GoogleSheetsSource.ID)) {
