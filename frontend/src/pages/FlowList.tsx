@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { Flow, NextFires, Run, RunPage, get, messageOf, post, put } from '../api';
 import { describeSchedule } from '../builder/model';
@@ -28,6 +28,14 @@ export default function FlowList() {
   }, []);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+
+  // While a run is queued or running, the list looks again every few seconds so its badge moves on by itself.
+  const active = flows.value?.some((row) => row.lastRun?.status === 'queued' || row.lastRun?.status === 'running');
+  useEffect(() => {
+    if (!active) return;
+    const timer = window.setTimeout(flows.reload, 3000);
+    return () => window.clearTimeout(timer);
+  }, [active, flows.value, flows.reload]);
 
   const runNow = async (row: FlowRow) => {
     setError(null);
