@@ -33,7 +33,6 @@ export function SchedulePanel({ form, onChange }: { form: ScheduleForm; onChange
         (e) => { setNext(null); setError(e instanceof ApiError ? e.errors.map((f) => f.message).join('; ') || e.message : String(e)); });
     }, 300);
     return () => window.clearTimeout(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
 
   return (

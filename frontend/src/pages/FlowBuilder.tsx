@@ -147,7 +147,6 @@ export default function FlowBuilder() {
       }
     }, 500);
     return () => window.clearTimeout(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [stepsKey]);
 
   const save = async (run: boolean) => {

@@ -136,6 +136,10 @@ function RunDetail({ runId, flow, onFinished }: { runId: string; flow?: Flow; on
           if (!['queued', 'running'].includes(event.run.status)) {
             source?.close();
             onFinished();
+            // Who was notified is logged just after the run ends: read the log once more a moment later.
+            window.setTimeout(() => {
+              if (!cancelled) get<LogLine[]>(`/runs/${runId}/log`).then(setLog, () => undefined);
+            }, 1500);
           }
         };
         source.onerror = () => {
@@ -150,7 +154,6 @@ function RunDetail({ runId, flow, onFinished }: { runId: string; flow?: Flow; on
       cancelled = true;
       source?.close();
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [runId]);
 
   if (error) return <ErrorBox message={error} />;

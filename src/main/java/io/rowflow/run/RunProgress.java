@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A run's progress as a stream: its state and the log lines written since the last event, sent when something changed
@@ -35,8 +37,21 @@ public class RunProgress {
         return Multi.createFrom().emitter(emitter -> {
             int[] linesSent = { 0 };
             RunView[] last = { null };
-            ScheduledFuture<?>[] task = { null };
+            AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
+            AtomicBoolean ended = new AtomicBoolean();
+            // The first poll may run before the task is known: "ended" stops it whichever comes first.
+            Runnable stop = () -> {
+                ended.set(true);
+                ScheduledFuture<?> scheduled = task.get();
+                if (scheduled != null) {
+                    scheduled.cancel(false);
+                }
+            };
             Runnable poll = () -> {
+                if (ended.get()) {
+                    stop.run();
+                    return;
+                }
                 try {
                     Event event = QuarkusTransaction.requiringNew().call(() -> {
                         RunView run = runs.get(runId);
@@ -50,17 +65,20 @@ public class RunProgress {
                         emitter.emit(event);
                     }
                     if (event.run().status().finished()) {
-                        task[0].cancel(false);
+                        stop.run();
                         emitter.complete();
                     }
                 } catch (RuntimeException e) {
-                    task[0].cancel(false);
+                    stop.run();
                     emitter.fail(e);
                 }
             };
-            task[0] = Infrastructure.getDefaultWorkerPool().scheduleWithFixedDelay(poll, 0, POLL.toMillis(),
-                    TimeUnit.MILLISECONDS);
-            emitter.onTermination(() -> task[0].cancel(false));
+            emitter.onTermination(stop);
+            task.set(Infrastructure.getDefaultWorkerPool().scheduleWithFixedDelay(poll, 0, POLL.toMillis(),
+                    TimeUnit.MILLISECONDS));
+            if (ended.get()) {
+                task.get().cancel(false);
+            }
         });
     }
 }

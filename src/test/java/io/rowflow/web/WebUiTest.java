@@ -225,6 +225,16 @@ class WebUiTest {
             }
         }
 
+        // Live progress: HubSpot makes the next run wait 2 s (429 with Retry-After); the page shows it running, then
+        // done, from the event stream alone.
+        hubspot.throttleNext(1, 2);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Run now").setExact(true)).click();
+        expect(detail.locator(".badge").first()).hasText("Running", new LocatorAssertions.HasTextOptions().setTimeout(10_000));
+        expect(detail.locator(".timeline .step.running")).hasCount(1);
+        expect(detail.locator(".badge").first()).hasText("Succeeded", new LocatorAssertions.HasTextOptions().setTimeout(30_000));
+        expect(page.getByTestId("rows-written")).hasText(String.valueOf(expected.size()));
+        expect(page.locator(".runs li")).hasCount(2);
+
         // The flow list: last run, schedule and rows at a glance.
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Flows").setExact(true)).click();
         Locator row = page.locator("tr[data-flow='Big deals']");

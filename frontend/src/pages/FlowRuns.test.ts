@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { Flow, Run } from '../api';
+import { timeline } from './FlowRuns';
+
+const flow = {
+  id: 'f', name: 'Deals', createdAt: '', updatedAt: '',
+  sources: [{ connectionId: 'a' }, { connectionId: 'b' }],
+  destinations: [{ type: 'excel', settings: {} }],
+} as Flow;
+
+function run(change: Partial<Run>): Run {
+  return { id: 'r', flowId: 'f', status: 'running', trigger: 'manual', scheduledFor: null, createdAt: '', startedAt: '',
+    endedAt: null, durationMillis: null, unchanged: false, sources: null, destinations: null, error: null, ...change };
+}
+
+describe('run timeline', () => {
+  it('marks every step done with its figures when the run succeeded', () => {
+    const steps = timeline(run({ status: 'succeeded',
+      sources: [{ index: 0, connectionId: 'a', connectorId: 'hubspot', rowsRead: 1200 }, { index: 1, connectionId: 'b', connectorId: 'jira', rowsRead: 3 }],
+      destinations: [{ index: 0, type: 'excel', rowsWritten: 1203, apiCalls: null }] }), flow);
+    expect(steps.map((s) => s.state)).toEqual(['done', 'done', 'done', 'done']);
+    expect(steps[0].detail).toBe(`${(1200).toLocaleString()} rows`);
+    expect(steps[3].label).toBe('Write excel');
+  });
+
+  it('marks the failed step, the ones before it done and the ones after it not reached', () => {
+    const steps = timeline(run({ status: 'failed', error: { step: 'extract source 2 (jira)', message: 'Jira refused', upstreamMessage: null } }), flow);
+    expect(steps.map((s) => s.state)).toEqual(['done', 'failed', 'waiting', 'waiting']);
+    const transform = timeline(run({ status: 'failed', error: { step: 'transform', message: 'x', upstreamMessage: null } }), flow);
+    expect(transform.map((s) => s.state)).toEqual(['done', 'done', 'failed', 'waiting']);
+  });
+
+  it('shows a running run on its first step and a queued one waiting', () => {
+    expect(timeline(run({}), flow).map((s) => s.state)).toEqual(['running', 'waiting', 'waiting', 'waiting']);
+    expect(timeline(run({ status: 'queued' }), flow).every((s) => s.state === 'waiting')).toBe(true);
+  });
+});
