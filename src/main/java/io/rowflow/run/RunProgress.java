@@ -55,9 +55,9 @@ public class RunProgress {
                 try {
                     Event event = QuarkusTransaction.requiringNew().call(() -> {
                         RunView run = runs.get(runId);
-                        List<RunView.LogLine> log = runs.log(runId);
-                        List<RunView.LogLine> fresh = List.copyOf(log.subList(Math.min(linesSent[0], log.size()), log.size()));
-                        linesSent[0] = log.size();
+                        // Only the lines not sent yet are read: a long run's log is not read again at every poll.
+                        List<RunView.LogLine> fresh = runs.log(runId, linesSent[0]);
+                        linesSent[0] += fresh.size();
                         return new Event(run, fresh);
                     });
                     if (!event.log().isEmpty() || !event.run().equals(last[0])) {

@@ -220,9 +220,14 @@ public class RunService implements SlotFiring {
     }
 
     public List<RunView.LogLine> log(UUID runId) {
+        return log(runId, 0);
+    }
+
+    /** The run's log lines from the {@code from}-th on (0: all of them), oldest first. */
+    public List<RunView.LogLine> log(UUID runId, int from) {
         find(runId);
         return em.createQuery("from RunLogEntity where runId = :run order by id", RunLogEntity.class)
-                .setParameter("run", runId).getResultList().stream()
+                .setParameter("run", runId).setFirstResult(from).getResultList().stream()
                 .map(l -> new RunView.LogLine(l.at, l.level, l.message)).toList();
     }
 
