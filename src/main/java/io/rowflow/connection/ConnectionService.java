@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.runtime.StartupEvent;
 import io.rowflow.audit.AuditLog;
 import io.rowflow.common.error.ConflictException;
 import io.rowflow.common.error.InvalidInputException;
@@ -18,12 +17,13 @@ import io.rowflow.connector.SourceContext;
 import io.rowflow.flow.FlowConnectionEntity;
 import io.rowflow.http.SafeHttpClient;
 import io.rowflow.pipeline.StopReading;
+import io.rowflow.vault.RewrapReport;
 import io.rowflow.vault.SecretCipher;
+import io.rowflow.vault.SecretStore;
 import io.rowflow.vault.SecretUnreadableException;
 import io.rowflow.workspace.Caller;
 import io.rowflow.workspace.WorkspaceScope;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -38,7 +38,7 @@ import org.jboss.logging.Logger;
 
 /** Creates, changes and tests connections; the only code that sees a connection's secrets in clear. */
 @ApplicationScoped
-public class ConnectionService {
+public class ConnectionService implements SecretStore {
     private static final Logger LOG = Logger.getLogger(ConnectionService.class);
     private final EntityManager em;
     private final ConnectorRegistry connectors;
@@ -254,16 +254,13 @@ public class ConnectionService {
         return (ObjectNode) readJson(cipher.decrypt(entity.secretsCiphertext, aad(entity), legacyAad(entity)));
     }
 
-    /** What a re-wrap of every stored secret found and did. */
-    public record RewrapReport(int checked, int rewrapped, int unreadable) {
-    }
-
     /**
      * Re-wraps every connection secret that {@code cipher} finds wrapped by an older master key (or stored in an older
      * format or binding), one row per transaction. A row changed meanwhile (a user saved new secrets) is left as the
      * user saved it: the update only applies while the ciphertext is the one that was read.
      */
-    public RewrapReport rewrapSecrets(SecretCipher cipher) {
+    @Override
+    public RewrapReport rewrap(SecretCipher cipher) {
         // One read of every ciphertext; only those wrapped by an older key (or in the first format) are opened.
         List<Object[]> stored = QuarkusTransaction.requiringNew().call(() -> em.createQuery(
                 "select c.id, c.secretsCiphertext from ConnectionEntity c where c.secretsCiphertext is not null"
@@ -309,24 +306,6 @@ public class ConnectionService {
         } catch (SecretUnreadableException boundTheOldWay) {
             return cipher.encrypt(cipher.decrypt(old, legacyAad(entity)), aad(entity));
         }
-    }
-
-    /** At start-up, in the background: secrets still wrapped by a previous master key move to the current one. */
-    void rewrapAtStartup(@Observes StartupEvent event) {
-        Thread worker = new Thread(() -> {
-            try {
-                RewrapReport report = rewrapSecrets(cipher);
-                if (report.rewrapped() > 0 || report.unreadable() > 0) {
-                    LOG.infof("Master key rotation: re-wrapped %d of %d stored secrets with the current master key;"
-                            + " %d unreadable", report.rewrapped(), report.checked(), report.unreadable());
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("Re-wrapping stored secrets with the current master key failed; it is tried again at the"
-                        + " next start", e);
-            }
-        }, "rowflow-vault-rewrap");
-        worker.setDaemon(true);
-        worker.start();
     }
 
     /**

@@ -2,8 +2,8 @@ package io.rowflow.connection;
 
 import io.quarkus.security.Authenticated;
 import io.rowflow.audit.AuditLog;
-import io.rowflow.notification.NotificationService;
-import io.rowflow.vault.SecretCipher;
+import io.rowflow.vault.RewrapReport;
+import io.rowflow.vault.VaultRewrap;
 import io.rowflow.workspace.RequiresRole;
 import io.rowflow.workspace.Role;
 import jakarta.ws.rs.POST;
@@ -18,16 +18,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Authenticated
 @Tag(name = "Vault", description = "Master key rotation")
 public class VaultResource {
-    private final ConnectionService connections;
-    private final NotificationService notifications;
-    private final SecretCipher cipher;
+    private final VaultRewrap vault;
     private final AuditLog audit;
 
-    public VaultResource(ConnectionService connections, NotificationService notifications, SecretCipher cipher,
-            AuditLog audit) {
-        this.connections = connections;
-        this.notifications = notifications;
-        this.cipher = cipher;
+    public VaultResource(VaultRewrap vault, AuditLog audit) {
+        this.vault = vault;
         this.audit = audit;
     }
 
@@ -38,11 +33,8 @@ public class VaultResource {
             + " command: after the new key is configured (the old one in previous-master-keys), this re-wraps every"
             + " secret still wrapped by an old key, while the server keeps serving. Each node also does it at start-up."
             + " Answers how many secrets were checked, re-wrapped and unreadable. Safe to repeat.")
-    public ConnectionService.RewrapReport rewrap() {
-        ConnectionService.RewrapReport secrets = connections.rewrapSecrets(cipher);
-        ConnectionService.RewrapReport addresses = notifications.rewrap(cipher);
-        ConnectionService.RewrapReport report = new ConnectionService.RewrapReport(secrets.checked() + addresses.checked(),
-                secrets.rewrapped() + addresses.rewrapped(), secrets.unreadable() + addresses.unreadable());
+    public RewrapReport rewrap() {
+        RewrapReport report = vault.rewrapAll();
         audit.record("vault.rewrapped", null, report.rewrapped() + " of " + report.checked() + " secret(s) re-wrapped");
         return report;
     }

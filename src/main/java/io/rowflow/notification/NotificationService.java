@@ -8,17 +8,16 @@ import io.rowflow.common.error.FieldError;
 import io.rowflow.common.error.InvalidInputException;
 import io.rowflow.common.error.NotFoundException;
 import io.rowflow.common.error.RowflowException;
-import io.rowflow.connection.ConnectionService;
 import io.rowflow.flow.FlowEntity;
 import io.rowflow.http.HttpRequestSpec;
 import io.rowflow.http.SafeHttpClient;
 import io.rowflow.oauth.OAuthConfig;
 import io.rowflow.run.RunEntity;
 import io.rowflow.run.RunStatus;
+import io.rowflow.vault.RewrapReport;
 import io.rowflow.vault.SecretCipher;
+import io.rowflow.vault.SecretStore;
 import io.rowflow.vault.SecretUnreadableException;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 import io.rowflow.workspace.WorkspaceScope;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,7 +39,7 @@ import java.util.UUID;
  * hear of failures and of the first success after a failure, or of every finished run.
  */
 @ApplicationScoped
-public class NotificationService {
+public class NotificationService implements SecretStore {
     private static final Logger LOG = Logger.getLogger(NotificationService.class);
     static final Set<String> EVENTS = Set.of("failures", "all");
 
@@ -233,8 +232,9 @@ public class NotificationService {
         return new ChannelView(channel.id, channel.name, channel.urlHost, channel.events, channel.createdAt);
     }
 
-    /** Addresses wrapped by an older master key move to the current one, one row per transaction (the vault's re-wrap). */
-    public ConnectionService.RewrapReport rewrap(SecretCipher current) {
+    /** Addresses wrapped by an older master key move to the current one, one row per transaction. */
+    @Override
+    public RewrapReport rewrap(SecretCipher current) {
         List<UUID> ids = QuarkusTransaction.requiringNew().call(() -> em.createQuery(
                 "select c.id from NotificationChannelEntity c order by c.id", UUID.class).getResultList());
         int rewrapped = 0;
@@ -254,20 +254,6 @@ public class NotificationService {
                 unreadable++;
             }
         }
-        return new ConnectionService.RewrapReport(ids.size(), rewrapped, unreadable);
-    }
-
-    /** At start-up, in the background, as connection secrets are: addresses still under a previous master key move on. */
-    void rewrapAtStartup(@Observes StartupEvent event) {
-        Thread worker = new Thread(() -> {
-            try {
-                rewrap(cipher);
-            } catch (RuntimeException e) {
-                LOG.warn("Re-wrapping notification addresses with the current master key failed; tried again at the"
-                        + " next start", e);
-            }
-        }, "rowflow-notification-rewrap");
-        worker.setDaemon(true);
-        worker.start();
+        return new RewrapReport(ids.size(), rewrapped, unreadable);
     }
 }

@@ -7,7 +7,10 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.rowflow.connection.ConnectionService;
+import io.rowflow.notification.NotificationService;
+import io.rowflow.testing.Api;
 import io.rowflow.testing.FakeApi;
+import io.rowflow.vault.RewrapReport;
 import io.rowflow.vault.SecretCipher;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -28,6 +31,8 @@ class KeyRotationTest {
     @Inject
     ConnectionService connections;
     @Inject
+    NotificationService notifications;
+    @Inject
     EntityManager em;
 
     @Test
@@ -37,11 +42,16 @@ class KeyRotationTest {
                     "config", Map.of("url", FakeApi.shared().url("/files/r.csv"), "headers", Map.of("X-Key", "rotate-" + i))))
                     .post("/api/v1/connections").then().statusCode(201);
         }
+        // A notification address is a secret too, kept by another feature.
+        String hook = "https://hooks.example.com/services/T0/B0/rotate" + new SecureRandom().nextInt(1_000_000);
+        Api.SECRETS_USED.add(hook.substring(hook.lastIndexOf('/') + 1));
+        String channel = given().contentType(ContentType.JSON).body(Map.of("name", "rotate", "url", hook))
+                .post("/api/v1/notifications").then().statusCode(201).extract().path("id");
         byte[] running = Base64.getDecoder().decode(Files.readString(Path.of("target/test-data/master.key")).trim());
         byte[] next = new byte[32];
         new SecureRandom().nextBytes(next);
 
-        ConnectionService.RewrapReport forward = connections.rewrapSecrets(new SecretCipher(next, List.of(running)));
+        RewrapReport forward = connections.rewrap(new SecretCipher(next, List.of(running)));
         assertThat(forward.rewrapped()).isEqualTo(forward.checked()).isGreaterThanOrEqualTo(20);
         assertThat(forward.unreadable()).isZero();
         SecretCipher newKeyOnly = new SecretCipher(next, List.of());
@@ -52,13 +62,20 @@ class KeyRotationTest {
             assertThat(newKeyOnly.decrypt((String) row[2], "workspace:" + row[1] + "/connection:" + row[0])).startsWith("{\"");
         }
         // A second pass finds nothing left to do.
-        assertThat(connections.rewrapSecrets(new SecretCipher(next, List.of(running))).rewrapped()).isZero();
+        assertThat(connections.rewrap(new SecretCipher(next, List.of(running))).rewrapped()).isZero();
 
-        ConnectionService.RewrapReport back = connections.rewrapSecrets(new SecretCipher(running, List.of(next)));
+        RewrapReport addresses = notifications.rewrap(new SecretCipher(next, List.of(running)));
+        assertThat(addresses.rewrapped()).isEqualTo(addresses.checked()).isGreaterThanOrEqualTo(1);
+
+        RewrapReport back = connections.rewrap(new SecretCipher(running, List.of(next)));
         assertThat(back.rewrapped()).isEqualTo(back.checked());
-        // The rotation command over the API: owners only; with the running key current, nothing is left to do.
+        assertThat(notifications.rewrap(new SecretCipher(running, List.of(next))).rewrapped()).isEqualTo(addresses.checked());
+        // The rotation command over the API (owners only) asks every store, connections and notification addresses;
+        // with the running key current again, it finds nothing left to do.
         given().post("/api/v1/vault/rewrap").then().statusCode(200).body("rewrapped", org.hamcrest.Matchers.equalTo(0))
-                .body("unreadable", org.hamcrest.Matchers.equalTo(0));
+                .body("unreadable", org.hamcrest.Matchers.equalTo(0))
+                .body("checked", org.hamcrest.Matchers.greaterThanOrEqualTo(back.checked() + addresses.checked()));
+        given().delete("/api/v1/notifications/" + channel).then().statusCode(204);
         List<String> ids = given().get("/api/v1/connections").then().statusCode(200).extract().path("id");
         for (String id : ids) {
             given().get("/api/v1/connections/" + id).then().statusCode(200);
