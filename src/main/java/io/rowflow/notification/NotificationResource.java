@@ -4,6 +4,8 @@ import io.quarkus.security.Authenticated;
 import io.rowflow.workspace.Caller;
 import io.rowflow.workspace.RequiresRole;
 import io.rowflow.workspace.Role;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -46,7 +48,7 @@ public class NotificationResource {
     @Operation(summary = "Add a webhook to notify", description = "`url`: a Slack incoming webhook or any address"
             + " that takes JSON ({text, event, flow, run}); `events`: `failures` (failed runs and the first success after"
             + " one, the default) or `all`. The address is stored encrypted.")
-    public Response create(NotificationService.ChannelRequest request, UriInfo uri) {
+    public Response create(@Valid @NotNull NotificationService.ChannelRequest request, UriInfo uri) {
         NotificationService.ChannelView created = notifications.create(request, caller.userId());
         return Response.created(uri.getAbsolutePathBuilder().path(created.id().toString()).build()).entity(created).build();
     }

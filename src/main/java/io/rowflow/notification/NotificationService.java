@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.rowflow.audit.AuditLog;
-import io.rowflow.common.error.FieldError;
 import io.rowflow.common.error.InvalidInputException;
 import io.rowflow.common.error.NotFoundException;
 import io.rowflow.common.error.RowflowException;
@@ -22,6 +21,9 @@ import org.jboss.logging.Logger;
 import io.rowflow.workspace.WorkspaceScope;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
 import java.net.URI;
@@ -30,7 +32,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -41,14 +42,14 @@ import java.util.UUID;
 @ApplicationScoped
 public class NotificationService implements SecretStore {
     private static final Logger LOG = Logger.getLogger(NotificationService.class);
-    static final Set<String> EVENTS = Set.of("failures", "all");
 
     /** A channel as the API shows it: never its address, only the address's host. */
     public record ChannelView(UUID id, String name, String host, String events, Instant createdAt) {
     }
 
     /** A new channel: its name, the address to post to, and which runs it hears of ({@code failures} by default). */
-    public record ChannelRequest(String name, String url, String events) {
+    public record ChannelRequest(@NotBlank @Size(max = 200) String name, @NotBlank String url,
+            @Pattern(regexp = "failures|all", message = "must be failures or all") String events) {
     }
 
     public record Delivery(boolean ok, String message) {
@@ -79,20 +80,11 @@ public class NotificationService implements SecretStore {
                 .map(NotificationService::view).toList();
     }
 
+    /** {@code request} is checked by Bean Validation at the API; the address is read here. */
     @Transactional
     public ChannelView create(ChannelRequest request, UUID userId) {
-        List<FieldError> errors = new ArrayList<>();
-        if (request == null || request.name() == null || request.name().isBlank() || request.name().length() > 200) {
-            errors.add(new FieldError("name", "must be 1 to 200 characters"));
-        }
-        URI url = request == null ? null : address(request.url(), errors);
-        String events = request == null || request.events() == null ? "failures" : request.events();
-        if (!EVENTS.contains(events)) {
-            errors.add(new FieldError("events", "must be failures or all"));
-        }
-        if (!errors.isEmpty()) {
-            throw InvalidInputException.of(errors);
-        }
+        URI url = address(request.url());
+        String events = request.events() == null ? "failures" : request.events();
         NotificationChannelEntity channel = new NotificationChannelEntity();
         channel.id = UUID.randomUUID();
         channel.workspaceId = scope.require();
@@ -208,18 +200,17 @@ public class NotificationService implements SecretStore {
         return channel;
     }
 
-    private static URI address(String text, List<FieldError> errors) {
+    private static URI address(String text) {
+        String problem = "must be an http or https address, such as a Slack incoming webhook"
+                + " (https://hooks.slack.com/services/…)";
         try {
-            URI url = text == null ? null : new URI(text.strip());
-            if (url == null || url.getHost() == null || !("https".equals(url.getScheme()) || "http".equals(url.getScheme()))) {
-                errors.add(new FieldError("url", "must be an http or https address, such as a"
-                        + " Slack incoming webhook (https://hooks.slack.com/services/…)"));
-                return null;
+            URI url = new URI(text.strip());
+            if (url.getHost() == null || !("https".equals(url.getScheme()) || "http".equals(url.getScheme()))) {
+                throw InvalidInputException.field("url", problem);
             }
             return url;
         } catch (URISyntaxException e) {
-            errors.add(new FieldError("url", "is not a valid address: " + e.getReason()));
-            return null;
+            throw InvalidInputException.field("url", "is not a valid address: " + e.getReason());
         }
     }
 
