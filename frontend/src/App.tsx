@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { NavLink, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
-import { User, get, post, whenSignedOut } from './api';
+import { User, csrfToken, get, post, whenSignedOut } from './api';
 import { Loading } from './components/ui';
 import SignIn from './pages/SignIn';
 import FlowList from './pages/FlowList';
@@ -17,7 +17,7 @@ export default function App() {
   useEffect(() => {
     whenSignedOut(() => setUser(null));
     // Without the session's CSRF cookie nobody is signed in here: no need to ask (and log a 401).
-    if (!document.cookie.split('; ').some((c) => c.startsWith('rowflow_csrf='))) setUser(null);
+    if (!csrfToken()) setUser(null);
     else get<User>('/auth/me').then(setUser, () => setUser(null));
   }, []);
 

@@ -17,7 +17,8 @@ export class ApiError extends Error {
   }
 }
 
-function csrfToken(): string | undefined {
+/** The session's CSRF token, from its cookie; absent when nobody signed in from this browser. */
+export function csrfToken(): string | undefined {
   return document.cookie.split('; ').find((c) => c.startsWith('rowflow_csrf='))?.slice('rowflow_csrf='.length);
 }
 

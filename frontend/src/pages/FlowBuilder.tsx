@@ -26,6 +26,11 @@ interface Combine {
   joins: { kind: string; left: string; right: string }[];
 }
 
+/** The join of source {@code index + 1} onto those before it; a left join with no keys yet until the user sets one. */
+function joinAt(combine: Combine, index: number): Combine['joins'][number] {
+  return combine.joins[index] ?? { kind: 'left', left: '', right: '' };
+}
+
 const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 function combineOf(transform: FlowBody['transform']): Combine {
@@ -83,7 +88,7 @@ export default function FlowBuilder() {
     if (sources.length > 1) {
       transform.combine = combine.type === 'join'
         ? { type: 'join', joins: sources.slice(1).map((_, i) => {
-          const join = combine.joins[i] ?? { kind: 'left', left: '', right: '' };
+          const join = joinAt(combine, i);
           return { kind: join.kind, on: [{ left: join.left, right: join.right }] };
         }) }
         : { type: 'append', sourceColumn: 'source' };
@@ -305,9 +310,9 @@ export default function FlowBuilder() {
               Match rows by a key (join)
             </label>
             {combine.type === 'join' && sources.slice(1).map((_, i) => {
-              const join = combine.joins[i] ?? { kind: 'left', left: '', right: '' };
+              const join = joinAt(combine, i);
               const setJoin = (change: Partial<typeof join>) => {
-                const joins = sources.slice(1).map((__, j) => combine.joins[j] ?? { kind: 'left', left: '', right: '' });
+                const joins = sources.slice(1).map((__, j) => joinAt(combine, j));
                 joins[i] = { ...join, ...change };
                 setCombine({ ...combine, joins });
                 setBaseColumns(null);

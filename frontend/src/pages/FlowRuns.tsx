@@ -113,7 +113,8 @@ function RunDetail({ runId, flow, onFinished }: { runId: string; flow?: Flow; on
   useEffect(() => {
     let source: EventSource | null = null;
     let cancelled = false;
-    Promise.all([get<Run>(`/runs/${runId}`), get<LogLine[]>(`/runs/${runId}/log`)]).then(([r, lines]) => {
+    const readLog = () => get<LogLine[]>(`/runs/${runId}/log`);
+    Promise.all([get<Run>(`/runs/${runId}`), readLog()]).then(([r, lines]) => {
       if (cancelled) return;
       setRun(r);
       setLog(lines);
@@ -138,7 +139,7 @@ function RunDetail({ runId, flow, onFinished }: { runId: string; flow?: Flow; on
             onFinished();
             // Who was notified is logged just after the run ends: read the log once more a moment later.
             window.setTimeout(() => {
-              if (!cancelled) get<LogLine[]>(`/runs/${runId}/log`).then(setLog, () => undefined);
+              if (!cancelled) readLog().then(setLog, () => undefined);
             }, 1500);
           }
         };
@@ -146,7 +147,7 @@ function RunDetail({ runId, flow, onFinished }: { runId: string; flow?: Flow; on
           // Closed by the server at the end, or the connection dropped: read the run once more.
           source?.close();
           get<Run>(`/runs/${runId}`).then((latest) => { setRun(latest); onFinished(); }, () => undefined);
-          get<LogLine[]>(`/runs/${runId}/log`).then(setLog, () => undefined);
+          readLog().then(setLog, () => undefined);
         };
       }
     }, (e) => setError(messageOf(e)));
