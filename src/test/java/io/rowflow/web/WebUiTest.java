@@ -134,14 +134,23 @@ class WebUiTest {
         page.navigate(origin + "/");
         expect(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Sign in").setExact(true))).isVisible();
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("sign-in.png")));
-        page.getByLabel("Email").fill(Api.ADMIN_EMAIL);
-        page.getByLabel("Password").fill(Api.ADMIN_PASSWORD);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in").setExact(true)).click();
+        // By keyboard alone: the fields in tab order, Enter submits.
+        page.getByLabel("Email").focus();
+        page.keyboard().type(Api.ADMIN_EMAIL);
+        page.keyboard().press("Tab");
+        expect(page.getByLabel("Password")).isFocused();
+        page.keyboard().type(Api.ADMIN_PASSWORD);
+        page.keyboard().press("Enter");
         expect(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Flows").setExact(true))).isVisible();
         expect(page.getByText("No flows yet")).isVisible();
 
         // A new flow; its source a HubSpot account connected through the provider's consent page, in a popup.
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("New flow").setExact(true)).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("New connection").setExact(true)).click();
+        // Escape closes the dialog, as a keyboard user expects.
+        expect(page.getByRole(AriaRole.DIALOG)).isVisible();
+        page.keyboard().press("Escape");
+        expect(page.getByRole(AriaRole.DIALOG)).hasCount(0);
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("New connection").setExact(true)).click();
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("HubSpot")).click();
         page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("Sales HubSpot");
@@ -206,6 +215,7 @@ class WebUiTest {
         expect(page.getByTestId("rows-written")).hasText(String.valueOf(expected.size()));
         expect(detail.locator(".timeline .step.done")).hasCount(3);
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("run.png")));
+        String runPage = new java.net.URI(page.url()).getPath();
 
         // The workbook, downloaded as a user would.
         Download download = page.waitForDownload(() -> page.getByText("Download workbook").click());
@@ -276,7 +286,7 @@ class WebUiTest {
 
         // A tablet's width: the pages reflow instead of scrolling sideways.
         page.setViewportSize(820, 1180);
-        for (String path : List.of("/flows", "/connections", "/settings")) {
+        for (String path : List.of("/flows", "/flows/new", runPage, "/connections", "/settings")) {
             page.navigate(origin + path);
             page.waitForSelector("h1");
             Object overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth");
