@@ -75,9 +75,22 @@ public class NotificationService implements SecretStore {
     }
 
     public List<ChannelView> list() {
+        return channels(scope.require()).stream().map(NotificationService::view).toList();
+    }
+
+    private List<NotificationChannelEntity> channels(UUID workspaceId) {
         return em.createQuery("from NotificationChannelEntity where workspaceId = :workspace order by createdAt, id",
-                NotificationChannelEntity.class).setParameter("workspace", scope.require()).getResultList().stream()
-                .map(NotificationService::view).toList();
+                NotificationChannelEntity.class).setParameter("workspace", workspaceId).getResultList();
+    }
+
+    /** Whether the flow's finished run before this one failed: this success is then a recovery. */
+    private boolean previousFailed(RunEntity run) {
+        List<RunStatus> before = em.createQuery("select r.status from RunEntity r where r.flowId = :flow and r.id <> :run"
+                + " and r.status in :ended and r.endedAt <= :at order by r.endedAt desc", RunStatus.class)
+                .setParameter("flow", run.flowId).setParameter("run", run.id)
+                .setParameter("ended", List.of(RunStatus.SUCCEEDED, RunStatus.FAILED))
+                .setParameter("at", run.endedAt).setMaxResults(1).getResultList();
+        return !before.isEmpty() && before.get(0) == RunStatus.FAILED;
     }
 
     /** {@code request} is checked by Bean Validation at the API; the address is read here. */
@@ -127,18 +140,14 @@ public class NotificationService implements SecretStore {
             if (flow == null || (run.status != RunStatus.SUCCEEDED && run.status != RunStatus.FAILED)) {
                 return null;
             }
-            List<RunStatus> before = em.createQuery("select r.status from RunEntity r where r.flowId = :flow and r.id <> :run"
-                    + " and r.status in :ended and r.endedAt <= :at order by r.endedAt desc", RunStatus.class)
-                    .setParameter("flow", flow.id).setParameter("run", run.id)
-                    .setParameter("ended", List.of(RunStatus.SUCCEEDED, RunStatus.FAILED))
-                    .setParameter("at", run.endedAt).setMaxResults(1).getResultList();
-            boolean recovered = run.status == RunStatus.SUCCEEDED && !before.isEmpty() && before.get(0) == RunStatus.FAILED;
-            List<NotificationChannelEntity> channels = em.createQuery("from NotificationChannelEntity where"
-                    + " workspaceId = :workspace order by createdAt, id", NotificationChannelEntity.class)
-                    .setParameter("workspace", flow.workspaceId).getResultList();
-            return new Ended(run, flow, recovered, channels);
+            // A workspace without channels costs one query per run, nothing more.
+            List<NotificationChannelEntity> channels = channels(flow.workspaceId);
+            if (channels.isEmpty()) {
+                return null;
+            }
+            return new Ended(run, flow, run.status == RunStatus.SUCCEEDED && previousFailed(run), channels);
         });
-        if (ended == null || ended.channels().isEmpty()) {
+        if (ended == null) {
             return List.of();
         }
         String event = ended.run().status == RunStatus.FAILED ? "run.failed" : ended.recovered() ? "run.recovered" : "run.succeeded";
