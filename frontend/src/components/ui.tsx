@@ -22,7 +22,7 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: unkn
     const controller = reload();
     return () => controller.abort();
   }, [reload]);
-  return { ...state, reload, setValue: (value: T) => setState({ loading: false, value }) };
+  return { ...state, reload };
 }
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
