@@ -85,7 +85,7 @@ class HubSpotConnectorTest {
 
     /** Every CRM object of the fake, read in full: each property's value under its label, its associations as ids. */
     @Test
-    void everyCrmObjectReadsWithEveryValueAndItsAssociations() {
+    void everyCrmObjectReadsWithEveryValueAndItsAssociations() throws Exception {
         String id = connection(FakeHubSpot.TOKEN);
         FakeHubSpot hubspot = FakeHubSpot.running();
         Map<String, List<String>> associated = Map.of("contacts", List.of("companies", "deals"), "companies",
@@ -121,6 +121,16 @@ class HubSpotConnectorTest {
             assertThat(pipeline.get("id")).isEqualTo("default");
             assertThat(pipeline.get("label")).isEqualTo(pipelines.startsWith("deal") ? "Sales Pipeline" : "Support Pipeline");
             assertThat(pipeline.get("stages").toString()).contains("appointmentscheduled", "Closed Won");
+            // Every field of the pipeline and of each stage, as the fake serves them.
+            assertThat(((Number) pipeline.get("displayOrder")).intValue()).isZero();
+            assertThat(pipeline.get("archived")).isEqualTo(false);
+            Object stages = pipeline.get("stages");
+            String stagesJson = stages instanceof io.rowflow.pipeline.JsonText text ? text.json() : String.valueOf(stages);
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(stagesJson)).isEqualTo(
+                    new com.fasterxml.jackson.databind.ObjectMapper().readTree("[{\"id\":\"appointmentscheduled\","
+                            + "\"label\":\"Appointment Scheduled\",\"displayOrder\":0},{\"id\":\"closedwon\","
+                            + "\"label\":\"Closed Won\",\"displayOrder\":1}]"));
+            assertThat(pipeline.keySet()).containsExactlyInAnyOrder("id", "label", "displayOrder", "archived", "stages");
         }
     }
 
