@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.rowflow.audit.AuditLog;
 import io.rowflow.common.error.ConflictException;
+import io.rowflow.common.error.FieldError;
 import io.rowflow.common.error.InvalidInputException;
 import io.rowflow.common.error.NotFoundException;
 import io.rowflow.common.error.RowflowException;
@@ -15,6 +16,7 @@ import io.rowflow.connector.ConnectorRegistry;
 import io.rowflow.connector.SourceConnector;
 import io.rowflow.connector.SourceContext;
 import io.rowflow.flow.FlowConnectionEntity;
+import io.rowflow.http.Origin;
 import io.rowflow.http.SafeHttpClient;
 import io.rowflow.pipeline.StopReading;
 import io.rowflow.vault.RewrapReport;
@@ -91,11 +93,28 @@ public class ConnectionService implements SecretStore {
         SourceConnector connector = connectors.require(entity.connectorId, "connectorId");
         ObjectNode config = request.config() == null ? mapper.createObjectNode() : request.config().deepCopy();
         ObjectNode stored = secrets(entity);
-        stored.fields().forEachRemaining(secret -> {
-            if (!config.has(secret.getKey())) {
-                config.set(secret.getKey(), secret.getValue());
+        Optional<Origin> before = origin(connector, readJson(entity.configJson));
+        Optional<Origin> after = origin(connector, config);
+        if (before.equals(after)) {
+            stored.fields().forEachRemaining(secret -> {
+                if (!config.has(secret.getKey())) {
+                    config.set(secret.getKey(), secret.getValue());
+                }
+            });
+        } else {
+            // Secrets stay with the origin they were entered for: a new address needs them entered again.
+            List<FieldError> missing = new ArrayList<>();
+            stored.fieldNames().forEachRemaining(secret -> {
+                if (!config.has(secret)) {
+                    missing.add(new FieldError("config." + secret, "was entered for " + before.map(Origin::toString)
+                            .orElse("another address") + "; the connection now leads to " + after.map(Origin::toString)
+                            .orElse("another address") + ", so enter it again (a secret is only sent where it was given for)"));
+                }
+            });
+            if (!missing.isEmpty()) {
+                throw InvalidInputException.of(missing);
             }
-        });
+        }
         connector.schema().validate(config, "config");
         entity.name = request.name().strip();
         if (request.shared() != null) {
@@ -156,8 +175,22 @@ public class ConnectionService implements SecretStore {
     /** Everything a source needs to read: the settings with the secrets decrypted, and the flow's overrides. */
     public SourceContext sourceContext(ConnectionEntity entity, JsonNode parameters) {
         ObjectNode config = settingsOf(entity);
-        if (parameters != null && parameters.isObject()) {
+        if (parameters != null && parameters.isObject() && !parameters.isEmpty()) {
+            SourceConnector connector = connectors.require(entity.connectorId, "connectorId");
+            List<FieldError> refused = new ArrayList<>(connector.schema().parameterErrors(parameters, "parameters"));
+            Optional<Origin> own = origin(connector, config);
             config.setAll((ObjectNode) parameters);
+            Optional<Origin> overridden = origin(connector, config);
+            if (refused.isEmpty() && !own.equals(overridden)) {
+                // A flow may change the path (a file per day), never the place the connection's credentials go.
+                refused.add(new FieldError("parameters." + (parameters.has("url") ? "url" : parameters.fieldNames().next()), "leads to "
+                        + overridden.map(Origin::toString).orElse("an invalid address") + ", but the connection is for "
+                        + own.map(Origin::toString).orElse("another address") + "; a flow may only change the path and"
+                        + " query (use another connection for another site)"));
+            }
+            if (!refused.isEmpty()) {
+                throw InvalidInputException.of(refused);
+            }
         }
         SourceContext context = new SourceContext(config, http);
         if (config.hasNonNull("refresh_token") && tokens.isResolvable()) {
@@ -251,7 +284,8 @@ public class ConnectionService implements SecretStore {
         if (entity.secretsCiphertext == null) {
             return mapper.createObjectNode();
         }
-        return (ObjectNode) readJson(cipher.decrypt(entity.secretsCiphertext, aad(entity), legacyAad(entity)));
+        return (ObjectNode) readJson(cipher.decrypt(entity.secretsCiphertext, aad(entity), workspaceAad(entity),
+                legacyAad(entity)));
     }
 
     /**
@@ -300,23 +334,37 @@ public class ConnectionService implements SecretStore {
     }
 
     /** Re-wraps the data key; a secret stored before workspaces existed is re-encrypted with its new binding. */
-    private static String rewrapOrRebind(SecretCipher cipher, ConnectionEntity entity, String old) {
+    private String rewrapOrRebind(SecretCipher cipher, ConnectionEntity entity, String old) {
         try {
             return cipher.rewrap(old, aad(entity));
         } catch (SecretUnreadableException boundTheOldWay) {
-            return cipher.encrypt(cipher.decrypt(old, legacyAad(entity)), aad(entity));
+            return cipher.encrypt(cipher.decrypt(old, workspaceAad(entity), legacyAad(entity)), aad(entity));
         }
     }
 
     /**
-     * Binds a connection's ciphertext to its workspace and id: copied into another row, or the row moved to another
-     * workspace, it no longer decrypts.
+     * Binds a connection's ciphertext to its workspace, its id and — where the settings decide it — the origin its
+     * secrets were entered for: copied into another row, the row moved to another workspace, or its stored address
+     * changed behind the API's back, it no longer decrypts.
      */
-    static String aad(ConnectionEntity entity) {
+    String aad(ConnectionEntity entity) {
+        return workspaceAad(entity) + connectors.find(entity.connectorId)
+                .flatMap(connector -> origin(connector, readJson(entity.configJson))).map(o -> "/origin:" + o).orElse("");
+    }
+
+    /** The origin the connection's settings send credentials to, judged from its plain settings only. */
+    static Optional<Origin> origin(SourceConnector connector, JsonNode settings) {
+        ObjectNode plain = connector.schema().withDefaults(settings);
+        plain.remove(connector.schema().secretFields());
+        return connector.origin(plain);
+    }
+
+    /** The binding of secrets stored before origins were bound; re-encrypted with {@link #aad} on their next change. */
+    static String workspaceAad(ConnectionEntity entity) {
         return "workspace:" + entity.workspaceId + "/connection:" + entity.id;
     }
 
-    /** The binding of secrets stored before workspaces existed; re-encrypted with {@link #aad} on their next change. */
+    /** The binding of secrets stored before workspaces existed. */
     static String legacyAad(ConnectionEntity entity) {
         return "connection:" + entity.id;
     }

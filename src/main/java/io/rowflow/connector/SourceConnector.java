@@ -1,8 +1,11 @@
 package io.rowflow.connector;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.rowflow.common.schema.ConfigSchema;
+import io.rowflow.http.Origin;
 import io.rowflow.pipeline.RecordSink;
 import io.rowflow.pipeline.TextInference;
+import java.util.Optional;
 
 /**
  * A kind of source Rowflow can read from. Implementations are CDI beans found by {@link ConnectorRegistry} through
@@ -20,6 +23,14 @@ public interface SourceConnector {
     /** Whether the stream can be read incrementally (only what changed since the last run). */
     default boolean incremental(String stream) {
         return false;
+    }
+
+    /**
+     * Where these settings send the connection's credentials, when the settings decide it (a URL, a site name); empty
+     * when the connector always talks to the same place. Secrets are bound to it: a changed origin needs them again.
+     */
+    default Optional<Origin> origin(JsonNode config) {
+        return Optional.empty();
     }
 
     /** Emits every record of the source into the sink, in order; stops early if the sink throws StopReading. */

@@ -338,9 +338,13 @@ public class FlowService implements FlowSchedules {
             List<FieldError> macros = DateMacros.check(source.parameters(), field + ".parameters");
             errors.addAll(macros);
             if (macros.isEmpty() && source.parameters() != null && !source.parameters().isEmpty()) {
-                ObjectNode merged = (ObjectNode) connections.sourceContext(connection,
-                        DateMacros.resolve(source.parameters(), clock)).config();
-                errors.addAll(connector.schema().errors(merged, field + ".parameters"));
+                try {
+                    ObjectNode merged = (ObjectNode) connections.sourceContext(connection,
+                            DateMacros.resolve(source.parameters(), clock)).config();
+                    errors.addAll(connector.schema().errors(merged, field + ".parameters"));
+                } catch (InvalidInputException refused) {
+                    refused.fieldErrors().forEach(e -> errors.add(new FieldError(field + "." + e.field(), e.message())));
+                }
             }
         }
         for (int i = 0; i < request.destinations().size(); i++) {

@@ -19,4 +19,19 @@ public record HttpRequestSpec(String method, URI uri, Map<String, String> header
     public HttpRequestSpec withUri(URI other) {
         return new HttpRequestSpec(method, other, headers, body, secretPath);
     }
+
+    /**
+     * This request without its credentials, for another origin: only headers that carry none are kept (Accept,
+     * Content-Type…); Authorization, Cookie and every header a connection configured are dropped, as browsers and curl
+     * do on a cross-origin redirect.
+     */
+    public HttpRequestSpec withoutCredentials() {
+        Map<String, String> kept = new java.util.LinkedHashMap<>();
+        headers.forEach((name, value) -> {
+            if (Origin.credentialFree(name)) {
+                kept.put(name, value);
+            }
+        });
+        return new HttpRequestSpec(method, uri, kept, body, secretPath);
+    }
 }

@@ -158,7 +158,10 @@ public final class SafeHttpClient implements AutoCloseable {
                                 + settings.maxRedirects() + " times");
                     }
                     URI next = spec.uri().resolve(response.getFirstHeader("Location").getValue());
-                    spec = status == 303 ? new HttpRequestSpec("GET", next, spec.headers(), null) : spec.withUri(next);
+                    // Credentials stay with the origin they were given for; once dropped they are not sent again.
+                    HttpRequestSpec hop = Origin.same(spec.uri(), next) ? spec : spec.withoutCredentials();
+                    spec = status == 303 ? new HttpRequestSpec("GET", next, hop.headers(), null, hop.secretPath())
+                            : hop.withUri(next);
                     continue;
                 }
                 if (status >= 200 && status < 300) {

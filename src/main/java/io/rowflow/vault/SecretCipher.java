@@ -90,16 +90,19 @@ public class SecretCipher {
         return V2 + currentId + ":" + b64.encodeToString(wrapped) + ":" + b64.encodeToString(data);
     }
 
-    /** Decrypts a ciphertext bound to {@code boundTo}, or failing that to {@code formerBinding} (secrets stored earlier). */
-    public String decrypt(String ciphertext, String boundTo, String formerBinding) {
+    /** Decrypts a ciphertext bound to {@code boundTo}, or failing that to a former binding (secrets stored earlier). */
+    public String decrypt(String ciphertext, String boundTo, String... formerBindings) {
         try {
             return decrypt(ciphertext, boundTo);
         } catch (SecretUnreadableException e) {
-            try {
-                return decrypt(ciphertext, formerBinding);
-            } catch (SecretUnreadableException ignored) {
-                throw e;
+            for (String former : formerBindings) {
+                try {
+                    return decrypt(ciphertext, former);
+                } catch (SecretUnreadableException ignored) {
+                    // try the next
+                }
             }
+            throw e;
         }
     }
 

@@ -27,14 +27,26 @@ import java.util.TreeSet;
 public final class ConfigSchema {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    /**
+     * Rowflow's keyword at the schema's top: the settings a flow's source may override ({@code parameters}). Secrets
+     * never are, and neither is anything that decides where credentials are sent unless the connector checks the
+     * origin stays the same (a URL whose path carries a date).
+     */
+    public static final String FLOW_PARAMETERS = "x-flow-parameters";
 
     private final JsonNode document;
     private final JsonSchema schema;
     private final Set<String> secretFields;
+    private final Set<String> flowParameters;
 
     private ConfigSchema(JsonNode document) {
         this.document = document;
-        this.schema = FACTORY.getSchema(document, SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());
+        // The validator is given the schema without Rowflow's own keyword (it would warn about an unknown one).
+        JsonNode validated = document.deepCopy();
+        if (validated.isObject()) {
+            ((ObjectNode) validated).remove(FLOW_PARAMETERS);
+        }
+        this.schema = FACTORY.getSchema(validated, SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());
         Set<String> secrets = new TreeSet<>();
         document.path("properties").fields().forEachRemaining(p -> {
             if (p.getValue().path("writeOnly").asBoolean(false)) {
@@ -42,6 +54,10 @@ public final class ConfigSchema {
             }
         });
         this.secretFields = Set.copyOf(secrets);
+        Set<String> overridable = new TreeSet<>();
+        document.path(FLOW_PARAMETERS).forEach(name -> overridable.add(name.asText()));
+        overridable.removeAll(secrets);
+        this.flowParameters = Set.copyOf(overridable);
     }
 
     /** A schema given as a document (a connector manifest's connection settings). */
@@ -67,6 +83,31 @@ public final class ConfigSchema {
 
     public Set<String> secretFields() {
         return secretFields;
+    }
+
+    /** The settings a flow may override for its source (never a secret). */
+    public Set<String> flowParameters() {
+        return flowParameters;
+    }
+
+    /** One error per setting in {@code parameters} that a flow may not override, each at {@code prefix.name}. */
+    public List<FieldError> parameterErrors(JsonNode parameters, String prefix) {
+        List<FieldError> errors = new java.util.ArrayList<>();
+        if (parameters == null || !parameters.isObject()) {
+            return errors;
+        }
+        parameters.fieldNames().forEachRemaining(name -> {
+            if (secretFields.contains(name)) {
+                errors.add(new FieldError(prefix + "." + name, "is a secret of the connection: set it on the connection,"
+                        + " where it is stored encrypted, not in a flow"));
+            } else if (!flowParameters.contains(name)) {
+                errors.add(new FieldError(prefix + "." + name, flowParameters.isEmpty()
+                        ? "a flow cannot override this connection's settings; change the connection instead"
+                        : "a flow cannot override this setting of the connection; it may override " + String.join(", ",
+                                flowParameters)));
+            }
+        });
+        return errors;
     }
 
     /** Fills in the schema's top-level defaults where {@code config} has no value. */

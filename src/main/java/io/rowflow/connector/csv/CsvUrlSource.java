@@ -8,6 +8,7 @@ import io.rowflow.connector.SourceConnector;
 import io.rowflow.connector.SourceContext;
 import io.rowflow.http.HttpBody;
 import io.rowflow.http.HttpRequestSpec;
+import io.rowflow.http.Origin;
 import io.rowflow.pipeline.RecordSink;
 import io.rowflow.pipeline.TextInference;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,6 +30,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
@@ -49,6 +51,11 @@ public class CsvUrlSource implements SourceConnector {
     @Override
     public ConfigSchema schema() {
         return SCHEMA;
+    }
+
+    @Override
+    public Optional<Origin> origin(JsonNode config) {
+        return Origin.parse(config == null ? null : config.path("url").asText(null));
     }
 
     @Override

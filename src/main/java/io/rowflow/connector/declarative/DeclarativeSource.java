@@ -14,6 +14,7 @@ import io.rowflow.connector.SourceConnector;
 import io.rowflow.connector.SourceContext;
 import io.rowflow.connector.json.JsonUrlSource;
 import io.rowflow.http.HttpRequestSpec;
+import io.rowflow.http.Origin;
 import io.rowflow.http.RequestBudget;
 import io.rowflow.pipeline.RecordSink;
 import io.rowflow.pipeline.TextInference;
@@ -24,6 +25,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -73,6 +75,16 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
     @Override
     public TextInference textInference() {
         return TextInference.ALL;
+    }
+
+    /** The host the settings lead to (a Jira site); the manifest's allowed hosts bound it further. */
+    @Override
+    public Optional<Origin> origin(JsonNode config) {
+        try {
+            return Origin.of(base(schema.withDefaults(config)));
+        } catch (RuntimeException notAllowed) {
+            return Optional.empty();
+        }
     }
 
     @Override

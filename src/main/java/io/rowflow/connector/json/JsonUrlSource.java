@@ -8,6 +8,7 @@ import io.rowflow.connector.ConnectorDescriptor;
 import io.rowflow.connector.SourceConnector;
 import io.rowflow.connector.SourceContext;
 import io.rowflow.http.HttpRequestSpec;
+import io.rowflow.http.Origin;
 import io.rowflow.pipeline.RecordSink;
 import io.rowflow.pipeline.TextInference;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,6 +44,11 @@ public class JsonUrlSource implements SourceConnector {
     }
 
     @Override
+    public Optional<Origin> origin(JsonNode config) {
+        return Origin.parse(config == null ? null : config.path("url").asText(null));
+    }
+
+    @Override
     public TextInference textInference() {
         return TextInference.TEMPORAL_ONLY;
     }
@@ -73,10 +79,15 @@ public class JsonUrlSource implements SourceConnector {
                         + " kept answering with more pages");
             }
             URI current = next;
-            PageResult result = withFreshToken(context, headers, () -> context.http().execute(
-                    new HttpRequestSpec(method, current, headers, body),
-                    response -> new PageResult(reader.read(response.stream(), sink::accept),
-                            response.header().apply("Link")), context.budget()));
+            // A next link to another origin is followed without the connection's credentials (headers, token).
+            boolean ownOrigin = Origin.same(base, current);
+            Supplier<PageResult> fetch = () -> {
+                HttpRequestSpec request = new HttpRequestSpec(method, current, headers, body);
+                return context.http().execute(ownOrigin ? request : request.withoutCredentials(),
+                        response -> new PageResult(reader.read(response.stream(), sink::accept),
+                                response.header().apply("Link")), context.budget());
+            };
+            PageResult result = ownOrigin ? withFreshToken(context, headers, fetch) : fetch.get();
             JsonPageReader.Page read = result.page();
             if (!read.recordsFound() && page == 1) {
                 throw new DataException("The response has nothing at \"" + JsonPageReader.display(recordsPath)
