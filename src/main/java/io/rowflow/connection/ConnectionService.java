@@ -17,6 +17,7 @@ import io.rowflow.connector.SourceConnector;
 import io.rowflow.connector.SourceContext;
 import io.rowflow.flow.FlowConnectionEntity;
 import io.rowflow.http.Origin;
+import io.rowflow.http.OutboundShares;
 import io.rowflow.http.SafeHttpClient;
 import io.rowflow.pipeline.StopReading;
 import io.rowflow.vault.RewrapReport;
@@ -253,7 +254,7 @@ public class ConnectionService implements SecretStore {
         ConnectionEntity entity = find(id);
         SourceConnector connector = connectors.require(entity.connectorId, "connectorId");
         AtomicInteger columns = new AtomicInteger(-1);
-        try {
+        try (OutboundShares.Scope outbound = OutboundShares.as(entity.workspaceId)) {
             connector.read(sourceContext(entity, null), record -> {
                 columns.set(record.size());
                 throw new StopReading();

@@ -9,7 +9,8 @@ public class HttpClientProducer {
     @Produces
     @Singleton
     SafeHttpClient client(HttpConfig config) {
-        return new SafeHttpClient(config.settings());
+        return new SafeHttpClient(config.settings(), new OutboundShares(config.maxRequestsPerWorkspace(),
+                config.workspaceQueueTimeout()));
     }
 
     void close(@Disposes SafeHttpClient client) {

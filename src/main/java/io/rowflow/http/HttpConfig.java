@@ -45,6 +45,14 @@ public interface HttpConfig {
     @WithDefault("false")
     boolean allowPrivateNetworks();
 
+    /** Requests one workspace may have in flight on this node at once; more wait their turn (see the next). */
+    @WithDefault("8")
+    int maxRequestsPerWorkspace();
+
+    /** How long a request waits for its workspace's turn before it fails. */
+    @WithDefault("30s")
+    Duration workspaceQueueTimeout();
+
     /** Address blocks (CIDR) allowed even though private, e.g. an internal API at {@code 10.1.2.0/24}. */
     Optional<List<String>> allowedNetworks();
 

@@ -1,5 +1,6 @@
 package io.rowflow.http;
 
+import io.rowflow.common.cancel.InFlight;
 import io.rowflow.common.error.UpstreamException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,16 +51,19 @@ public final class SafeHttpClient implements AutoCloseable {
         T read(HttpBody body) throws IOException;
     }
 
-    /** The request each thread is waiting on, so that stopping a run also breaks a read blocked on the network. */
-    private static final Map<Thread, HttpUriRequestBase> IN_FLIGHT = new ConcurrentHashMap<>();
-
     private final HttpSettings settings;
     private final NetworkGuard guard;
     private final CloseableHttpClient client;
     private final AtomicLong requests = new AtomicLong();
+    private final OutboundShares shares;
 
     public SafeHttpClient(HttpSettings settings) {
+        this(settings, new OutboundShares(Integer.MAX_VALUE, Duration.ZERO));
+    }
+
+    public SafeHttpClient(HttpSettings settings, OutboundShares shares) {
         this.settings = settings;
+        this.shares = shares;
         this.guard = new NetworkGuard(settings.allowPrivateNetworks(), settings.allowedNetworks());
         ConnectionConfig connection = ConnectionConfig.custom()
                 .setConnectTimeout(Timeout.of(settings.connectTimeout()))
@@ -69,7 +73,9 @@ public final class SafeHttpClient implements AutoCloseable {
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setDnsResolver(new GuardedDnsResolver(guard))
                         .setDefaultConnectionConfig(connection)
-                        .setMaxConnPerRoute(8)
+                        // Each workspace is held to its share (OutboundShares), so the pool is sized for many.
+                        .setMaxConnPerRoute(32)
+                        .setMaxConnTotal(256)
                         .build())
                 .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(settings.readTimeout())).build())
                 .disableRedirectHandling()
@@ -82,18 +88,6 @@ public final class SafeHttpClient implements AutoCloseable {
     /** Requests sent so far, retries and redirects included. */
     public long requestCount() {
         return requests.get();
-    }
-
-    /**
-     * Interrupts the thread and aborts the request it is waiting on, if any: a blocking socket read ignores interrupts,
-     * so without this a cancelled, timed-out or handed-back run would wait for a slow server first.
-     */
-    public static void interrupt(Thread thread) {
-        thread.interrupt();
-        HttpUriRequestBase request = IN_FLIGHT.get(thread);
-        if (request != null) {
-            request.cancel();
-        }
     }
 
     private static CancellationException stopped() {
@@ -110,7 +104,13 @@ public final class SafeHttpClient implements AutoCloseable {
     public <T> T execute(HttpRequestSpec spec, BodyReader<T> reader, RequestBudget budget) {
         for (int attempt = 1;; attempt++) {
             budget.take();
-            Attempt<T> outcome = attempt(spec, reader);
+            java.util.concurrent.Semaphore turn = shares.take(describe(spec));
+            Attempt<T> outcome;
+            try {
+                outcome = attempt(spec, reader);
+            } finally {
+                turn.release();
+            }
             if (outcome.done()) {
                 return outcome.value();
             }
@@ -143,10 +143,10 @@ public final class SafeHttpClient implements AutoCloseable {
             requests.incrementAndGet();
             HttpUriRequestBase request = toRequest(spec);
             Thread current = Thread.currentThread();
-            IN_FLIGHT.put(current, request);
-            // Checked after registering: an interrupt that came before is seen here, one that comes after aborts.
+            // A blocking socket read ignores interrupts: stopping the run aborts the request (InFlight.interrupt).
+            InFlight.Registration inFlight = InFlight.register(request::cancel);
             if (current.isInterrupted()) {
-                IN_FLIGHT.remove(current, request);
+                inFlight.close();
                 throw stopped();
             }
             try (ClassicHttpResponse response = client.executeOpen(null, request, context)) {
@@ -195,7 +195,7 @@ public final class SafeHttpClient implements AutoCloseable {
                 return Attempt.retry("the connection failed (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")",
                         null, null);
             } finally {
-                IN_FLIGHT.remove(current, request);
+                inFlight.close();
             }
         }
     }

@@ -35,8 +35,21 @@ public final class StagingArea implements AutoCloseable {
         this.connection = connection;
     }
 
-    /** Opens a staging database in {@code dir}, or in memory when {@code dir} is null (previews). */
+    /** Opens a staging database in {@code dir}, or in memory when {@code dir} is null (tests). */
     public static StagingArea open(Path dir, StagingSettings settings) throws SQLException {
+        return open(dir == null ? "" : dir.resolve("stage.duckdb").toAbsolutePath().toString(),
+                dir == null ? null : dir.resolve("spill"), settings);
+    }
+
+    /**
+     * An in-memory database that spills to {@code spill} alone (a preview's own folder): DuckDB lets a locked-down
+     * database read its temp folder, so a shared one would let one preview read another's spilled data.
+     */
+    public static StagingArea openInMemory(Path spill, StagingSettings settings) throws SQLException {
+        return open("", spill, settings);
+    }
+
+    private static StagingArea open(String file, Path spill, StagingSettings settings) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("jdbc_stream_results", "true");
         properties.setProperty("memory_limit", settings.memoryLimit());
@@ -44,10 +57,10 @@ public final class StagingArea implements AutoCloseable {
         properties.setProperty("preserve_insertion_order", "true");
         properties.setProperty("autoinstall_known_extensions", "false");
         properties.setProperty("autoload_known_extensions", "false");
-        String url = "jdbc:duckdb:";
-        if (dir != null) {
-            url += dir.resolve("stage.duckdb").toAbsolutePath();
-            properties.setProperty("temp_directory", dir.resolve("spill").toAbsolutePath().toString());
+        String url = "jdbc:duckdb:" + file;
+        if (spill != null) {
+            properties.setProperty("temp_directory", spill.toAbsolutePath().toString());
+            properties.setProperty("max_temp_directory_size", settings.maxSpill());
         }
         // The driver is asked directly: DriverManager only offers drivers of the caller's class loader, and Quarkus
         // (tests, dev mode) runs application code in a class loader of its own.

@@ -4,6 +4,7 @@ import io.rowflow.flow.FlowDefinition;
 import io.rowflow.flow.FlowEntity;
 import io.rowflow.flow.FlowRequest;
 import io.rowflow.flow.FlowService;
+import io.rowflow.http.OutboundShares;
 import io.rowflow.flow.Preview;
 import io.rowflow.pipeline.StagingArea;
 import io.rowflow.pipeline.StagingSettings;
@@ -14,7 +15,16 @@ import io.rowflow.transform.TransformClock;
 import io.rowflow.transform.TransformConfig;
 import io.rowflow.transform.TransformPlan;
 import io.rowflow.transform.TransformSession;
+import io.rowflow.common.error.TooManyRequestsException;
+import io.rowflow.storage.DataFolder;
+import io.rowflow.workspace.Caller;
+import io.rowflow.workspace.WorkspaceScope;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -35,9 +45,21 @@ public class PreviewService {
     private final PreviewCache cache;
     private final TransformConfig config;
     private final RunConfig runConfig;
+    private final DataFolder dataFolder;
+    private final WorkspaceScope scope;
+    private final WorkspaceSlots slots;
+    /** How long a preview waits for a free slot before it is refused. */
+    private static final Duration SLOT_WAIT = Duration.ofSeconds(5);
+    /** A preview spills at most this much to disk; past it the query fails with DuckDB's own message. */
+    private static final String PREVIEW_MAX_SPILL = "1GB";
+    /** The slot key of a preview outside any workspace's request (none today; a safe default). */
+    private static final UUID NO_WORKSPACE = new UUID(0, 0);
 
     public PreviewService(FlowService flows, SourceExtractor extractor, PreviewCache cache, TransformConfig config,
-            RunConfig runConfig) {
+            RunConfig runConfig, DataFolder dataFolder, WorkspaceScope scope) {
+        this.dataFolder = dataFolder;
+        this.scope = scope;
+        this.slots = new WorkspaceSlots(runConfig.maxConcurrentPreviews(), runConfig.maxConcurrentPreviewsPerWorkspace());
         this.flows = flows;
         this.extractor = extractor;
         this.cache = cache;
@@ -52,14 +74,47 @@ public class PreviewService {
         return preview(definition, step);
     }
 
+    /**
+     * Computes the preview in one of the node's preview slots (a workspace holds only its share of them), in an
+     * in-memory database that spills only to a folder of its own, removed afterwards.
+     */
     public Preview preview(FlowDefinition definition, String step) throws SQLException {
-        TransformClock clock = new TransformClock(Instant.now(), FlowService.zone(definition));
-        List<PreviewCache.Extract> extracts = new ArrayList<>();
-        for (FlowRequest.Source source : definition.sources()) {
-            extracts.add(cache.extract(source.withParameters(DateMacros.resolve(source.parameters(), clock))));
+        UUID workspace = scope.current().map(Caller::workspaceId).orElse(NO_WORKSPACE);
+        try {
+            if (!slots.take(workspace, SLOT_WAIT.toMillis())) {
+                throw new TooManyRequestsException("Too many previews are being computed at once (a workspace computes "
+                        + runConfig.maxConcurrentPreviewsPerWorkspace() + " at a time); try again in a moment",
+                        Duration.ofSeconds(2));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("The preview was stopped");
         }
-        return render(extracts, definition, step, clock, extractor.stagingSettings(), config.previewTimeLimit(),
-                runConfig.previewRows());
+        Path spill = null;
+        try (OutboundShares.Scope outbound = OutboundShares.as(workspace)) {
+            spill = scratchFolder();
+            TransformClock clock = new TransformClock(Instant.now(), FlowService.zone(definition));
+            List<PreviewCache.Extract> extracts = new ArrayList<>();
+            for (FlowRequest.Source source : definition.sources()) {
+                extracts.add(cache.extract(source.withParameters(DateMacros.resolve(source.parameters(), clock))));
+            }
+            return render(extracts, definition, step, clock, spill, extractor.stagingSettings()
+                    .withMaxSpill(PREVIEW_MAX_SPILL), config.previewTimeLimit(), runConfig.previewRows());
+        } finally {
+            slots.release(workspace);
+            RunExecutor.deleteQuietly(spill);
+        }
+    }
+
+    /** A new folder only this preview's database uses (0700), under the data folder's previews/. */
+    private Path scratchFolder() {
+        try {
+            Path parent = Files.createDirectories(dataFolder.root().resolve("previews"));
+            return Files.createTempDirectory(parent, "preview-", PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not make a folder for the preview", e);
+        }
     }
 
     /**
@@ -67,9 +122,9 @@ public class PreviewService {
      * extracts cannot change, and a preview's SQL is sandboxed as a run's is.
      */
     public static Preview render(List<PreviewCache.Extract> extracts, FlowDefinition definition, String step,
-            TransformClock clock, StagingSettings settings, Duration timeLimit, int rows) throws SQLException {
+            TransformClock clock, Path spill, StagingSettings settings, Duration timeLimit, int rows) throws SQLException {
         List<FlowRequest.Source> sources = definition.sources();
-        try (StagingArea area = StagingArea.open(null, settings)) {
+        try (StagingArea area = StagingArea.openInMemory(spill, settings)) {
             try (Statement s = area.connection().createStatement()) {
                 for (int i = 0; i < extracts.size(); i++) {
                     s.execute("ATTACH " + Sql.literal(extracts.get(i).file().toString()) + " AS s" + i + " (READ_ONLY)");

@@ -11,6 +11,19 @@ public interface RunConfig {
     @WithDefault("4")
     int maxConcurrentRuns();
 
+    /**
+     * Run slots of this node one workspace may hold at once; without a value, all but one, so that another
+     * workspace's run always finds a free slot however many long runs the first one starts.
+     */
+    java.util.Optional<Integer> maxConcurrentRunsPerWorkspace();
+
+    /** Previews computed at once on this node, and by one workspace; more wait briefly, then are refused (429). */
+    @WithDefault("4")
+    int maxConcurrentPreviews();
+
+    @WithDefault("2")
+    int maxConcurrentPreviewsPerWorkspace();
+
     /** DuckDB memory limit of one run's staging database; beyond it DuckDB spills to the run's folder. */
     @WithDefault("256MB")
     String stagingMemoryLimit();

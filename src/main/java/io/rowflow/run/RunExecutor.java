@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.rowflow.common.cancel.InFlight;
 import io.rowflow.common.error.RowflowException;
 import io.rowflow.common.error.UpstreamException;
 import io.rowflow.connector.IncrementalSync;
@@ -13,7 +14,7 @@ import io.rowflow.flow.FlowDefinition;
 import io.rowflow.flow.FlowEntity;
 import io.rowflow.flow.FlowRequest;
 import io.rowflow.flow.FlowService;
-import io.rowflow.http.SafeHttpClient;
+import io.rowflow.http.OutboundShares;
 import io.rowflow.notification.NotificationService;
 import io.rowflow.transform.DateMacros;
 import io.rowflow.transform.Relation;
@@ -83,6 +84,8 @@ public class RunExecutor {
     TransformConfig transformConfig;
     @Inject
     SyncStates syncStates;
+    /** The node's run slots, shared fairly between workspaces. */
+    private final WorkspaceSlots workspaceSlots;
     /** The thread executing each run here, to stop it (cancel, shutdown) even while it waits on the network. */
     private final Map<UUID, Thread> threads = new ConcurrentHashMap<>();
     private final ScheduledExecutorService alarms = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -104,6 +107,8 @@ public class RunExecutor {
         this.metrics = metrics;
         this.followUps = followUps;
         this.config = config;
+        this.workspaceSlots = new WorkspaceSlots(config.maxConcurrentRuns(), config.maxConcurrentRunsPerWorkspace()
+                .orElse(Math.max(1, config.maxConcurrentRuns() - 1)));
     }
 
     /**
@@ -123,9 +128,10 @@ public class RunExecutor {
         int fence = 0;
         int retriesLeft = 0;
         int retries = 0;
-        threads.put(runId, Thread.currentThread());
+        UUID[] slot = { null };
+        OutboundShares.Scope outbound = null;
         try {
-            Claim claim = claim(runId);
+            Claim claim = claimWithSlot(runId, slot);
             if (claim.busy()) {
                 outcome = null;
                 return Optional.of(BUSY_RETRY); // its connections are busy: it waits in the queue
@@ -135,6 +141,14 @@ public class RunExecutor {
                 // Cancelled while queued, or claimed by another node (or another thread of this one) first.
                 outcome = run != null && run.status == RunStatus.CANCELLED ? RunStatus.CANCELLED : null;
                 return Optional.empty();
+            }
+            // Its requests count against its workspace's share of the node's outbound turns.
+            outbound = OutboundShares.as(slot[0] == null ? run.flowId : slot[0]);
+            // Known as this run's thread only once claimed: the same run offered twice (a busy retry beside a lease
+            // take-over) must not let the thread that did not claim it replace or remove this entry.
+            threads.put(runId, Thread.currentThread());
+            if (cancelRequested(runId)) {
+                throw new RunCancelledException(); // cancelled between the claim and now: stop() could not see it
             }
             fence = run.attempt;
             retries = run.retries;
@@ -249,6 +263,11 @@ public class RunExecutor {
             if (watchdog != null) {
                 watchdog.stop();
             }
+            if (flowId[0] != null && gone(runId)) {
+                outcome = null;
+                LOG.infof("Stopped at %s: the flow was deleted", step);
+                return Optional.empty();
+            }
             if (e instanceof FencedOutException) {
                 outcome = null;
                 LOG.warnf("Stopped: %s", e.getMessage());
@@ -297,7 +316,13 @@ public class RunExecutor {
                 timer.stop(metrics.timer("rowflow.run.duration"));
                 metrics.counter("rowflow.runs", "status", outcome.id()).increment();
             }
-            threads.remove(runId);
+            threads.remove(runId, Thread.currentThread());
+            if (slot[0] != null) {
+                workspaceSlots.release(slot[0]);
+            }
+            if (outbound != null) {
+                outbound.close();
+            }
             deleteQuietly(folder);
             MDC.remove("runId");
             MDC.remove("flowId");
@@ -320,11 +345,16 @@ public class RunExecutor {
         return session.materialize(last, "rf_result");
     }
 
+    /** The runs executing on this node now. */
+    public java.util.Set<UUID> executing() {
+        return java.util.Set.copyOf(threads.keySet());
+    }
+
     /** Stops the run if it executes here (a cancel, a shutdown): its thread is interrupted, its request aborted. */
     void stop(UUID runId) {
         // Under the map's lock: the thread cannot finish this run and start another one meanwhile.
         threads.computeIfPresent(runId, (id, thread) -> {
-            SafeHttpClient.interrupt(thread);
+            InFlight.interrupt(thread);
             return thread;
         });
     }
@@ -340,7 +370,7 @@ public class RunExecutor {
             Thread runner = Thread.currentThread();
             this.alarm = alarms.schedule(() -> {
                 fired = true;
-                SafeHttpClient.interrupt(runner);
+                InFlight.interrupt(runner);
             }, limit.toMillis(), TimeUnit.MILLISECONDS);
         }
 
@@ -400,15 +430,25 @@ public class RunExecutor {
         }
     }
 
+    /** Whether the run was cancelled, or is gone (its flow was deleted). */
     private boolean cancelRequested(UUID runId) {
-        return Thread.currentThread().isInterrupted()
-                || QuarkusTransaction.requiringNew().call(() -> em.find(RunEntity.class, runId).cancelRequested);
+        return Thread.currentThread().isInterrupted() || QuarkusTransaction.requiringNew().call(() -> {
+            RunEntity run = em.find(RunEntity.class, runId);
+            return run == null || run.cancelRequested;
+        });
     }
 
+    private boolean gone(UUID runId) {
+        return QuarkusTransaction.requiringNew().call(() -> em.find(RunEntity.class, runId) == null);
+    }
+
+    /** Changes the run's row; nothing when the row is gone (its flow was deleted meanwhile). */
     private RunEntity update(UUID runId, Consumer<RunEntity> change) {
         return QuarkusTransaction.requiringNew().call(() -> {
             RunEntity run = em.find(RunEntity.class, runId);
-            change.accept(run);
+            if (run != null) {
+                change.accept(run);
+            }
             return run;
         });
     }
@@ -428,6 +468,36 @@ public class RunExecutor {
      * raises the attempt, the fencing token that later writes are checked against.
      */
     private record Claim(RunEntity run, boolean claimed, boolean busy) {
+    }
+
+    /**
+     * Claims the run with one of its workspace's slots on this node ({@code slot[0]} set while held); a workspace
+     * that holds its share waits in the queue like a busy connection.
+     */
+    private Claim claimWithSlot(UUID runId, UUID[] slot) {
+        UUID workspace = QuarkusTransaction.requiringNew().call(() -> {
+            RunEntity queued = em.find(RunEntity.class, runId);
+            FlowEntity flow = queued == null || queued.status != RunStatus.QUEUED ? null
+                    : em.find(FlowEntity.class, queued.flowId);
+            return flow == null ? null : flow.workspaceId;
+        });
+        if (workspace == null) {
+            return claim(runId);
+        }
+        if (!workspaceSlots.tryTake(workspace)) {
+            return new Claim(null, false, true);
+        }
+        Claim claim = null;
+        try {
+            claim = claim(runId);
+        } finally {
+            if (claim != null && claim.claimed()) {
+                slot[0] = workspace;
+            } else {
+                workspaceSlots.release(workspace);
+            }
+        }
+        return claim;
     }
 
     private Claim claim(UUID runId) {
@@ -531,6 +601,9 @@ public class RunExecutor {
     private void log(UUID runId, String level, String message) {
         LOG.log(Logger.Level.valueOf(level), message);
         QuarkusTransaction.requiringNew().run(() -> {
+            if (em.find(RunEntity.class, runId) == null) {
+                return; // the flow and its runs were deleted meanwhile
+            }
             RunLogEntity line = new RunLogEntity();
             line.runId = runId;
             line.at = Instant.now();
@@ -544,7 +617,8 @@ public class RunExecutor {
         return text == null || text.length() <= 4000 ? text : text.substring(0, 3997) + "...";
     }
 
-    private static void deleteQuietly(Path folder) {
+    /** Deletes a folder and everything in it; what cannot be deleted is logged, not thrown. */
+    static void deleteQuietly(Path folder) {
         if (folder == null) {
             return;
         }

@@ -65,6 +65,26 @@ public class RunService implements SlotFiring {
             thread.setDaemon(true);
             return thread;
         });
+        delayer.scheduleWithFixedDelay(this::stopCancelledOrDeleted, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Stops runs executing here that were cancelled through another node, or whose flow was deleted: their thread is
+     * interrupted and their native work aborted, within a second.
+     */
+    private void stopCancelledOrDeleted() {
+        try {
+            java.util.Set<UUID> here = new java.util.HashSet<>(executor.executing());
+            if (here.isEmpty()) {
+                return;
+            }
+            here.removeAll(QuarkusTransaction.requiringNew().call(() -> em.createQuery("select r.id from RunEntity r"
+                    + " where r.id in :ids and r.cancelRequested = false", UUID.class).setParameter("ids", here)
+                    .getResultList()));
+            here.forEach(executor::stop);
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "Looking for cancelled runs failed; tried again in a second");
+        }
     }
 
     /**

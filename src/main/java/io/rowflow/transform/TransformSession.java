@@ -2,9 +2,11 @@ package io.rowflow.transform;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rowflow.common.cancel.InFlight;
 import io.rowflow.common.error.DataException;
 import io.rowflow.pipeline.Column;
 import io.rowflow.pipeline.ColumnType;
+import io.rowflow.pipeline.RunCancelledException;
 import io.rowflow.pipeline.StagedTable;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -186,6 +188,9 @@ public final class TransformSession {
             throw new TransformException(path, "a SQL step is exactly one SELECT query, not "
                     + tree.path("statements").size());
         }
+        ValueSizeGuard.check(tree).ifPresent(reason -> {
+            throw new TransformException(path, reason);
+        });
     }
 
     /** The combine step over every source's last stage: append, or joins from left to right. */
@@ -443,21 +448,29 @@ public final class TransformSession {
         boolean[] fired = { false };
         ScheduledFuture<?> alarm = TIMER.schedule(() -> {
             fired[0] = true;
-            try {
-                statement.cancel();
-            } catch (SQLException ignored) {
-                // the statement ended meanwhile
-            }
+            cancelQuietly(statement);
         }, left, TimeUnit.MILLISECONDS);
-        try {
+        // A cancel, the run's own time limit or a deleted flow interrupts the thread: the native query stops too.
+        try (InFlight.Registration inFlight = InFlight.register(() -> cancelQuietly(statement))) {
             return call.call();
         } catch (SQLException e) {
             if (fired[0]) {
                 throw timedOut(path);
             }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new RunCancelledException();
+            }
             throw new TransformException(path == null ? "transform" : path, explain(e.getMessage()));
         } finally {
             alarm.cancel(false);
+        }
+    }
+
+    private static void cancelQuietly(Statement statement) {
+        try {
+            statement.cancel();
+        } catch (SQLException ignored) {
+            // the statement ended meanwhile
         }
     }
 

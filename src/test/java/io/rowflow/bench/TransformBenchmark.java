@@ -117,7 +117,7 @@ public final class TransformBenchmark {
         long requestsBefore = http.requestCount();
         for (int edit = 0; edit < edits; edit++) {
             long start = System.nanoTime();
-            Preview p = PreviewService.render(List.of(extract(dir, url, http)), filterFlow(100 * edit), null, CLOCK,
+            Preview p = PreviewService.render(List.of(extract(dir, url, http)), filterFlow(100 * edit), null, CLOCK, dir,
                     StagingSettings.defaults(), Duration.ofMinutes(1), 100);
             baseline.add((System.nanoTime() - start) / 1_000_000);
             check(p, edit);
@@ -128,7 +128,7 @@ public final class TransformBenchmark {
         PreviewCache.Extract extract = extract(dir, url, http);
         for (int edit = 0; edit < edits; edit++) {
             long start = edit == 0 ? firstStart : System.nanoTime();
-            Preview p = PreviewService.render(List.of(extract), filterFlow(100 * edit), null, CLOCK,
+            Preview p = PreviewService.render(List.of(extract), filterFlow(100 * edit), null, CLOCK, dir,
                     StagingSettings.defaults(), Duration.ofMinutes(1), 100);
             kept.add((System.nanoTime() - start) / 1_000_000);
             check(p, edit);

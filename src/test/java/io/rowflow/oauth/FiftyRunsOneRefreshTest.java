@@ -25,7 +25,8 @@ class FiftyRunsOneRefreshTest {
     public static final class FiftyAtOnce implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("rowflow.run.max-concurrent-runs", "50", "rowflow.run.max-concurrent-runs-per-connection", "50");
+            return Map.of("rowflow.run.max-concurrent-runs", "50", "rowflow.run.max-concurrent-runs-per-connection", "50",
+                    "rowflow.run.max-concurrent-runs-per-workspace", "50");
         }
     }
 
