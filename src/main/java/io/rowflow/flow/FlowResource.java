@@ -176,7 +176,7 @@ public class FlowResource {
     @Operation(summary = "Preview a flow that is not saved yet", description = "As the preview of a saved flow, for a"
             + " flow given in the body (as for POST /api/v1/flows).")
     public Preview previewDraft(@QueryParam("step") String step, @Valid @NotNull FlowRequest draft) throws SQLException {
-        return previews.preview(flows.checkedDraft(draft, null), step);
+        return previews.preview(null, flows.checkedDraft(draft, null), step);
     }
 
     @RequiresRole(Role.EDITOR)

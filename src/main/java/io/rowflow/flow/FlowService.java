@@ -233,17 +233,35 @@ public class FlowService implements FlowSchedules {
     /** The flows of the caller's workspace. */
     public List<FlowView> list() {
         return em.createQuery("from FlowEntity where workspaceId = :w order by createdAt", FlowEntity.class)
-                .setParameter("w", scope.require()).getResultList().stream().map(this::view).toList();
+                .setParameter("w", scope.require()).getResultList().stream().filter(this::readable).map(this::view)
+                .toList();
     }
 
-    /** A flow, if it exists and (in a member's request) lies in the caller's workspace; else 404. */
+    /**
+     * A flow, if it exists and (in a member's request) lies in the caller's workspace and reads only connections the
+     * caller may see; else 404. A flow over a private connection is as private as the connection: only its owner
+     * sees, runs, previews and downloads it (docs/security.md, "Private connections").
+     */
     public FlowEntity find(UUID id) {
         FlowEntity entity = id == null ? null : em.find(FlowEntity.class, id);
         if (entity == null) {
             throw NotFoundException.of("Flow", id);
         }
         scope.check(entity.workspaceId, "Flow", id);
+        if (!readable(entity)) {
+            throw NotFoundException.of("Flow", id);
+        }
         return entity;
+    }
+
+    /** Whether the caller may see every connection the flow reads (always, outside a member's request). */
+    private boolean readable(FlowEntity flow) {
+        if (scope.current().isEmpty()) {
+            return true;
+        }
+        return em.createQuery("select fc.connectionId from FlowConnectionEntity fc where fc.flowId = :id", UUID.class)
+                .setParameter("id", flow.id).getResultList().stream()
+                .allMatch(connection -> connections.findVisible(connection).isPresent());
     }
 
     private boolean exists(UUID id) {

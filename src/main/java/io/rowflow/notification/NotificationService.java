@@ -122,6 +122,7 @@ public class NotificationService implements SecretStore {
     /** Posts a test message now and says how the receiver answered. */
     public Delivery test(UUID id) {
         NotificationChannelEntity channel = find(id);
+        audit.record("notification.tested", "notification:" + id, channel.name);
         ObjectNode body = json.createObjectNode().put("text", "Rowflow test message: this channel (" + channel.name
                 + ") will hear about runs.").put("event", "test");
         return deliver(channel, body);

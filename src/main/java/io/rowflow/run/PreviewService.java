@@ -15,6 +15,7 @@ import io.rowflow.transform.TransformClock;
 import io.rowflow.transform.TransformConfig;
 import io.rowflow.transform.TransformPlan;
 import io.rowflow.transform.TransformSession;
+import io.rowflow.audit.AuditLog;
 import io.rowflow.common.error.TooManyRequestsException;
 import io.rowflow.storage.DataFolder;
 import io.rowflow.workspace.Caller;
@@ -47,6 +48,7 @@ public class PreviewService {
     private final RunConfig runConfig;
     private final DataFolder dataFolder;
     private final WorkspaceScope scope;
+    private final AuditLog audit;
     private final WorkspaceSlots slots;
     /** How long a preview waits for a free slot before it is refused. */
     private static final Duration SLOT_WAIT = Duration.ofSeconds(5);
@@ -56,7 +58,8 @@ public class PreviewService {
     private static final UUID NO_WORKSPACE = new UUID(0, 0);
 
     public PreviewService(FlowService flows, SourceExtractor extractor, PreviewCache cache, TransformConfig config,
-            RunConfig runConfig, DataFolder dataFolder, WorkspaceScope scope) {
+            RunConfig runConfig, DataFolder dataFolder, WorkspaceScope scope, AuditLog audit) {
+        this.audit = audit;
         this.dataFolder = dataFolder;
         this.scope = scope;
         this.slots = new WorkspaceSlots(runConfig.maxConcurrentPreviews(), runConfig.maxConcurrentPreviewsPerWorkspace());
@@ -71,14 +74,18 @@ public class PreviewService {
     public Preview preview(UUID flowId, FlowRequest draft, String step) throws SQLException {
         FlowEntity flow = flows.find(flowId);
         FlowDefinition definition = draft == null ? flows.definition(flow) : flows.checkedDraft(draft, flowId);
-        return preview(definition, step);
+        return preview(flowId, definition, step);
     }
 
     /**
      * Computes the preview in one of the node's preview slots (a workspace holds only its share of them), in an
      * in-memory database that spills only to a folder of its own, removed afterwards.
      */
-    public Preview preview(FlowDefinition definition, String step) throws SQLException {
+    public Preview preview(UUID flowId, FlowDefinition definition, String step) throws SQLException {
+        // Who looked at which connections' data is audited, for saved flows and the builder's drafts alike.
+        audit.record("flow.previewed", flowId == null ? "flow:unsaved" : "flow:" + flowId, (step == null ? "result"
+                : step) + " of connection(s) " + definition.sources().stream().map(s -> String.valueOf(s.connectionId()))
+                        .distinct().collect(java.util.stream.Collectors.joining(", ")));
         UUID workspace = scope.current().map(Caller::workspaceId).orElse(NO_WORKSPACE);
         try {
             if (!slots.take(workspace, SLOT_WAIT.toMillis())) {

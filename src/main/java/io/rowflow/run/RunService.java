@@ -7,6 +7,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.rowflow.common.error.ConflictException;
 import io.rowflow.common.error.NotFoundException;
 import io.rowflow.flow.FlowEntity;
+import io.rowflow.audit.AuditLog;
 import io.rowflow.flow.FlowService;
 import io.rowflow.schedule.SlotFiring;
 import io.rowflow.workspace.WorkspaceScope;
@@ -40,6 +41,7 @@ public class RunService implements SlotFiring {
     private final RunExecutor executor;
     private final ObjectMapper mapper;
     private final WorkspaceScope scope;
+    private final AuditLog audit;
     @jakarta.inject.Inject
     SyncStates syncStates;
     @Inject
@@ -53,8 +55,9 @@ public class RunService implements SlotFiring {
     });
 
     public RunService(EntityManager em, FlowService flows, RunExecutor executor, ObjectMapper mapper, RunConfig config,
-            WorkspaceScope scope) {
+            WorkspaceScope scope, AuditLog audit) {
         this.em = em;
+        this.audit = audit;
         this.scope = scope;
         this.flows = flows;
         this.executor = executor;
@@ -102,8 +105,9 @@ public class RunService implements SlotFiring {
     /** Forgets where the flow's incremental sources stopped (the flow is looked up in the caller's workspace). */
     @jakarta.transaction.Transactional
     public void resetSync(UUID flowId) {
-        flows.find(flowId);
+        FlowEntity flow = flows.find(flowId);
         syncStates.reset(flowId);
+        audit.record("flow.sync-reset", "flow:" + flowId, flow.name);
     }
 
     /** Queues a run of the flow, unless one is already queued or running: a flow never runs twice at once. */
@@ -131,6 +135,10 @@ public class RunService implements SlotFiring {
             em.persist(run);
             return run.id;
         });
+        if ("manual".equals(trigger)) {
+            // Scheduled, retried and follow-up runs are the system's doing, and the run history records them.
+            audit.record("run.started", "run:" + runId, "flow:" + flowId);
+        }
         if (delay.isZero()) {
             submit(runId);
         } else {
@@ -259,6 +267,7 @@ public class RunService implements SlotFiring {
                 throw new ConflictException("The run already ended (" + run.status.id() + ")");
             }
             run.cancelRequested = true;
+            audit.record("run.cancelled", "run:" + runId, "flow:" + run.flowId);
             if (run.status == RunStatus.QUEUED) {
                 run.status = RunStatus.CANCELLED;
                 run.endedAt = Instant.now();
@@ -277,7 +286,11 @@ public class RunService implements SlotFiring {
         if (run == null) {
             throw NotFoundException.of("Run", runId);
         }
-        scope.check(em.find(FlowEntity.class, run.flowId).workspaceId, "Run", runId);
+        try {
+            flows.find(run.flowId); // the flow's workspace, and its private connections, decide who sees its runs
+        } catch (NotFoundException hidden) {
+            throw NotFoundException.of("Run", runId);
+        }
         return run;
     }
 

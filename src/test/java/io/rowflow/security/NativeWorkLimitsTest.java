@@ -128,6 +128,10 @@ class NativeWorkLimitsTest {
         // The slot is free again: a quick flow on the same connection runs.
         String quick = createFlow(given(), connection, "SELECT a FROM input", null);
         assertThat(awaitRun(start(given(), quick)).getString("status")).isEqualTo("succeeded");
+        // Who started and who cancelled it is in the workspace's audit log.
+        List<String> audited = given().get("/api/v1/audit?size=50").jsonPath().getList("findAll { it.target == 'run:"
+                + run + "' }.action");
+        assertThat(audited).containsExactlyInAnyOrder("run.started", "run.cancelled");
     }
 
     @Test
