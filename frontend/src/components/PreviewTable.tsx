@@ -7,6 +7,9 @@ function cell(value: unknown): string {
   return String(value);
 }
 
+/** Decimals and large integers arrive as text (exact); the column's type says they are numbers. */
+const numeric = (type: string | undefined) => type === 'integer' || type === 'decimal';
+
 /** The first rows of a stage, with each column's type under its name. */
 export function PreviewTable({ preview, caption }: { preview: Preview; caption: string }) {
   return (
@@ -35,7 +38,7 @@ export function PreviewTable({ preview, caption }: { preview: Preview; caption: 
               {preview.rows.map((row, r) => (
                 <tr key={r}>
                   {row.map((value, c) => (
-                    <td key={c} className={typeof value === 'number' ? 'num' : undefined}>{cell(value)}</td>
+                    <td key={c} className={numeric(preview.columns[c]?.type) ? 'num' : undefined}>{cell(value)}</td>
                   ))}
                 </tr>
               ))}

@@ -249,13 +249,16 @@ public final class StagingArea implements AutoCloseable {
             }
         }
         TypeInference.infer(connection, raw, textColumns, inference, types);
+        Map<Integer, String> decimals = TypeInference.decimalTypes(connection, raw, types);
 
         List<Column> columns = new ArrayList<>(count);
         List<String> selects = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             String sqlName = "c" + i;
             columns.add(new Column(writer.names.get(i), types[i], sqlName));
-            selects.add(TypeInference.cast(quote(sqlName), types[i]) + " AS " + quote(sqlName));
+            String cast = decimals.containsKey(i) ? "CAST(" + quote(sqlName) + " AS " + decimals.get(i) + ")"
+                    : TypeInference.cast(quote(sqlName), types[i]);
+            selects.add(cast + " AS " + quote(sqlName));
         }
         // Insertion order is preserved by DuckDB (preserve_insertion_order), so rows keep the source's order.
         String select = selects.isEmpty() ? quote(ROW_COLUMN) : String.join(", ", selects);

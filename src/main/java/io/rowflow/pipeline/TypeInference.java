@@ -7,7 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Decides the type of text columns from all their values, in one SQL pass over the staged table. A column takes a type
@@ -72,6 +74,48 @@ final class TypeInference {
         }
     }
 
+    /**
+     * The exact type of each decimal column: DECIMAL with as many places as its longest fraction, so that 527.50 stays
+     * 527.50 and sums stay exact. A column with an exponent (1.5e-7) or more digits than DECIMAL holds keeps DOUBLE.
+     * One pass over the staged text for all decimal columns.
+     */
+    static Map<Integer, String> decimalTypes(Connection connection, String table, ColumnType[] types) throws SQLException {
+        List<Integer> decimal = new ArrayList<>();
+        for (int i = 0; i < types.length; i++) {
+            if (types[i] == ColumnType.DECIMAL) {
+                decimal.add(i);
+            }
+        }
+        Map<Integer, String> chosen = new HashMap<>();
+        if (decimal.isEmpty()) {
+            return chosen;
+        }
+        List<String> aggregates = new ArrayList<>();
+        for (int column : decimal) {
+            String sql = quote("c" + column);
+            aggregates.add("coalesce(max(length(regexp_extract(" + sql + ", '\\.([0-9]+)$', 1))), 0)");
+            aggregates.add("coalesce(max(length(regexp_extract(" + sql + ", '^[-+]?0*([0-9]+)', 1))), 0)");
+            aggregates.add("count(" + sql + ") FILTER (WHERE " + sql + " SIMILAR TO '.*[eEnN].*')");
+        }
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("SELECT "
+                + String.join(", ", aggregates) + " FROM " + quote(table))) {
+            rs.next();
+            int position = 1;
+            for (int column : decimal) {
+                int scale = rs.getInt(position++);
+                int integerDigits = rs.getInt(position++);
+                long exponents = rs.getLong(position++);
+                if (exponents == 0 && scale <= MAX_SCALE && integerDigits + scale <= 38) {
+                    chosen.put(column, ColumnType.decimal(Math.max(integerDigits + scale, 1), scale));
+                }
+            }
+        }
+        return chosen;
+    }
+
+    /** Places a staged decimal keeps at most; a longer fraction is a measurement, kept as DOUBLE. */
+    static final int MAX_SCALE = 18;
+
     /** The SQL that turns a staged text value into its column's type. */
     static String cast(String sql, ColumnType type) {
         return switch (type) {
@@ -79,6 +123,7 @@ final class TypeInference {
             case BOOLEAN -> "(lower(" + sql + ") = 'true')";
             // An offset, when present, is applied: timestamps are stored in UTC.
             case TIMESTAMP -> "CAST(CAST(" + sql + " AS TIMESTAMPTZ) AS TIMESTAMP)";
+            case DECIMAL -> "CAST(" + sql + " AS DOUBLE)"; // an exact one is chosen by decimalTypes where it fits
             default -> "CAST(" + sql + " AS " + type.duckDbType() + ")";
         };
     }

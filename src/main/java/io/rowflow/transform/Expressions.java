@@ -54,8 +54,9 @@ public final class Expressions {
             Map.entry("NUMBER", fixed(1, a -> "TRY_CAST(" + a.get(0) + " AS DOUBLE)")),
             Map.entry("INTEGER", fixed(1, a -> "TRY_CAST(" + a.get(0) + " AS BIGINT)")),
             // Rounded in decimal: 120.50 * 1.19 is 143.395 to a person, 143.39499… to a double.
-            Map.entry("ROUND", new Fn(1, 2, a -> "CAST(round(CAST(" + a.get(0) + " AS DECIMAL(38, 12))"
-                    + (a.size() > 1 ? ", CAST(" + a.get(1) + " AS INTEGER)" : "") + ") AS DOUBLE)")),
+            // Rounds the exact decimal, and stays one: ROUND([total], 2) is 7428.43, not a double near it.
+            Map.entry("ROUND", new Fn(1, 2, a -> "round(CAST(" + a.get(0) + " AS DECIMAL(38, 12))"
+                    + (a.size() > 1 ? ", CAST(" + a.get(1) + " AS INTEGER)" : "") + ")")),
             Map.entry("FLOOR", call("floor", 1, 1)), Map.entry("CEILING", call("ceil", 1, 1)),
             Map.entry("ABS", call("abs", 1, 1)), Map.entry("POWER", call("pow", 2, 2)),
             Map.entry("SQRT", call("sqrt", 1, 1)), Map.entry("MIN", call("least", 2, 50)),

@@ -14,7 +14,11 @@ public record Relation(String view, List<Col> columns) {
     /** Each row's place in its source order; steps that reorder (sort, join, append) number it anew. */
     public static final String ROW = "__rf_row";
 
-    public record Col(String name, ColumnType type) {
+    /** A column; {@code scale}: the places of an exact decimal (DuckDB DECIMAL), -1 for any other type. */
+    public record Col(String name, ColumnType type, int scale) {
+        public Col(String name, ColumnType type) {
+            this(name, type, -1);
+        }
     }
 
     public boolean known() {

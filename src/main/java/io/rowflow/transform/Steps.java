@@ -174,6 +174,14 @@ final class Steps {
         return "SELECT * REPLACE (" + cast + " AS " + StagedTable.quote(column) + ")";
     }
 
+    private static String averageOf(String column, Relation.Col col) {
+        if (col == null || col.type() != ColumnType.DECIMAL || col.scale() < 0) {
+            return "avg(" + column + ")";
+        }
+        int places = Math.min(col.scale() + 4, 18);
+        return "CAST(round(avg(" + column + "), " + places + ") AS DECIMAL(38," + places + "))";
+    }
+
     private static String sort(JsonNode step, Relation input, String path) {
         JsonNode by = step.get("by");
         if (by == null || !by.isArray() || by.isEmpty()) {
@@ -251,7 +259,8 @@ final class Steps {
             String q = column == null ? "*" : StagedTable.quote(column);
             String sqlFunction = switch (function) {
                 case "count_distinct" -> "count(DISTINCT " + q + ")";
-                case "average" -> "avg(" + q + ")";
+                // DuckDB averages decimals as a double: rounded back to the column's places and four more, exact.
+                case "average" -> averageOf(q, input.known() && column != null ? input.find(column).get() : null);
                 default -> function + "(" + q + ")";
             };
             sql.append(", ").append(sqlFunction).append(" AS ").append(StagedTable.quote(as));

@@ -287,8 +287,10 @@ public final class TransformSession {
         StringBuilder select = new StringBuilder();
         List<Column> columns = new ArrayList<>();
         for (Relation.Col c : relation.columns()) {
-            select.append(select.length() == 0 ? "" : ", ").append("CAST(").append(StagedTable.quote(c.name())).append(" AS ")
-                    .append(c.type().duckDbType()).append(") AS ").append(StagedTable.quote(c.name()));
+            // Numbers typed decimal keep DuckDB's own type (an exact DECIMAL, or a DOUBLE measurement) as they are.
+            String value = c.type() == ColumnType.DECIMAL ? StagedTable.quote(c.name()) : "CAST(" + StagedTable.quote(
+                    c.name()) + " AS " + c.type().duckDbType() + ")";
+            select.append(select.length() == 0 ? "" : ", ").append(value).append(" AS ").append(StagedTable.quote(c.name()));
             columns.add(new Column(c.name(), c.type(), c.name()));
         }
         try {
@@ -330,8 +332,7 @@ public final class TransformSession {
                 while (rs.next()) {
                     List<Object> row = new ArrayList<>();
                     for (int i = 0; i < relation.columns().size(); i++) {
-                        Object value = relation.columns().get(i).type().read(rs, i + 1);
-                        row.add(value instanceof LocalDate || value instanceof LocalDateTime ? value.toString() : value);
+                        row.add(forJson(relation.columns().get(i).type().read(rs, i + 1)));
                     }
                     rows.add(row);
                 }
@@ -345,6 +346,27 @@ public final class TransformSession {
     }
 
     public record Sample(List<Relation.Col> columns, List<List<Object>> rows, long total) {
+    }
+
+    /** Integers JavaScript holds exactly (±2^53 - 1) stay numbers; larger ones travel as text. */
+    private static final long LARGEST_JS_INTEGER = (1L << 53) - 1;
+
+    /**
+     * A value as a browser reads it back exactly: dates as ISO text; a decimal as its text with its own places
+     * (527.50, not the number 527.5; those of a cast without a known scale trimmed); an integer beyond what a
+     * JavaScript number holds as text, so a 19-digit id keeps its last digits.
+     */
+    static Object forJson(Object value) {
+        if (value instanceof LocalDate || value instanceof LocalDateTime) {
+            return value.toString();
+        }
+        if (value instanceof java.math.BigDecimal decimal) {
+            return (decimal.scale() == ColumnType.GENERIC_SCALE ? decimal.stripTrailingZeros() : decimal).toPlainString();
+        }
+        if (value instanceof Long number && (number > LARGEST_JS_INTEGER || number < -LARGEST_JS_INTEGER)) {
+            return number.toString();
+        }
+        return value;
     }
 
     /** The name of the stage that made {@code relation} ({@code sources[0].steps[1]}…), null for none. */
@@ -367,15 +389,23 @@ public final class TransformSession {
             while (rs.next()) {
                 String name = rs.getString("column_name");
                 if (!name.equals(Relation.ROW)) {
-                    ColumnType type = typeOf(rs.getString("column_type"));
+                    String duckDbType = rs.getString("column_type");
+                    ColumnType type = typeOf(duckDbType);
                     if (type == ColumnType.STRING && jsonColumns.contains(name.toLowerCase(Locale.ROOT))) {
                         type = ColumnType.JSON;
                     }
-                    columns.add(new Relation.Col(name, type));
+                    columns.add(new Relation.Col(name, type, scaleOf(duckDbType)));
                 }
             }
         }
         return columns;
+    }
+
+    /** The places of a DuckDB DECIMAL(p,s) type; -1 for any other type. */
+    static int scaleOf(String duckDbType) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("DECIMAL\\(\\d+,\\s*(\\d+)\\)")
+                .matcher(duckDbType.toUpperCase(Locale.ROOT));
+        return m.matches() ? Integer.parseInt(m.group(1)) : -1;
     }
 
     /** DuckDB's type as one of Rowflow's; what has no counterpart (intervals, lists, structs…) is written as text. */

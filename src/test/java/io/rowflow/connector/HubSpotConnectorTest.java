@@ -63,9 +63,10 @@ class HubSpotConnectorTest {
         assertThat(row.get(columns.indexOf("First Name"))).isEqualTo(seventh.get("firstname"));
         assertThat(row.get(columns.indexOf("Last Name"))).isEqualTo(seventh.get("lastname"));
         assertThat(row.get(columns.indexOf("Favorite color"))).isEqualTo(seventh.get("favorite_color"));
-        // HubSpot sends numbers as text; they arrive as numbers, IDs included.
-        assertThat(((Number) row.get(columns.indexOf("Lifetime value"))).doubleValue())
-                .isEqualTo(Double.parseDouble(seventh.get("lifetime_value")));
+        // HubSpot sends numbers as text; they arrive as numbers (decimals exact, carried as text to the browser).
+        assertThat(contacts.getString("columns.find { it.name == 'Lifetime value' }.type")).isEqualTo("decimal");
+        assertThat(new java.math.BigDecimal(row.get(columns.indexOf("Lifetime value")).toString()))
+                .isEqualByComparingTo(seventh.get("lifetime_value"));
         assertThat(contacts.getString("columns.find { it.name == 'Create Date' }.type")).isEqualTo("timestamp");
 
         assertThat(preview(id, "companies").getLong("totalRows")).isEqualTo(12);

@@ -104,7 +104,7 @@ class FlowTransformTest {
                 .body("steps", equalTo(List.of("sources[0]", "sources[1]", "sources[1].steps[0]", "transform.combine",
                         "transform.steps[0]", "transform.steps[1]", "transform.steps[2]")));
         given().post("/api/v1/flows/" + flow + "/preview?step=transform.combine").then().statusCode(200)
-                .body("totalRows", equalTo(5)).body("rows[4]", equalTo(java.util.Arrays.asList("A-5", 99, 12.0f, "2026-03-05",
+                .body("totalRows", equalTo(5)).body("rows[4]", equalTo(java.util.Arrays.asList("A-5", 99, "12.00", "2026-03-05",
                         null, null)));
         given().post("/api/v1/flows/" + flow + "/preview").then().statusCode(200)
                 .body("step", equalTo("transform.steps[2]")).body("totalRows", equalTo(4))

@@ -199,7 +199,8 @@ class TransformTest {
                  {"type": "calculate", "column": "age", "expression": "DAYS_BETWEEN(signed, TODAY())"},
                  {"type": "calculate", "column": "month", "expression": "START_OF(signed, 'month')"}]""");
         assertThat(r.column("label")).containsExactly("ÄNGELA (Köln)", "BOB (?)", "CHLOÉ (Berlin)", "DAN_100% (köln)", " (München)");
-        assertThat(r.column("double")).containsExactly(21.0, 6.0, null, -14.0, 0.0);
+        // Decimals stay exact decimals, with their places (the preview carries them as text).
+        assertThat(r.column("double")).containsExactly("21.0", "6.0", null, "-14.0", "0.0");
         // Division by zero gives an empty value, not a failed run.
         assertThat(r.column("ratio").get(0)).isNull();
         assertThat(r.column("ratio").get(1)).isEqualTo(3.0);
@@ -237,7 +238,7 @@ class TransformTest {
         // Groups in order of first appearance; the empty town is a group of its own.
         assertThat(r.column("town")).containsExactly("köln", null, "berlin", "münchen");
         assertThat(r.column("people")).containsExactly(2L, 1L, 1L, 1L);
-        assertThat(r.column("total")).containsExactly(3.5, 3.0, null, 0.0);
+        assertThat(r.column("total")).containsExactly("3.5", "3.0", null, "0.0");
         assertThat(r.column("spellings")).containsExactly(2L, 0L, 1L, 1L);
     }
 
@@ -262,14 +263,42 @@ class TransformTest {
         assertThat(r.column("v")).containsExactly(2L, 2L, 4L, 1L, 3L);
     }
 
+    /** Values whose binary sum is inexact (0.1 + 0.2, and these five: 4308.0599999999995 as doubles). */
+    static final List<Map<String, Object>> ORDERS = List.of(row("id", "1", "amount", "0.10"), row("id", "2", "amount",
+            "0.20"), row("id", "3", "amount", "527.50"), row("id", "4", "amount", "233.49"), row("id", "5", "amount",
+            "3546.77"));
+
+    @Test
+    void decimalsKeepTheirPlacesAndCalculationsStayExact() throws Exception {
+        source("orders", null, ORDERS);
+        Result calculated = steps("""
+                [{"type": "calculate", "column": "plus", "expression": "[amount] + 0.2"},
+                 {"type": "calculate", "column": "triple", "expression": "[amount] * 3"},
+                 {"type": "calculate", "column": "rounded", "expression": "ROUND([amount] * 1.005, 2)"}]""");
+        assertThat(calculated.column("plus").get(0)).isEqualTo("0.30");
+        assertThat(calculated.column("triple").get(0)).isEqualTo("0.30");
+        assertThat(calculated.column("rounded")).containsExactly("0.10", "0.20", "530.14", "234.66", "3564.50");
+        assertThat(calculated.column("amount")).containsExactly("0.10", "0.20", "527.50", "233.49", "3546.77");
+    }
+
+    @Test
+    void decimalSumsAndAveragesAreExact() throws Exception {
+        source("orders", null, ORDERS);
+        Result totals = steps("""
+                [{"type": "aggregate", "groupBy": [], "aggregates": [{"function": "sum", "column": "amount", "as": "sum"},
+                  {"function": "average", "column": "amount", "as": "average"}]}]""");
+        assertThat(totals.rows()).containsExactly(List.of("4308.06", "861.612000"));
+        assertThat(totals.types()).containsExactly("decimal", "decimal");
+    }
+
     @Test
     void appendStacksSourcesByColumnName() throws Exception {
         source("shop A", null, List.of(row("id", "1", "total", "9.5"), row("id", "2", "total", "3")));
         source("shop B", null, List.of(row("total", "7", "id", "3", "coupon", "SPRING")));
         Result r = run("{\"combine\": {\"type\": \"append\", \"sourceColumn\": \"shop\"}}");
         assertThat(r.columns()).containsExactly("shop", "id", "total", "coupon");
-        assertThat(r.rows()).containsExactly(Arrays.asList("shop A", 1L, 9.5, null), Arrays.asList("shop A", 2L, 3.0, null),
-                Arrays.asList("shop B", 3L, 7.0, "SPRING"));
+        assertThat(r.rows()).containsExactly(Arrays.asList("shop A", 1L, "9.5", null), Arrays.asList("shop A", 2L, "3.0", null),
+                Arrays.asList("shop B", 3L, "7.0", "SPRING"));
     }
 
     @Test

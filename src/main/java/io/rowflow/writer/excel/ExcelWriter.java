@@ -280,6 +280,9 @@ public class ExcelWriter implements DestinationWriter {
             }
         } else if (value instanceof Double number) {
             cell.setCellValue(number);
+        } else if (value instanceof java.math.BigDecimal decimal) {
+            // A cell holds a double; from the exact decimal it is the nearest one, which Excel shows as the decimal.
+            cell.setCellValue(decimal.doubleValue());
         } else if (value instanceof Boolean flag) {
             cell.setCellValue(flag);
         } else if (value instanceof LocalDate date) {

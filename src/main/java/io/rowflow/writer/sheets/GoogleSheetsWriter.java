@@ -656,6 +656,10 @@ public class GoogleSheetsWriter implements DestinationWriter {
         if (value instanceof Double number) {
             return number.isNaN() || number.isInfinite() ? number.toString() : number;
         }
+        if (value instanceof BigDecimal decimal) {
+            // Sent as the exact decimal (JSON number text), never through a double's binary rounding.
+            return decimal.stripTrailingZeros().scale() < 0 ? decimal.setScale(0) : decimal.stripTrailingZeros();
+        }
         if (value instanceof LocalDate date) {
             return (double) ChronoUnit.DAYS.between(SERIAL_EPOCH, date);
         }
