@@ -67,6 +67,21 @@ public final class Api {
                 .post("/api/v1/workspaces/" + workspace + "/members").then().statusCode(201).extract().path("userId");
     }
 
+    /**
+     * Requests sent from another loopback address (127.0.0.2, 127.0.0.3…): on Linux all of 127.0.0.0/8 is this
+     * machine, so the server sees a different client address without trusting any forwarded header.
+     */
+    public static RequestSpecification from(String localAddress) {
+        try {
+            java.net.InetAddress local = java.net.InetAddress.getByName(localAddress);
+            return new RequestSpecBuilder().setConfig(io.restassured.RestAssured.config().httpClient(
+                    io.restassured.config.HttpClientConfig.httpClientConfig()
+                            .setParam(org.apache.http.conn.params.ConnRoutePNames.LOCAL_ADDRESS, local))).build();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
     public static RequestSpecification bearer(String token) {
         return new RequestSpecBuilder().addHeader("Authorization", "Bearer " + token).build();
     }
