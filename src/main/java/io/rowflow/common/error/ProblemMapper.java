@@ -115,7 +115,7 @@ public class ProblemMapper {
 
     static Response respond(int status, String slug, String title, String detail, UriInfo uri, List<FieldError> errors,
             Throwable cause) {
-        if (status >= 500) {
+        if (status >= 500 && status != 503) { // 503: the server shedding load on purpose, not an error
             LOG.errorf(cause, "%s %s answered %d", uri == null ? "" : uri.getPath(), slug, status);
         } else {
             LOG.debugf("%s answered %d: %s", uri == null ? "" : uri.getPath(), status, detail);
