@@ -56,6 +56,7 @@ public class AccountService {
         QuarkusTransaction.requiringNew().run(() -> {
             if (lockOrganizationAndCountUsers() == 0) {
                 UserEntity admin = createUser(config.adminEmail().get(), "Admin", config.adminPassword().get());
+                admin.organizationRole = UserEntity.ORG_OWNER;
                 join(admin.id, WorkspaceEntity.DEFAULT_ID, Role.OWNER);
                 audit.recordFor(null, admin.id, admin.email, "account.created", "user:" + admin.id, "first admin, from configuration");
                 LOG.infof("Created the first admin account %s", admin.email);
@@ -74,6 +75,7 @@ public class AccountService {
             throw new ConflictException("Rowflow is already set up; sign in instead");
         }
         UserEntity admin = createUser(email, name, password);
+        admin.organizationRole = UserEntity.ORG_OWNER;
         join(admin.id, WorkspaceEntity.DEFAULT_ID, Role.OWNER);
         audit.recordFor(null, admin.id, admin.email, "account.created", "user:" + admin.id, "first admin, by setup");
         return admin;

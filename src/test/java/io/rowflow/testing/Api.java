@@ -60,11 +60,20 @@ public final class Api {
         return given().spec(bearer(token)).get("/api/v1/workspaces").then().statusCode(200).extract().path("[0].id");
     }
 
-    /** Adds a member (making their local account) as an admin would; answers the member's user id. */
-    public static String addMember(String token, String workspace, String email, String role, String password) {
+    /** Invites an email (making its local account if it has none), as an admin would; answers the invitation's id. */
+    public static String invite(String token, String workspace, String email, String role, String password) {
         return given().spec(bearer(token)).contentType(ContentType.JSON)
                 .body(Map.of("email", email, "role", role, "password", password))
-                .post("/api/v1/workspaces/" + workspace + "/members").then().statusCode(201).extract().path("userId");
+                .post("/api/v1/workspaces/" + workspace + "/members").then().statusCode(201).extract().path("id");
+    }
+
+    /**
+     * Adds a member the way people do: an admin invites them, they sign in and accept. Answers the member's user id.
+     */
+    public static String addMember(String token, String workspace, String email, String role, String password) {
+        String invitation = invite(token, workspace, email, role, password);
+        return given().spec(signIn(email, password).spec()).post("/api/v1/invitations/" + invitation + "/accept").then()
+                .statusCode(200).extract().path("userId");
     }
 
     /**
