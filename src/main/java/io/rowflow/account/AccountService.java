@@ -32,18 +32,20 @@ import org.jboss.logging.Logger;
 public class AccountService {
     private static final Logger LOG = Logger.getLogger(AccountService.class);
     public static final String TOKEN_PREFIX = "rf_pat_";
-    static final int MIN_PASSWORD_LENGTH = 12;
+    public static final int MIN_PASSWORD_LENGTH = 12;
     /** Verified against when the email is unknown, so both answers take the time of one Argon2 hash. */
     private static final String DUMMY_HASH = PasswordHasher.hash("rowflow-no-such-account");
 
     private final EntityManager em;
     private final AccountConfig config;
     private final AuditLog audit;
+    private final SignInThrottle throttle;
 
-    public AccountService(EntityManager em, AccountConfig config, AuditLog audit) {
+    public AccountService(EntityManager em, AccountConfig config, AuditLog audit, SignInThrottle throttle) {
         this.em = em;
         this.config = config;
         this.audit = audit;
+        this.throttle = throttle;
     }
 
     /** Creates the first admin from ROWFLOW_ADMIN_EMAIL / ROWFLOW_ADMIN_PASSWORD when no account exists yet. */
@@ -54,6 +56,7 @@ public class AccountService {
         QuarkusTransaction.requiringNew().run(() -> {
             if (lockOrganizationAndCountUsers() == 0) {
                 UserEntity admin = createUser(config.adminEmail().get(), "Admin", config.adminPassword().get());
+                admin.organizationRole = UserEntity.ORG_OWNER;
                 join(admin.id, WorkspaceEntity.DEFAULT_ID, Role.OWNER);
                 audit.recordFor(null, admin.id, admin.email, "account.created", "user:" + admin.id, "first admin, from configuration");
                 LOG.infof("Created the first admin account %s", admin.email);
@@ -72,6 +75,7 @@ public class AccountService {
             throw new ConflictException("Rowflow is already set up; sign in instead");
         }
         UserEntity admin = createUser(email, name, password);
+        admin.organizationRole = UserEntity.ORG_OWNER;
         join(admin.id, WorkspaceEntity.DEFAULT_ID, Role.OWNER);
         audit.recordFor(null, admin.id, admin.email, "account.created", "user:" + admin.id, "first admin, by setup");
         return admin;
@@ -127,7 +131,7 @@ public class AccountService {
         return user;
     }
 
-    static String normalizeEmail(String email) {
+    public static String normalizeEmail(String email) {
         String normalized = email == null ? "" : email.strip().toLowerCase(Locale.ROOT);
         if (!normalized.matches("[^@\\s]+@[^@\\s]+")) {
             throw InvalidInputException.field("email", "not an email address");
@@ -140,40 +144,57 @@ public class AccountService {
     }
 
     /**
-     * Checks an email and password. After {@code max-failed-sign-ins} failures in a row the account locks for
-     * {@code lockout}, and even the right password is refused until then. An unknown email and a wrong password get
-     * the same answer in the same time.
+     * Checks an email and password from a client address. {@link SignInThrottle} decides first, before any hash, whether
+     * the attempt may go ahead; after {@code max-failed-sign-ins} failures with one email from one address, that
+     * address waits {@code lockout} for that email (429), while the account stays open to every other address. An
+     * unknown email and a wrong password get the same answers, throttling included, in the same time (a dummy hash).
      */
-    public Session signIn(String email, String password) {
+    public Session signIn(String email, String password, String clientAddress) {
+        SignInThrottle.Attempt attempt = throttle.begin(email, clientAddress);
+        try {
+            Session session = checkCredentials(email, password == null ? "" : password, attempt);
+            attempt.succeeded();
+            return session;
+        } finally {
+            attempt.notChecked(); // a no-op once the attempt succeeded or failed
+        }
+    }
+
+    private Session checkCredentials(String email, String password, SignInThrottle.Attempt attempt) {
         Instant now = Instant.now();
         String normalized;
         try {
             normalized = normalizeEmail(email);
         } catch (InvalidInputException e) {
-            throw wrongCredentials();
+            throw failure(attempt);
         }
-        UserEntity user = QuarkusTransaction.requiringNew().call(() -> findByEmail(normalized));
+        UserEntity[] found = new UserEntity[1];
+        boolean right = throttle.checkPassword(() -> {
+            found[0] = QuarkusTransaction.requiringNew().call(() -> findByEmail(normalized));
+            String hash = found[0] == null || found[0].passwordHash == null ? DUMMY_HASH : found[0].passwordHash;
+            return PasswordHasher.verify(password, hash) && hash != DUMMY_HASH;
+        });
+        UserEntity user = found[0];
         if (user == null || user.passwordHash == null) {
-            PasswordHasher.verify(password == null ? "" : password, DUMMY_HASH);
             QuarkusTransaction.requiringNew().run(() -> audit.recordFor(null, null, normalized, "sign-in.failed", null,
                     "no such account"));
-            throw wrongCredentials();
+            throw failure(attempt);
         }
-        if (user.lockedUntil != null && user.lockedUntil.isAfter(now)) {
-            throw locked(user.lockedUntil, now);
-        }
-        if (!PasswordHasher.verify(password == null ? "" : password, user.passwordHash)) {
-            Instant lockedUntil = QuarkusTransaction.requiringNew().call(() -> recordFailure(user.id, now));
-            if (lockedUntil != null) {
-                throw locked(lockedUntil, now);
-            }
-            throw wrongCredentials();
+        if (!right) {
+            QuarkusTransaction.requiringNew().run(() -> recordFailure(user.id));
+            throw failure(attempt);
         }
         return QuarkusTransaction.requiringNew().call(() -> {
             Session session = newSession(em.find(UserEntity.class, user.id), now);
             audit.recordFor(null, user.id, user.email, "sign-in", null, null);
             return session;
         });
+    }
+
+    /** "Wrong email or password", or the throttle's refusal when this failure reached a limit. */
+    private static RuntimeException failure(SignInThrottle.Attempt attempt) {
+        TooManyRequestsException limited = attempt.failed();
+        return limited != null ? limited : wrongCredentials();
     }
 
     /**
@@ -225,27 +246,16 @@ public class AccountService {
         return new Session(sessionId, session.csrfToken, user, config.sessionTimeout());
     }
 
-    private Instant recordFailure(UUID userId, Instant now) {
+    /** Counts a wrong password for the audit log; it locks nothing (the throttle works per address). */
+    private void recordFailure(UUID userId) {
         UserEntity user = em.find(UserEntity.class, userId, LockModeType.PESSIMISTIC_WRITE);
         user.failedSignIns++;
-        String detail = "wrong password (" + user.failedSignIns + " in a row)";
-        if (user.failedSignIns >= config.maxFailedSignIns()) {
-            user.failedSignIns = 0;
-            user.lockedUntil = now.plus(config.lockout());
-            detail += "; account locked until " + user.lockedUntil;
-        }
-        audit.recordFor(null, user.id, user.email, "sign-in.failed", null, detail);
-        return user.lockedUntil != null && user.lockedUntil.isAfter(now) ? user.lockedUntil : null;
+        audit.recordFor(null, user.id, user.email, "sign-in.failed", null,
+                "wrong password (" + user.failedSignIns + " in a row)");
     }
 
     private static NotSignedInException wrongCredentials() {
         return new NotSignedInException("Wrong email or password");
-    }
-
-    private static TooManyRequestsException locked(Instant until, Instant now) {
-        Duration left = Duration.between(now, until);
-        return new TooManyRequestsException("Too many failed sign-ins: the account is locked for "
-                + Math.max(1, (left.toSeconds() + 59) / 60) + " more minute(s)", left);
     }
 
     @Transactional

@@ -88,10 +88,12 @@ public class AuthResource {
     @Path("sign-in")
     @PermitAll
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Sign in with email and password", description = "Sets an HttpOnly session cookie. Five"
-            + " failures in a row lock the account for 15 minutes (429 with Retry-After).")
+    @Operation(summary = "Sign in with email and password", description = "Sets an HttpOnly session cookie. Throttled"
+            + " per client address before the password is checked: five failures in a row with one email from one"
+            + " address make that address wait 15 minutes for that email (429 with Retry-After), whether or not the"
+            + " email has an account; 503 with Retry-After when the server is checking too many passwords at once.")
     public Response signIn(@Valid @NotNull SignInRequest body) {
-        AccountService.Session session = accounts.signIn(body.email(), body.password());
+        AccountService.Session session = accounts.signIn(body.email(), body.password(), clientAddress());
         return withSession(Response.ok(new SignedInView(UserView.of(session.user()), session.csrfToken())), session);
     }
 
@@ -132,6 +134,14 @@ public class AuthResource {
     @Operation(summary = "Who am I")
     public UserView me() {
         return UserView.of(accounts.user(caller.userId()));
+    }
+
+    /**
+     * The client's address: the connection's peer, or what a trusted proxy forwarded when quarkus.http.proxy.* is set
+     * (Quarkus then rewrites the remote address; an untrusted X-Forwarded-For is ignored).
+     */
+    private String clientAddress() {
+        return request.remoteAddress() == null ? null : request.remoteAddress().host();
     }
 
     /** Sets the session cookie (HttpOnly) and the CSRF cookie (readable by the page, which echoes it in a header). */

@@ -35,4 +35,17 @@ public class UserEntity {
 
     @Column(name = "created_at")
     public Instant createdAt;
+
+    /** In the organization: {@value #ORG_OWNER}, {@value #ORG_ADMIN} or {@value #ORG_MEMBER}. */
+    @Column(name = "organization_role")
+    public String organizationRole = ORG_MEMBER;
+
+    public static final String ORG_OWNER = "owner";
+    public static final String ORG_ADMIN = "admin";
+    public static final String ORG_MEMBER = "member";
+
+    /** Creating workspaces is the organization's owners' and admins' to do. */
+    public boolean mayCreateWorkspaces() {
+        return ORG_OWNER.equals(organizationRole) || ORG_ADMIN.equals(organizationRole);
+    }
 }

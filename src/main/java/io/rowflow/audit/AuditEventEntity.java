@@ -34,6 +34,11 @@ public class AuditEventEntity {
 
     public String detail;
 
+    /** The server's id of the request (also in the answer's X-Request-Id header). */
     @Column(name = "request_id")
     public String requestId;
+
+    /** The X-Request-Id the client sent, if any: its own correlation id, sanitized, never trusted as ours. */
+    @Column(name = "client_request_id")
+    public String clientRequestId;
 }

@@ -1,6 +1,7 @@
 package io.rowflow.audit;
 
 import io.quarkus.arc.Arc;
+import io.rowflow.common.web.RequestIds;
 import io.rowflow.workspace.Caller;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.ext.web.RoutingContext;
@@ -19,8 +20,6 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class AuditLog {
-    public static final String REQUEST_ID_HEADER = "X-Request-Id";
-
     private final EntityManager em;
     private final Instance<Caller> caller;
     private final Instance<CurrentVertxRequest> request;
@@ -56,19 +55,25 @@ public class AuditLog {
         event.target = target;
         event.detail = detail;
         RoutingContext http = inRequest() ? request.get().getCurrent() : null;
-        event.requestId = http == null ? null : http.request().getHeader(REQUEST_ID_HEADER);
+        event.requestId = RequestIds.serverId(http);
+        event.clientRequestId = RequestIds.clientId(http);
         em.persist(event);
     }
 
     /**
-     * A workspace's log, newest first: its own events, and the account events (sign-ins, tokens) of its members, which
-     * belong to no workspace.
+     * A workspace's log, newest first: what happened in it, nothing else. Account events (sign-ins, tokens) belong to
+     * no workspace and are not shown here, so that membership never reveals another person's sign-ins.
      */
     public List<AuditEventEntity> page(UUID workspaceId, int page, int size) {
-        return em.createQuery("from AuditEventEntity e where e.workspaceId = :w or (e.workspaceId is null and"
-                + " e.actorUserId in (select m.userId from MembershipEntity m where m.workspaceId = :w)) order by e.id desc",
-                AuditEventEntity.class)
+        return em.createQuery("from AuditEventEntity e where e.workspaceId = :w order by e.id desc", AuditEventEntity.class)
                 .setParameter("w", workspaceId).setFirstResult(page * size).setMaxResults(size).getResultList();
+    }
+
+    /** A person's own account events (sign-ins, failed ones included, and tokens), newest first. */
+    public List<AuditEventEntity> accountPage(UUID userId, int page, int size) {
+        return em.createQuery("from AuditEventEntity e where e.workspaceId is null and e.actorUserId = :u"
+                + " order by e.id desc", AuditEventEntity.class)
+                .setParameter("u", userId).setFirstResult(page * size).setMaxResults(size).getResultList();
     }
 
     private static boolean inRequest() {

@@ -53,7 +53,8 @@ public class WorkspaceResource {
     @POST
     @SignedIn
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create a workspace", description = "The creator becomes its owner.")
+    @Operation(summary = "Create a workspace", description = "Organization owners and admins only (403 for others);"
+            + " the creator becomes its owner.")
     public Response create(@Valid @NotNull WorkspaceRequest body) {
         return Response.status(201).entity(workspaces.create(body.name())).build();
     }
@@ -70,9 +71,31 @@ public class WorkspaceResource {
     @Path("{workspaceId}/members")
     @RequiresRole(Role.ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Add a member", description = "Admins add viewers, editors and admins; only owners add owners.")
+    @Operation(summary = "Invite a member", description = "Creates a pending invitation (201, the same answer whether"
+            + " or not the email has an account); the person becomes a member once they accept it, signed in"
+            + " (POST /api/v1/invitations/{id}/accept). Admins invite viewers, editors and admins; only owners invite"
+            + " owners. With a password, an email without an account gets a local account.")
     public Response add(@PathParam("workspaceId") UUID workspaceId, @Valid @NotNull MemberRequest body) {
-        return Response.status(201).entity(workspaces.add(workspaceId, body.email(), body.role(), body.password())).build();
+        return Response.status(201).entity(workspaces.invite(workspaceId, body.email(), body.role(), body.password()))
+                .build();
+    }
+
+    @GET
+    @Path("{workspaceId}/invitations")
+    @RequiresRole(Role.ADMIN)
+    @Operation(summary = "List a workspace's pending invitations")
+    public List<WorkspaceService.InvitationView> invitations(@PathParam("workspaceId") UUID workspaceId) {
+        return workspaces.invitations(workspaceId);
+    }
+
+    @DELETE
+    @Path("{workspaceId}/invitations/{invitationId}")
+    @RequiresRole(Role.ADMIN)
+    @Operation(summary = "Revoke a pending invitation")
+    public Response revokeInvitation(@PathParam("workspaceId") UUID workspaceId,
+            @PathParam("invitationId") UUID invitationId) {
+        workspaces.revokeInvitation(workspaceId, invitationId);
+        return Response.noContent().build();
     }
 
     @PUT

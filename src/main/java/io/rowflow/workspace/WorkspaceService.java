@@ -35,6 +35,11 @@ public class WorkspaceService {
     public record MemberView(UUID userId, String email, String name, Role role, Instant joinedAt) {
     }
 
+    /** A pending invitation: the same shape whether or not the email has an account. */
+    public record InvitationView(UUID id, UUID workspaceId, String workspaceName, String email, Role role,
+            String status, Instant invitedAt) {
+    }
+
     public List<WorkspaceView> mine(UUID userId) {
         return em.createQuery("select w, m.role from WorkspaceEntity w join MembershipEntity m on m.workspaceId = w.id"
                 + " where m.userId = :u order by m.createdAt, w.id", Object[].class).setParameter("u", userId)
@@ -44,9 +49,14 @@ public class WorkspaceService {
                 }).toList();
     }
 
+    /** Only the organization's owners and admins create workspaces; the creator becomes its owner. */
     @Transactional
     public WorkspaceView create(String name) {
         UserEntity user = accounts.user(caller.userId());
+        if (!user.mayCreateWorkspaces()) {
+            throw new AccessDeniedException("Only owners and admins of the organization create workspaces; ask one of"
+                    + " them to create it and invite you");
+        }
         WorkspaceEntity workspace = new WorkspaceEntity();
         workspace.id = UUID.randomUUID();
         workspace.organizationId = user.organizationId;
@@ -65,26 +75,113 @@ public class WorkspaceService {
     }
 
     /**
-     * Adds a person of the organization to the workspace. In the embedded default, where people have local accounts,
-     * a new email with a password creates the account.
+     * Invites an email to the workspace with a role; the person becomes a member only once they accept, signed in.
+     * The answer is the same whether or not the email has an account, so it tells nothing about accounts. In the
+     * embedded default, a password creates the local account of an email that has none (for an email that has one it
+     * is ignored, after the same hash, so that the time does not tell either). Inviting an email again updates the
+     * role of its pending invitation.
      */
     @Transactional
-    public MemberView add(UUID workspaceId, String email, Role role, String password) {
+    public InvitationView invite(UUID workspaceId, String email, Role role, String password) {
         mayGrant(role);
-        UserEntity user = accounts.findByEmail(email);
-        if (user == null) {
-            if (password == null) {
-                throw InvalidInputException.field("email", "no account has this email; give a password to create one");
+        String normalized = AccountService.normalizeEmail(email);
+        if (password != null && password.length() < AccountService.MIN_PASSWORD_LENGTH) {
+            throw InvalidInputException.field("password", "must have at least " + AccountService.MIN_PASSWORD_LENGTH
+                    + " characters");
+        }
+        UserEntity user = accounts.findByEmail(normalized);
+        if (user != null && em.find(MembershipEntity.class, new MembershipEntity.Key(workspaceId, user.id)) != null) {
+            // The members list shows them already: this tells the caller nothing new.
+            throw new ConflictException(normalized + " is a member already; change their role instead");
+        }
+        if (password != null) {
+            if (user == null) {
+                UserEntity created = accounts.createUser(normalized, null, password);
+                audit.record("account.created", "user:" + created.id, created.email);
+            } else {
+                io.rowflow.account.PasswordHasher.hash(password); // the same time as creating the account
             }
-            user = accounts.createUser(email, null, password);
-            audit.record("account.created", "user:" + user.id, user.email);
         }
-        if (em.find(MembershipEntity.class, new MembershipEntity.Key(workspaceId, user.id)) != null) {
-            throw new ConflictException(user.email + " is a member already; change their role instead");
+        InvitationEntity invitation = em.createQuery("from InvitationEntity where workspaceId = :w and email = :e",
+                InvitationEntity.class).setParameter("w", workspaceId).setParameter("e", normalized)
+                .getResultStream().findFirst().orElse(null);
+        boolean fresh = invitation == null;
+        if (fresh) {
+            invitation = new InvitationEntity();
+            invitation.id = UUID.randomUUID();
+            invitation.workspaceId = workspaceId;
+            invitation.email = normalized;
         }
-        accounts.join(user.id, workspaceId, role);
-        audit.record("member.added", "user:" + user.id, user.email + " as " + role.id());
-        return view(em.find(MembershipEntity.class, new MembershipEntity.Key(workspaceId, user.id)), user);
+        invitation.role = role;
+        invitation.invitedBy = caller.userId();
+        invitation.createdAt = Instant.now();
+        if (fresh) {
+            em.persist(invitation);
+        }
+        audit.record("member.invited", "invitation:" + invitation.id, normalized + " as " + role.id());
+        return view(invitation);
+    }
+
+    /** The workspace's pending invitations. */
+    public List<InvitationView> invitations(UUID workspaceId) {
+        return em.createQuery("from InvitationEntity where workspaceId = :w order by createdAt, email",
+                InvitationEntity.class).setParameter("w", workspaceId).getResultList().stream().map(this::view).toList();
+    }
+
+    @Transactional
+    public void revokeInvitation(UUID workspaceId, UUID invitationId) {
+        InvitationEntity invitation = em.find(InvitationEntity.class, invitationId);
+        if (invitation == null || !invitation.workspaceId.equals(workspaceId)) {
+            throw NotFoundException.of("Invitation", invitationId);
+        }
+        mayGrant(invitation.role);
+        em.remove(invitation);
+        audit.record("invitation.revoked", "invitation:" + invitationId, invitation.email);
+    }
+
+    /** The invitations waiting for the signed-in caller's email. */
+    public List<InvitationView> invitationsFor(String email) {
+        return em.createQuery("from InvitationEntity where email = :e order by createdAt", InvitationEntity.class)
+                .setParameter("e", email).getResultList().stream().map(this::view).toList();
+    }
+
+    /** The caller accepts an invitation to their email: they become a member with its role. */
+    @Transactional
+    public MemberView accept(UUID invitationId) {
+        InvitationEntity invitation = invitationOfCaller(invitationId);
+        UserEntity user = accounts.user(caller.userId());
+        MembershipEntity membership = em.find(MembershipEntity.class,
+                new MembershipEntity.Key(invitation.workspaceId, user.id));
+        if (membership == null) {
+            accounts.join(user.id, invitation.workspaceId, invitation.role);
+            membership = em.find(MembershipEntity.class, new MembershipEntity.Key(invitation.workspaceId, user.id));
+        }
+        em.remove(invitation);
+        audit.recordFor(invitation.workspaceId, user.id, user.email, "invitation.accepted", "user:" + user.id,
+                user.email + " as " + invitation.role.id());
+        return view(membership, user);
+    }
+
+    @Transactional
+    public void decline(UUID invitationId) {
+        InvitationEntity invitation = invitationOfCaller(invitationId);
+        em.remove(invitation);
+        audit.recordFor(invitation.workspaceId, caller.userId(), caller.email(), "invitation.declined",
+                "invitation:" + invitationId, invitation.email);
+    }
+
+    /** Someone else's invitation is answered like one that does not exist. */
+    private InvitationEntity invitationOfCaller(UUID invitationId) {
+        InvitationEntity invitation = em.find(InvitationEntity.class, invitationId);
+        if (invitation == null || !invitation.email.equals(caller.email())) {
+            throw NotFoundException.of("Invitation", invitationId);
+        }
+        return invitation;
+    }
+
+    private InvitationView view(InvitationEntity i) {
+        WorkspaceEntity workspace = em.find(WorkspaceEntity.class, i.workspaceId);
+        return new InvitationView(i.id, i.workspaceId, workspace.name, i.email, i.role, "pending", i.createdAt);
     }
 
     @Transactional

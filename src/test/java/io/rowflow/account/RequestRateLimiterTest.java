@@ -39,6 +39,10 @@ class RequestRateLimiterTest {
             public int requestsPerMinute() {
                 return limit;
             }
+
+            public SignInThrottling signIn() {
+                throw new UnsupportedOperationException("not used by the request limiter");
+            }
         };
     }
 

@@ -59,12 +59,13 @@ class AccessMatrixTest {
             userIds.put(role, addMember(owner, workspaceA, email, role));
             tokens.put(role, Api.createToken(email, PASSWORD));
         }
-        // The outsider's account is made through A, then leaves A and makes a workspace of its own.
-        String outsiderId = addMember(owner, workspaceA, "outsider@matrix.test", Role.VIEWER);
-        as(owner).delete("/api/v1/workspaces/" + workspaceA + "/members/" + outsiderId).then().statusCode(204);
-        String ownerB = Api.createToken("outsider@matrix.test", PASSWORD);
-        String workspaceB = as(ownerB).contentType(ContentType.JSON).body(Map.of("name", "B"))
+        // B is created by the organization's owner (only organization owners and admins create workspaces), who invites
+        // the outsider as its owner and then leaves it.
+        String workspaceB = as(owner).contentType(ContentType.JSON).body(Map.of("name", "B"))
                 .post("/api/v1/workspaces").then().statusCode(201).extract().path("id");
+        Api.addMember(owner, workspaceB, "outsider@matrix.test", "owner", PASSWORD);
+        as(owner).delete("/api/v1/workspaces/" + workspaceB + "/members/" + userIds.get(Role.OWNER)).then().statusCode(204);
+        String ownerB = Api.createToken("outsider@matrix.test", PASSWORD);
 
         FakeApi api = FakeApi.shared();
         api.putFile("/files/matrix.csv", "id,name\n1,one\n2,two\n");
@@ -162,6 +163,8 @@ class AccessMatrixTest {
         calls.add(new Call("POST run cancel", Role.EDITOR, r -> s -> s.post("/api/v1/runs/" + r.get("run") + "/cancel")));
         calls.add(new Call("GET members", Role.VIEWER,
                 r -> s -> s.get("/api/v1/workspaces/" + r.get("workspace") + "/members")));
+        calls.add(new Call("GET invitations", Role.ADMIN,
+                r -> s -> s.get("/api/v1/workspaces/" + r.get("workspace") + "/invitations")));
         calls.add(new Call("GET audit", Role.ADMIN, r -> s -> s.header("Rowflow-Workspace", r.get("workspace"))
                 .get("/api/v1/audit")));
         return calls;
@@ -185,7 +188,8 @@ class AccessMatrixTest {
                 String what = call.name() + " of B by A's " + member.getKey().id() + ": " + answer.asString();
                 // A role too low for the call is refused before any lookup (403, whatever the id); a call that names
                 // the workspace itself finds no membership there (404).
-                boolean namesWorkspace = call.name().contains("members") || call.name().contains("audit");
+                boolean namesWorkspace = call.name().contains("members") || call.name().contains("audit")
+                        || call.name().contains("invitations");
                 assertThat(answer.statusCode()).as(what).isEqualTo(never.statusCode())
                         .isEqualTo(member.getKey().includes(call.needs()) || namesWorkspace ? notFound(call) : 403);
             }
@@ -266,8 +270,112 @@ class AccessMatrixTest {
                 .put("/api/v1/workspaces/" + ws + "/members/" + fixture.userIdsA().get(Role.OWNER)).then().statusCode(409);
         // The audit log saw it, with the actor.
         List<String> actions = as(admin).get("/api/v1/audit").then().statusCode(200).extract().path("action");
-        assertThat(actions).contains("member.added", "member.role-changed", "member.removed", "connection.created",
-                "flow.created", "token.created", "sign-in");
+        assertThat(actions).contains("member.invited", "invitation.accepted", "member.role-changed", "member.removed",
+                "connection.created", "flow.created");
+    }
+
+    @Test
+    void onlyOrganizationOwnersAndAdminsCreateWorkspaces() {
+        for (String token : List.of(fixture.tokensA().get(Role.ADMIN), fixture.tokensA().get(Role.EDITOR),
+                fixture.tokensA().get(Role.VIEWER), fixture.ownerB())) {
+            Response answer = as(token).contentType(ContentType.JSON).body(Map.of("name", "mine")).post("/api/v1/workspaces");
+            assertThat(answer.statusCode()).as(answer.asString()).isEqualTo(403);
+            assertThat(answer.contentType()).startsWith("application/problem+json");
+        }
+        as(fixture.tokensA().get(Role.OWNER)).contentType(ContentType.JSON).body(Map.of("name", "C"))
+                .post("/api/v1/workspaces").then().statusCode(201);
+    }
+
+    @Test
+    void membershipNeedsTheInviteesConsentAndInvitationsTellNothingAboutAccounts() {
+        String ws = fixture.workspaceA();
+        String admin = fixture.tokensA().get(Role.ADMIN);
+        // An email with an account (B's owner) and one without get the same answer, field for field.
+        Response existing = as(admin).contentType(ContentType.JSON).body(Map.of("email", "outsider@matrix.test",
+                "role", "viewer")).post("/api/v1/workspaces/" + ws + "/members");
+        Response unknown = as(admin).contentType(ContentType.JSON).body(Map.of("email", "nobody@matrix.test",
+                "role", "viewer")).post("/api/v1/workspaces/" + ws + "/members");
+        assertThat(existing.statusCode()).isEqualTo(unknown.statusCode()).isEqualTo(201);
+        Map<String, Object> a = existing.jsonPath().getMap("");
+        Map<String, Object> b = unknown.jsonPath().getMap("");
+        assertThat(a.keySet()).isEqualTo(b.keySet());
+        for (String key : List.of("workspaceId", "workspaceName", "role", "status")) {
+            assertThat(a.get(key)).as(key).isEqualTo(b.get(key));
+        }
+        // With a password too: the account of an email without one is made, the other's is left alone.
+        Response withPassword = as(admin).contentType(ContentType.JSON).body(Map.of("email", "outsider@matrix.test",
+                "role", "viewer", "password", "not-the-outsiders-password")).post("/api/v1/workspaces/" + ws + "/members");
+        assertThat(withPassword.statusCode()).isEqualTo(201);
+        assertThat(withPassword.jsonPath().getMap("").keySet()).isEqualTo(b.keySet());
+        Api.signIn("outsider@matrix.test", PASSWORD);
+
+        // Until accepted, the invitee is not a member: A's records stay out of reach, the members list lacks them.
+        String invitation = existing.jsonPath().getString("id");
+        String outsider = fixture.ownerB();
+        as(outsider).header("Rowflow-Workspace", ws).get("/api/v1/flows").then().statusCode(404);
+        List<String> members = as(admin).get("/api/v1/workspaces/" + ws + "/members").then().extract().path("email");
+        assertThat(members).doesNotContain("outsider@matrix.test");
+        List<String> pending = as(admin).get("/api/v1/workspaces/" + ws + "/invitations").then().statusCode(200)
+                .extract().path("email");
+        assertThat(pending).contains("outsider@matrix.test", "nobody@matrix.test");
+        // Nobody else can accept it.
+        as(fixture.tokensA().get(Role.VIEWER)).post("/api/v1/invitations/" + invitation + "/accept").then().statusCode(404);
+        // The invitee sees it, declines; a new one they accept, and they are in with the invited role.
+        List<String> mine = as(outsider).get("/api/v1/invitations").then().statusCode(200).extract().path("id");
+        assertThat(mine).containsExactly(invitation);
+        as(outsider).post("/api/v1/invitations/" + invitation + "/decline").then().statusCode(204);
+        as(outsider).get("/api/v1/flows").then().statusCode(200);
+        as(outsider).header("Rowflow-Workspace", ws).get("/api/v1/flows").then().statusCode(404);
+        String again = Api.invite(admin, ws, "outsider@matrix.test", "viewer", PASSWORD);
+        as(outsider).post("/api/v1/invitations/" + again + "/accept").then().statusCode(200)
+                .body("role", org.hamcrest.Matchers.equalTo("viewer"));
+        as(outsider).header("Rowflow-Workspace", ws).get("/api/v1/flows").then().statusCode(200);
+        // Leave A again, so that the other tests see the fixture as built.
+        String outsiderId = as(outsider).get("/api/v1/auth/me").then().extract().path("id");
+        as(admin).delete("/api/v1/workspaces/" + ws + "/members/" + outsiderId).then().statusCode(204);
+        List<String> actions = as(admin).get("/api/v1/audit").then().extract().path("action");
+        assertThat(actions).contains("member.invited", "invitation.declined", "invitation.accepted");
+    }
+
+    @Test
+    void theAuditLogShowsOnlyTheWorkspacesOwnEventsAndEachPersonTheirOwnSignIns() {
+        String admin = fixture.tokensA().get(Role.ADMIN);
+        String connectionOfB = fixture.b().get("connection");
+        List<Map<String, Object>> ofA = as(admin).get("/api/v1/audit?size=500").then().statusCode(200).extract().path("");
+        // No sign-in or token event of anyone (those belong to no workspace), nothing of B.
+        assertThat(ofA).isNotEmpty().noneMatch(e -> String.valueOf(e.get("action")).startsWith("sign-in")
+                || String.valueOf(e.get("action")).startsWith("token."))
+                .noneMatch(e -> String.valueOf(e.get("target")).contains(connectionOfB));
+        List<Map<String, Object>> ofB = as(fixture.ownerB()).get("/api/v1/audit?size=500").then().statusCode(200)
+                .extract().path("");
+        assertThat(ofB).noneMatch(e -> String.valueOf(e.get("target")).contains(fixture.a().get("connection")))
+                .noneMatch(e -> String.valueOf(e.get("action")).startsWith("sign-in"));
+        // Each person reads their own account events, and only theirs.
+        List<Map<String, Object>> mine = as(fixture.tokensA().get(Role.VIEWER)).get("/api/v1/audit/mine").then()
+                .statusCode(200).extract().path("");
+        assertThat(mine).isNotEmpty().allMatch(e -> "viewer@matrix.test".equals(e.get("actor")))
+                .anyMatch(e -> "sign-in".equals(e.get("action")));
+    }
+
+    @Test
+    void theAuditKeepsTheServersRequestIdAndTheClientsApartSanitized() {
+        String editor = fixture.tokensA().get(Role.EDITOR);
+        String sent = "client-id\t<é>" + "x".repeat(100);
+        Response created = as(editor).header("X-Request-Id", sent).contentType(ContentType.JSON)
+                .body(Map.of("name", "request ids", "connectorId", "csv-url",
+                        "config", Map.of("url", FakeApi.shared().url("/files/matrix.csv"))))
+                .post("/api/v1/connections");
+        created.then().statusCode(201);
+        String serverId = created.header("X-Request-Id");
+        assertThat(serverId).isNotEqualTo(sent).matches("[0-9a-f-]{36}");
+        List<Map<String, Object>> events = as(fixture.tokensA().get(Role.ADMIN)).get("/api/v1/audit").then()
+                .extract().path("");
+        Map<String, Object> event = events.stream()
+                .filter(e -> String.valueOf(e.get("target")).contains(created.jsonPath().getString("id"))).findFirst()
+                .orElseThrow();
+        assertThat(event.get("requestId")).isEqualTo(serverId);
+        assertThat((String) event.get("clientRequestId")).hasSize(64).startsWith("client-id<>xxx")
+                .matches("[\\x20-\\x7e]+");
     }
 
     /** What B's owner sees of B: its records and their details, runs included. */

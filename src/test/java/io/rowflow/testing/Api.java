@@ -60,11 +60,35 @@ public final class Api {
         return given().spec(bearer(token)).get("/api/v1/workspaces").then().statusCode(200).extract().path("[0].id");
     }
 
-    /** Adds a member (making their local account) as an admin would; answers the member's user id. */
-    public static String addMember(String token, String workspace, String email, String role, String password) {
+    /** Invites an email (making its local account if it has none), as an admin would; answers the invitation's id. */
+    public static String invite(String token, String workspace, String email, String role, String password) {
         return given().spec(bearer(token)).contentType(ContentType.JSON)
                 .body(Map.of("email", email, "role", role, "password", password))
-                .post("/api/v1/workspaces/" + workspace + "/members").then().statusCode(201).extract().path("userId");
+                .post("/api/v1/workspaces/" + workspace + "/members").then().statusCode(201).extract().path("id");
+    }
+
+    /**
+     * Adds a member the way people do: an admin invites them, they sign in and accept. Answers the member's user id.
+     */
+    public static String addMember(String token, String workspace, String email, String role, String password) {
+        String invitation = invite(token, workspace, email, role, password);
+        return given().spec(signIn(email, password).spec()).post("/api/v1/invitations/" + invitation + "/accept").then()
+                .statusCode(200).extract().path("userId");
+    }
+
+    /**
+     * Requests sent from another loopback address (127.0.0.2, 127.0.0.3…): on Linux all of 127.0.0.0/8 is this
+     * machine, so the server sees a different client address without trusting any forwarded header.
+     */
+    public static RequestSpecification from(String localAddress) {
+        try {
+            java.net.InetAddress local = java.net.InetAddress.getByName(localAddress);
+            return new RequestSpecBuilder().setConfig(io.restassured.RestAssured.config().httpClient(
+                    io.restassured.config.HttpClientConfig.httpClientConfig()
+                            .setParam(org.apache.http.conn.params.ConnRoutePNames.LOCAL_ADDRESS, local))).build();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     public static RequestSpecification bearer(String token) {
