@@ -67,7 +67,25 @@ class ApiContractTest {
         given().contentType(ContentType.JSON).body("{\"name\": ").post("/api/v1/connections").then().statusCode(400)
                 .contentType("application/problem+json").body("type", equalTo("urn:rowflow:problem:malformed-request"));
         given().contentType(ContentType.JSON).body("{\"name\": \"x\", \"connectorId\": \"csv-url\", \"config\": [1]}")
-                .post("/api/v1/connections").then().statusCode(400).body("errors[0].field", equalTo("config"));
+                .post("/api/v1/connections").then().statusCode(422).body("errors[0].field", equalTo("config"));
+    }
+
+    @Test
+    void unknownAndMistypedFieldsAreRefusedNotDropped() {
+        String connection = createConnection("csv-url", Map.of("url", "https://example.com/a.csv"));
+        // A typo would save a flow without its transform, and the run would write unfiltered data.
+        given().contentType(ContentType.JSON).body(Map.of("name", "typo", "sources", List.of(Map.of("connectionId",
+                connection)), "transfrom", Map.of("steps", List.of()), "destinations", List.of(Map.of("type", "excel"))))
+                .post("/api/v1/flows").then().statusCode(422).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("transfrom"))
+                .body("errors[0].message", containsString("is not a field of this request"))
+                .body("errors[0].message", containsString("transform"));
+        given().contentType(ContentType.JSON).body(Map.of("name", 123, "sources", List.of(Map.of("connectionId",
+                connection)), "destinations", List.of(Map.of("type", "excel")))).post("/api/v1/flows").then()
+                .statusCode(422).body("errors[0].field", equalTo("name")).body("errors[0].message", containsString("text"));
+        given().contentType(ContentType.JSON).body(Map.of("name", "nested typo", "sources", List.of(Map.of("connectionId",
+                connection, "strem", "rows")), "destinations", List.of(Map.of("type", "excel")))).post("/api/v1/flows")
+                .then().statusCode(422).body("errors[0].field", equalTo("sources[0].strem"));
     }
 
     @Test

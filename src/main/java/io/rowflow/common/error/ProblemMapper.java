@@ -91,9 +91,37 @@ public class ProblemMapper {
                     .collect(Collectors.joining(".")).replace(".[", "[");
         }
         String message = e.getOriginalMessage();
-        List<FieldError> errors = field == null ? null : List.of(new FieldError(field, message));
-        return respond(400, "malformed-request", "Malformed request body",
-                field == null ? "The request body is not valid JSON: " + message : field + ": " + message, uri, errors, e);
+        if (field != null && e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException unknown) {
+            message = "is not a field of this request; it has " + unknown.getKnownPropertyIds().stream()
+                    .map(String::valueOf).sorted().collect(Collectors.joining(", "));
+        } else if (field != null && e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+            message = "must be " + jsonType(mismatch.getTargetType()) + " (" + message.replaceFirst("^Cannot coerce ", "")
+                    .replaceFirst("(?s)\\s*\\(.*$", "") + ")";
+        }
+        if (field != null) {
+            // Well-formed JSON whose fields do not fit the request: a field to correct, as other invalid input.
+            return respond(422, "invalid-input", "Invalid input", field + ": " + message, uri,
+                    List.of(new FieldError(field, message)), e);
+        }
+        return respond(400, "malformed-request", "Malformed request body", "The request body is not valid JSON: "
+                + message, uri, null, e);
+    }
+
+    /** The JSON type a Java type is written as, for messages. */
+    private static String jsonType(Class<?> type) {
+        if (type == String.class || type.isEnum() || type == java.util.UUID.class) {
+            return "text";
+        }
+        if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        return "an object";
     }
 
     @ServerExceptionMapper
