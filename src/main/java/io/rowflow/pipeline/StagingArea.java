@@ -3,6 +3,7 @@ package io.rowflow.pipeline;
 import static io.rowflow.pipeline.StagedTable.quote;
 
 import io.rowflow.common.digest.Digests;
+import io.rowflow.common.error.DataException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -27,6 +28,8 @@ import org.duckdb.DuckDBDriver;
  */
 public final class StagingArea implements AutoCloseable {
     private static final String ROW_COLUMN = "__row";
+    /** Columns a source may have: Excel's limit (16,384), which is also more than Google Sheets holds in one tab. */
+    static final int MAX_COLUMNS = 16_384;
 
     private final DuckDBConnection connection;
     private int tables;
@@ -139,10 +142,20 @@ public final class StagingArea implements AutoCloseable {
                 if (appender == null) {
                     appender = connection.createAppender("temp", DuckDBConnection.DEFAULT_SCHEMA, table);
                 }
+                List<String> added = null;
                 for (String name : record.keySet()) {
                     if (!indexByName.containsKey(name)) {
-                        addColumn(name);
+                        if (added == null) {
+                            added = new ArrayList<>();
+                        }
+                        added.add(name);
                     }
+                }
+                if (added != null) {
+                    addColumns(added);
+                }
+                if (record instanceof ColumnsAnnouncement) {
+                    return; // the columns exist now; it is no row
                 }
                 Object[] values = new Object[names.size()];
                 record.forEach((name, value) -> values[indexByName.get(name)] = value);
@@ -163,17 +176,42 @@ public final class StagingArea implements AutoCloseable {
             }
         }
 
-        private void addColumn(String name) throws SQLException {
-            appender.close();
-            // ALTER TABLE below runs in the appender's thread, between two appenders.
-            String sqlName = "c" + names.size();
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("ALTER TABLE " + quote(table) + " ADD COLUMN " + quote(sqlName) + " VARCHAR");
+        /**
+         * Adds every new column of a record at once: one appender closed and reopened, one batch of ALTER TABLE,
+         * however many columns — a wide source's first record (or header) costs one schema change, not one per column.
+         */
+        private void addColumns(List<String> added) throws SQLException {
+            if (names.size() + added.size() > MAX_COLUMNS) {
+                throw new DataException("The source has more than " + MAX_COLUMNS + " columns (" + (names.size()
+                        + added.size()) + " so far), more than a spreadsheet holds; choose fewer fields or columns");
             }
-            indexByName.put(name, names.size());
-            names.add(name);
+            appender.close();
+            // The schema changes below run in the appender's thread, between two appenders.
+            StringBuilder sql = new StringBuilder();
+            for (String name : added) {
+                String sqlName = "c" + names.size();
+                if (rows > 0) {
+                    sql.append("ALTER TABLE ").append(quote(table)).append(" ADD COLUMN ").append(quote(sqlName))
+                            .append(" VARCHAR;");
+                }
+                indexByName.put(name, names.size());
+                names.add(name);
+            }
+            if (rows == 0) {
+                // No row yet (a header, a first record): the table is made anew with every column in one statement,
+                // which stays fast at thousands of columns where one ALTER TABLE each grows with the table.
+                sql.append("CREATE OR REPLACE TEMP TABLE ").append(quote(table)).append(" (").append(quote(ROW_COLUMN))
+                        .append(" BIGINT");
+                for (int i = 0; i < names.size(); i++) {
+                    sql.append(", ").append(quote("c" + i)).append(" VARCHAR");
+                }
+                sql.append(")");
+            }
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(sql.toString());
+            }
             if (names.size() > kinds.length) {
-                kinds = Arrays.copyOf(kinds, kinds.length * 2);
+                kinds = Arrays.copyOf(kinds, Math.max(kinds.length * 2, names.size()));
             }
             appender = connection.createAppender("temp", DuckDBConnection.DEFAULT_SCHEMA, table);
         }

@@ -46,6 +46,19 @@ final class TypeInference {
             return;
         }
         List<Candidate> candidates = inference == TextInference.ALL ? ALL : TEMPORAL;
+        // A pass judges a bounded number of columns: DuckDB's memory for one query grows faster than its aggregates
+        // (2,000 columns in one pass took gigabytes), so a wide source is judged in several short passes instead.
+        for (int from = 0; from < textColumns.size(); from += COLUMNS_PER_PASS) {
+            inferPass(connection, table, textColumns.subList(from, Math.min(textColumns.size(), from + COLUMNS_PER_PASS)),
+                    candidates, types);
+        }
+    }
+
+    /** Columns one inference pass judges. */
+    static final int COLUMNS_PER_PASS = 64;
+
+    private static void inferPass(Connection connection, String table, List<Integer> textColumns,
+            List<Candidate> candidates, ColumnType[] types) throws SQLException {
         List<String> aggregates = new ArrayList<>();
         for (int column : textColumns) {
             String sql = quote("c" + column);
@@ -87,9 +100,15 @@ final class TypeInference {
             }
         }
         Map<Integer, String> chosen = new HashMap<>();
-        if (decimal.isEmpty()) {
-            return chosen;
+        for (int from = 0; from < decimal.size(); from += COLUMNS_PER_PASS) {
+            decimalPass(connection, table, decimal.subList(from, Math.min(decimal.size(), from + COLUMNS_PER_PASS)),
+                    chosen);
         }
+        return chosen;
+    }
+
+    private static void decimalPass(Connection connection, String table, List<Integer> decimal,
+            Map<Integer, String> chosen) throws SQLException {
         List<String> aggregates = new ArrayList<>();
         for (int column : decimal) {
             String sql = quote("c" + column);
@@ -110,7 +129,6 @@ final class TypeInference {
                 }
             }
         }
-        return chosen;
     }
 
     /** Places a staged decimal keeps at most; a longer fraction is a measurement, kept as DOUBLE. */

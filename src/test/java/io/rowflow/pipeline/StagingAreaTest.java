@@ -97,6 +97,50 @@ public class StagingAreaTest {
     }
 
     @Test
+    void aWideSourceStagesInOneSchemaChangeAndAHeaderAloneKeepsItsColumns() throws Exception {
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            names.add("field " + i);
+        }
+        try (StagingArea area = StagingArea.open(null, StagingSettings.defaults())) {
+            long start = System.nanoTime();
+            StagedTable wide = area.stage(TextInference.ALL, sink -> {
+                sink.accept(ColumnsAnnouncement.of(names));
+                for (int r = 0; r < 100; r++) {
+                    Map<String, Object> record = new java.util.LinkedHashMap<>();
+                    for (String name : names) {
+                        record.put(name, "v" + r);
+                    }
+                    sink.accept(record);
+                }
+            });
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            System.out.printf("StagingAreaTest: 2,000 columns x 100 rows staged in %d ms%n", millis);
+            assertThat(wide.columns()).hasSize(2000);
+            assertThat(wide.rowCount()).isEqualTo(100);
+            assertThat(rows(area, wide).get(99).get(1999)).isEqualTo("v99");
+
+            StagedTable headerOnly = area.stage(TextInference.ALL, sink -> sink.accept(ColumnsAnnouncement.of(
+                    List.of("id", "name"))));
+            assertThat(headerOnly.columns()).extracting(Column::name).containsExactly("id", "name");
+            assertThat(headerOnly.rowCount()).isZero();
+        }
+    }
+
+    @Test
+    void aSourceWiderThanASpreadsheetFailsClearly() throws Exception {
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i <= StagingArea.MAX_COLUMNS; i++) {
+            names.add("c" + i);
+        }
+        try (StagingArea area = StagingArea.open(null, StagingSettings.defaults())) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> area.stage(TextInference.ALL,
+                    sink -> sink.accept(ColumnsAnnouncement.of(names))))
+                    .hasMessageContaining("more than 16384 columns");
+        }
+    }
+
+    @Test
     void columnsThatAppearLaterAreNullBeforeAndOrderIsKept() throws Exception {
         try (StagingArea area = StagingArea.open(null, StagingSettings.defaults())) {
             List<Map<String, Object>> input = new ArrayList<>();

@@ -92,6 +92,18 @@ class CsvToExcelTest {
     }
 
     @Test
+    void theSmallestLongIsTextLikeEveryOtherIdTooLongForExcel() throws IOException {
+        FakeApi.shared().putFile("/files/min-long.csv", "id\n-9223372036854775808\n-999999999999999\n");
+        String flow = createExcelFlow(createConnection("csv-url", Map.of("url", FakeApi.shared().url("/files/min-long.csv"))),
+                Map.of());
+        runSucceeds(flow);
+        try (XSSFWorkbook book = new XSSFWorkbook(new java.io.ByteArrayInputStream(download(flow)))) {
+            assertText(book.getSheetAt(0).getRow(1).getCell(0), "-9223372036854775808");
+            assertNumber(book.getSheetAt(0).getRow(2).getCell(0), -999999999999999d);
+        }
+    }
+
+    @Test
     void headerlessSemicolonFileInWindows1252WithLinesToSkip() throws IOException {
         FakeApi api = FakeApi.shared();
         byte[] file = "Export of 2024\nsecond note line\nMüller;5\nStraße;6\n".getBytes(StandardCharsets.ISO_8859_1);

@@ -9,6 +9,7 @@ import io.rowflow.connector.SourceContext;
 import io.rowflow.http.HttpBody;
 import io.rowflow.http.HttpRequestSpec;
 import io.rowflow.http.Origin;
+import io.rowflow.pipeline.ColumnsAnnouncement;
 import io.rowflow.pipeline.RecordSink;
 import io.rowflow.pipeline.TextInference;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -91,7 +92,16 @@ public class CsvUrlSource implements SourceConnector {
     }
 
     private static void parse(HttpBody body, Charset configured, JsonNode config, RecordSink sink) throws IOException {
-        PushbackInputStream in = new PushbackInputStream(body.stream(), 3);
+        if (body.isWebPage()) {
+            throw notCsv(body);
+        }
+        PushbackInputStream in = new PushbackInputStream(body.stream(), SNIFF_BYTES);
+        byte[] start = in.readNBytes(SNIFF_BYTES);
+        in.unread(start);
+        if (HttpBody.looksLikeHtml(new String(start, StandardCharsets.ISO_8859_1).replace("\uFEFF", "")
+                .replace("\u00EF\u00BB\u00BF", ""))) {
+            throw notCsv(body);
+        }
         Charset charset = bomCharset(in);
         if (charset == null) {
             // An explicit setting wins over the server's header: servers often mislabel CSV files.
@@ -116,6 +126,8 @@ public class CsvUrlSource implements SourceConnector {
             for (CSVRecord record : parser) {
                 if (names == null && headerRow) {
                     names = headerNames(record);
+                    // The columns are known before any row: staged at once, and kept when the file has no rows.
+                    sink.accept(ColumnsAnnouncement.of(names));
                     continue;
                 }
                 if (names == null) {
@@ -142,6 +154,15 @@ public class CsvUrlSource implements SourceConnector {
         } catch (CharacterCodingException | CSVException e) {
             rethrow(e);
         }
+    }
+
+    /** Bytes looked at to tell a web page from CSV text. */
+    private static final int SNIFF_BYTES = 256;
+
+    private static DataException notCsv(HttpBody body) {
+        return new DataException("The address answered with a web page (HTML), not CSV: the link may have expired or"
+                + " need a sign-in. Open " + io.rowflow.http.SafeHttpClient.redact(body.uri()) + " in a browser to"
+                + " check, and use a direct download link to the file. Nothing was written.");
     }
 
     /**

@@ -83,9 +83,13 @@ public class JsonUrlSource implements SourceConnector {
             boolean ownOrigin = Origin.same(base, current);
             Supplier<PageResult> fetch = () -> {
                 HttpRequestSpec request = new HttpRequestSpec(method, current, headers, body);
-                return context.http().execute(ownOrigin ? request : request.withoutCredentials(),
-                        response -> new PageResult(reader.read(response.stream(), sink::accept),
-                                response.header().apply("Link")), context.budget());
+                return context.http().execute(ownOrigin ? request : request.withoutCredentials(), response -> {
+                    if (response.isWebPage()) {
+                        throw new DataException("The address answered with a web page (HTML), not JSON: the link may"
+                                + " have expired or need a sign-in. Nothing was written.");
+                    }
+                    return new PageResult(reader.read(response.stream(), sink::accept), response.header().apply("Link"));
+                }, context.budget());
             };
             PageResult result = ownOrigin ? withFreshToken(context, headers, fetch) : fetch.get();
             JsonPageReader.Page read = result.page();

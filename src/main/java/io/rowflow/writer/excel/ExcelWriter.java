@@ -273,7 +273,7 @@ public class ExcelWriter implements DestinationWriter {
     private static void writeCell(Cell cell, Object value, Styles styles) {
         CellStyle style = styles.plain;
         if (value instanceof Long number) {
-            if (Math.abs(number) > LARGEST_EXACT_NUMBER) {
+            if (number > LARGEST_EXACT_NUMBER || number < -LARGEST_EXACT_NUMBER) { // not Math.abs: it overflows for Long.MIN_VALUE
                 cell.setCellValue(Long.toString(number));
             } else {
                 cell.setCellValue(number);

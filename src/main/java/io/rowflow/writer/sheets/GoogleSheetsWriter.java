@@ -651,7 +651,7 @@ public class GoogleSheetsWriter implements DestinationWriter {
     static Object cellValue(Object value) {
         if (value instanceof Long number) {
             // Sheets keeps 15 significant digits: a longer id would lose its last ones as a number.
-            return Math.abs(number) > LARGEST_EXACT_NUMBER ? Long.toString(number) : number;
+            return number > LARGEST_EXACT_NUMBER || number < -LARGEST_EXACT_NUMBER ? Long.toString(number) : number;
         }
         if (value instanceof Double number) {
             return number.isNaN() || number.isInfinite() ? number.toString() : number;
