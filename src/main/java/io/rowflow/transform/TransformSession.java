@@ -186,6 +186,7 @@ public final class TransformSession {
             throw new TransformException(path, "a SQL step is exactly one SELECT query, not "
                     + tree.path("statements").size());
         }
+        SqlGuard.check(tree, path);
     }
 
     /** The combine step over every source's last stage: append, or joins from left to right. */
