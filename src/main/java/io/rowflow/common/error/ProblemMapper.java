@@ -27,17 +27,18 @@ public class ProblemMapper {
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
 
     /** Domain exception → HTTP status. A subclass not listed here is a programming error and answers 500. */
-    static final Map<Class<? extends RowflowException>, Integer> STATUS_BY_EXCEPTION = Map.of(
-            NotSignedInException.class, 401,
-            AccessDeniedException.class, 403,
-            NotFoundException.class, 404,
-            InvalidInputException.class, 422,
-            io.rowflow.transform.TransformException.class, 422,
-            DataException.class, 422,
-            ConflictException.class, 409,
-            UpstreamException.class, 502,
-            TooManyRequestsException.class, 429,
-            SecretUnreadableException.class, 500);
+    static final Map<Class<? extends RowflowException>, Integer> STATUS_BY_EXCEPTION = Map.ofEntries(
+            Map.entry(NotSignedInException.class, 401),
+            Map.entry(AccessDeniedException.class, 403),
+            Map.entry(NotFoundException.class, 404),
+            Map.entry(InvalidInputException.class, 422),
+            Map.entry(io.rowflow.transform.TransformException.class, 422),
+            Map.entry(DataException.class, 422),
+            Map.entry(ConflictException.class, 409),
+            Map.entry(NotConfiguredException.class, 409),
+            Map.entry(UpstreamException.class, 502),
+            Map.entry(TooManyRequestsException.class, 429),
+            Map.entry(SecretUnreadableException.class, 500));
 
     @ServerExceptionMapper
     public Response rowflow(RowflowException e, UriInfo uri) {
