@@ -222,7 +222,7 @@ public class FlowResource {
         String name = flow.name().replaceAll("[^\\p{L}\\p{N} ._-]", "_").strip() + ".xlsx";
         audit.record("file.downloaded", "flow:" + id, "destination " + index);
         return Response.ok(file.toFile(), XLSX)
-                .header("Content-Disposition", "attachment; filename=\"" + name.replace("\"", "") + "\"")
+                .header("Content-Disposition", io.rowflow.common.web.ContentDisposition.attachment(name))
                 .header("Cache-Control", "no-store")
                 .build();
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.rowflow.audit.AuditLog;
 import io.rowflow.common.error.InvalidInputException;
+import io.rowflow.common.schema.ConfigSchema;
 import io.rowflow.common.error.NotFoundException;
 import io.rowflow.common.error.RowflowException;
 import io.rowflow.flow.FlowEntity;
@@ -48,7 +49,8 @@ public class NotificationService implements SecretStore {
     }
 
     /** A new channel: its name, the address to post to, and which runs it hears of ({@code failures} by default). */
-    public record ChannelRequest(@NotBlank @Size(max = 200) String name, @NotBlank String url,
+    public record ChannelRequest(@NotBlank @Size(max = 200) @io.rowflow.common.validation.PlainText String name,
+            @NotBlank @Size(max = ConfigSchema.URL_MAX) String url,
             @Pattern(regexp = "failures|all", message = "must be failures or all") String events) {
     }
 
