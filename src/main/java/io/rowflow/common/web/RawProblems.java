@@ -3,6 +3,7 @@ package io.rowflow.common.web;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rowflow.common.error.Problem;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
@@ -23,13 +24,13 @@ public final class RawProblems {
         }
     }
 
-    /** Ends {@code response} with a problem; does nothing when it has already been sent. */
-    public static void end(HttpServerResponse response, int status, String slug, String title, String detail,
+    /** Ends {@code response} with a problem; does nothing (a completed future) when it has already been sent. */
+    public static Future<Void> end(HttpServerResponse response, int status, String slug, String title, String detail,
             String instance) {
         if (response.ended() || response.headWritten()) {
-            return;
+            return Future.succeededFuture();
         }
-        response.setStatusCode(status).putHeader("Content-Type", Problem.MEDIA_TYPE)
+        return response.setStatusCode(status).putHeader("Content-Type", Problem.MEDIA_TYPE)
                 .end(body(status, slug, title, detail, instance));
     }
 }
