@@ -94,4 +94,20 @@ class InputLimitsTest {
                 .header("Content-Disposition", "attachment; filename=\"Zoe ___ report.xlsx\"; filename*=UTF-8''"
                         + "Zo%C3%AB%20%E6%97%A5%E6%9C%AC%E8%AA%9E%20report.xlsx");
     }
+
+    @Test
+    void wrongTypesAndBrokenJsonAreSaidWithoutJavaNames() {
+        given().contentType(ContentType.JSON).body("{\"name\": \"f\", \"sources\": [{\"connectionId\": \"x\"}],"
+                + " \"destinations\": [{\"type\": \"excel\"}]}").post("/api/v1/flows").then().statusCode(400)
+                .contentType("application/problem+json").body("errors.field", equalTo(List.of("sources[0].connectionId")))
+                .body("errors.message", equalTo(List.of("must be a UUID (like 123e4567-e89b-12d3-a456-426614174000)")))
+                .body("detail", equalTo("sources[0].connectionId: must be a UUID (like 123e4567-e89b-12d3-a456-426614174000)"));
+        given().contentType(ContentType.JSON).body("{\"name\": \"x\", \"connectorId\": \"csv-url\", \"config\": [1]}")
+                .post("/api/v1/connections").then().statusCode(400).body("errors.field", equalTo(List.of("config")))
+                .body("errors.message", equalTo(List.of("must be an object")));
+        String detail = given().contentType(ContentType.JSON).body("{\"name\": ").post("/api/v1/connections").then()
+                .statusCode(400).contentType("application/problem+json").extract().path("detail");
+        org.assertj.core.api.Assertions.assertThat(detail).startsWith("The request body is not valid JSON: ")
+                .endsWith("(line 1, column 10)").doesNotContain("`").doesNotContain("java").doesNotContain("Source");
+    }
 }

@@ -90,10 +90,61 @@ public class ProblemMapper {
                     .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                     .collect(Collectors.joining(".")).replace(".[", "[");
         }
-        String message = e.getOriginalMessage();
+        String message = plainJsonMessage(e);
         List<FieldError> errors = field == null ? null : List.of(new FieldError(field, message));
         return respond(400, "malformed-request", "Malformed request body",
                 field == null ? "The request body is not valid JSON: " + message : field + ": " + message, uri, errors, e);
+    }
+
+    /**
+     * Jackson's message in words a client understands: the expected kind of value instead of Java type names
+     * ("must be a UUID", not "Cannot deserialize value of type `java.util.UUID`…"), and no parser internals.
+     */
+    static String plainJsonMessage(JsonProcessingException e) {
+        if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+            return "must be " + kindOf(mismatch.getTargetType());
+        }
+        String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        int source = message.indexOf(" (start marker at");
+        message = (source > 0 ? message.substring(0, source) : message).replaceAll("`[\\w.$\\[\\]<>, ]+`", "a value")
+                .replaceAll("\\s+", " ").strip();
+        var location = e.getLocation();
+        return location == null ? message : message + " (line " + location.getLineNr() + ", column "
+                + location.getColumnNr() + ")";
+    }
+
+    private static String kindOf(Class<?> type) {
+        if (type == java.util.UUID.class) {
+            return "a UUID (like 123e4567-e89b-12d3-a456-426614174000)";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class
+                || type == Short.class || type == short.class || type == java.math.BigInteger.class) {
+            return "a whole number";
+        }
+        if (Number.class.isAssignableFrom(type) || type == double.class || type == float.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class || type == Character.class || type == char.class) {
+            return "text";
+        }
+        if (type.isEnum()) {
+            return "one of " + java.util.Arrays.stream(type.getEnumConstants())
+                    .map(c -> c.toString().toLowerCase(java.util.Locale.ROOT)).collect(Collectors.joining(", "));
+        }
+        if (java.time.temporal.Temporal.class.isAssignableFrom(type)) {
+            return "a date or time in ISO-8601 form (like 2026-03-26T10:15:30Z)";
+        }
+        if (java.time.Duration.class == type) {
+            return "a duration in ISO-8601 form (like PT30M)";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()
+                || com.fasterxml.jackson.databind.node.ArrayNode.class == type) {
+            return "a list";
+        }
+        return "an object";
     }
 
     @ServerExceptionMapper
