@@ -22,8 +22,9 @@ import org.jboss.logging.Logger;
  * The layout of the data folder, in one place. Everything in it is private to the account Rowflow runs as: folders
  * 0700, files 0600 (the embedded database, the master key, run staging databases and spill files, written workbooks,
  * preview extracts). Java cannot set the process umask, so folders are created with their mode, files Rowflow writes
- * itself are created 0600 ({@link #createPrivateFile}), and at start-up the whole folder is brought to these modes
- * (an upgrade from a version that left files 0644, files the embedded database created). Files a library creates
+ * itself are created 0600 ({@link #createPrivateFile}), and at start-up the folder and what Rowflow keeps in it
+ * ({@link #OWN}) are brought to these modes (an upgrade from a version that left files 0644, files the embedded
+ * database created). Files a library creates
  * inside (DuckDB's database and spill files) keep the library's mode, but sit in 0700 folders no one else can enter.
  */
 @ApplicationScoped
@@ -31,6 +32,9 @@ public class DataFolder {
     private static final Logger LOG = Logger.getLogger(DataFolder.class);
     public static final Set<PosixFilePermission> FOLDER_MODE = PosixFilePermissions.fromString("rwx------");
     public static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
+
+    /** What Rowflow keeps in the data folder: the embedded database, the generated key, run and preview scratch, files. */
+    static final java.util.List<String> OWN = java.util.List.of("db", "master.key", "runs", "files", "preview-cache");
 
     private final Path root;
 
@@ -43,9 +47,22 @@ public class DataFolder {
         restrictAll();
     }
 
-    /** Sets folders in the data folder to 0700 and files to 0600; what cannot be changed is logged, not fatal. */
+    /**
+     * Sets the data folder and what Rowflow keeps in it ({@link #OWN}) to 0700 for folders and 0600 for files; what
+     * cannot be changed is logged, not fatal. Anything else in the folder is left alone: a data folder pointed at a
+     * shared place must not have its other files' modes changed.
+     */
     public void restrictAll() {
         Path top = ensure(root);
+        for (String own : OWN) {
+            Path entry = top.resolve(own);
+            if (Files.exists(entry, LinkOption.NOFOLLOW_LINKS)) {
+                restrictTree(entry);
+            }
+        }
+    }
+
+    private static void restrictTree(Path top) {
         try {
             Files.walkFileTree(top, new SimpleFileVisitor<>() {
                 @Override

@@ -53,6 +53,8 @@ class DataFolderTest {
         Path h2 = Files.writeString(db.resolve("rowflow.mv.db"), "h2");
         Path key = Files.writeString(root.resolve("master.key"), "key");
         Path workbook = Files.writeString(Files.createDirectories(root.resolve("files/f/0")).resolve("workbook.xlsx"), "x");
+        Path notOurs = Files.writeString(root.resolve("README.txt"), "someone else's");
+        Files.setPosixFilePermissions(notOurs, PosixFilePermissions.fromString("rw-r--r--"));
         for (Path p : new Path[] { root, db, root.resolve("files"), root.resolve("files/f"), root.resolve("files/f/0") }) {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
@@ -68,5 +70,6 @@ class DataFolderTest {
         for (Path p : new Path[] { h2, key, workbook }) {
             assertThat(mode(p)).as(p.toString()).isEqualTo("rw-------");
         }
+        assertThat(mode(notOurs)).as("a file Rowflow did not make is left alone").isEqualTo("rw-r--r--");
     }
 }
