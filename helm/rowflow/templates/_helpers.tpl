@@ -23,6 +23,10 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- default (printf "%s-database" (include "rowflow.fullname" .)) .Values.database.existingSecret -}}
 {{- end -}}
 
+{{- define "rowflow.metricsSecret" -}}
+{{- default (printf "%s-metrics" (include "rowflow.fullname" .)) .Values.metrics.existingSecret -}}
+{{- end -}}
+
 {{- define "rowflow.vaultSecret" -}}
 {{- default (printf "%s-vault" (include "rowflow.fullname" .)) .Values.vault.existingSecret -}}
 {{- end -}}

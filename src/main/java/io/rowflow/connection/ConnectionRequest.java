@@ -1,6 +1,7 @@
 package io.rowflow.connection;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rowflow.common.validation.PlainText;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
@@ -10,7 +11,7 @@ import jakarta.validation.constraints.Size;
  * use it (default: private to its creator).
  */
 public record ConnectionRequest(
-        @NotBlank @Size(max = 200) String name,
+        @NotBlank @Size(max = 200) @PlainText String name,
         @NotBlank String connectorId,
         ObjectNode config,
         Boolean shared) {

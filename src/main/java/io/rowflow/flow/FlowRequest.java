@@ -18,7 +18,7 @@ import java.util.UUID;
  * request retries cover) starts again, with a doubling wait (default rowflow.run.max-retries).
  */
 public record FlowRequest(
-        @NotBlank @Size(max = 200) String name,
+        @NotBlank @Size(max = 200) @io.rowflow.common.validation.PlainText String name,
         @NotNull @Size(min = 1, max = 20) List<@Valid @NotNull Source> sources,
         @org.eclipse.microprofile.openapi.annotations.media.Schema(description = "How several sources combine and the"
                 + " steps applied to the result: {\"combine\": {\"type\": \"append\"} or {\"type\": \"join\", \"joins\":"
@@ -36,7 +36,8 @@ public record FlowRequest(
      * the steps that shape this source before it is combined with the others, and how it is read: {@code full} (the
      * default) or {@code incremental} (only what changed since the last successful run, for streams that can).
      */
-    public record Source(@NotNull UUID connectionId, String stream, ObjectNode parameters, @Size(max = 100) String name,
+    public record Source(@NotNull UUID connectionId, String stream, ObjectNode parameters,
+            @Size(max = 100) @io.rowflow.common.validation.PlainText String name,
             @Size(max = 100) List<@NotNull ObjectNode> steps,
             @jakarta.validation.constraints.Pattern(regexp = "full|incremental", message = "must be full or incremental")
             String sync) {

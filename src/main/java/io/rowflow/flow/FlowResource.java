@@ -53,10 +53,12 @@ public class FlowResource {
     jakarta.validation.Validator validator;
     private final DataFolder dataFolder;
     private final AuditLog audit;
+    private final io.rowflow.common.web.PublicUrl publicUrl;
 
     public FlowResource(FlowService flows, RunService runs, PreviewService previews, DataFolder dataFolder,
-            AuditLog audit) {
+            AuditLog audit, io.rowflow.common.web.PublicUrl publicUrl) {
         this.flows = flows;
+        this.publicUrl = publicUrl;
         this.audit = audit;
         this.runs = runs;
         this.previews = previews;
@@ -114,9 +116,11 @@ public class FlowResource {
     @Operation(summary = "Make a new webhook address for the flow",
             description = "POSTing to the address starts the flow. The previous address stops working at once; the secret is shown only now.")
     @RequiresRole(Role.ADMIN)
-    public Webhook rotateWebhook(@PathParam("id") UUID id, UriInfo uri) {
+    public Webhook rotateWebhook(@PathParam("id") UUID id, @jakarta.ws.rs.core.Context io.vertx.core.http.HttpServerRequest request) {
+        // The address is built on the configured public URL, never the Host header; checked before the old one stops.
+        String base = publicUrl.base(request.localAddress().port(), "a webhook address");
         String secret = flows.rotateWebhookSecret(id);
-        return new Webhook(uri.getBaseUriBuilder().path("api/v1/hooks").path(secret).build().toString(), secret);
+        return new Webhook(base + "/api/v1/hooks/" + secret, secret);
     }
 
     @RequiresRole(Role.ADMIN)
@@ -218,7 +222,7 @@ public class FlowResource {
         String name = flow.name().replaceAll("[^\\p{L}\\p{N} ._-]", "_").strip() + ".xlsx";
         audit.record("file.downloaded", "flow:" + id, "destination " + index);
         return Response.ok(file.toFile(), XLSX)
-                .header("Content-Disposition", "attachment; filename=\"" + name.replace("\"", "") + "\"")
+                .header("Content-Disposition", io.rowflow.common.web.ContentDisposition.attachment(name))
                 .header("Cache-Control", "no-store")
                 .build();
     }

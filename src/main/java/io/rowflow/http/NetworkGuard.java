@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * Decides whether Rowflow may connect to an address: user-supplied URLs must not reach loopback, private, link-local,
- * CGNAT, multicast or cloud-metadata addresses (SSRF). IPv6 forms that embed an IPv4 address (mapped, NAT64, 6to4,
- * Teredo) are judged by the IPv4 address inside them.
+ * CGNAT, multicast or cloud-metadata addresses (SSRF). IPv6 forms that embed an IPv4 address (mapped {@code ::ffff:0:0/96},
+ * translated {@code ::ffff:0:0:0/96}, NAT64 {@code 64:ff9b::/96}, 6to4, Teredo) are judged by the IPv4 address inside
+ * them; the local-use NAT64 prefix {@code 64:ff9b:1::/48} (RFC 8215), whose layout the operator chooses, is refused.
  */
 public final class NetworkGuard {
     private static final List<Cidr> BLOCKED_V4 = List.of(
@@ -16,7 +17,7 @@ public final class NetworkGuard {
             "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15",
             "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4").stream().map(Cidr::parse).toList();
     private static final List<Cidr> BLOCKED_V6 = List.of(
-            "::/128", "::1/128", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8", "100::/64", "2001:db8::/32")
+            "::/128", "::1/128", "64:ff9b:1::/48", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8", "100::/64", "2001:db8::/32")
             .stream().map(Cidr::parse).toList();
 
     private final boolean allowPrivateNetworks;
@@ -61,6 +62,9 @@ public final class NetworkGuard {
         }
         if (zeroPrefix80 && a[10] == 0 && a[11] == 0 && !allZero(a, 12, 14)) { // ::a.b.c.d (deprecated compatible)
             return Arrays.copyOfRange(a, 12, 16);
+        }
+        if (allZero(a, 0, 8) && (a[8] & 0xFF) == 0xFF && (a[9] & 0xFF) == 0xFF && a[10] == 0 && a[11] == 0) {
+            return Arrays.copyOfRange(a, 12, 16); // ::ffff:0:a.b.c.d (IPv4-translated, RFC 2765 / SIIT)
         }
         if ((a[0] & 0xFF) == 0x00 && (a[1] & 0xFF) == 0x64 && (a[2] & 0xFF) == 0xFF && (a[3] & 0xFF) == 0x9B
                 && allZero(a, 4, 12)) { // 64:ff9b::/96 (NAT64)

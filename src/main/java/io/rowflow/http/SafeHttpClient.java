@@ -192,8 +192,7 @@ public final class SafeHttpClient implements AutoCloseable {
                 if (request.isCancelled() || current.isInterrupted()) {
                     throw stopped();
                 }
-                return Attempt.retry("the connection failed (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")",
-                        null, null);
+                return Attempt.retry(connectionFailure(e), null, null);
             } finally {
                 inFlight.close();
             }
@@ -363,5 +362,45 @@ public final class SafeHttpClient implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("Closing the HTTP client failed", e);
         }
+    }
+
+    /**
+     * What went wrong with a connection, in plain words for the person reading the run's error: no Java class names,
+     * no addresses the user did not type.
+     */
+    private String connectionFailure(IOException e) {
+        if (e instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
+            return "the server did not accept the connection within " + inWords(settings.connectTimeout());
+        }
+        if (e instanceof java.net.SocketTimeoutException || e instanceof java.io.InterruptedIOException) {
+            return "the server did not answer within " + inWords(settings.readTimeout());
+        }
+        if (e instanceof java.net.UnknownHostException) {
+            return "the host name could not be resolved";
+        }
+        if (e instanceof java.net.NoRouteToHostException) {
+            return "the host could not be reached (no route to it)";
+        }
+        if (e instanceof java.net.ConnectException) {
+            return "the connection was refused";
+        }
+        if (e instanceof javax.net.ssl.SSLHandshakeException) {
+            return "the secure connection could not be set up (the server's certificate is not trusted, or TLS"
+                    + " versions do not match)";
+        }
+        if (e instanceof javax.net.ssl.SSLException) {
+            return "the secure connection failed";
+        }
+        if (e instanceof org.apache.hc.core5.http.NoHttpResponseException) {
+            return "the server closed the connection without answering";
+        }
+        if (e instanceof org.apache.hc.core5.http.ConnectionClosedException || e instanceof java.net.SocketException) {
+            return "the connection was closed before the answer was complete";
+        }
+        return "the connection failed";
+    }
+
+    private static String inWords(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 }

@@ -5,12 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.rowflow.audit.AuditLog;
 import io.rowflow.common.error.InvalidInputException;
+import io.rowflow.common.schema.ConfigSchema;
 import io.rowflow.common.error.NotFoundException;
 import io.rowflow.common.error.RowflowException;
 import io.rowflow.flow.FlowEntity;
 import io.rowflow.http.HttpRequestSpec;
 import io.rowflow.http.SafeHttpClient;
-import io.rowflow.oauth.OAuthConfig;
+import io.rowflow.common.web.PublicUrl;
 import io.rowflow.run.RunEntity;
 import io.rowflow.run.RunStatus;
 import io.rowflow.vault.RewrapReport;
@@ -48,7 +49,8 @@ public class NotificationService implements SecretStore {
     }
 
     /** A new channel: its name, the address to post to, and which runs it hears of ({@code failures} by default). */
-    public record ChannelRequest(@NotBlank @Size(max = 200) String name, @NotBlank String url,
+    public record ChannelRequest(@NotBlank @Size(max = 200) @io.rowflow.common.validation.PlainText String name,
+            @NotBlank @Size(max = ConfigSchema.URL_MAX) String url,
             @Pattern(regexp = "failures|all", message = "must be failures or all") String events) {
     }
 
@@ -60,17 +62,17 @@ public class NotificationService implements SecretStore {
     private final SafeHttpClient http;
     private final WorkspaceScope scope;
     private final AuditLog audit;
-    private final OAuthConfig oauth;
+    private final PublicUrl publicUrl;
     private final ObjectMapper json;
 
     public NotificationService(EntityManager em, SecretCipher cipher, SafeHttpClient http, WorkspaceScope scope,
-            AuditLog audit, OAuthConfig oauth, ObjectMapper json) {
+            AuditLog audit, PublicUrl publicUrl, ObjectMapper json) {
         this.em = em;
         this.cipher = cipher;
         this.http = http;
         this.scope = scope;
         this.audit = audit;
-        this.oauth = oauth;
+        this.publicUrl = publicUrl;
         this.json = json;
     }
 
@@ -171,7 +173,7 @@ public class NotificationService implements SecretStore {
             case "run.recovered" -> "✅ Flow \"" + flow.name + "\" succeeded again after a failure";
             default -> "✅ Flow \"" + flow.name + "\" succeeded";
         };
-        String link = oauth.publicUrl().map(base -> base.replaceAll("/+$", "") + "/flows/" + flow.id + "/runs/" + run.id)
+        String link = publicUrl.configured().map(base -> base + "/flows/" + flow.id + "/runs/" + run.id)
                 .orElse(null);
         ObjectNode body = json.createObjectNode().put("text", link == null ? text : text + " — " + link).put("event", event);
         body.putObject("flow").put("id", flow.id.toString()).put("name", flow.name);

@@ -10,8 +10,8 @@ import java.util.Optional;
 @ConfigMapping(prefix = "rowflow.oauth")
 public interface OAuthConfig {
     /**
-     * Rowflow's address as users' browsers reach it (https://rowflow.example.com): redirect URIs are this plus
-     * /api/v1/oauth/{connector}/callback, exactly as registered at the provider. Without it, the request's own.
+     * The older name of {@code rowflow.web.public-url} (which wins when both are set): redirect URIs are the public
+     * address plus /api/v1/oauth/{connector}/callback, exactly as registered at the provider.
      */
     Optional<String> publicUrl();
 

@@ -6,13 +6,14 @@ import io.rowflow.workspace.Caller;
 import io.rowflow.workspace.RequiresRole;
 import io.rowflow.workspace.Role;
 import io.rowflow.workspace.SignedIn;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.core.Context;
 import java.net.URI;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -38,8 +39,9 @@ public class OAuthResource {
             + " sign-in must end within 10 minutes, in the same browser session.")
     public Response authorize(@PathParam("connector") String connector, @QueryParam("name") String name,
             @QueryParam("connectionId") UUID connectionId,
-            @CookieParam(CredentialAuthenticationMechanism.SESSION_COOKIE) String sessionId, UriInfo uri) {
-        URI consent = oauth.authorize(connector, name, connectionId, sessionId, uri.getBaseUri());
+            @CookieParam(CredentialAuthenticationMechanism.SESSION_COOKIE) String sessionId,
+            @Context HttpServerRequest request) {
+        URI consent = oauth.authorize(connector, name, connectionId, sessionId, request.localAddress().port());
         return Response.status(Response.Status.FOUND).location(consent).build();
     }
 

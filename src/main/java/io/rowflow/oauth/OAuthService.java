@@ -27,6 +27,7 @@ import io.rowflow.workspace.WorkspaceScope;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
+import io.rowflow.common.web.PublicUrl;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -63,11 +64,13 @@ public class OAuthService implements TokenSource {
     private final AuditLog audit;
     private final ObjectMapper mapper;
     private final MeterRegistry metrics;
+    private final PublicUrl publicUrl;
 
     public OAuthService(EntityManager em, OAuthConfig config, ConnectorRegistry connectors, ConnectionService connections,
             SecretCipher cipher, SafeHttpClient http, WorkspaceScope scope, AuditLog audit, ObjectMapper mapper,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, PublicUrl publicUrl) {
         this.em = em;
+        this.publicUrl = publicUrl;
         this.config = config;
         this.connectors = connectors;
         this.connections = connections;
@@ -110,15 +113,19 @@ public class OAuthService implements TokenSource {
                         .asText())) : null);
     }
 
-    /** The redirect URI registered at the provider, exactly: the public URL (or the request's) plus the callback path. */
-    String redirectUri(String connectorId, URI requestBase) {
-        String base = config.publicUrl().orElse(requestBase.toString()).replaceAll("/+$", "");
-        return base + "/api/v1/oauth/" + connectorId + "/callback";
+    /**
+     * The redirect URI registered at the provider, exactly: the configured public URL plus the callback path; never
+     * the request's Host header. {@code localPort}: the port this request's connection reached, for the embedded
+     * default's http://localhost fallback.
+     */
+    String redirectUri(String connectorId, int localPort) {
+        return publicUrl.base(localPort, "signing in to a provider") + "/api/v1/oauth/" + connectorId + "/callback";
     }
 
     /** Starts a sign-in: answers the provider's consent page to send the browser to. */
-    public URI authorize(String connectorId, String connectionName, UUID reconnect, String sessionId, URI requestBase) {
+    public URI authorize(String connectorId, String connectionName, UUID reconnect, String sessionId, int localPort) {
         Provider provider = provider(connectorId);
+        String redirectUri = redirectUri(connectorId, localPort);
         Caller caller = scope.current().orElseThrow(() -> new IllegalStateException("No workspace in this request"));
         if (reconnect != null) {
             ConnectionEntity existing = connections.find(reconnect);
@@ -138,7 +145,7 @@ public class OAuthService implements TokenSource {
         entity.connectionId = reconnect;
         entity.connectionName = connectionName == null || connectionName.isBlank() ? provider.name() : connectionName.strip();
         entity.verifierCiphertext = verifier == null ? null : cipher.encrypt(verifier, "oauth-state:" + entity.stateHash);
-        entity.redirectUri = redirectUri(connectorId, requestBase);
+        entity.redirectUri = redirectUri;
         entity.createdAt = Instant.now();
         entity.expiresAt = entity.createdAt.plus(config.stateTtl());
         QuarkusTransaction.requiringNew().run(() -> {

@@ -75,7 +75,7 @@ public class PreviewCache {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        Path dir = dataFolder.root().resolve("preview-cache");
+        Path dir = dataFolder.folder("preview-cache");
         Path file = dir.resolve(key + ".duckdb");
         if (Files.exists(file) && fresh(file)) {
             try {
@@ -87,7 +87,7 @@ public class PreviewCache {
         sweep(dir);
         Path scratch = dir.resolve("tmp-" + java.util.UUID.randomUUID());
         try {
-            Files.createDirectories(scratch);
+            dataFolder.ensure(scratch);
             long cap = config.previewSourceRows();
             long[] seen = { 0 };
             boolean[] capped = { false };
@@ -106,6 +106,7 @@ public class PreviewCache {
                     s.execute("CHECKPOINT");
                 }
             }
+            DataFolder.restrictFile(scratch.resolve("stage.duckdb")); // DuckDB creates it 0644; it holds source data
             // Moved into place whole: a preview running meanwhile sees the old file or the new, never a partial one.
             Files.move(scratch.resolve("stage.duckdb"), file, StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);

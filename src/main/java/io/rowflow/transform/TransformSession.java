@@ -188,6 +188,7 @@ public final class TransformSession {
             throw new TransformException(path, "a SQL step is exactly one SELECT query, not "
                     + tree.path("statements").size());
         }
+        SqlGuard.check(tree, path);
         ValueSizeGuard.check(tree).ifPresent(reason -> {
             throw new TransformException(path, reason);
         });

@@ -11,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -214,12 +213,9 @@ public class SecretCipher {
             }
             byte[] generated = new byte[32];
             new SecureRandom().nextBytes(generated);
+            // Created 0600 before the key is written: there is no moment at which another account could read it.
+            DataFolder.createPrivateFile(file);
             Files.writeString(file, Base64.getEncoder().encodeToString(generated));
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // Not a POSIX file system; the folder's own permissions apply.
-            }
             LOG.infof("Generated a new master key in %s: back it up, secrets cannot be read without it", file);
             return generated;
         } catch (IOException e) {

@@ -330,7 +330,8 @@ class ApiContractTest {
         FakeApi.shared().putFile("/files/metrics.csv", "a\n1\n");
         runSucceeds(createExcelFlow(createConnection("csv-url", Map.of("url", FakeApi.shared().url("/files/metrics.csv"))),
                 Map.of()));
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().header("Authorization", "Bearer test-scrape-token").get("/q/metrics").then()
+                .statusCode(200).extract().asString();
         assertThat(metrics).contains("rowflow_runs_total{status=\"succeeded\"}").contains("rowflow_rows_read_total")
                 .contains("rowflow_rows_written_total").contains("rowflow_run_duration_seconds_count");
         given().get("/q/openapi?format=json").then().statusCode(200)

@@ -88,6 +88,41 @@ class HelmChartTest {
     }
 
     @Test
+    void theServiceMonitorScrapesWithTheTokenFromASecretAndThePublicUrlIsPassedOn() throws Exception {
+        List<JsonNode> documents = parse(new Helm(CHART).template().withName("acme").set("database.password", "pw")
+                .set("vault.masterKey", "a2V5").set("metrics.token", "scrape-secret-value")
+                .set("metrics.serviceMonitor.enabled", "true").set("metrics.serviceMonitor.labels.release", "prom")
+                .set("publicUrl", "https://rowflow.acme.test").call());
+        JsonNode container = kind(documents, "Deployment").at("/spec/template/spec/containers/0");
+        List<String> env = new ArrayList<>();
+        container.path("env").forEach(e -> env.add(e.path("name").asText() + "="
+                + (e.has("value") ? e.path("value").asText() : "secret:" + e.at("/valueFrom/secretKeyRef/name").asText()
+                        + "/" + e.at("/valueFrom/secretKeyRef/key").asText())));
+        assertThat(env).contains("ROWFLOW_METRICS_TOKEN=secret:acme-rowflow-metrics/metrics-token",
+                "ROWFLOW_WEB_PUBLIC_URL=https://rowflow.acme.test");
+        JsonNode monitor = kind(documents, "ServiceMonitor");
+        assertThat(monitor.at("/metadata/labels/release").asText()).isEqualTo("prom");
+        assertThat(monitor.at("/spec/selector/matchLabels/app.kubernetes.io~1instance").asText()).isEqualTo("acme");
+        JsonNode endpoint = monitor.at("/spec/endpoints/0");
+        assertThat(endpoint.path("port").asText()).isEqualTo("http");
+        assertThat(endpoint.path("path").asText()).isEqualTo("/q/metrics");
+        assertThat(endpoint.at("/authorization/type").asText()).isEqualTo("Bearer");
+        assertThat(endpoint.at("/authorization/credentials/name").asText()).isEqualTo("acme-rowflow-metrics");
+        assertThat(endpoint.at("/authorization/credentials/key").asText()).isEqualTo("metrics-token");
+        assertThat(documents.stream().filter(d -> d.at("/metadata/name").asText().equals("acme-rowflow-metrics")
+                && d.path("kind").asText().equals("Secret")).findFirst().orElseThrow().at("/data/metrics-token").asText())
+                .isEqualTo(java.util.Base64.getEncoder().encodeToString("scrape-secret-value".getBytes()));
+        assertThat(documents.toString()).doesNotContain("scrape-secret-value");
+        assertThatThrownBy(() -> new Helm(CHART).template().withName("acme").set("database.password", "pw")
+                .set("vault.masterKey", "a2V5").set("metrics.serviceMonitor.enabled", "true").call())
+                .hasMessageContaining("metrics.token or metrics.existingSecret is required");
+        // Without a ServiceMonitor or token, nothing about metrics is rendered.
+        List<JsonNode> plain = render(new Helm(CHART));
+        assertThat(plain.stream().map(d -> d.path("kind").asText())).doesNotContain("ServiceMonitor");
+        assertThat(plain.toString()).doesNotContain("ROWFLOW_METRICS_TOKEN").doesNotContain("ROWFLOW_WEB_PUBLIC_URL");
+    }
+
+    @Test
     void aMissingPasswordOrMasterKeyStopsTheRender() {
         assertThatThrownBy(() -> new Helm(CHART).template().withName("acme").call())
                 .hasMessageContaining("database.password or database.existingSecret is required");

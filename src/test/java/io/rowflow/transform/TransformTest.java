@@ -385,7 +385,7 @@ class TransformTest {
         refused.put("SELECT * FROM read_text('/etc/hostname')", "disabled by configuration");
         refused.put("SELECT * FROM glob('/*')", "disabled by configuration");
         refused.put("SELECT * FROM read_csv('http://169.254.169.254/latest/meta-data')", "disabled by configuration");
-        refused.put("SELECT * FROM query('ATTACH ''/tmp/x.duckdb''')", "SELECT");
+        refused.put("SELECT * FROM query('ATTACH ''/tmp/x.duckdb''')", "the function query() is not allowed");
         refused.put("COPY (SELECT 1) TO '/tmp/rowflow-leak.csv'", "one SELECT query");
         refused.put("ATTACH '/tmp/x.duckdb' AS x", "one SELECT query");
         refused.put("INSTALL httpfs", "one SELECT query");
@@ -395,7 +395,7 @@ class TransformTest {
         refused.put("SELECT 1; DROP TABLE input", "one SELECT query");
         refused.put("DROP TABLE input", "one SELECT query");
         refused.put("CREATE TABLE leak AS SELECT 1", "one SELECT query");
-        refused.put("SELECT * FROM duckdb_extensions()", "disabled by configuration");
+        refused.put("SELECT * FROM duckdb_extensions()", "the function duckdb_extensions() is not allowed");
         for (Map.Entry<String, String> attempt : refused.entrySet()) {
             TransformTest fresh = new TransformTest();
             fresh.open();

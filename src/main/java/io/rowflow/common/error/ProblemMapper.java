@@ -35,6 +35,7 @@ public class ProblemMapper {
             Map.entry(io.rowflow.transform.TransformException.class, 422),
             Map.entry(DataException.class, 422),
             Map.entry(ConflictException.class, 409),
+            Map.entry(NotConfiguredException.class, 409),
             Map.entry(UpstreamException.class, 502),
             Map.entry(TooManyRequestsException.class, 429),
             Map.entry(BusyException.class, 503),
@@ -90,13 +91,10 @@ public class ProblemMapper {
                     .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                     .collect(Collectors.joining(".")).replace(".[", "[");
         }
-        String message = e.getOriginalMessage();
+        String message = plainJsonMessage(e);
         if (field != null && e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException unknown) {
             message = "is not a field of this request; it has " + unknown.getKnownPropertyIds().stream()
                     .map(String::valueOf).sorted().collect(Collectors.joining(", "));
-        } else if (field != null && e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
-            message = "must be " + jsonType(mismatch.getTargetType()) + " (" + message.replaceFirst("^Cannot coerce ", "")
-                    .replaceFirst("(?s)\\s*\\(.*$", "") + ")";
         }
         if (field != null) {
             // Well-formed JSON whose fields do not fit the request: a field to correct, as other invalid input.
@@ -107,18 +105,52 @@ public class ProblemMapper {
                 + message, uri, null, e);
     }
 
-    /** The JSON type a Java type is written as, for messages. */
-    private static String jsonType(Class<?> type) {
-        if (type == String.class || type.isEnum() || type == java.util.UUID.class) {
-            return "text";
+    /**
+     * Jackson's message in words a client understands: the expected kind of value instead of Java type names
+     * ("must be a UUID", not "Cannot deserialize value of type `java.util.UUID`…"), and no parser internals.
+     */
+    static String plainJsonMessage(JsonProcessingException e) {
+        if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+            return "must be " + kindOf(mismatch.getTargetType());
         }
-        if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
+        String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        int source = message.indexOf(" (start marker at");
+        message = (source > 0 ? message.substring(0, source) : message).replaceAll("`[\\w.$\\[\\]<>, ]+`", "a value")
+                .replaceAll("\\s+", " ").strip();
+        var location = e.getLocation();
+        return location == null ? message : message + " (line " + location.getLineNr() + ", column "
+                + location.getColumnNr() + ")";
+    }
+
+    private static String kindOf(Class<?> type) {
+        if (type == java.util.UUID.class) {
+            return "a UUID (like 123e4567-e89b-12d3-a456-426614174000)";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class
+                || type == Short.class || type == short.class || type == java.math.BigInteger.class) {
+            return "a whole number";
+        }
+        if (Number.class.isAssignableFrom(type) || type == double.class || type == float.class) {
             return "a number";
         }
         if (type == Boolean.class || type == boolean.class) {
             return "true or false";
         }
-        if (java.util.Collection.class.isAssignableFrom(type)) {
+        if (type == String.class || type == Character.class || type == char.class) {
+            return "text";
+        }
+        if (type.isEnum()) {
+            return "one of " + java.util.Arrays.stream(type.getEnumConstants())
+                    .map(c -> c.toString().toLowerCase(java.util.Locale.ROOT)).collect(Collectors.joining(", "));
+        }
+        if (java.time.temporal.Temporal.class.isAssignableFrom(type)) {
+            return "a date or time in ISO-8601 form (like 2026-03-26T10:15:30Z)";
+        }
+        if (java.time.Duration.class == type) {
+            return "a duration in ISO-8601 form (like PT30M)";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()
+                || com.fasterxml.jackson.databind.node.ArrayNode.class == type) {
             return "a list";
         }
         return "an object";

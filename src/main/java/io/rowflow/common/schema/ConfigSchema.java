@@ -25,6 +25,9 @@ import java.util.TreeSet;
  * they send, with the field path of each error. Top-level properties marked {@code writeOnly} are secrets.
  */
 public final class ConfigSchema {
+    /** The longest URL a setting may hold (what browsers and servers commonly accept); longer ones are refused. */
+    public static final int URL_MAX = 2048;
+    private static final Set<String> URL_FORMATS = Set.of("uri", "uri-reference", "iri", "iri-reference");
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
     /**
@@ -133,11 +136,32 @@ public final class ConfigSchema {
     }
 
     public List<FieldError> errors(JsonNode value, String prefix) {
+        List<FieldError> tooLong = tooLongUrls(value, prefix);
+        if (!tooLong.isEmpty()) {
+            return tooLong; // not handed to the validator: a 100 KB string is refused by its length alone
+        }
         Set<ValidationMessage> messages = schema.validate(value == null ? MAPPER.createObjectNode() : value);
         return messages.stream().map(m -> new FieldError(path(prefix, m), message(m)))
                 .distinct()
                 .sorted(Comparator.comparing(FieldError::field).thenComparing(FieldError::message))
                 .toList();
+    }
+
+    /** Top-level URL settings (format uri) longer than {@link #URL_MAX} characters. */
+    private List<FieldError> tooLongUrls(JsonNode value, String prefix) {
+        if (value == null || !value.isObject()) {
+            return List.of();
+        }
+        List<FieldError> errors = new java.util.ArrayList<>();
+        document.path("properties").fields().forEachRemaining(p -> {
+            JsonNode v = value.get(p.getKey());
+            if (URL_FORMATS.contains(p.getValue().path("format").asText()) && v != null && v.isTextual()
+                    && v.asText().length() > URL_MAX) {
+                errors.add(new FieldError(prefix.isEmpty() ? p.getKey() : prefix + "." + p.getKey(),
+                        "must be at most " + URL_MAX + " characters long (it has " + v.asText().length() + ")"));
+            }
+        });
+        return errors;
     }
 
     private static String path(String prefix, ValidationMessage message) {

@@ -10,6 +10,7 @@ import io.rowflow.pipeline.ColumnType;
 import io.rowflow.pipeline.Handoff;
 import io.rowflow.pipeline.RunCancelledException;
 import io.rowflow.pipeline.StagedTable;
+import io.rowflow.storage.DataFolder;
 import io.rowflow.writer.DestinationWriter;
 import io.rowflow.writer.WriteContext;
 import io.rowflow.writer.WriteResult;
@@ -111,6 +112,7 @@ public class ExcelWriter implements DestinationWriter {
             if (!columns.isEmpty()) {
                 sheet.setAutoFilter(new CellRangeAddress(0, Math.max(0, lastRow), 0, columns.size() - 1));
             }
+            DataFolder.createPrivateFile(temp); // 0600: the workbook holds the synced data
             try (OutputStream out = Files.newOutputStream(temp)) {
                 workbook.write(out);
             }

@@ -1,0 +1,16 @@
+package io.rowflow.common.web;
+
+import io.smallrye.config.ConfigMapping;
+import java.util.Optional;
+
+/** How users' browsers and other systems reach Rowflow. */
+@ConfigMapping(prefix = "rowflow.web")
+public interface WebConfig {
+    /**
+     * Rowflow's address as browsers and callers reach it (https://rowflow.example.com). OAuth redirect URIs, webhook
+     * addresses and links in notifications are built on it, never on a request's Host header. Required with
+     * PostgreSQL; the embedded default uses http://localhost:&lt;port&gt; when it is not set. The older name
+     * {@code rowflow.oauth.public-url} is still read.
+     */
+    Optional<String> publicUrl();
+}
