@@ -348,7 +348,7 @@ public class ConnectionService implements SecretStore {
      * secrets were entered for: copied into another row, the row moved to another workspace, or its stored address
      * changed behind the API's back, it no longer decrypts.
      */
-    String aad(ConnectionEntity entity) {
+    public String aad(ConnectionEntity entity) {
         return workspaceAad(entity) + connectors.find(entity.connectorId)
                 .flatMap(connector -> origin(connector, readJson(entity.configJson))).map(o -> "/origin:" + o).orElse("");
     }

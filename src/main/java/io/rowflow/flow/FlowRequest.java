@@ -15,7 +15,8 @@ import java.util.UUID;
  * lists flows whose success starts this one; {@code timeout} (ISO-8601, e.g. PT30M) overrides rowflow.run.timeout;
  * {@code onlyIfChanged} skips writing on runs not started by hand when the result equals the last one written;
  * {@code retries} is how often a run that failed for a passing reason (an API down or rate-limiting for longer than the
- * request retries cover) starts again, with a doubling wait (default rowflow.run.max-retries).
+ * request retries cover) starts again, with a doubling wait (default rowflow.run.max-retries); {@code emptyResult}
+ * says whether a run that read no rows keeps the destinations' data ("keep", the default) or empties them ("write").
  */
 public record FlowRequest(
         @NotBlank @Size(max = 200) @io.rowflow.common.validation.PlainText String name,
@@ -28,7 +29,11 @@ public record FlowRequest(
         @Size(max = 20) List<@NotNull UUID> runAfter,
         String timeout,
         Boolean onlyIfChanged,
-        @Min(0) @Max(10) Integer retries) {
+        @Min(0) @Max(10) Integer retries,
+        @org.eclipse.microprofile.openapi.annotations.media.Schema(description = "What a run whose sources return no"
+                + " rows does: \"keep\" (default) leaves every destination as it was and says so in the run's log;"
+                + " \"write\" writes an empty table with its header (appending destinations have nothing to add either way)")
+        @jakarta.validation.constraints.Pattern(regexp = "keep|write", message = "must be keep or write") String emptyResult) {
 
     /**
      * A connection to read, with settings that override the connection's own for this flow (date macros such as

@@ -101,7 +101,8 @@ public class FlowResource {
     @RequiresRole(Role.EDITOR)
     @DELETE
     @Path("{id}")
-    @Operation(summary = "Delete a flow", description = "Its runs go with it; files it wrote stay in the data folder.")
+    @Operation(summary = "Delete a flow", description = "Its runs go with it (a running one is stopped), and so do the"
+            + " files it wrote in the data folder.")
     public Response delete(@PathParam("id") UUID id) {
         flows.delete(id);
         return Response.noContent().build();

@@ -2,6 +2,7 @@ package io.rowflow.flow;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -57,10 +58,13 @@ public class FlowService implements FlowSchedules {
     private final WorkspaceScope scope;
     private final AuditLog audit;
     private final Event<FlowScheduleChanged> scheduleChanged;
+    private final Event<FlowDeleted> deleted;
 
     public FlowService(EntityManager em, ObjectMapper mapper, ConnectionService connections, ConnectorRegistry connectors,
-            WriterRegistry writers, WorkspaceScope scope, AuditLog audit, Event<FlowScheduleChanged> scheduleChanged) {
+            WriterRegistry writers, WorkspaceScope scope, AuditLog audit, Event<FlowScheduleChanged> scheduleChanged,
+            Event<FlowDeleted> deleted) {
         this.scheduleChanged = scheduleChanged;
+        this.deleted = deleted;
         this.em = em;
         this.mapper = mapper;
         this.connections = connections;
@@ -106,6 +110,7 @@ public class FlowService implements FlowSchedules {
         em.remove(flow);
         audit.record("flow.deleted", "flow:" + id, flow.name);
         scheduleChanged.fire(new FlowScheduleChanged(id));
+        deleted.fire(new FlowDeleted(id));
     }
 
     /** Makes a new webhook secret for the flow (the old one stops working at once) and returns it, shown only now. */
@@ -275,7 +280,9 @@ public class FlowService implements FlowSchedules {
 
     public FlowDefinition definition(FlowEntity entity) {
         try {
-            return mapper.readValue(entity.definitionJson, FlowDefinition.class);
+            // Stored by this or an earlier version: read leniently (requests are strict, the database is ours).
+            return mapper.readerFor(FlowDefinition.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(entity.definitionJson);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("The stored definition of flow " + entity.id + " is unreadable", e);
         }
@@ -312,7 +319,7 @@ public class FlowService implements FlowSchedules {
 
     private static FlowDefinition definitionOf(FlowRequest request) {
         return new FlowDefinition(request.sources(), request.transform(), request.destinations(), request.schedule(),
-                request.timeout(), request.onlyIfChanged(), request.retries());
+                request.timeout(), request.onlyIfChanged(), request.retries(), request.emptyResult());
     }
 
     private void apply(FlowEntity entity, FlowRequest request) {
@@ -394,6 +401,6 @@ public class FlowService implements FlowSchedules {
         FlowDefinition definition = definition(entity);
         return new FlowView(entity.id, entity.name, definition.sources(), definition.transform(), definition.destinations(),
                 definition.schedule(), upstream(entity.id), definition.timeout(), definition.skipsUnchanged(),
-                definition.retries(), entity.createdAt, entity.updatedAt);
+                definition.retries(), definition.emptyResult(), entity.createdAt, entity.updatedAt);
     }
 }

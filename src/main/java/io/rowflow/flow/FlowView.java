@@ -9,6 +9,7 @@ public record FlowView(UUID id, String name, List<FlowRequest.Source> sources, O
         List<FlowRequest.Destination> destinations, ObjectNode schedule, List<UUID> runAfter, String timeout,
         boolean onlyIfChanged,
         Integer retries,
+        String emptyResult,
         Instant createdAt,
         Instant updatedAt) {
 }

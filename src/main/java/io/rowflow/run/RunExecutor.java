@@ -221,10 +221,17 @@ public class RunExecutor {
                     DestinationWriter writer = writers.require(destination.type(), "type");
                     step = "write destination " + (i + 1) + " (" + writer.descriptor().id() + ")";
                     checkCancelled();
-                    if (result.columns().isEmpty() && writer.keepsEarlierRows(destination.settings())) {
-                        // Nothing was read (an incremental read without changes): nothing to add, the rows stay.
+                    if (result.rowCount() == 0 && (writer.keepsEarlierRows(destination.settings())
+                            || !definition.writesEmptyResult() || result.columns().isEmpty())) {
+                        // Nothing was read: an appending destination has nothing to add; a replacing one keeps its
+                        // data unless the flow says an empty result is real (and even then needs the columns).
+                        boolean appends = writer.keepsEarlierRows(destination.settings());
                         stats.destinations().add(new RunStats.DestinationStats(i, destination.type(), 0, null));
-                        log(runId, "INFO", "Nothing new for destination " + (i + 1) + "; it was left as it was");
+                        log(runId, appends ? "INFO" : "WARN", appends ? "Nothing new for destination " + (i + 1)
+                                + "; it was left as it was" : "The sources returned no rows, so destination " + (i + 1)
+                                + " keeps its previous data" + (definition.writesEmptyResult() ? " (no columns are known"
+                                        + " to write an empty table with)" : "; to write an empty table instead, set"
+                                        + " the flow's \"when nothing is read\" to write (emptyResult: write)"));
                         saveStats(runId, stats);
                         continue;
                     }

@@ -298,7 +298,8 @@ public class RunService implements SlotFiring {
         RunStats stats = RunStats.empty();
         if (run.statsJson != null) {
             try {
-                stats = mapper.readValue(run.statsJson, RunStats.class);
+                stats = mapper.readerFor(RunStats.class).without(com.fasterxml.jackson.databind.DeserializationFeature
+                        .FAIL_ON_UNKNOWN_PROPERTIES).readValue(run.statsJson);
             } catch (JsonProcessingException e) {
                 LOG.warnf("Unreadable statistics of run %s", run.id);
             }

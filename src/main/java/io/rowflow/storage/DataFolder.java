@@ -115,6 +115,16 @@ public class DataFolder {
         return ensure(root.resolve(name));
     }
 
+    /** The folder of every file a flow's destinations wrote (it may not exist). */
+    public Path flowFiles(UUID flowId) {
+        return root.resolve("files").resolve(flowId.toString());
+    }
+
+    /** The folder holding every run's scratch folder (it may not exist). */
+    public Path runsFolder() {
+        return root.resolve("runs");
+    }
+
     private Path destinationPath(UUID flowId, int destinationIndex) {
         return root.resolve("files").resolve(flowId.toString()).resolve(Integer.toString(destinationIndex));
     }

@@ -92,7 +92,7 @@ public final class TransformBenchmark {
         ObjectNode calculate = (ObjectNode) JSON.readTree("{\"type\": \"calculate\", \"column\": \"gross\", \"expression\":"
                 + " \"ROUND(amount * 1.19, 2)\"}");
         return new FlowDefinition(List.of(new FlowRequest.Source(UUID.randomUUID(), null, null, "orders",
-                List.of(filter, calculate), null)), null, List.of(), null, null, null, null);
+                List.of(filter, calculate), null)), null, List.of(), null, null, null, null, null);
     }
 
     /** Reads the CSV over HTTP into a DuckDB file, as the preview cache (and a run) does. */

@@ -98,12 +98,12 @@ class InputLimitsTest {
     @Test
     void wrongTypesAndBrokenJsonAreSaidWithoutJavaNames() {
         given().contentType(ContentType.JSON).body("{\"name\": \"f\", \"sources\": [{\"connectionId\": \"x\"}],"
-                + " \"destinations\": [{\"type\": \"excel\"}]}").post("/api/v1/flows").then().statusCode(400)
+                + " \"destinations\": [{\"type\": \"excel\"}]}").post("/api/v1/flows").then().statusCode(422)
                 .contentType("application/problem+json").body("errors.field", equalTo(List.of("sources[0].connectionId")))
                 .body("errors.message", equalTo(List.of("must be a UUID (like 123e4567-e89b-12d3-a456-426614174000)")))
                 .body("detail", equalTo("sources[0].connectionId: must be a UUID (like 123e4567-e89b-12d3-a456-426614174000)"));
         given().contentType(ContentType.JSON).body("{\"name\": \"x\", \"connectorId\": \"csv-url\", \"config\": [1]}")
-                .post("/api/v1/connections").then().statusCode(400).body("errors.field", equalTo(List.of("config")))
+                .post("/api/v1/connections").then().statusCode(422).body("errors.field", equalTo(List.of("config")))
                 .body("errors.message", equalTo(List.of("must be an object")));
         String detail = given().contentType(ContentType.JSON).body("{\"name\": ").post("/api/v1/connections").then()
                 .statusCode(400).contentType("application/problem+json").extract().path("detail");

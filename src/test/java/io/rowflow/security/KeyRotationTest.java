@@ -55,11 +55,13 @@ class KeyRotationTest {
         assertThat(forward.rewrapped()).isEqualTo(forward.checked()).isGreaterThanOrEqualTo(20);
         assertThat(forward.unreadable()).isZero();
         SecretCipher newKeyOnly = new SecretCipher(next, List.of());
-        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> em.createQuery(
-                "select c.id, c.workspaceId, c.secretsCiphertext from ConnectionEntity c where c.secretsCiphertext is not null",
-                Object[].class).getResultList());
-        for (Object[] row : rows) {
-            assertThat(newKeyOnly.decrypt((String) row[2], "workspace:" + row[1] + "/connection:" + row[0])).startsWith("{\"");
+        List<io.rowflow.connection.ConnectionEntity> rows = QuarkusTransaction.requiringNew().call(() -> em.createQuery(
+                "from ConnectionEntity c where c.secretsCiphertext is not null", io.rowflow.connection.ConnectionEntity.class)
+                .getResultList());
+        for (io.rowflow.connection.ConnectionEntity row : rows) {
+            // Bound to its workspace, its id and the origin its settings lead to.
+            assertThat(connections.aad(row)).startsWith("workspace:" + row.workspaceId + "/connection:" + row.id);
+            assertThat(newKeyOnly.decrypt(row.secretsCiphertext, connections.aad(row))).startsWith("{\"");
         }
         // A second pass finds nothing left to do.
         assertThat(connections.rewrap(new SecretCipher(next, List.of(running))).rewrapped()).isZero();

@@ -73,6 +73,8 @@ public class JsonUrlSource implements SourceConnector {
         long offset = 0;
         long pageNumber = paging.startPage();
         String previousCursor = null;
+        long previousDigest = 0;
+        long previousRecords = -1;
         for (int page = 1; next != null; page++) {
             if (page > paging.maxPages()) {
                 throw new DataException("Stopped after " + paging.maxPages() + " pages (pagination.maxPages): the API"
@@ -88,11 +90,24 @@ public class JsonUrlSource implements SourceConnector {
                         throw new DataException("The address answered with a web page (HTML), not JSON: the link may"
                                 + " have expired or need a sign-in. Nothing was written.");
                     }
-                    return new PageResult(reader.read(response.stream(), sink::accept), response.header().apply("Link"));
+                    PageDigest digest = new PageDigest();
+                    return new PageResult(reader.read(response.stream(), record -> {
+                        digest.add(record);
+                        sink.accept(record);
+                    }), response.header().apply("Link"), digest.value());
                 }, context.budget());
             };
             PageResult result = ownOrigin ? withFreshToken(context, headers, fetch) : fetch.get();
             JsonPageReader.Page read = result.page();
+            if (page > 1 && read.records() > 0 && read.records() == previousRecords && result.digest() == previousDigest
+                    && (paging.type().equals("page") || paging.type().equals("offset"))) {
+                throw new DataException("Page " + page + " of the API repeats page " + (page - 1) + " record for record:"
+                        + " the API seems to ignore the \"" + (paging.type().equals("page") ? paging.pageParam()
+                                : paging.offsetParam()) + "\" parameter. Check the paging settings of the connection;"
+                        + " the run stopped rather than read the same rows again and again, and wrote nothing");
+            }
+            previousDigest = result.digest();
+            previousRecords = read.records();
             if (!read.recordsFound() && page == 1) {
                 throw new DataException("The response has nothing at \"" + JsonPageReader.display(recordsPath)
                         + "\"; check the path to the records");
@@ -148,7 +163,20 @@ public class JsonUrlSource implements SourceConnector {
         }
     }
 
-    private record PageResult(JsonPageReader.Page page, Optional<String> link) {
+    private record PageResult(JsonPageReader.Page page, Optional<String> link, long digest) {
+    }
+
+    /** A running hash of a page's records, to notice an API that answers the same page again and again. */
+    private static final class PageDigest {
+        private long value = 1;
+
+        void add(Map<String, Object> record) {
+            value = 31 * value + record.hashCode();
+        }
+
+        long value() {
+            return value;
+        }
     }
 
     /**
