@@ -135,7 +135,7 @@ public final class TransformPlan {
             String at = path + "[" + i + "]";
             try {
                 if ("sql".equals(Steps.type(steps.get(i), at))) {
-                    Steps.text(steps.get(i), "query", at);
+                    SqlStepCheck.checkAlone(Steps.text(steps.get(i), "query", at), at + ".query");
                 } else {
                     Steps.select(steps.get(i), unknown, clock, at);
                 }

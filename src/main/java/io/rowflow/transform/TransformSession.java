@@ -1,7 +1,6 @@
 package io.rowflow.transform;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rowflow.common.cancel.InFlight;
 import io.rowflow.common.error.DataException;
 import io.rowflow.pipeline.Column;
@@ -38,7 +37,6 @@ import java.util.stream.Collectors;
  * change a setting. Every statement runs under the transform's time limit.
  */
 public final class TransformSession {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "rowflow-transform-timer");
         thread.setDaemon(true);
@@ -137,7 +135,7 @@ public final class TransformSession {
     /** A custom SQL step: one SELECT over {@code input} (the previous step) and the sources ({@code source_1}, …). */
     private Relation sqlStep(Relation input, JsonNode step, String path) throws SQLException {
         String query = Steps.text(step, "query", path);
-        checkSelectOnly(query, path + ".query");
+        SqlStepCheck.check(connection, query, path + ".query");
         execute("CREATE OR REPLACE TEMP VIEW input AS SELECT " + input.columns().stream().map(c -> StagedTable.quote(c.name()))
                 .collect(Collectors.joining(", ")) + " FROM " + input.view() + " ORDER BY " + Relation.ROW, path);
         String table = "rf_stage_" + (++views);
@@ -157,41 +155,6 @@ public final class TransformSession {
                     .map(c -> StagedTable.quote(c.name())).collect(Collectors.joining(", ")) + " FROM " + s.view() + " ORDER BY "
                     + Relation.ROW, "sources[" + i + "]");
         }
-    }
-
-    /**
-     * DuckDB's own parser decides what the text is: exactly one SELECT (WITH … SELECT, UNION … included). Anything
-     * else — CREATE, DROP, COPY, ATTACH, SET, PRAGMA, INSTALL, several statements — is refused before it runs.
-     */
-    private void checkSelectOnly(String query, String path) throws SQLException {
-        String parsed;
-        try (var statement = connection.prepareStatement("SELECT json_serialize_sql(?)")) {
-            statement.setString(1, query);
-            try (ResultSet rs = statement.executeQuery()) {
-                rs.next();
-                parsed = rs.getString(1);
-            }
-        }
-        JsonNode tree;
-        try {
-            tree = JSON.readTree(parsed);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-        if (tree.path("error").asBoolean()) {
-            String message = tree.path("error_message").asText();
-            throw new TransformException(path, message.startsWith("Only SELECT")
-                    ? "a SQL step is one SELECT query (WITH … SELECT included); other statements are not allowed"
-                    : "the query does not parse: " + message);
-        }
-        if (tree.path("statements").size() != 1) {
-            throw new TransformException(path, "a SQL step is exactly one SELECT query, not "
-                    + tree.path("statements").size());
-        }
-        SqlGuard.check(tree, path);
-        ValueSizeGuard.check(tree).ifPresent(reason -> {
-            throw new TransformException(path, reason);
-        });
     }
 
     /** The combine step over every source's last stage: append, or joins from left to right. */

@@ -162,6 +162,14 @@ class FlowTransformTest {
                 "destinations", List.of(Map.of("type", "excel")))).post("/api/v1/flows/preview").then().statusCode(422)
                 .body("errors[0].field", equalTo("sources[0].steps[0].query"))
                 .body("errors[0].message", containsString("one SELECT query"));
+        // A step that could never run is refused when the flow is saved, not at its first run.
+        for (String query : List.of("DROP TABLE input", "SELECT 1; SELECT 2", "SELECT repeat('x', 1000000000)",
+                "SELECT * FROM duckdb_settings()", "SELEC oops")) {
+            given().contentType(ContentType.JSON).body(Map.of("name", "never runs", "sources", List.of(Map.of(
+                    "connectionId", orders, "steps", List.of(Map.of("type", "sql", "query", query)))), "destinations",
+                    List.of(Map.of("type", "excel")))).post("/api/v1/flows").then().statusCode(422)
+                    .body("errors[0].field", equalTo("sources[0].steps[0].query"));
+        }
     }
 
     @Test
