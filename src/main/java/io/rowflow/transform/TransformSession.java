@@ -300,10 +300,15 @@ public final class TransformSession {
                     }
                     rows.add(row);
                 }
-            } catch (TransformException | DataException e) {
+            } catch (DataException e) {
                 throw e;
+            } catch (TransformException e) {
+                // A value that fails while rows stream reads only "Invalid result set": the stages are probed whole,
+                // which names the value and the step, as the run would.
+                throw e.getMessage().contains(VAGUE_STREAMING_FAILURE) ? probed(relation, path, e) : e;
             } catch (SQLException e) {
-                throw new TransformException(path == null ? "transform" : path, explain(e.getMessage()));
+                throw probed(relation, path, new TransformException(path == null ? "transform" : path,
+                        explain(e.getMessage())));
             }
         }
         return new Sample(relation.columns(), rows, total);
@@ -331,6 +336,26 @@ public final class TransformSession {
             return number.toString();
         }
         return value;
+    }
+
+    /** What DuckDB's JDBC driver says when a streamed result fails: no value, no reason. */
+    private static final String VAGUE_STREAMING_FAILURE = "Invalid result set";
+
+    /** The first stage up to {@code relation} whose values fail, with DuckDB's full reason; else the given failure. */
+    private TransformException probed(Relation relation, String path, TransformException streamed) throws SQLException {
+        for (Map.Entry<String, Relation> stage : stages.entrySet()) {
+            try {
+                // Computed whole, not streamed: a failure here carries DuckDB's own reason (the value, the type).
+                execute("CREATE OR REPLACE TEMP TABLE rf_probe AS SELECT max(hash(COLUMNS(*))) FROM "
+                        + stage.getValue().view(), stage.getKey());
+            } catch (TransformException e) {
+                return e;
+            }
+            if (stage.getValue() == relation) {
+                break;
+            }
+        }
+        return streamed;
     }
 
     /** The name of the stage that made {@code relation} ({@code sources[0].steps[1]}…), null for none. */

@@ -145,6 +145,20 @@ class FlowTransformTest {
     }
 
     @Test
+    void aFailingConversionIsNamedInThePreviewAsInTheRun() {
+        String orders = createConnection("csv-url", Map.of("url", orders()));
+        Map<String, Object> flow = Map.of("name", "retype", "sources", List.of(Map.of("connectionId", orders, "steps",
+                List.of(Map.of("type", "retype", "column", "order", "to", "integer")))), "destinations",
+                List.of(Map.of("type", "excel")));
+        given().contentType(ContentType.JSON).body(flow).post("/api/v1/flows/preview").then().statusCode(422)
+                .body("errors[0].field", equalTo("sources[0].steps[0]"))
+                .body("errors[0].message", containsString("'A-1'"));
+        String saved = given().contentType(ContentType.JSON).body(flow).post("/api/v1/flows").then().statusCode(201)
+                .extract().path("id");
+        assertThat(runToEnd(saved).getString("error.message")).contains("sources[0].steps[0]").contains("'A-1'");
+    }
+
+    @Test
     void theSqlStepIsSandboxedInRunsAndPreviews() {
         String orders = createConnection("csv-url", Map.of("url", orders()));
         String flow = given().contentType(ContentType.JSON).body(Map.of("name", "sneaky", "sources", List.of(Map.of(
