@@ -121,6 +121,7 @@ public class CsvUrlSource implements SourceConnector {
                 .setIgnoreEmptyLines(true)
                 .get();
         boolean headerRow = config.path("headerRow").asBoolean(true);
+        boolean decimalComma = ",".equals(config.path("decimalSeparator").asText("."));
         try (CSVParser parser = CSVParser.parse(reader, format)) {
             List<String> names = null;
             for (CSVRecord record : parser) {
@@ -145,7 +146,8 @@ public class CsvUrlSource implements SourceConnector {
                 Map<String, Object> row = new LinkedHashMap<>();
                 for (int i = 0; i < names.size(); i++) {
                     String value = i < record.size() ? record.get(i) : null;
-                    row.put(names.get(i), value == null || value.isEmpty() ? null : value);
+                    row.put(names.get(i), value == null || value.isEmpty() ? null : decimalComma ? withDecimalPoint(value)
+                            : value);
                 }
                 sink.accept(row);
             }
@@ -154,6 +156,19 @@ public class CsvUrlSource implements SourceConnector {
         } catch (CharacterCodingException | CSVException e) {
             rethrow(e);
         }
+    }
+
+    /** A number written with a decimal comma, its thousands grouped by points, spaces (also narrow or no-break) or none. */
+    private static final java.util.regex.Pattern COMMA_NUMBER = java.util.regex.Pattern.compile(
+            "[-+]?(\\d{1,3}([.\\u00A0\\u202F ]\\d{3})+|\\d+)(,\\d+)?");
+
+    /** "1.234,50" → "1234.50", "-0,5" → "-0.5"; anything that is not such a number is returned as it is. */
+    static String withDecimalPoint(String value) {
+        String trimmed = value.strip();
+        if (!COMMA_NUMBER.matcher(trimmed).matches()) {
+            return value;
+        }
+        return trimmed.replaceAll("[.\\u00A0\\u202F ]", "").replace(',', '.');
     }
 
     /** Bytes looked at to tell a web page from CSV text. */
