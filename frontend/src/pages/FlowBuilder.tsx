@@ -174,6 +174,8 @@ export default function FlowBuilder() {
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    // Only the builder's own submit saves (a dialog's form is its own, see Dialog).
+    if (e.target !== e.currentTarget) return;
     save(false);
   };
 
@@ -366,7 +368,7 @@ export default function FlowBuilder() {
 
       {connectingFor !== null && (
         <ConnectDialog onClose={() => setConnectingFor(null)} onConnected={(c) => {
-          setCatalog({ ...catalog, connections: [...catalog.connections.filter((x) => x.id !== c.id), c] });
+          setCatalog((current) => current && { ...current, connections: [...current.connections.filter((x) => x.id !== c.id), c] });
           setSource(connectingFor, { connectionId: c.id, stream: null });
           setConnectingFor(null);
         }} />

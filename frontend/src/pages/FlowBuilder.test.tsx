@@ -1,0 +1,86 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { MemoryRouter, Route, Routes } from 'react-router-dom';
+import FlowBuilder from './FlowBuilder';
+
+const csvConnector = {
+  id: 'csv-url', name: 'CSV from URL', category: 'files', authType: 'none', streams: [], incrementalStreams: [], oauthSignIn: false,
+  configSchema: { type: 'object', required: ['url'], properties: { url: { type: 'string', format: 'uri', title: 'File address' } } },
+};
+const existing = { id: 'c-old', name: 'Old sheet', connectorId: 'csv-url', config: {}, secretFields: [], shared: true,
+  createdBy: 'u', createdAt: '', updatedAt: '', authStatus: null };
+
+interface Call { method: string; path: string; body: unknown }
+
+/** A fake API: answers by "METHOD /path"; every request is recorded. */
+function fakeApi(routes: Record<string, (body: unknown) => unknown>) {
+  const calls: Call[] = [];
+  vi.stubGlobal('fetch', vi.fn(async (url: string, init: RequestInit = {}) => {
+    const method = init.method ?? 'GET';
+    const path = url.replace('/api/v1', '');
+    const body = init.body ? JSON.parse(String(init.body)) : undefined;
+    calls.push({ method, path, body });
+    const route = routes[`${method} ${path}`];
+    if (!route) return new Response(JSON.stringify({ title: 'not here' }), { status: 404 });
+    return new Response(JSON.stringify(route(body)), { status: method === 'POST' ? 201 : 200 });
+  }));
+  return calls;
+}
+
+function renderAt(path: string) {
+  return render(
+    <MemoryRouter initialEntries={[path]}>
+      <Routes>
+        <Route path="/flows/new" element={<FlowBuilder />} />
+        <Route path="/flows/:id/edit" element={<FlowBuilder />} />
+        <Route path="/flows/:id" element={<p>Flow page</p>} />
+      </Routes>
+    </MemoryRouter>,
+  );
+}
+
+describe('FlowBuilder', () => {
+  beforeEach(() => window.localStorage.clear());
+  afterEach(() => {
+    cleanup();
+    vi.unstubAllGlobals();
+  });
+
+  it('creates a connection in its dialog without submitting the flow, and selects it in the source', async () => {
+    const calls = fakeApi({
+      'GET /connectors': () => [csvConnector],
+      'GET /destinations': () => [],
+      'GET /connections': () => [existing],
+      'POST /connections': (body) => ({ ...existing, ...(body as object), id: 'c-new' }),
+    });
+    const builderSubmits = vi.fn();
+    const user = userEvent.setup();
+    renderAt('/flows/new');
+    const form = (await screen.findByLabelText('Flow name')).closest('form')!;
+    form.addEventListener('submit', builderSubmits);
+
+    await user.type(screen.getByLabelText('Flow name'), 'Deals report');
+    const opener = screen.getByRole('button', { name: 'New connection' });
+    await user.click(opener);
+    const dialog = await screen.findByRole('dialog', { name: 'Add a connection' });
+    // Rendered on the body, not inside the builder's form: a form in a form is invalid HTML.
+    expect(form.contains(dialog)).toBe(false);
+    await user.click(await screen.findByRole('button', { name: /CSV from URL/ }));
+    await user.type(screen.getByLabelText('File address *'), 'https://files.example/deals.csv');
+    await user.click(screen.getByRole('button', { name: 'Save connection' }));
+
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(builderSubmits).not.toHaveBeenCalled();
+    expect(calls.filter((c) => c.method !== 'GET')).toEqual([{
+      method: 'POST', path: '/connections',
+      body: { name: 'CSV from URL', connectorId: 'csv-url', config: { url: 'https://files.example/deals.csv' } },
+    }]);
+    expect((screen.getByLabelText('Flow name') as HTMLInputElement).value).toBe('Deals report');
+    const connection = screen.getByLabelText('Connection') as HTMLSelectElement;
+    expect(connection.value).toBe('c-new');
+    expect(connection.selectedOptions[0].textContent).toBe('CSV from URL');
+    // Focus returns to the button that opened the dialog.
+    expect(document.activeElement).toBe(opener);
+  });
+});
