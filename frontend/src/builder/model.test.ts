@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  checkFormula, conditionProblem, describeSchedule, emptyPanel, filterForm, filterStep, layoutOf, layoutProblems, move,
+  checkFormula, columnsNamedBy, conditionProblem, describeSchedule, emptyPanel, filterForm, filterStep, layoutOf, layoutProblems, move,
   panelFrom, panelSteps, parametersOf, parametersText, scheduleForm, scheduleOf, shapeSteps, defaultSchedule,
 } from './model';
 
@@ -143,5 +143,20 @@ describe('spreadsheet picker', async () => {
     expect(spreadsheetIdOf('https://docs.google.com/spreadsheets/d/1AbC_d-9/edit#gid=0')).toBe('1AbC_d-9');
     expect(spreadsheetIdOf(' 1AbC_d-9 ')).toBe('1AbC_d-9');
     expect(spreadsheetIdOf('not a sheet!')).toBe('');
+  });
+});
+
+describe('columnsNamedBy', () => {
+  it('finds the source columns a saved transform names, in the order it writes them', () => {
+    const steps = [
+      { type: 'retype', column: 'closed', to: 'date', onError: 'empty' },
+      { type: 'rename', columns: { dealname: 'Deal' } },
+      { type: 'select', columns: ['amount', 'Deal', 'closed'] },
+      { type: 'filter', where: { all: [{ column: 'amount', op: 'gt', value: 5 }, { column: 'Deal', op: 'contains', value: 'x' }] } },
+    ];
+    const columns = columnsNamedBy(steps);
+    expect(columns).toEqual([{ name: 'amount', type: 'decimal' }, { name: 'dealname', type: 'text' }, { name: 'closed', type: '' }]);
+    // Drawn on these columns, the panel gives the same steps back (the select is kept: the source may have more).
+    expect(panelSteps(columns, panelFrom(columns, steps, true)).steps).toEqual(steps);
   });
 });

@@ -83,4 +83,40 @@ describe('FlowBuilder', () => {
     // Focus returns to the button that opened the dialog.
     expect(document.activeElement).toBe(opener);
   });
+
+  it('shows a saved flow\'s steps at once, without reading the source, and saves them back unchanged', async () => {
+    const steps = [
+      { type: 'rename', columns: { dealname: 'Deal' } },
+      { type: 'select', columns: ['amount', 'Deal'] },
+      { type: 'filter', where: { column: 'amount', op: 'gt', value: 500 } },
+      { type: 'calculate', column: 'gross', expression: 'ROUND([amount] * 1.19, 2)' },
+    ];
+    const flow = { id: 'f1', name: 'Deals report', sources: [{ connectionId: 'c-old' }], transform: { steps },
+      destinations: [{ type: 'excel', settings: {} }], schedule: null, runAfter: [], timeout: null, onlyIfChanged: false,
+      retries: null, createdAt: '', updatedAt: '' };
+    const calls = fakeApi({
+      'GET /connectors': () => [csvConnector],
+      'GET /destinations': () => [],
+      'GET /connections': () => [existing],
+      'GET /flows/f1': () => flow,
+      'PUT /flows/f1': (body) => ({ ...flow, ...(body as object) }),
+    });
+    const user = userEvent.setup();
+    renderAt('/flows/f1/edit');
+
+    expect(((await screen.findByLabelText('Name of column dealname')) as HTMLInputElement).value).toBe('Deal');
+    expect(screen.getAllByRole('row').map((r) => r.querySelector('input')?.getAttribute('aria-label')).filter(Boolean))
+      .toEqual(['Name of column amount', 'Name of column dealname']);
+    expect((screen.getByLabelText('Filter 1 column') as HTMLSelectElement).value).toBe('amount');
+    expect((screen.getByLabelText('Filter 1 test') as HTMLSelectElement).value).toBe('gt');
+    expect((screen.getByLabelText('Filter 1 value') as HTMLInputElement).value).toBe('500');
+    expect((screen.getByLabelText('Calculated column 1 formula') as HTMLInputElement).value).toBe('ROUND([amount] * 1.19, 2)');
+    expect(screen.queryByRole('button', { name: 'Load columns' })).toBeNull();
+    expect(calls.some((c) => c.path.startsWith('/flows/preview'))).toBe(false);
+
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await screen.findByText('Flow page');
+    const put = calls.find((c) => c.method === 'PUT')!;
+    expect((put.body as { transform: { steps: unknown[] } }).transform.steps).toEqual(steps);
+  });
 });
