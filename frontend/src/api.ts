@@ -203,6 +203,7 @@ export interface LogLine {
 
 export interface Preview {
   columns: { name: string; type: string }[];
+  /** Decimals and integers beyond 2^53 arrive as text ("527.50"), exact; the column type says they are numbers. */
   rows: unknown[][];
   rowCount: number;
   truncated: boolean;

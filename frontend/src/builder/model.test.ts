@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  checkFormula, columnsNamedBy, conditionProblem, describeSchedule, emptyPanel, filterForm, filterStep, layoutOf, layoutProblems, move,
+  checkFormula, exactNumber, columnsNamedBy, conditionProblem, describeSchedule, emptyPanel, filterForm, filterStep, layoutOf, layoutProblems, move,
   panelFrom, panelSteps, parametersOf, parametersText, scheduleForm, scheduleOf, shapeSteps, defaultSchedule,
 } from './model';
 
@@ -158,5 +158,14 @@ describe('columnsNamedBy', () => {
     expect(columns).toEqual([{ name: 'amount', type: 'decimal' }, { name: 'dealname', type: 'text' }, { name: 'closed', type: '' }]);
     // Drawn on these columns, the panel gives the same steps back (the select is kept: the source may have more).
     expect(panelSteps(columns, panelFrom(columns, steps, true)).steps).toEqual(steps);
+  });
+});
+
+describe('exactNumber', () => {
+  it('keeps numbers a JS number cannot hold exactly as the text typed', () => {
+    expect(exactNumber('500')).toBe(500);
+    expect(exactNumber(' 1.5 ')).toBe(1.5);
+    expect(exactNumber('527.50')).toBe('527.50');
+    expect(exactNumber('9223372036854775807')).toBe('9223372036854775807');
   });
 });

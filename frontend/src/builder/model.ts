@@ -163,8 +163,18 @@ function splitList(text: string): string[] {
   return text.split(',').map((v) => v.trim()).filter((v) => v !== '');
 }
 
+/**
+ * A number as JSON when a JS number holds it exactly; otherwise the text typed (the server reads numbers given as text
+ * exactly), so that "527.50" or 9223372036854775807 are not rounded on the way.
+ */
+export function exactNumber(value: string): number | string {
+  const text = value.trim();
+  const number = Number(text);
+  return String(number) === text ? number : text;
+}
+
 function typed(value: string, column: Column | undefined): unknown {
-  if (column && (column.type === 'integer' || column.type === 'decimal')) return Number(value);
+  if (column && (column.type === 'integer' || column.type === 'decimal')) return exactNumber(value);
   if (column && column.type === 'boolean') return value.trim().toLowerCase() === 'true';
   return value;
 }

@@ -119,4 +119,30 @@ describe('FlowBuilder', () => {
     const put = calls.find((c) => c.method === 'PUT')!;
     expect((put.body as { transform: { steps: unknown[] } }).transform.steps).toEqual(steps);
   });
+
+  it('keeps the saved select when a filter value changes before any preview', async () => {
+    const steps = [
+      { type: 'select', columns: ['amount', 'dealname'] },
+      { type: 'filter', where: { column: 'amount', op: 'gt', value: 500 } },
+    ];
+    const flow = { id: 'f1', name: 'Deals', sources: [{ connectionId: 'c-old' }], transform: { steps },
+      destinations: [], schedule: null, createdAt: '', updatedAt: '' };
+    const calls = fakeApi({
+      'GET /connectors': () => [csvConnector], 'GET /destinations': () => [], 'GET /connections': () => [existing],
+      'GET /flows/f1': () => flow, 'PUT /flows/f1': () => flow,
+    });
+    const user = userEvent.setup();
+    renderAt('/flows/f1/edit');
+    const value = await screen.findByLabelText('Filter 1 value');
+    await user.clear(value);
+    await user.type(value, '9223372036854775807');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await screen.findByText('Flow page');
+    const put = calls.find((c) => c.method === 'PUT')!;
+    expect((put.body as { transform: { steps: unknown[] } }).transform.steps).toEqual([
+      { type: 'select', columns: ['amount', 'dealname'] },
+      // Too large for a JS number: sent as the text typed, which the server reads exactly.
+      { type: 'filter', where: { column: 'amount', op: 'gt', value: '9223372036854775807' } },
+    ]);
+  });
 });
