@@ -408,7 +408,7 @@ export default function FlowBuilder() {
                 <p className="muted" id="transform-columns-note">
                   {columnsFromSteps
                     ? 'Your saved steps are shown with the columns they use. Preview to see every column of the source and the result.'
-                    : 'Your saved steps are shown. Preview to see the result.'}
+                    : 'Preview to see the result of these steps.'}
                 </p>
                 <button type="button" className="button small" disabled={sources.some((s) => !s.connectionId)}
                   onClick={() => loadBase().catch((e) => setResult(messageOf(e)))}>Preview the result</button>
