@@ -162,8 +162,9 @@ export default function FlowBuilder() {
     if (!same) {
       setPanelState((current) => (panelColumns === null ? emptyPanel(base.columns)
         : panelFrom(base.columns, panelSteps(panelColumns, current).steps)));
-      setPanelColumns(base.columns);
     }
+    // The very same array as baseColumns: the live preview of the result runs when the panel is drawn on them.
+    setPanelColumns(base.columns);
     setColumnsFromSteps(false);
     return base;
   };
