@@ -145,4 +145,31 @@ describe('FlowBuilder', () => {
       { type: 'filter', where: { column: 'amount', op: 'gt', value: '9223372036854775807' } },
     ]);
   });
+
+  it('draws a saved flow on the columns last previewed, and previews the result when asked', async () => {
+    const steps = [{ type: 'filter', where: { column: 'amount', op: 'gt', value: 500 } }];
+    const flow = { id: 'f1', name: 'Deals', sources: [{ connectionId: 'c-old' }], transform: { steps },
+      destinations: [], schedule: null, createdAt: '', updatedAt: '' };
+    const columns = [{ name: 'dealname', type: 'text' }, { name: 'amount', type: 'decimal' }];
+    const preview = (rows: unknown[][]) => ({ columns, rows, rowCount: rows.length, truncated: false, totalRows: rows.length,
+      step: null, steps: [], sourceRowsCapped: false });
+    window.localStorage.setItem('rowflow.columns.f1', JSON.stringify({
+      key: JSON.stringify([[['c-old', null, null]], null]), columns }));
+    const calls = fakeApi({
+      'GET /connectors': () => [csvConnector], 'GET /destinations': () => [], 'GET /connections': () => [existing],
+      'GET /flows/f1': () => flow,
+      'POST /flows/preview?step=sources%5B0%5D': () => preview([['A', '527.50'], ['B', '35']]),
+      'POST /flows/preview': () => preview([['A', '527.50']]),
+    });
+    const user = userEvent.setup();
+    renderAt('/flows/f1/edit');
+    // Every column of the source is listed at once, not only the one the filter names.
+    expect(await screen.findByLabelText('Name of column dealname')).toBeTruthy();
+    expect((screen.getByLabelText('Filter 1 value') as HTMLInputElement).value).toBe('500');
+    expect(calls.some((c) => c.path.startsWith('/flows/preview'))).toBe(false);
+
+    await user.click(screen.getByRole('button', { name: 'Preview the result' }));
+    expect(await screen.findByText('Result', { exact: false })).toBeTruthy();
+    await waitFor(() => expect(calls.some((c) => c.method === 'POST' && c.path === '/flows/preview')).toBe(true), { timeout: 3000 });
+  });
 });
