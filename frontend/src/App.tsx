@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { NavLink, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
-import { User, csrfToken, get, post, whenSignedOut } from './api';
+import { User, WORKSPACES_CHANGED, csrfToken, currentWorkspace, get, post, whenSignedOut } from './api';
 import { Loading } from './components/ui';
+import { WorkspaceSwitcher } from './components/WorkspaceSwitcher';
 import SignIn from './pages/SignIn';
 import FlowList from './pages/FlowList';
 import FlowBuilder from './pages/FlowBuilder';
@@ -25,10 +26,21 @@ export default function App() {
   if (window.opener && new URLSearchParams(location.search).has('connected')) return <OAuthReturn />;
   if (user === undefined) return <Loading label="Starting Rowflow…" />;
   if (user === null) return <SignIn onSignedIn={setUser} />;
+  return <SignedIn user={user} onSignedOut={() => setUser(null)} />;
+}
+
+function SignedIn({ user, onSignedOut }: { user: User; onSignedOut: () => void }) {
+  // Choosing another workspace draws every page again, from that workspace's data.
+  const [workspace, setWorkspace] = useState(currentWorkspace());
+  useEffect(() => {
+    const changed = () => setWorkspace(currentWorkspace());
+    window.addEventListener(WORKSPACES_CHANGED, changed);
+    return () => window.removeEventListener(WORKSPACES_CHANGED, changed);
+  }, []);
   return (
     <div className="shell">
-      <Sidebar user={user} onSignedOut={() => setUser(null)} />
-      <main className="content" id="main">
+      <Sidebar user={user} onSignedOut={onSignedOut} />
+      <main className="content" id="main" key={workspace ?? 'first'}>
         <Routes>
           <Route path="/" element={<Navigate to="/flows" replace />} />
           <Route path="/flows" element={<FlowList />} />
@@ -59,6 +71,7 @@ function Sidebar({ user, onSignedOut }: { user: User; onSignedOut: () => void })
       <div className="brand">
         <span className="logo" aria-hidden="true">▤</span> Rowflow
       </div>
+      <WorkspaceSwitcher />
       <ul>
         <li><NavLink to="/flows">Flows</NavLink></li>
         <li><NavLink to="/connections">Connections</NavLink></li>

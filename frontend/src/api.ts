@@ -28,12 +28,37 @@ export function whenSignedOut(handler: () => void) {
   onSignedOut = handler;
 }
 
+/** The workspace the UI works in (the switcher sets it); the server takes the person's first one when absent. */
+const WORKSPACE_KEY = 'rowflow.workspace';
+
+export function currentWorkspace(): string | null {
+  try {
+    return window.localStorage.getItem(WORKSPACE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function chooseWorkspace(id: string | null) {
+  try {
+    if (id) window.localStorage.setItem(WORKSPACE_KEY, id); else window.localStorage.removeItem(WORKSPACE_KEY);
+  } catch {
+    // Storage turned off: the first workspace is used.
+  }
+  window.dispatchEvent(new Event(WORKSPACES_CHANGED));
+}
+
+/** Sent when the person's workspaces or the chosen one change (an invitation accepted, the switcher used). */
+export const WORKSPACES_CHANGED = 'rowflow:workspaces-changed';
+
 export async function api<T>(path: string, options: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
   const method = options.method ?? 'GET';
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   const token = csrfToken();
   if (method !== 'GET' && token) headers['X-CSRF-Token'] = token;
+  const workspace = currentWorkspace();
+  if (workspace) headers['Rowflow-Workspace'] = workspace;
   let response: Response;
   try {
     response = await fetch('/api/v1' + path, {
@@ -203,6 +228,7 @@ export interface LogLine {
 
 export interface Preview {
   columns: { name: string; type: string }[];
+  /** Decimals and integers beyond 2^53 arrive as text ("527.50"), exact; the column type says they are numbers. */
   rows: unknown[][];
   rowCount: number;
   truncated: boolean;
@@ -221,4 +247,21 @@ export interface NextFires {
 export interface RunEvent {
   run: Run;
   log: LogLine[];
+}
+
+export interface Workspace {
+  id: string;
+  name: string;
+  role: string;
+}
+
+/** A pending invitation to a workspace (the same shape for the workspace's admins and for the person invited). */
+export interface Invitation {
+  id: string;
+  workspaceId: string;
+  workspaceName: string;
+  email: string;
+  role: string;
+  status: string;
+  invitedAt: string;
 }

@@ -58,6 +58,7 @@ export function TransformPanel({ columns, panel, onChange, serverErrors }: {
                     <select aria-label={`Type of column ${column.source}`} value={column.retype ?? original?.type ?? 'text'}
                       onChange={(e) => update({ layout: panel.layout.map((c, i) => i === index
                         ? { ...c, retype: e.target.value === original?.type ? undefined : e.target.value as ColumnType } : c) })}>
+                      {!(column.retype ?? original?.type ?? 'text') && <option value="">as the source has it</option>}
                       {COLUMN_TYPES.map((t) => <option key={t} value={t}>{t}</option>)}
                     </select>
                   </td>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  checkFormula, conditionProblem, describeSchedule, emptyPanel, filterForm, filterStep, layoutOf, layoutProblems, move,
+  checkFormula, exactNumber, columnsNamedBy, conditionProblem, describeSchedule, emptyPanel, filterForm, filterStep, layoutOf, layoutProblems, move,
   panelFrom, panelSteps, parametersOf, parametersText, scheduleForm, scheduleOf, shapeSteps, defaultSchedule,
 } from './model';
 
@@ -143,5 +143,29 @@ describe('spreadsheet picker', async () => {
     expect(spreadsheetIdOf('https://docs.google.com/spreadsheets/d/1AbC_d-9/edit#gid=0')).toBe('1AbC_d-9');
     expect(spreadsheetIdOf(' 1AbC_d-9 ')).toBe('1AbC_d-9');
     expect(spreadsheetIdOf('not a sheet!')).toBe('');
+  });
+});
+
+describe('columnsNamedBy', () => {
+  it('finds the source columns a saved transform names, in the order it writes them', () => {
+    const steps = [
+      { type: 'retype', column: 'closed', to: 'date', onError: 'empty' },
+      { type: 'rename', columns: { dealname: 'Deal' } },
+      { type: 'select', columns: ['amount', 'Deal', 'closed'] },
+      { type: 'filter', where: { all: [{ column: 'amount', op: 'gt', value: 5 }, { column: 'Deal', op: 'contains', value: 'x' }] } },
+    ];
+    const columns = columnsNamedBy(steps);
+    expect(columns).toEqual([{ name: 'amount', type: 'decimal' }, { name: 'dealname', type: 'text' }, { name: 'closed', type: '' }]);
+    // Drawn on these columns, the panel gives the same steps back (the select is kept: the source may have more).
+    expect(panelSteps(columns, panelFrom(columns, steps, true)).steps).toEqual(steps);
+  });
+});
+
+describe('exactNumber', () => {
+  it('keeps numbers a JS number cannot hold exactly as the text typed', () => {
+    expect(exactNumber('500')).toBe(500);
+    expect(exactNumber(' 1.5 ')).toBe(1.5);
+    expect(exactNumber('527.50')).toBe('527.50');
+    expect(exactNumber('9223372036854775807')).toBe('9223372036854775807');
   });
 });

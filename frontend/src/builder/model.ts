@@ -37,7 +37,7 @@ export function move<T>(items: T[], from: number, to: number): T[] {
  * The steps that give the layout: conversions first (on the source names), then one rename, then one select that keeps
  * the visible columns in their order. Nothing is emitted for what the user left as it was.
  */
-export function shapeSteps(columns: Column[], layout: ColumnLayout[]): Step[] {
+export function shapeSteps(columns: Column[], layout: ColumnLayout[], keepSelect = false): Step[] {
   const steps: Step[] = [];
   for (const column of layout) {
     const original = columns.find((c) => c.name === column.source);
@@ -52,7 +52,7 @@ export function shapeSteps(columns: Column[], layout: ColumnLayout[]): Step[] {
   if (Object.keys(renames).length > 0) steps.push({ type: 'rename', columns: renames });
   const kept = layout.filter((c) => !c.hidden);
   const unchangedOrder = kept.length === columns.length && kept.every((c, i) => c.source === columns[i].name);
-  if (!unchangedOrder) steps.push({ type: 'select', columns: kept.map((c) => c.name) });
+  if (!unchangedOrder || keepSelect) steps.push({ type: 'select', columns: kept.map((c) => c.name) });
   return steps;
 }
 
@@ -163,8 +163,18 @@ function splitList(text: string): string[] {
   return text.split(',').map((v) => v.trim()).filter((v) => v !== '');
 }
 
+/**
+ * A number as JSON when a JS number holds it exactly; otherwise the text typed (the server reads numbers given as text
+ * exactly), so that "527.50" or 9223372036854775807 are not rounded on the way.
+ */
+export function exactNumber(value: string): number | string {
+  const text = value.trim();
+  const number = Number(text);
+  return String(number) === text ? number : text;
+}
+
 function typed(value: string, column: Column | undefined): unknown {
-  if (column && (column.type === 'integer' || column.type === 'decimal')) return Number(value);
+  if (column && (column.type === 'integer' || column.type === 'decimal')) return exactNumber(value);
   if (column && column.type === 'boolean') return value.trim().toLowerCase() === 'true';
   return value;
 }
@@ -376,6 +386,11 @@ export interface TransformPanel {
   aggregates: Aggregate[];
   /** Steps the panel does not edit (sql, sort, deduplicate, limit…), kept as they are, after the panel's own. */
   other: Step[];
+  /**
+   * The saved flow selects its columns, but the panel only knows the columns its steps name (no preview yet): the
+   * select is kept even when the known columns look unchanged, as the source has others that it leaves out.
+   */
+  keepSelect?: boolean;
 }
 
 export function emptyPanel(columns: Column[]): TransformPanel {
@@ -396,7 +411,7 @@ export function shapedColumns(columns: Column[], layout: ColumnLayout[]): Column
  * that the server names what is wrong.
  */
 export function panelSteps(columns: Column[], panel: TransformPanel, onlyComplete = false): { steps: Step[]; formulaIndex: number[] } {
-  const steps = shapeSteps(columns, panel.layout);
+  const steps = shapeSteps(columns, panel.layout, panel.keepSelect);
   const shaped = shapedColumns(columns, panel.layout);
   const filter = filterStep(panel.filter, shaped);
   if (filter) steps.push(filter);
@@ -432,8 +447,9 @@ export function defaultAlias(a: Aggregate): string {
 }
 
 /** The panel for steps a saved flow holds: the reverse of panelSteps, for the steps the panel itself makes. */
-export function panelFrom(columns: Column[], steps: Step[]): TransformPanel {
+export function panelFrom(columns: Column[], steps: Step[], partial = false): TransformPanel {
   const panel = emptyPanel(columns);
+  if (partial && steps.some((s) => s.type === 'select')) panel.keepSelect = true;
   let i = 0;
   while (i < steps.length && steps[i].type === 'retype') {
     const step = steps[i];
@@ -471,6 +487,61 @@ export function panelFrom(columns: Column[], steps: Step[]): TransformPanel {
   }
   panel.other = steps.slice(i);
   return panel;
+}
+
+/** How a filter test hints at its column's type, when no preview has told it. */
+function typeHintedBy(test: Record<string, unknown>): string {
+  const op = String(test.op ?? '');
+  const value = test.value ?? test.from ?? (Array.isArray(test.values) ? test.values[0] : undefined);
+  if (['gt', 'gte', 'lt', 'lte'].includes(op)) return 'decimal';
+  if (['before', 'after', 'last_days', 'today', 'yesterday'].includes(op) || /^(this|last)_(week|month|quarter|year)$/.test(op)) return 'date';
+  if (typeof value === 'boolean') return 'boolean';
+  if (typeof value === 'number') return 'decimal';
+  if (op === 'between') return /^\d{4}-\d{2}-\d{2}/.test(String(value)) ? 'date' : 'decimal';
+  return 'text';
+}
+
+/**
+ * The source columns a saved flow's steps name, for showing its transform before any preview (a preview reads the
+ * source, which may be slow or need a sign-in). Types are unknown (empty) except where a filter hints at them; a column
+ * converted by a retype step keeps an empty type so that the conversion is written back as it was.
+ */
+export function columnsNamedBy(steps: Step[]): Column[] {
+  const columns: Column[] = [];
+  const sourceOf = new Map<string, string>();
+  const add = (name: string, type = '') => {
+    const source = sourceOf.get(name) ?? name;
+    const known = columns.find((c) => c.name === source);
+    if (!known) columns.push({ name: source, type });
+    else if (!known.type && type) known.type = type;
+  };
+  let i = 0;
+  while (steps[i]?.type === 'retype') add(String(steps[i++].column));
+  if (steps[i]?.type === 'rename') {
+    for (const [from, to] of Object.entries(steps[i].columns as Record<string, string>)) {
+      add(from);
+      sourceOf.set(to, from);
+    }
+    i++;
+  }
+  if (steps[i]?.type === 'select') {
+    // The selected order first: the panel shows the columns as the flow writes them.
+    const selected = (steps[i].columns as string[]).map((name) => sourceOf.get(name) ?? name);
+    const others = columns.filter((c) => !selected.includes(c.name));
+    columns.splice(0, columns.length, ...selected.map((name) => columns.find((c) => c.name === name) ?? { name, type: '' }), ...others);
+    i++;
+  }
+  if (steps[i]?.type === 'filter') {
+    const where = steps[i].where as Record<string, unknown>;
+    const tests = (where.all ?? where.any ?? [where]) as Record<string, unknown>[];
+    const retyped = new Set(steps.filter((s) => s.type === 'retype').map((s) => String(s.column)));
+    for (const test of tests) {
+      const name = String(test.column ?? '');
+      if (name && !retyped.has(sourceOf.get(name) ?? name)) add(name, typeHintedBy(test));
+      else if (name) add(name);
+    }
+  }
+  return columns;
 }
 
 // --------------------------------------------------------------------------------------------- source parameters

@@ -76,7 +76,9 @@ export function ConnectDialog({ onClose, onConnected, only }: {
   };
 
   const save = async (e: FormEvent) => {
+    // The dialog may open over another form (the flow builder's): this submit is the dialog's alone.
     e.preventDefault();
+    e.stopPropagation();
     if (!chosen) return;
     setBusy(true);
     setError(null);
@@ -110,7 +112,9 @@ export function ConnectDialog({ onClose, onConnected, only }: {
       {chosen && (
         <form onSubmit={save} className="stack">
           <Field id="connection-name" label="Name" hint="How this account is called in Rowflow" error={apiError?.field('name')}>
-            <input id="connection-name" ref={nameInput} required value={name} onChange={(e) => setName(e.target.value)} />
+            <input id="connection-name" ref={nameInput} required value={name}
+              aria-describedby={apiError?.field('name') ? 'connection-name-error' : 'connection-name-hint'}
+              aria-invalid={apiError?.field('name') ? true : undefined} onChange={(e) => setName(e.target.value)} />
           </Field>
           {chosen.oauthSignIn && !withKey && (
             <div className="stack">

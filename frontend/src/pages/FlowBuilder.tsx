@@ -8,8 +8,8 @@ import { DestinationsPanel } from '../builder/DestinationsPanel';
 import { SchedulePanel } from '../builder/SchedulePanel';
 import { TransformPanel } from '../builder/TransformPanel';
 import {
-  Column, ScheduleForm, TransformPanel as Panel, defaultSchedule, emptyPanel, panelFrom, panelSteps, parametersOf, parametersText,
-  scheduleForm, scheduleOf,
+  Column, ScheduleForm, TransformPanel as Panel, columnsNamedBy, defaultSchedule, emptyPanel, panelFrom, panelSteps, parametersOf,
+  parametersText, scheduleForm, scheduleOf, Step,
 } from '../builder/model';
 import { ConnectDialog } from '../components/ConnectDialog';
 import { PreviewTable } from '../components/PreviewTable';
@@ -31,6 +31,31 @@ function joinAt(combine: Combine, index: number): Combine['joins'][number] {
   return combine.joins[index] ?? { kind: 'left', left: '', right: '' };
 }
 
+/** What the base columns depend on: the sources and how they are combined. */
+const baseKey = (sources: Source[], combine: Combine) => JSON.stringify([sources.map((s) => [s.connectionId, s.stream ?? null,
+  s.parameters ?? null]), sources.length > 1 ? combine : null]);
+
+/**
+ * The base columns of a flow's last preview in this browser, so that editing it shows the transform on all its columns
+ * at once; null when there was none or the sources changed since.
+ */
+function rememberedColumns(flowId: string, key: string): Column[] | null {
+  try {
+    const stored = JSON.parse(window.localStorage.getItem('rowflow.columns.' + flowId) ?? 'null');
+    return stored && stored.key === key && Array.isArray(stored.columns) ? stored.columns : null;
+  } catch {
+    return null;
+  }
+}
+
+function rememberColumns(flowId: string, key: string, columns: Column[]) {
+  try {
+    window.localStorage.setItem('rowflow.columns.' + flowId, JSON.stringify({ key, columns }));
+  } catch {
+    // Storage full or turned off: the next edit reads the columns from the steps instead.
+  }
+}
+
 const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 function combineOf(transform: FlowBody['transform']): Combine {
@@ -49,8 +74,15 @@ export default function FlowBuilder() {
   const [name, setName] = useState('');
   const [sources, setSources] = useState<Source[]>([{ connectionId: '' }]);
   const [combine, setCombine] = useState<Combine>({ type: 'append', joins: [] });
+  /** The base stage's columns as the last preview read them; the live preview of the result needs them. */
   const [baseColumns, setBaseColumns] = useState<Column[] | null>(null);
-  const [panel, setPanel] = useState<Panel>(emptyPanel([]));
+  /** The columns the transform panel is drawn on: the preview's, remembered ones, or those the saved steps name. */
+  const [panelColumns, setPanelColumns] = useState<Column[] | null>(null);
+  const [panel, setPanelState] = useState<Panel>(emptyPanel([]));
+  /** Until the user changes the panel, a saved flow's steps are saved back exactly as they were. */
+  const [panelEdited, setPanelEdited] = useState(false);
+  /** The panel's columns are only those the saved steps name (no preview in this browser yet). */
+  const [columnsFromSteps, setColumnsFromSteps] = useState(false);
   const [savedSteps, setSavedSteps] = useState<Record<string, unknown>[]>([]);
   const [destinations, setDestinations] = useState<Destination[]>([{ type: 'excel', settings: {} }]);
   const [schedule, setSchedule] = useState<ScheduleForm>(defaultSchedule(localZone));
@@ -74,7 +106,16 @@ export default function FlowBuilder() {
         setName(flow.name);
         setSources(flow.sources);
         setCombine(combineOf(flow.transform));
-        setSavedSteps(flow.transform?.steps ?? []);
+        const steps = (flow.transform?.steps ?? []) as Step[];
+        setSavedSteps(steps);
+        if (steps.length > 0) {
+          // The saved transform is shown at once; the source is read only when the user previews.
+          const remembered = rememberedColumns(flow.id, baseKey(flow.sources, combineOf(flow.transform)));
+          const columns = remembered ?? columnsNamedBy(steps);
+          setPanelColumns(columns);
+          setColumnsFromSteps(!remembered);
+          setPanelState(panelFrom(columns, steps, !remembered));
+        }
         setDestinations(flow.destinations.map((d) => ({ type: d.type, settings: d.settings ?? {} })));
         setSchedule(scheduleForm(flow.schedule, localZone));
       }
@@ -93,7 +134,7 @@ export default function FlowBuilder() {
         }) }
         : { type: 'append', sourceColumn: 'source' };
     }
-    transform.steps = steps ?? (baseColumns ? panelSteps(baseColumns, panel).steps : savedSteps);
+    transform.steps = steps ?? (panelColumns && (panelEdited || savedSteps.length === 0) ? panelSteps(panelColumns, panel).steps : savedSteps);
     return {
       ...(loadedFlow.current ? { runAfter: loadedFlow.current.runAfter, timeout: loadedFlow.current.timeout,
         onlyIfChanged: loadedFlow.current.onlyIfChanged, retries: loadedFlow.current.retries } : {}),
@@ -109,13 +150,28 @@ export default function FlowBuilder() {
   const preview = (step: string | null, flow: FlowBody) => api<Preview>('/flows/preview' + (step ? `?step=${encodeURIComponent(step)}` : ''),
     { method: 'POST', body: flow });
 
-  /** Reads the base stage's columns, and (the first time, when editing) turns the saved steps into the panel. */
+  /**
+   * Reads the base stage's columns and draws the panel on them: the panel as it is (it may have been drawn on the
+   * columns the steps name, or on other sources) is turned into steps and back onto the columns read.
+   */
   const loadBase = async () => {
     const base = await preview(baseStage, body([]));
     setBaseColumns(base.columns);
-    setPanel((current) => (baseColumns === null && savedSteps.length > 0 ? panelFrom(base.columns, savedSteps as never)
-      : baseColumns === null ? emptyPanel(base.columns) : current));
+    if (id) rememberColumns(id, baseKey(sources, combine), base.columns);
+    const same = panelColumns !== null && JSON.stringify(panelColumns) === JSON.stringify(base.columns);
+    if (!same) {
+      setPanelState((current) => (panelColumns === null ? emptyPanel(base.columns)
+        : panelFrom(base.columns, panelSteps(panelColumns, current).steps)));
+    }
+    // The very same array as baseColumns: the live preview of the result runs when the panel is drawn on them.
+    setPanelColumns(base.columns);
+    setColumnsFromSteps(false);
     return base;
+  };
+
+  const setPanel = (next: Panel) => {
+    setPanelState(next);
+    setPanelEdited(true);
   };
 
   const previewSource = async (index: number) => {
@@ -130,7 +186,8 @@ export default function FlowBuilder() {
   };
 
   // The result, previewed again shortly after each change of the transform (sources are cached by the server).
-  const steps = useMemo(() => (baseColumns ? panelSteps(baseColumns, panel, true) : null), [baseColumns, panel]);
+  const steps = useMemo(() => (baseColumns && panelColumns === baseColumns ? panelSteps(baseColumns, panel, true) : null),
+    [baseColumns, panelColumns, panel]);
   const stepsKey = JSON.stringify(steps?.steps);
   useEffect(() => {
     if (!steps) return;
@@ -159,6 +216,7 @@ export default function FlowBuilder() {
     setSaveError(null);
     try {
       const flow = id ? await put<Flow>(`/flows/${id}`, body()) : await post<Flow>('/flows', body());
+      if (baseColumns) rememberColumns(flow.id, baseKey(sources, combine), baseColumns);
       if (run) {
         const started = await post<Run>(`/flows/${flow.id}/runs`);
         navigate(`/flows/${flow.id}/runs/${started.id}`);
@@ -174,6 +232,8 @@ export default function FlowBuilder() {
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    // Only the builder's own submit saves (a dialog's form is its own, see Dialog).
+    if (e.target !== e.currentTarget) return;
     save(false);
   };
 
@@ -336,14 +396,27 @@ export default function FlowBuilder() {
 
       <section className="card" aria-labelledby="transform-title">
         <h2 id="transform-title">3. Transform</h2>
-        {!baseColumns ? (
+        {!panelColumns ? (
           <div className="row">
             <p className="muted">Preview the data to rename, reorder, filter and calculate columns.</p>
             <button type="button" className="button small" disabled={sources.some((s) => !s.connectionId)}
               onClick={() => loadBase().catch((e) => setResult(messageOf(e)))}>Load columns</button>
           </div>
         ) : (
-          <TransformPanel columns={baseColumns} panel={panel} onChange={setPanel} serverErrors={formulaErrors} />
+          <>
+            {!baseColumns && (
+              <div className="row">
+                <p className="muted" id="transform-columns-note">
+                  {columnsFromSteps
+                    ? 'Your saved steps are shown with the columns they use. Preview to see every column of the source and the result.'
+                    : 'Preview to see the result of these steps.'}
+                </p>
+                <button type="button" className="button small" disabled={sources.some((s) => !s.connectionId)}
+                  onClick={() => loadBase().catch((e) => setResult(messageOf(e)))}>Preview the result</button>
+              </div>
+            )}
+            <TransformPanel columns={panelColumns} panel={panel} onChange={setPanel} serverErrors={formulaErrors} />
+          </>
         )}
         <div className="result" aria-live="polite">
           {result === 'loading' && <Loading label="Previewing the result…" />}
@@ -366,7 +439,7 @@ export default function FlowBuilder() {
 
       {connectingFor !== null && (
         <ConnectDialog onClose={() => setConnectingFor(null)} onConnected={(c) => {
-          setCatalog({ ...catalog, connections: [...catalog.connections.filter((x) => x.id !== c.id), c] });
+          setCatalog((current) => current && { ...current, connections: [...current.connections.filter((x) => x.id !== c.id), c] });
           setSource(connectingFor, { connectionId: c.id, stream: null });
           setConnectingFor(null);
         }} />

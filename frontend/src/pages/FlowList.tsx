@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { Flow, NextFires, Run, RunPage, get, messageOf, post, put } from '../api';
 import { describeSchedule } from '../builder/model';
+import { MyInvitations } from '../components/Invitations';
 import { Empty, ErrorBox, Loading, StatusBadge, formatCount, relativeTime, useLoad } from '../components/ui';
 
 interface FlowRow {
@@ -68,6 +69,7 @@ export default function FlowList() {
         <h1 id="flows-title">Flows</h1>
         <Link className="button primary" to="/flows/new">New flow</Link>
       </header>
+      <MyInvitations />
       {notice && <div className="notice" role="status">{notice}</div>}
       {error && <ErrorBox message={error} />}
       {flows.loading && !flows.value && <Loading />}

@@ -1,12 +1,9 @@
-import { FormEvent, useState } from 'react';
-import { ApiError, Flow, User, del, get, messageOf, post, put } from '../api';
+import { FormEvent, useEffect, useState } from 'react';
+import {
+  ApiError, Flow, Invitation, User, WORKSPACES_CHANGED, Workspace, currentWorkspace, del, get, messageOf, post, put,
+} from '../api';
+import { MyInvitations } from '../components/Invitations';
 import { ErrorBox, Field, Loading, formatTime, useLoad } from '../components/ui';
-
-interface Workspace {
-  id: string;
-  name: string;
-  role: string;
-}
 
 interface Member {
   userId: string;
@@ -30,13 +27,19 @@ const canAdmin = (role: string) => ['admin', 'owner'].includes(role.toLowerCase(
 
 export default function Settings({ user }: { user: User }) {
   const workspaces = useLoad((signal) => get<Workspace[]>('/workspaces', signal), []);
-  const workspace = workspaces.value?.[0];
+  useEffect(() => {
+    window.addEventListener(WORKSPACES_CHANGED, workspaces.reload);
+    return () => window.removeEventListener(WORKSPACES_CHANGED, workspaces.reload);
+  }, [workspaces.reload]);
+  // The workspace the switcher chose, else the first (as the server takes it).
+  const workspace = workspaces.value?.find((w) => w.id === currentWorkspace()) ?? workspaces.value?.[0];
   return (
     <section aria-labelledby="settings-title" className="stack">
       <header className="page-header"><h1 id="settings-title">Settings</h1></header>
-      {workspaces.loading && <Loading />}
+      <MyInvitations />
+      {workspaces.loading && !workspaces.value && <Loading />}
       {workspaces.error && <ErrorBox message={workspaces.error} onRetry={workspaces.reload} />}
-      {workspace && <Members workspace={workspace} user={user} />}
+      {workspace && <Members key={workspace.id} workspace={workspace} user={user} />}
       {workspace && <Notifications admin={canAdmin(workspace.role)} />}
       <Tokens />
       {workspace && canAdmin(workspace.role) && <Webhooks />}
@@ -50,13 +53,18 @@ function Members({ workspace, user }: { workspace: Workspace; user: User }) {
   const [role, setRole] = useState('editor');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<ApiError | string | null>(null);
+  const [invited, setInvited] = useState<Invitation | null>(null);
   const admin = canAdmin(workspace.role);
+  const invitations = useLoad((signal) => (admin ? get<Invitation[]>(`/workspaces/${workspace.id}/invitations`, signal)
+    : Promise.resolve([])), [workspace.id, admin]);
 
   const act = async (action: () => Promise<unknown>) => {
     setError(null);
+    setInvited(null);
     try {
       await action();
       members.reload();
+      invitations.reload();
       return true;
     } catch (e) {
       setError(e instanceof ApiError ? e : messageOf(e));
@@ -66,7 +74,12 @@ function Members({ workspace, user }: { workspace: Workspace; user: User }) {
 
   const add = async (e: FormEvent) => {
     e.preventDefault();
-    if (await act(() => post(`/workspaces/${workspace.id}/members`, { email, role, password: password || undefined }))) {
+    let invitation: Invitation | null = null;
+    const done = await act(async () => {
+      invitation = await post<Invitation>(`/workspaces/${workspace.id}/members`, { email, role, password: password || undefined });
+    });
+    if (done) {
+      setInvited(invitation);
       setEmail('');
       setPassword('');
     }
@@ -79,6 +92,12 @@ function Members({ workspace, user }: { workspace: Workspace; user: User }) {
       {members.loading && !members.value && <Loading />}
       {members.error && <ErrorBox message={members.error} onRetry={members.reload} />}
       {error && <ErrorBox message={typeof error === 'string' ? error : error.message} />}
+      {invited && (
+        <div className="notice" role="status">
+          Invitation sent to {invited.email}. They become a member of {workspace.name} when they accept it: signed in to
+          Rowflow, they find it on their Flows page and in Settings.
+        </div>
+      )}
       <table className="list">
         <thead><tr><th scope="col">Person</th><th scope="col">Role</th><th scope="col">Joined</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
         <tbody>
@@ -106,10 +125,37 @@ function Members({ workspace, user }: { workspace: Workspace; user: User }) {
           ))}
         </tbody>
       </table>
+      {admin && invitations.error && <ErrorBox message={invitations.error} onRetry={invitations.reload} />}
+      {admin && invitations.value && invitations.value.length > 0 && (
+        <>
+          <h3 id="invitations-title">Invited, not yet accepted</h3>
+          <table className="list" aria-labelledby="invitations-title">
+            <thead><tr><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Invited</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
+            <tbody>
+              {invitations.value.map((i) => (
+                <tr key={i.id}>
+                  <td>{i.email}</td>
+                  <td>{i.role.toLowerCase()}</td>
+                  <td>{formatTime(i.invitedAt)}</td>
+                  <td className="actions">
+                    <button type="button" className="button small danger" aria-label={`Withdraw the invitation to ${i.email}`}
+                      onClick={() => window.confirm(`Withdraw the invitation to ${i.email}? They can then no longer accept it.`)
+                        && act(() => del(`/workspaces/${workspace.id}/invitations/${i.id}`))}>
+                      Withdraw
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
       {admin && (
         <form className="row wrap end" onSubmit={add} aria-label="Add a member">
           <Field id="member-email" label="Email" error={apiError?.field('email')}>
-            <input id="member-email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+            <input id="member-email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)}
+              aria-invalid={apiError?.field('email') ? true : undefined}
+              aria-describedby={apiError?.field('email') ? 'member-email-error' : undefined} />
           </Field>
           <Field id="member-role" label="Role">
             <select id="member-role" value={role} onChange={(e) => setRole(e.target.value)}>
@@ -117,9 +163,11 @@ function Members({ workspace, user }: { workspace: Workspace; user: User }) {
             </select>
           </Field>
           <Field id="member-password" label="First password" hint="For someone new to Rowflow" error={apiError?.field('password')}>
-            <input id="member-password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+            <input id="member-password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)}
+              aria-invalid={apiError?.field('password') ? true : undefined}
+              aria-describedby={apiError?.field('password') ? 'member-password-error' : 'member-password-hint'} />
           </Field>
-          <button type="submit" className="button">Add member</button>
+          <button type="submit" className="button">Invite member</button>
         </form>
       )}
     </section>

@@ -19,6 +19,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.rowflow.testing.Api;
+import io.rowflow.testing.FakeApi;
 import io.rowflow.testing.FakeHubSpot;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -30,12 +31,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
 import org.apache.poi.ss.usermodel.Row;
 import org.apache.poi.ss.usermodel.Sheet;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The web UI in a real browser (Debian's Chromium, headless) against the whole application: sign in, connect the fake
@@ -47,6 +53,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(FakeHubSpot.class)
 @TestProfile(WebUiTest.WebUi.class)
+// The first walk starts from an empty flow list.
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebUiTest {
     /** Quinoa builds and serves the UI, and runs its tests, only where a test asks for it. */
     public static class WebUi implements QuarkusTestProfile {
@@ -93,6 +101,7 @@ class WebUiTest {
     }
 
     @Test
+    @Order(1)
     void signInConnectHubSpotBuildScheduleRunAndDownload() throws Exception {
         FakeHubSpot hubspot = FakeHubSpot.running();
         String origin = "http://localhost:" + root.getPort();
@@ -293,5 +302,108 @@ class WebUiTest {
             assertThat(((Number) overflow).intValue()).as(path + " at 820 px").isLessThanOrEqualTo(0);
         }
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("settings-tablet.png")));
+    }
+
+    /**
+     * A connection made from inside the builder (a form-based connector, no OAuth) keeps what was typed and is selected
+     * in its source; editing the saved flow shows its transform at once, without reading the source again.
+     */
+    @Test
+    @Order(2)
+    void connectInsideTheBuilderAndEditASavedFlow() throws Exception {
+        FakeApi files = FakeApi.shared();
+        // Decimals and a very large id arrive in the preview as exact text.
+        files.putFile("/files/web-orders.csv", "order,customer,total\nA-1,Ann,527.50\nA-2,Bob,35\nA-3,Cy,9000\n"
+                + "9223372036854775807,Dee,12\n");
+        String origin = "http://localhost:" + root.getPort();
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1440, 900)
+                .setTimezoneId("Europe/Berlin").setLocale("en-GB"));
+        List<String> consoleErrors = new ArrayList<>();
+        context.onPage(p -> {
+            p.onConsoleMessage(m -> {
+                if (m.type().equals("error")) {
+                    consoleErrors.add(p.url() + ": " + m.text());
+                }
+            });
+            p.onPageError(e -> consoleErrors.add(p.url() + ": " + e));
+        });
+        Page page = context.newPage();
+        try {
+            connectInsideTheBuilder(page, origin, files.url("/files/web-orders.csv"));
+        } catch (AssertionError | RuntimeException e) {
+            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("failure-connect-in-builder.png")));
+            throw new AssertionError(e.getMessage() + "\nat " + page.url() + "\nconsole errors: " + consoleErrors, e);
+        }
+        assertThat(consoleErrors).isEmpty();
+        context.close();
+    }
+
+    /** Adds a CSV connection through the builder's "New connection" dialog. */
+    private static void newCsvConnection(Page page, String name, String url) {
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("New connection").setExact(true)).click();
+        Locator dialog = page.getByRole(AriaRole.DIALOG);
+        dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("CSV from URL")).click();
+        dialog.getByLabel("Name", new Locator.GetByLabelOptions().setExact(true)).fill(name);
+        dialog.getByLabel("URL *", new Locator.GetByLabelOptions().setExact(true)).fill(url);
+        dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save connection").setExact(true)).click();
+        expect(page.getByRole(AriaRole.DIALOG)).hasCount(0);
+    }
+
+    private void connectInsideTheBuilder(Page page, String origin, String csv) throws Exception {
+        page.navigate(origin + "/");
+        page.getByLabel("Email").fill(Api.ADMIN_EMAIL);
+        page.getByLabel("Password").fill(Api.ADMIN_PASSWORD);
+        page.getByLabel("Password").press("Enter");
+        expect(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Flows").setExact(true))).isVisible();
+
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("New flow").setExact(true)).click();
+        page.getByLabel("Flow name").fill("Orders from a file");
+        page.getByLabel("Sheet name").fill("Orders");
+        newCsvConnection(page, "Orders file", csv);
+        // The page did not reload: what was typed is there, and the new connection is the source's.
+        assertThat(page.url()).isEqualTo(origin + "/flows/new");
+        Locator connection = page.getByLabel("Connection", new Page.GetByLabelOptions().setExact(true));
+        expect(connection.locator("option:checked")).hasText("Orders file");
+        expect(page.getByLabel("Flow name")).hasValue("Orders from a file");
+        expect(page.getByLabel("Sheet name")).hasValue("Orders");
+
+        // Steps: a rename and a filter on the decimal column.
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Load columns").setExact(true)).click();
+        page.getByLabel("Name of column customer").fill("Customer");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add condition").setExact(true)).click();
+        page.getByLabel("Filter 1 column").selectOption("total");
+        page.getByLabel("Filter 1 test").selectOption(new SelectOption().setLabel(">"));
+        page.getByLabel("Filter 1 value").fill("100");
+        Locator result = page.locator(".result").getByTestId("preview-total");
+        expect(result).hasText("2", new LocatorAssertions.HasTextOptions().setTimeout(15_000));
+        expect(page.locator(".result td.num", new Page.LocatorOptions().setHasText("527.50"))).isVisible();
+
+        // A second connection made now, for the same source, keeps the steps too.
+        newCsvConnection(page, "Orders file again", csv);
+        expect(connection.locator("option:checked")).hasText("Orders file again");
+        expect(page.getByLabel("Flow name")).hasValue("Orders from a file");
+        expect(page.getByLabel("Name of column customer")).hasValue("Customer");
+        expect(page.getByLabel("Filter 1 value")).hasValue("100");
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save").setExact(true)).click();
+        page.waitForURL(Pattern.compile(".*/flows/[0-9a-f-]{36}$"));
+        String flowPath = new java.net.URI(page.url()).getPath();
+
+        // Editing shows the saved transform at once; the source is not read for it.
+        List<String> previews = new CopyOnWriteArrayList<>();
+        page.onRequest(r -> {
+            if (r.url().contains("/api/v1/flows/preview")) {
+                previews.add(r.url());
+            }
+        });
+        page.navigate(origin + flowPath + "/edit");
+        expect(page.getByLabel("Flow name")).hasValue("Orders from a file");
+        expect(page.getByLabel("Name of column customer")).hasValue("Customer");
+        expect(page.getByLabel("Filter 1 column")).hasValue("total");
+        expect(page.getByLabel("Filter 1 value")).hasValue("100");
+        expect(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Load columns").setExact(true))).hasCount(0);
+        expect(connection.locator("option:checked")).hasText("Orders file again");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("flow-edit.png")));
+        assertThat(previews).isEmpty();
     }
 }
