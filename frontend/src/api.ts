@@ -173,6 +173,8 @@ export interface FlowBody {
   timeout?: string | null;
   onlyIfChanged?: boolean;
   retries?: number | null;
+  /** What a run that reads no rows does: keep the destinations' data (default) or write an empty table. */
+  emptyResult?: 'keep' | 'write' | null;
 }
 
 export interface Flow extends FlowBody {

@@ -137,7 +137,8 @@ export default function FlowBuilder() {
     transform.steps = steps ?? (panelColumns && (panelEdited || savedSteps.length === 0) ? panelSteps(panelColumns, panel).steps : savedSteps);
     return {
       ...(loadedFlow.current ? { runAfter: loadedFlow.current.runAfter, timeout: loadedFlow.current.timeout,
-        onlyIfChanged: loadedFlow.current.onlyIfChanged, retries: loadedFlow.current.retries } : {}),
+        onlyIfChanged: loadedFlow.current.onlyIfChanged, retries: loadedFlow.current.retries,
+        emptyResult: loadedFlow.current.emptyResult } : {}),
       name: name.trim() || 'Untitled flow',
       sources: sources.map((s) => ({ ...s, stream: s.stream || null })),
       transform,
