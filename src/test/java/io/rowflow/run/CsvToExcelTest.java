@@ -92,6 +92,30 @@ class CsvToExcelTest {
     }
 
     @Test
+    void aEuropeanCsvReadsDecimalCommasAsNumbers() throws IOException {
+        FakeApi.shared().putFile("/files/european.csv", "Artikel;Preis;Menge;Code\nTee;1,50;1.234;01.02\n"
+                + "Kaffee;1.234,50;2 000;x,y\n");
+        String connection = createConnection("csv-url", Map.of("url", FakeApi.shared().url("/files/european.csv"),
+                "delimiter", ";", "decimalSeparator", ","));
+        String flow = createExcelFlow(connection, Map.of());
+        runSucceeds(flow);
+        try (XSSFWorkbook book = new XSSFWorkbook(new ByteArrayInputStream(download(flow)))) {
+            Row tea = book.getSheetAt(0).getRow(1);
+            Row coffee = book.getSheetAt(0).getRow(2);
+            assertNumber(tea.getCell(1), 1.5);
+            assertNumber(coffee.getCell(1), 1234.5);
+            assertNumber(tea.getCell(2), 1234);
+            assertNumber(coffee.getCell(2), 2000);
+            // Text that is no number in either notation stays text.
+            assertText(tea.getCell(3), "01.02");
+            assertText(coffee.getCell(3), "x,y");
+        }
+        io.restassured.RestAssured.given().post("/api/v1/flows/" + flow + "/preview").then().statusCode(200)
+                .body("rows[0][1]", org.hamcrest.Matchers.equalTo("1.50"))
+                .body("rows[1][1]", org.hamcrest.Matchers.equalTo("1234.50"));
+    }
+
+    @Test
     void theSmallestLongIsTextLikeEveryOtherIdTooLongForExcel() throws IOException {
         FakeApi.shared().putFile("/files/min-long.csv", "id\n-9223372036854775808\n-999999999999999\n");
         String flow = createExcelFlow(createConnection("csv-url", Map.of("url", FakeApi.shared().url("/files/min-long.csv"))),
