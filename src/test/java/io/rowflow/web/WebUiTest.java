@@ -118,15 +118,7 @@ class WebUiTest {
 
         BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1440, 900)
                 .setAcceptDownloads(true).setTimezoneId("Europe/Berlin").setLocale("en-GB"));
-        List<String> consoleErrors = new ArrayList<>();
-        context.onPage(p -> {
-            p.onConsoleMessage(m -> {
-                if (m.type().equals("error")) {
-                    consoleErrors.add(p.url() + ": " + m.text());
-                }
-            });
-            p.onPageError(e -> consoleErrors.add(p.url() + ": " + e));
-        });
+        List<String> consoleErrors = collectBrowserErrors(context);
         Page page = context.newPage();
         try {
             walkThrough(page, origin, hubspot, expected);
@@ -318,15 +310,7 @@ class WebUiTest {
         String origin = "http://localhost:" + root.getPort();
         BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1440, 900)
                 .setTimezoneId("Europe/Berlin").setLocale("en-GB"));
-        List<String> consoleErrors = new ArrayList<>();
-        context.onPage(p -> {
-            p.onConsoleMessage(m -> {
-                if (m.type().equals("error")) {
-                    consoleErrors.add(p.url() + ": " + m.text());
-                }
-            });
-            p.onPageError(e -> consoleErrors.add(p.url() + ": " + e));
-        });
+        List<String> consoleErrors = collectBrowserErrors(context);
         Page page = context.newPage();
         try {
             connectInsideTheBuilder(page, origin, files.url("/files/web-orders.csv"));
@@ -405,5 +389,19 @@ class WebUiTest {
         expect(connection.locator("option:checked")).hasText("Orders file again");
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("flow-edit.png")));
         assertThat(previews).isEmpty();
+    }
+
+    /** Every error the browser logs or throws on any page of the context, with the page's address. */
+    private static List<String> collectBrowserErrors(BrowserContext context) {
+        List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        context.onPage(p -> {
+            p.onConsoleMessage(m -> {
+                if (m.type().equals("error")) {
+                    errors.add(p.url() + ": " + m.text());
+                }
+            });
+            p.onPageError(e -> errors.add(p.url() + ": " + e));
+        });
+        return errors;
     }
 }
