@@ -98,6 +98,20 @@ public class RunLeases {
             if (runs.isActiveHere(run.id)) {
                 continue;
             }
+            if (run.cancelRequested) {
+                // Cancelled while its node was down: it ends cancelled here, instead of waiting queued for a claim
+                // that a cancelled run never gets (the flow would answer 409 until a second cancel).
+                int ended = QuarkusTransaction.requiringNew().call(() -> em.createQuery("update RunEntity set status ="
+                        + " :cancelled, endedAt = :now, nodeId = null where id = :id and status = :status and attempt ="
+                        + " :attempt").setParameter("cancelled", RunStatus.CANCELLED).setParameter("now", Instant.now())
+                        .setParameter("id", run.id).setParameter("status", run.status).setParameter("attempt", run.attempt)
+                        .executeUpdate());
+                if (ended == 1) {
+                    LOG.infof("flow=%s run=%s was cancelled while its node was down; it ends cancelled", run.flowId,
+                            run.id);
+                }
+                continue;
+            }
             int taken = QuarkusTransaction.requiringNew().call(() -> em.createQuery("update RunEntity set status ="
                     + " :queued, nodeId = :node, heartbeatAt = :now where id = :id and status = :status and attempt = :attempt")
                     .setParameter("queued", RunStatus.QUEUED).setParameter("node", nodeId).setParameter("now", Instant.now())

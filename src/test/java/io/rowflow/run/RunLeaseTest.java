@@ -63,6 +63,31 @@ class RunLeaseTest {
     }
 
     @Test
+    void aRunCancelledWhileItsNodeWasDownEndsCancelledAndTheFlowRunsAgain() {
+        FakeApi.shared().putFile("/files/lease-cancelled.csv", "id\n1\n");
+        String flow = createExcelFlow(createConnection("csv-url", Map.of("url", FakeApi.shared().url(
+                "/files/lease-cancelled.csv"))), Map.of());
+        UUID runId = UUID.randomUUID();
+        QuarkusTransaction.requiringNew().run(() -> {
+            RunEntity run = new RunEntity();
+            run.id = runId;
+            run.flowId = UUID.fromString(flow);
+            run.status = RunStatus.RUNNING;
+            run.trigger = "manual";
+            run.createdAt = Instant.now().minusSeconds(60);
+            run.startedAt = run.createdAt;
+            run.nodeId = "node-that-died";
+            run.heartbeatAt = Instant.now().minusSeconds(30);
+            run.attempt = 1;
+            run.cancelRequested = true; // the user cancelled while that node was down
+            em.persist(run);
+        });
+        assertThat(awaitRun(runId.toString()).getString("status")).isEqualTo("cancelled");
+        // The flow is free again: a new run is accepted (not 409) and succeeds.
+        assertThat(io.rowflow.testing.Api.runSucceeds(flow).getString("status")).isEqualTo("succeeded");
+    }
+
+    @Test
     void aNodeThatLostItsLeaseCannotWrite() throws Exception {
         FakeApi.shared().putFile("/files/fenced.csv", "id\n1\n");
         String connection = createConnection("csv-url", Map.of("url", FakeApi.shared().url("/files/fenced.csv")));
