@@ -168,14 +168,17 @@ public class GoogleApis {
 
     /** Google's refusal as a sentence a user can act on, with Google's own message kept beside it. */
     public static UpstreamException translate(IOException e, String doing) {
-        if (e instanceof GoogleJsonResponseException google) {
-            int status = google.getStatusCode();
-            String message = google.getDetails() != null ? google.getDetails().getMessage() : google.getStatusMessage();
+        // Any answer from Google, JSON or not (Drive answers a missing file with a plain 404): said by its status.
+        if (e instanceof com.google.api.client.http.HttpResponseException answered) {
+            int status = answered.getStatusCode();
+            String message = answered instanceof GoogleJsonResponseException google && google.getDetails() != null
+                    ? google.getDetails().getMessage() : answered.getStatusMessage();
             String sentence = switch (status) {
                 case 401 -> "Google rejected the sign-in: reconnect the Google account";
                 case 403 -> "Google refused access: share the spreadsheet with the connected account (or the service"
                         + " account's email) as an editor";
-                case 404 -> "Google does not know this spreadsheet: check its URL or id";
+                case 404 -> "Google does not know this spreadsheet (or the connected account cannot see it): check its"
+                        + " URL or id, and that it is shared with the account";
                 case 429 -> "Google's quota for Sheets requests stayed used up after retrying for minutes; try again later"
                         + " or raise the quota in the Google Cloud console";
                 case 400 -> "Google refused the request";
@@ -184,6 +187,9 @@ public class GoogleApis {
             return new UpstreamException(sentence + " (" + doing + ")", message, e, status == 429 || status / 100 == 5,
                     status);
         }
-        return new UpstreamException("Could not reach Google while " + doing + ": " + e.getMessage(), null, e, true, 0);
+        // No answer at all: the network or Google's servers.
+        return new UpstreamException("Could not reach Google while " + doing + " (" + e.getClass().getSimpleName()
+                .replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT)
+                + "); this may pass, so the run may retry", null, e, true, 0);
     }
 }
