@@ -61,7 +61,7 @@ public final class Flattener {
                 return parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? parser.getBigIntegerValue()
                         : (Object) parser.getLongValue();
             case VALUE_NUMBER_FLOAT:
-                return parser.getDecimalValue().stripTrailingZeros();
+                return parser.getDecimalValue(); // as written: 527.50 keeps its two places
             default:
                 return new JsonText(parser.readValueAsTree().toString());
         }

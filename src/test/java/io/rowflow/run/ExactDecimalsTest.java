@@ -56,6 +56,24 @@ class ExactDecimalsTest {
     }
 
     @Test
+    void jsonNumbersKeepTheirPlacesToo() {
+        FakeApi.shared().putFile("/files/orders-exact.json", "{\"orders\": [{\"amount\": 527.50}, {\"amount\": 0.1},"
+                + " {\"amount\": 0.2}]}");
+        String connection = Api.createConnection("json-url", Map.of("url", FakeApi.shared().url("/files/orders-exact.json"),
+                "recordsPath", "orders"));
+        JsonPath preview = given().contentType(ContentType.JSON).body(Map.of("name", "json money", "sources",
+                List.of(Map.of("connectionId", connection)), "transform", Map.of("steps", List.of(Map.of("type",
+                        "aggregate", "groupBy", List.of(), "aggregates", List.of(Map.of("function", "sum", "column",
+                                "amount", "as", "total"))))), "destinations", List.of(Map.of("type", "excel"))))
+                .post("/api/v1/flows/preview").then().statusCode(200).extract().jsonPath();
+        assertThat(preview.getString("rows[0][0]")).isEqualTo("527.80");
+        JsonPath source = given().contentType(ContentType.JSON).body(Map.of("name", "json money", "sources",
+                List.of(Map.of("connectionId", connection)), "destinations", List.of(Map.of("type", "excel"))))
+                .post("/api/v1/flows/preview?step=sources[0]").then().statusCode(200).extract().jsonPath();
+        assertThat(source.getList("rows.collect { it[0] }")).containsExactly("527.50", "0.10", "0.20");
+    }
+
+    @Test
     void theWorkbookHoldsTheExactSum() throws Exception {
         String flow = given().contentType(ContentType.JSON).body(flow(orders(), Map.of("type", "excel")))
                 .post("/api/v1/flows").then().statusCode(201).extract().path("id");
