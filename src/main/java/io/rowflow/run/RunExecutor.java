@@ -199,7 +199,16 @@ public class RunExecutor {
                     saveStats(runId, stats);
                 }
                 StagedTable result = tables.get(0);
-                if (transforms(definition)) {
+                // Nothing read and a source without even its columns (an incremental read with no changes): the
+                // transform has no shape to work on, and there is nothing new to write. The destinations below are
+                // left as they are, and the run says so instead of failing on a missing column.
+                boolean nothingNew = tables.stream().allMatch(t -> t.rowCount() == 0)
+                        && tables.stream().anyMatch(t -> t.columns().isEmpty());
+                if (nothingNew && transforms(definition)) {
+                    log(runId, "INFO", "Nothing new: the sources returned no rows, so the transform had nothing to"
+                            + " shape");
+                    result = new StagedTable(tables.get(0).sqlName(), List.of(), 0);
+                } else if (transforms(definition)) {
                     step = "transform";
                     checkCancelled();
                     log(runId, "INFO", "Transforming");

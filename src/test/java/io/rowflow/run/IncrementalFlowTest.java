@@ -39,6 +39,23 @@ class IncrementalFlowTest {
     }
 
     @Test
+    void aQuietPeriodWithATransformEndsNothingNewAndLeavesTheWorkbook() throws Exception {
+        String connection = Api.createConnection("hubspot", Map.of("access_token", FakeHubSpot.TOKEN));
+        String flow = given().contentType(ContentType.JSON).body(Map.of("name", "deals with a step", "sources",
+                List.of(Map.of("connectionId", connection, "stream", "deals", "sync", "incremental", "steps", List.of(
+                        Map.of("type", "rename", "columns", Map.of("Deal Name", "Deal"))))), "destinations",
+                List.of(Map.of("type", "excel", "settings", Map.of("mode", "append"))))).post("/api/v1/flows").then()
+                .statusCode(201).extract().path("id");
+        Api.runSucceeds(flow);
+        Path workbook = dataFolder.destinationDir(UUID.fromString(flow), 0).resolve("workbook.xlsx");
+        byte[] before = Files.readAllBytes(workbook);
+        // Nothing changed in HubSpot since: the step has no columns to work on, and there is nothing to add.
+        JsonPath quiet = Api.runSucceeds(flow);
+        assertThat(log(quiet)).anyMatch(l -> l.startsWith("Nothing new"));
+        assertThat(Files.readAllBytes(workbook)).isEqualTo(before);
+    }
+
+    @Test
     void aFlowRefusesIncrementalReadsItCannotKeep() {
         String connection = Api.createConnection("hubspot", Map.of("access_token", FakeHubSpot.TOKEN));
         given().contentType(ContentType.JSON).body(flow(connection, "deals", "replace")).post("/api/v1/flows").then()
