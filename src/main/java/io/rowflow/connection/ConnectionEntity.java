@@ -43,7 +43,11 @@ public class ConnectionEntity {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
-    /** {@code ok}, or {@code needs_reauthorization} once the provider refused to refresh its OAuth tokens. */
+    /**
+     * {@code ok}; {@code needs_reauthorization} once the provider refused to refresh its OAuth tokens or refused the
+     * tokens; {@code needs_attention} once it refused a key or token a user entered. A later successful check or read
+     * sets it back to {@code ok}.
+     */
     @Column(name = "auth_status")
     public String authStatus = "ok";
 }

@@ -299,4 +299,36 @@ class HubSpotConnectorTest {
             hubspot.replace("contacts", old);
         }
     }
+
+    /**
+     * A private app token HubSpot refuses marks the connection "needs_attention", from a check and from a run alike;
+     * a later successful check, or run, clears it.
+     */
+    @Test
+    void aRefusedTokenMarksTheConnectionUntilACheckOrRunSucceeds() {
+        FakeHubSpot hubspot = FakeHubSpot.running();
+        String id = connection(FakeHubSpot.SAME_PORTAL_TOKEN);
+        String flow = Api.createStreamFlow("refused token", id, "owners");
+        hubspot.revoke(FakeHubSpot.SAME_PORTAL_TOKEN, true);
+        try {
+            given().post("/api/v1/connections/" + id + "/check").then().statusCode(200)
+                    .body("ok", org.hamcrest.Matchers.is(false))
+                    .body("message", org.hamcrest.Matchers.startsWith("HubSpot rejected the token"));
+            given().get("/api/v1/connections/" + id).then().body("authStatus", org.hamcrest.Matchers.equalTo("needs_attention"));
+        } finally {
+            hubspot.revoke(FakeHubSpot.SAME_PORTAL_TOKEN, false);
+        }
+        given().post("/api/v1/connections/" + id + "/check").then().statusCode(200).body("ok", org.hamcrest.Matchers.is(true));
+        given().get("/api/v1/connections/" + id).then().body("authStatus", org.hamcrest.Matchers.equalTo("ok"));
+
+        hubspot.revoke(FakeHubSpot.SAME_PORTAL_TOKEN, true);
+        try {
+            assertThat(Api.runToEnd(flow).getString("status")).isEqualTo("failed");
+            given().get("/api/v1/connections/" + id).then().body("authStatus", org.hamcrest.Matchers.equalTo("needs_attention"));
+        } finally {
+            hubspot.revoke(FakeHubSpot.SAME_PORTAL_TOKEN, false);
+        }
+        Api.runSucceeds(flow);
+        given().get("/api/v1/connections/" + id).then().body("authStatus", org.hamcrest.Matchers.equalTo("ok"));
+    }
 }
