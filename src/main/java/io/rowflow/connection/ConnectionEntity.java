@@ -44,6 +44,13 @@ public class ConnectionEntity {
     public Instant updatedAt;
 
     /**
+     * How long the provider's access tokens live, in seconds, from its last {@code expires_in}; null when it never
+     * said (or the connection has no OAuth sign-in).
+     */
+    @Column(name = "token_lifetime_seconds")
+    public Long tokenLifetimeSeconds;
+
+    /**
      * {@code ok}; {@code needs_reauthorization} once the provider refused to refresh its OAuth tokens or refused the
      * tokens; {@code needs_attention} once it refused a key or token a user entered. A later successful check or read
      * sets it back to {@code ok}.

@@ -116,6 +116,7 @@ public class ConnectionService implements SecretStore {
                 throw InvalidInputException.of(missing);
             }
         }
+        keepTokenExpiry(readJson(entity.configJson), stored, config);
         connector.schema().validate(config, "config");
         entity.name = request.name().strip();
         if (request.shared() != null) {
@@ -125,6 +126,17 @@ public class ConnectionService implements SecretStore {
         store(entity, config, connector.schema());
         audit.record("connection.updated", "connection:" + entity.id, entity.name);
         return view(entity);
+    }
+
+    /**
+     * When a signed-in connection's access token expires is kept by Rowflow, not entered: an edit that keeps the token
+     * keeps its expiry (without it, the token would be taken as never expiring and used until the provider refuses it).
+     */
+    private static void keepTokenExpiry(JsonNode storedPlain, ObjectNode storedSecrets, ObjectNode config) {
+        if (!config.has("expires_at") && storedPlain.hasNonNull("expires_at") && storedSecrets.hasNonNull("access_token")
+                && storedSecrets.get("access_token").equals(config.get("access_token"))) {
+            config.set("expires_at", storedPlain.get("expires_at"));
+        }
     }
 
     @Transactional
