@@ -84,6 +84,18 @@ public final class RequestBudget {
 
     /** As {@link #take()}, answering the request's place in the window. */
     public Ticket acquire() {
+        return acquire(true);
+    }
+
+    /**
+     * Waits until a request would fit, without counting one: a caller about to pick a short-lived credential for the
+     * request (an OAuth token) waits first, so the credential is not spent waiting.
+     */
+    public void awaitRoom() {
+        acquire(false);
+    }
+
+    private Ticket acquire(boolean count) {
         if (this == UNLIMITED) {
             return FREE;
         }
@@ -96,6 +108,9 @@ public final class RequestBudget {
                 if (pausedUntil != 0 && now - pausedUntil < 0) {
                     wait = pausedUntil - now;
                 } else if (sent.size() < requests) {
+                    if (!count) {
+                        return FREE;
+                    }
                     pausedUntil = 0;
                     long[] counted = { now, 0 }; // when, and whether the answer came
                     if (requests != Integer.MAX_VALUE) {
