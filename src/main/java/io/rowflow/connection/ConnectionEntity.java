@@ -43,7 +43,18 @@ public class ConnectionEntity {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
-    /** {@code ok}, or {@code needs_reauthorization} once the provider refused to refresh its OAuth tokens. */
+    /**
+     * How long the provider's access tokens live, in seconds, from its last {@code expires_in}; null when it never
+     * said (or the connection has no OAuth sign-in).
+     */
+    @Column(name = "token_lifetime_seconds")
+    public Long tokenLifetimeSeconds;
+
+    /**
+     * {@code ok}; {@code needs_reauthorization} once the provider refused to refresh its OAuth tokens or refused the
+     * tokens; {@code needs_attention} once it refused a key or token a user entered. A later successful check or read
+     * sets it back to {@code ok}.
+     */
     @Column(name = "auth_status")
     public String authStatus = "ok";
 }

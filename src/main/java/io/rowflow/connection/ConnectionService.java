@@ -116,6 +116,7 @@ public class ConnectionService implements SecretStore {
                 throw InvalidInputException.of(missing);
             }
         }
+        keepTokenExpiry(readJson(entity.configJson), stored, config);
         connector.schema().validate(config, "config");
         entity.name = request.name().strip();
         if (request.shared() != null) {
@@ -125,6 +126,17 @@ public class ConnectionService implements SecretStore {
         store(entity, config, connector.schema());
         audit.record("connection.updated", "connection:" + entity.id, entity.name);
         return view(entity);
+    }
+
+    /**
+     * When a signed-in connection's access token expires is kept by Rowflow, not entered: an edit that keeps the token
+     * keeps its expiry (without it, the token would be taken as never expiring and used until the provider refuses it).
+     */
+    private static void keepTokenExpiry(JsonNode storedPlain, ObjectNode storedSecrets, ObjectNode config) {
+        if (!config.has("expires_at") && storedPlain.hasNonNull("expires_at") && storedSecrets.hasNonNull("access_token")
+                && storedSecrets.get("access_token").equals(config.get("access_token"))) {
+            config.set("expires_at", storedPlain.get("expires_at"));
+        }
     }
 
     @Transactional
@@ -262,10 +274,44 @@ public class ConnectionService implements SecretStore {
         } catch (StopReading enough) {
             // The first record arrived.
         } catch (RowflowException e) {
+            if (e instanceof io.rowflow.common.error.UpstreamException upstream) {
+                credentialsRefused(entity, upstream);
+            }
             return new CheckResult(false, e.getMessage());
         }
+        credentialsAccepted(entity);
         return new CheckResult(true, columns.get() < 0 ? "Connected; the source has no records"
                 : "Connected; the first record has " + columns.get() + " field(s)");
+    }
+
+    /**
+     * The provider refused the connection's stored key or token (401, or 403 for a lacking permission or scope): the
+     * connection is marked, "needs_reauthorization" when it signed in with OAuth and "needs_attention" for a key a user
+     * entered, until a later check or read succeeds. Other failures leave the mark as it is.
+     */
+    public void credentialsRefused(ConnectionEntity entity, io.rowflow.common.error.UpstreamException failure) {
+        if ((failure.status() != 401 && failure.status() != 403) || entity.secretsCiphertext == null) {
+            return;
+        }
+        String status = settingsOf(entity).hasNonNull("refresh_token") ? "needs_reauthorization" : "needs_attention";
+        if (setAuthStatus(entity.id, status)) {
+            LOG.warnf("connection=%s: the provider refused its credentials (HTTP %d); marked %s", entity.id,
+                    failure.status(), status);
+        }
+    }
+
+    /** A check or read through the connection succeeded: a mark left by a refusal is cleared. */
+    public void credentialsAccepted(ConnectionEntity entity) {
+        if (!"ok".equals(entity.authStatus)) {
+            setAuthStatus(entity.id, "ok");
+        }
+    }
+
+    /** Sets the connection's auth status in a transaction of its own; false when it already had it. */
+    private boolean setAuthStatus(UUID id, String status) {
+        return QuarkusTransaction.requiringNew().call(() -> em.createQuery("update ConnectionEntity set authStatus ="
+                + " :status where id = :id and (authStatus is null or authStatus <> :status)").setParameter("status", status)
+                .setParameter("id", id).executeUpdate() == 1);
     }
 
     private void store(ConnectionEntity entity, ObjectNode config, ConfigSchema schema) {

@@ -33,9 +33,19 @@ public interface HttpConfig {
     @WithDefault("30s")
     Duration maxBackoff();
 
-    /** Longest Retry-After Rowflow honours; a server asking for more fails the request at once. */
+    /**
+     * Longest wait Rowflow makes in place when a server asks for one (Retry-After, a rate limit's reset); a server
+     * asking for more fails the request at once, saying when it may be tried again (a run is queued for then).
+     */
     @WithDefault("120s")
     Duration maxRetryAfter();
+
+    /**
+     * Longest time one request waits out rate limits (429s) in all: a 429 does not use up one of the attempts, so this
+     * bounds how long a request may be held back (a run's time limit bounds it too).
+     */
+    @WithDefault("5m")
+    Duration maxRateLimitWait();
 
     /** Redirects followed per request; each target is checked again by the network guard. */
     @WithDefault("5")
@@ -58,6 +68,6 @@ public interface HttpConfig {
 
     default HttpSettings settings() {
         return new HttpSettings(connectTimeout(), readTimeout(), maxResponseBytes(), maxAttempts(), initialBackoff(),
-                maxBackoff(), maxRetryAfter(), maxRedirects(), allowPrivateNetworks(), allowedNetworks().orElse(List.of()));
+                maxBackoff(), maxRetryAfter(), maxRateLimitWait(), maxRedirects(), allowPrivateNetworks(), allowedNetworks().orElse(List.of()));
     }
 }

@@ -3,22 +3,47 @@ package io.rowflow.http;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
  * A rolling-window request budget, kept before each request rather than learned from 429s: at most {@code requests}
- * in any {@code window} (HubSpot: 100 per 10 s per account). Shared by every read on one credential in this node.
+ * in any {@code window} (HubSpot: 100 per 10 s per account). Shared by every read on one upstream account in this node.
+ * Where the API states its limit in its answers ({@link RateLimitHeaders}), the budget follows what it says: the
+ * window's size and length, the requests others made on the account (counted as if made now), and a fixed window's
+ * reset when nothing is left.
  */
 public final class RequestBudget {
     public static final RequestBudget UNLIMITED = new RequestBudget(Integer.MAX_VALUE, Duration.ofSeconds(1), System::nanoTime);
+    /**
+     * The API counts a request when it arrives, a little after it is taken from the budget: a 5% longer window keeps
+     * the 101st request from arriving inside the API's window of the first.
+     */
+    private static final int MARGIN_PERCENT = 5;
 
-    private final int requests;
-    private final long windowNanos;
+    private final String name;
+    private final RateLimitHeaders headers;
+    private int requests;
+    private long windowNanos;
     private final LongSupplier clock;
-    private final Deque<Long> sent = new ArrayDeque<>();
+    /** When each request in the window was counted (nanoTime), each in a cell of its own to move it to its answer. */
+    private final Deque<long[]> sent = new ArrayDeque<>();
+    /** A fixed window used up: nothing is sent before this time (nanoTime), 0 when not paused. */
+    private long pausedUntil;
 
     public RequestBudget(int requests, Duration window, LongSupplier nanoClock) {
+        this("", RateLimitHeaders.NONE, requests, window, nanoClock);
+    }
+
+    /**
+     * {@code name}: what the budget is for, as a user reads it ("HubSpot"); {@code headers}: how the API states its
+     * limit, to follow it; {@code requests} per {@code window}: the published limit, until the API says otherwise.
+     */
+    public RequestBudget(String name, RateLimitHeaders headers, int requests, Duration window, LongSupplier nanoClock) {
+        this.name = name;
+        this.headers = headers;
         this.requests = requests;
         this.windowNanos = window.toNanos();
         this.clock = nanoClock;
@@ -28,24 +53,73 @@ public final class RequestBudget {
         return new RequestBudget(requests, window, System::nanoTime);
     }
 
+    /** A budget for {@code name} that starts from a published limit (null: none) and follows the API's headers. */
+    public static RequestBudget following(String name, RateLimitHeaders headers, Integer requests, Duration window) {
+        return requests == null ? new RequestBudget(name, headers, Integer.MAX_VALUE, Duration.ofSeconds(1), System::nanoTime)
+                : new RequestBudget(name, headers, requests, withMargin(window), System::nanoTime);
+    }
+
+    private static Duration withMargin(Duration window) {
+        return window.multipliedBy(100 + MARGIN_PERCENT).dividedBy(100);
+    }
+
+    /** What the budget is for ("HubSpot"), empty when unnamed. */
+    public String name() {
+        return name;
+    }
+
     /** Waits until a request fits in the window, then counts it. Answers how long it waited, in nanoseconds. */
     public long take() {
-        if (requests == Integer.MAX_VALUE) {
-            return 0;
+        return acquire().waitedNanos();
+    }
+
+    /**
+     * A request counted in the window: how long it waited for its place, and its place, to move to the time of its
+     * answer ({@link #answered}).
+     */
+    public record Ticket(long waitedNanos, long[] counted) {
+    }
+
+    private static final Ticket FREE = new Ticket(0, new long[2]);
+
+    /** As {@link #take()}, answering the request's place in the window. */
+    public Ticket acquire() {
+        return acquire(true);
+    }
+
+    /**
+     * Waits until a request would fit, without counting one: a caller about to pick a short-lived credential for the
+     * request (an OAuth token) waits first, so the credential is not spent waiting.
+     */
+    public void awaitRoom() {
+        acquire(false);
+    }
+
+    private Ticket acquire(boolean count) {
+        if (this == UNLIMITED) {
+            return FREE;
         }
         long waited = 0;
         while (true) {
             long wait;
             synchronized (this) {
                 long now = clock.getAsLong();
-                while (!sent.isEmpty() && now - sent.peekFirst() >= windowNanos) {
-                    sent.pollFirst();
+                prune(now);
+                if (pausedUntil != 0 && now - pausedUntil < 0) {
+                    wait = pausedUntil - now;
+                } else if (sent.size() < requests) {
+                    if (!count) {
+                        return FREE;
+                    }
+                    pausedUntil = 0;
+                    long[] counted = { now, 0 }; // when, and whether the answer came
+                    if (requests != Integer.MAX_VALUE) {
+                        sent.addLast(counted);
+                    }
+                    return new Ticket(waited, counted);
+                } else {
+                    wait = windowNanos - (now - sent.peekFirst()[0]);
                 }
-                if (sent.size() < requests) {
-                    sent.addLast(now);
-                    return waited;
-                }
-                wait = windowNanos - (now - sent.peekFirst());
             }
             try {
                 Thread.sleep(Math.max(1, wait / 1_000_000), (int) (wait % 1_000_000));
@@ -54,6 +128,56 @@ public final class RequestBudget {
                 throw new CancellationException("Interrupted while waiting for the API's request budget");
             }
             waited += wait;
+        }
+    }
+
+    /**
+     * The request was answered: it stays in the window from now on. The API counted it when it arrived, somewhere
+     * between its place being taken and its answer; counting from the answer keeps the window ahead of the API's
+     * however slow the way there was. Only the first call counts.
+     */
+    public void answered(Ticket ticket) {
+        if (ticket != FREE) {
+            synchronized (this) {
+                if (ticket.counted()[1] == 0) {
+                    ticket.counted()[0] = clock.getAsLong();
+                    ticket.counted()[1] = 1;
+                }
+            }
+        }
+    }
+
+    /** Follows what one answer of the API says about its limit (nothing when it says nothing). */
+    public void observe(Function<String, Optional<String>> header) {
+        if (this == UNLIMITED) {
+            return;
+        }
+        headers.read(header).ifPresent(this::observe);
+    }
+
+    public synchronized void observe(RateLimitHeaders.State state) {
+        long now = clock.getAsLong();
+        if (state.rolling() && state.window() != null && state.limit() > 0) {
+            requests = state.limit();
+            windowNanos = withMargin(state.window()).toNanos();
+            prune(now);
+            // Requests the API counted that this budget did not send (other nodes, other tools on the account).
+            int others = (state.limit() - state.remaining()) - sent.size();
+            for (int i = 0; i < others && sent.size() < requests; i++) {
+                sent.addLast(new long[] { now, 1 });
+            }
+        } else if (!state.rolling() && state.remaining() <= 0 && state.window() != null) {
+            pausedUntil = now + state.window().toNanos();
+            if (pausedUntil == 0) {
+                pausedUntil = 1;
+            }
+        }
+    }
+
+    private void prune(long now) {
+        // Answers may move a place later than the next one's: the first leaving first keeps the window safe.
+        while (!sent.isEmpty() && now - sent.peekFirst()[0] >= windowNanos) {
+            sent.pollFirst();
         }
     }
 }

@@ -100,42 +100,89 @@ public final class SafeHttpClient implements AutoCloseable {
         return execute(spec, reader, RequestBudget.UNLIMITED);
     }
 
-    /** As {@link #execute(HttpRequestSpec, BodyReader)}, each attempt (retries too) drawn from {@code budget} first. */
+    /**
+     * As {@link #execute(HttpRequestSpec, BodyReader)}, each attempt (retries too) drawn from {@code budget} first, and
+     * every answer's rate-limit headers given to it. A 429 is waited out as the API asks without using up one of the
+     * attempts (those are for failures: 5xx, a failed connection); the waits of one request are bounded in all by
+     * rowflow.http.max-rate-limit-wait, and each by rowflow.http.max-retry-after.
+     */
     public <T> T execute(HttpRequestSpec spec, BodyReader<T> reader, RequestBudget budget) {
-        for (int attempt = 1;; attempt++) {
-            budget.take();
+        Duration rateLimited = Duration.ZERO;
+        int refusals = 0;
+        for (int attempt = 1;; ) {
+            RequestBudget.Ticket place = budget.acquire();
             java.util.concurrent.Semaphore turn = shares.take(describe(spec));
             Attempt<T> outcome;
             try {
-                outcome = attempt(spec, reader);
+                outcome = attempt(spec, reader, budget, place);
             } finally {
                 turn.release();
+                budget.answered(place);
             }
             if (outcome.done()) {
                 return outcome.value();
             }
+            if (outcome.rateLimited()) {
+                refusals++;
+                Duration wait = outcome.retryAfter() != null ? outcome.retryAfter() : backoff(refusals);
+                if (rateLimited.plus(wait).compareTo(settings.maxRateLimitWait()) > 0) {
+                    throw new UpstreamException(describe(spec) + " " + outcome.failure() + " " + refusals + " times and"
+                            + " waited " + rateLimited.toSeconds() + " s, as long as rowflow.http.max-rate-limit-wait allows;"
+                            + " it may be tried again after " + after(wait), outcome.upstreamMessage(), null, true, 429, wait);
+                }
+                String sentence = who(spec, budget) + (outcome.asked() ? " asked to wait " : " has no requests left: waiting ")
+                        + String.format(Locale.ROOT, "%.1f s", wait.toMillis() / 1000.0) + " (rate limit"
+                        + (outcome.policy() == null ? "" : " " + outcome.policy()) + ")" + (outcome.asked() ? "; waiting" : "");
+                LOG.infof("%s: %s", describe(spec), sentence);
+                RateLimitWaits.report(sentence);
+                sleep(wait);
+                rateLimited = rateLimited.plus(wait);
+                continue;
+            }
             if (attempt >= settings.maxAttempts()) {
                 throw new UpstreamException(describe(spec) + " failed after " + attempt + " attempts: " + outcome.failure(),
-                        outcome.upstreamMessage(), null, true);
+                        outcome.upstreamMessage(), null, true, 0, outcome.retryAfter());
             }
             Duration wait = outcome.retryAfter() != null ? outcome.retryAfter() : backoff(attempt);
             LOG.infof("%s: %s; attempt %d of %d in %d ms", describe(spec), outcome.failure(), attempt + 1,
                     settings.maxAttempts(), wait.toMillis());
             sleep(wait);
+            attempt++;
         }
     }
 
-    private record Attempt<T>(boolean done, T value, String failure, String upstreamMessage, Duration retryAfter) {
+    /** Who limits the request, as a user knows it: the budget's name (the provider), else the host. */
+    private static String who(HttpRequestSpec spec, RequestBudget budget) {
+        return budget.name().isEmpty() ? spec.uri().getHost() : budget.name();
+    }
+
+    /** The time {@code wait} from now, to the second, in UTC: when a refused request may be tried again. */
+    private static String after(Duration wait) {
+        return DateTimeFormatter.ISO_INSTANT.format(Instant.now().plus(wait).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    }
+
+    /**
+     * One attempt's outcome. {@code rateLimited}: a 429; {@code asked}: the server named the wait (Retry-After, a
+     * reset time) rather than it being read from the limit's window; {@code policy}: which limit, when it says.
+     */
+    private record Attempt<T>(boolean done, T value, String failure, String upstreamMessage, Duration retryAfter,
+            boolean rateLimited, boolean asked, String policy) {
         static <T> Attempt<T> success(T value) {
-            return new Attempt<>(true, value, null, null, null);
+            return new Attempt<>(true, value, null, null, null, false, false, null);
         }
 
         static <T> Attempt<T> retry(String failure, String upstreamMessage, Duration retryAfter) {
-            return new Attempt<>(false, null, failure, upstreamMessage, retryAfter);
+            return new Attempt<>(false, null, failure, upstreamMessage, retryAfter, false, false, null);
+        }
+
+        static <T> Attempt<T> rateLimit(String failure, String upstreamMessage, Duration retryAfter, boolean asked,
+                String policy) {
+            return new Attempt<>(false, null, failure, upstreamMessage, retryAfter, true, asked, policy);
         }
     }
 
-    private <T> Attempt<T> attempt(HttpRequestSpec original, BodyReader<T> reader) {
+    private <T> Attempt<T> attempt(HttpRequestSpec original, BodyReader<T> reader, RequestBudget budget,
+            RequestBudget.Ticket place) {
         HttpRequestSpec spec = original;
         for (int redirects = 0;; redirects++) {
             checkScheme(spec.uri());
@@ -152,6 +199,8 @@ public final class SafeHttpClient implements AutoCloseable {
             try (ClassicHttpResponse response = client.executeOpen(null, request, context)) {
                 checkConnectedAddress(spec.uri(), context.getEndpointDetails());
                 int status = response.getCode();
+                budget.answered(place);
+                budget.observe(name -> Optional.ofNullable(response.getFirstHeader(name)).map(Header::getValue));
                 if (status >= 300 && status < 400 && response.getFirstHeader("Location") != null) {
                     if (redirects >= settings.maxRedirects()) {
                         throw new UpstreamException(describe(original) + " redirected more than "
@@ -173,7 +222,13 @@ public final class SafeHttpClient implements AutoCloseable {
                     Duration retryAfter = rateLimitWait(response);
                     if (retryAfter != null && retryAfter.compareTo(settings.maxRetryAfter()) > 0) {
                         throw new UpstreamException(describe(original) + " " + failure + " and asked to wait "
-                                + retryAfter.toSeconds() + " s, longer than rowflow.http.max-retry-after", excerpt, null, true);
+                                + retryAfter.toSeconds() + " s, longer than rowflow.http.max-retry-after ("
+                                + settings.maxRetryAfter().toSeconds() + " s); it may be tried again after "
+                                + after(retryAfter), excerpt, null, true, status, retryAfter);
+                    }
+                    if (status == 429) {
+                        return Attempt.rateLimit(failure, excerpt, retryAfter, response.getFirstHeader("Retry-After") != null,
+                                policy(response, excerpt));
                     }
                     return Attempt.retry(failure, excerpt, retryAfter);
                 }
@@ -292,6 +347,20 @@ public final class SafeHttpClient implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    private static final java.util.regex.Pattern POLICY_NAME = java.util.regex.Pattern.compile(
+            "\"policyName\"\\s*:\\s*\"([A-Z_]{1,40})\"");
+
+    /** Which limit refused: HubSpot's policyName in the body, Jira's RateLimit-Reason header; null when unsaid. */
+    private static String policy(ClassicHttpResponse response, String excerpt) {
+        Header reason = response.getFirstHeader("RateLimit-Reason");
+        if (reason != null) {
+            String value = reason.getValue().strip();
+            return value.length() > 60 ? value.substring(0, 60) : value;
+        }
+        java.util.regex.Matcher named = excerpt == null ? null : POLICY_NAME.matcher(excerpt);
+        return named != null && named.find() ? named.group(1) : null;
     }
 
     /** Retry-After as seconds (integer or decimal) or an HTTP date; null when absent or unreadable. */

@@ -211,6 +211,7 @@ public class OAuthService implements TokenSource {
             form.put("code_verifier", cipher.decrypt(used.verifierCiphertext, "oauth-state:" + used.stateHash));
         }
         ObjectNode tokens = tokens(provider, form, null);
+        Long lifetime = lifetime(tokens);
         if (provider.resources() != null) {
             tokens.setAll(site(provider, tokens.get("access_token").asText()));
         }
@@ -219,6 +220,7 @@ public class OAuthService implements TokenSource {
                     : em.find(ConnectionEntity.class, used.connectionId, LockModeType.PESSIMISTIC_WRITE);
             ConnectionEntity entity = connections.storeSignedIn(existing, connectorId, used.connectionName,
                     used.workspaceId, used.userId, tokens);
+            entity.tokenLifetimeSeconds = lifetime;
             audit.recordFor(used.workspaceId, used.userId, null, existing == null ? "connection.created"
                     : "connection.reauthorized", "connection:" + entity.id, entity.name + " (signed in with "
                     + provider.name() + ")");
@@ -230,9 +232,13 @@ public class OAuthService implements TokenSource {
     /** The connection's access token, refreshed first when it expires within the margin. */
     @Override
     public String accessToken(UUID connectionId) {
-        ObjectNode current = QuarkusTransaction.requiringNew().call(() -> connections.settingsOf(
-                em.find(ConnectionEntity.class, connectionId)));
-        if (fresh(current)) {
+        Long[] lifetime = { null };
+        ObjectNode current = QuarkusTransaction.requiringNew().call(() -> {
+            ConnectionEntity entity = em.find(ConnectionEntity.class, connectionId);
+            lifetime[0] = entity.tokenLifetimeSeconds;
+            return connections.settingsOf(entity);
+        });
+        if (fresh(current, lifetime[0])) {
             return current.path("access_token").asText();
         }
         return refreshed(connectionId, null);
@@ -253,7 +259,7 @@ public class OAuthService implements TokenSource {
             ConnectionEntity entity = em.find(ConnectionEntity.class, connectionId, LockModeType.PESSIMISTIC_WRITE);
             ObjectNode settings = connections.settingsOf(entity);
             String stored = settings.path("access_token").asText();
-            if (rejected == null ? fresh(settings) : !stored.equals(rejected)) {
+            if (rejected == null ? fresh(settings, entity.tokenLifetimeSeconds) : !stored.equals(rejected)) {
                 return stored;
             }
             Provider provider = provider(entity.connectorId);
@@ -274,7 +280,9 @@ public class OAuthService implements TokenSource {
                 }
                 throw e;
             }
+            Long lifetime = lifetime(tokens);
             connections.storeSignedIn(entity, entity.connectorId, entity.name, entity.workspaceId, entity.createdBy, tokens);
+            entity.tokenLifetimeSeconds = lifetime;
             metrics.counter("rowflow.oauth.refreshes", "connector", entity.connectorId).increment();
             return tokens.path("access_token").asText();
         });
@@ -284,11 +292,31 @@ public class OAuthService implements TokenSource {
         return token;
     }
 
-    private boolean fresh(JsonNode settings) {
+    /**
+     * Whether the token may be used as it is: it expires later than the refresh margin from now. The margin is the
+     * setting, or a quarter of the token's lifetime when that is shorter: tokens living 5 s are refreshed about once
+     * per 5 s, not before every request.
+     */
+    private boolean fresh(JsonNode settings, Long lifetimeSeconds) {
         if (!settings.hasNonNull("expires_at")) {
             return true;
         }
-        return Instant.parse(settings.get("expires_at").asText()).isAfter(Instant.now().plus(config.refreshMargin()));
+        return Instant.parse(settings.get("expires_at").asText()).isAfter(Instant.now().plus(margin(config.refreshMargin(),
+                lifetimeSeconds)));
+    }
+
+    static java.time.Duration margin(java.time.Duration setting, Long lifetimeSeconds) {
+        if (lifetimeSeconds == null || lifetimeSeconds <= 0) {
+            return setting;
+        }
+        java.time.Duration quarter = java.time.Duration.ofSeconds(lifetimeSeconds).dividedBy(4);
+        return quarter.compareTo(setting) < 0 ? quarter : setting;
+    }
+
+    /** The access token's lifetime the provider stated ({@code expires_in}), kept aside from the settings. */
+    private static Long lifetime(ObjectNode tokens) {
+        com.fasterxml.jackson.databind.JsonNode expiresIn = tokens.remove("expires_in");
+        return expiresIn == null ? null : expiresIn.asLong();
     }
 
     /**
@@ -347,6 +375,7 @@ public class OAuthService implements TokenSource {
         }
         if (answer.hasNonNull("expires_in")) {
             settings.put("expires_at", Instant.now().plusSeconds(answer.get("expires_in").asLong()).toString());
+            settings.put("expires_in", answer.get("expires_in").asLong());
         }
         return settings;
     }

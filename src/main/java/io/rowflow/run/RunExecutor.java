@@ -130,6 +130,7 @@ public class RunExecutor {
         int retries = 0;
         UUID[] slot = { null };
         OutboundShares.Scope outbound = null;
+        io.rowflow.http.RateLimitWaits.Scope waits = null;
         try {
             Claim claim = claimWithSlot(runId, slot);
             if (claim.busy()) {
@@ -144,6 +145,7 @@ public class RunExecutor {
             }
             // Its requests count against its workspace's share of the node's outbound turns.
             outbound = OutboundShares.as(slot[0] == null ? run.flowId : slot[0]);
+            waits = io.rowflow.http.RateLimitWaits.reportTo(sentence -> log(runId, "INFO", sentence));
             // Known as this run's thread only once claimed: the same run offered twice (a busy retry beside a lease
             // take-over) must not let the thread that did not claim it replace or remove this entry.
             threads.put(runId, Thread.currentThread());
@@ -297,6 +299,9 @@ public class RunExecutor {
             if (e instanceof UpstreamException passing && passing.passing() && retriesLeft > 0 && !interrupted
                     && !cancelRequested(runId) && (watchdog == null || !watchdog.fired())) {
                 Duration wait = config.retryBackoff().multipliedBy(1L << Math.min(retries, 10));
+                if (passing.retryAfter() != null && passing.retryAfter().compareTo(wait) > 0) {
+                    wait = passing.retryAfter(); // the provider said when: not before
+                }
                 if (requeue(runId, fence, wait, step, describe(e), passing.upstreamMessage())) {
                     outcome = null;
                     log(runId, "WARN", "Failed at " + step + ": " + describe(e) + "; this may pass, so the run starts"
@@ -338,6 +343,9 @@ public class RunExecutor {
             }
             if (outbound != null) {
                 outbound.close();
+            }
+            if (waits != null) {
+                waits.close();
             }
             deleteQuietly(folder);
             MDC.remove("runId");

@@ -1,5 +1,6 @@
 package io.rowflow.run;
 
+import io.rowflow.common.error.UpstreamException;
 import io.rowflow.connection.ConnectionEntity;
 import io.rowflow.connection.ConnectionService;
 import io.rowflow.connector.ConnectorRegistry;
@@ -50,13 +51,18 @@ public class SourceExtractor {
         SourceConnector connector = connectors.require(connection.connectorId, "connectionId");
         SourceContext context = connections.sourceContext(connection, source.parameters()).withStream(source.stream())
                 .withSync(sync);
-        return area.stage(connector.textInference(), sink -> {
+        StagedTable table = area.stage(connector.textInference(), sink -> {
             try {
                 connector.read(context, wrap.apply(sink));
             } catch (StopReading enough) {
                 // The caller has what it needs.
+            } catch (UpstreamException e) {
+                connections.credentialsRefused(connection, e);
+                throw e;
             }
         });
+        connections.credentialsAccepted(connection);
+        return table;
     }
 
     private ConnectionEntity connection(FlowRequest.Source source) {

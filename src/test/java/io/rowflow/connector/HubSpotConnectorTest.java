@@ -224,6 +224,7 @@ class HubSpotConnectorTest {
         String id = connection(FakeHubSpot.TOKEN);
         FakeHubSpot hubspot = FakeHubSpot.running();
         String flow = Api.createStreamFlow("throttled", id, "owners");
+        StreamReads.read(id, "owners", null); // the token's account is known, so the next request is the page
         int before = hubspot.requestTimes.size();
         hubspot.throttleNext(1, 2);
         JsonPath run = Api.runSucceeds(flow);
@@ -232,5 +233,103 @@ class HubSpotConnectorTest {
         assertThat(times).hasSizeGreaterThanOrEqualTo(3); // the refused request, its retry, the second page
         double waitedSeconds = (times.get(1)[0] - times.get(0)[0]) / 1e9;
         assertThat(waitedSeconds).as("wait after a 429 with Retry-After: 2").isBetween(1.8, 2.2);
+        assertThat(log(run.getString("id"))).as("the run's log says why it paused")
+                .anyMatch(line -> line.startsWith("HubSpot asked to wait 2.0 s (rate limit SECONDLY); waiting"));
+    }
+
+    static List<String> log(String runId) {
+        return given().get("/api/v1/runs/" + runId + "/log").then().statusCode(200).extract().jsonPath()
+                .getList("message");
+    }
+
+    /** A 429 is waited out, not counted as a failed attempt: six in a row (of five attempts) and the run succeeds. */
+    @Test
+    void rateLimitWaitsDoNotUseUpTheAttempts() {
+        String id = connection(FakeHubSpot.TOKEN);
+        FakeHubSpot hubspot = FakeHubSpot.running();
+        String flow = Api.createStreamFlow("six 429s", id, "owners");
+        int refusedBefore = hubspot.tooManyRequests.get();
+        hubspot.throttleNext(6, 0);
+        JsonPath run = Api.runSucceeds(flow);
+        assertThat(run.getLong("destinations[0].rowsWritten")).isEqualTo(FakeHubSpot.OWNERS);
+        assertThat(hubspot.tooManyRequests.get() - refusedBefore).isEqualTo(6);
+        assertThat(log(run.getString("id"))).noneMatch(line -> line.contains("starts again"));
+    }
+
+    /**
+     * HubSpot's limit as it states it (20 requests per 2 s here: its 100 per 10 s, scaled down), counted per portal:
+     * two connections with two private apps' tokens of one portal read 2,345 contacts each at the same time. They
+     * share one budget, paced from the X-HubSpot-RateLimit headers, so the fake (which refuses the 21st request in any
+     * 2 s) refuses none, and both runs succeed with every row and no run-level retry.
+     */
+    @Test
+    void twoConnectionsOnOnePortalReadEveryContactWithinTheLimitHubSpotStates() {
+        FakeHubSpot hubspot = FakeHubSpot.running();
+        List<Map<String, String>> contacts = new java.util.ArrayList<>();
+        for (int i = 1; i <= 2_345; i++) {
+            contacts.add(new java.util.LinkedHashMap<>(Map.of("hs_object_id", Integer.toString(200_000 + i), "firstname",
+                    "Person" + i, "lastname", "Muster-" + i, "email", "c" + i + "@example.com", "lastmodifieddate",
+                    "2026-01-02T12:00:00.000Z")));
+        }
+        List<Map<String, String>> old = hubspot.replace("contacts", contacts);
+        hubspot.limitTo(20, java.time.Duration.ofSeconds(2));
+        try {
+            String first = Api.createStreamFlow("contacts, app 1", connection(FakeHubSpot.TOKEN), "contacts");
+            String second = Api.createStreamFlow("contacts, app 2", connection(FakeHubSpot.SAME_PORTAL_TOKEN), "contacts");
+            int refusedBefore = hubspot.tooManyRequests.get();
+            int countedBefore = hubspot.accountRequestTimes.size();
+            long start = System.nanoTime();
+            String[] runs = { Api.startRun(first), Api.startRun(second) };
+            for (String runId : runs) {
+                JsonPath run = Api.awaitRun(runId);
+                assertThat(run.getString("status")).as(run.prettify()).isEqualTo("succeeded");
+                assertThat(run.getLong("destinations[0].rowsWritten")).isEqualTo(2_345);
+                assertThat(log(runId)).as("no run-level retry").noneMatch(line -> line.contains("starts again")
+                        || line.startsWith("Retry"));
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            List<long[]> counted = hubspot.accountRequestTimes.subList(countedBefore, hubspot.accountRequestTimes.size());
+            System.out.printf("2 x 2,345 contacts: %d requests on the portal in %.1f s, %d refused%n", counted.size(),
+                    seconds, hubspot.tooManyRequests.get() - refusedBefore);
+            assertThat(hubspot.tooManyRequests.get() - refusedBefore).as("429s").isZero();
+            // 24 pages and the field list per read: the pace, not luck, kept them in the limit.
+            assertThat(counted.size()).isGreaterThanOrEqualTo(50);
+            assertThat(seconds).as("52 requests at 20 per 2 s").isGreaterThan(4.0);
+        } finally {
+            hubspot.limitTo(100, java.time.Duration.ofSeconds(10));
+            hubspot.replace("contacts", old);
+        }
+    }
+
+    /**
+     * A private app token HubSpot refuses marks the connection "needs_attention", from a check and from a run alike;
+     * a later successful check, or run, clears it.
+     */
+    @Test
+    void aRefusedTokenMarksTheConnectionUntilACheckOrRunSucceeds() {
+        FakeHubSpot hubspot = FakeHubSpot.running();
+        String id = connection(FakeHubSpot.SAME_PORTAL_TOKEN);
+        String flow = Api.createStreamFlow("refused token", id, "owners");
+        hubspot.revoke(FakeHubSpot.SAME_PORTAL_TOKEN, true);
+        try {
+            given().post("/api/v1/connections/" + id + "/check").then().statusCode(200)
+                    .body("ok", org.hamcrest.Matchers.is(false))
+                    .body("message", org.hamcrest.Matchers.startsWith("HubSpot rejected the token"));
+            given().get("/api/v1/connections/" + id).then().body("authStatus", org.hamcrest.Matchers.equalTo("needs_attention"));
+        } finally {
+            hubspot.revoke(FakeHubSpot.SAME_PORTAL_TOKEN, false);
+        }
+        given().post("/api/v1/connections/" + id + "/check").then().statusCode(200).body("ok", org.hamcrest.Matchers.is(true));
+        given().get("/api/v1/connections/" + id).then().body("authStatus", org.hamcrest.Matchers.equalTo("ok"));
+
+        hubspot.revoke(FakeHubSpot.SAME_PORTAL_TOKEN, true);
+        try {
+            assertThat(Api.runToEnd(flow).getString("status")).isEqualTo("failed");
+            given().get("/api/v1/connections/" + id).then().body("authStatus", org.hamcrest.Matchers.equalTo("needs_attention"));
+        } finally {
+            hubspot.revoke(FakeHubSpot.SAME_PORTAL_TOKEN, false);
+        }
+        Api.runSucceeds(flow);
+        given().get("/api/v1/connections/" + id).then().body("authStatus", org.hamcrest.Matchers.equalTo("ok"));
     }
 }

@@ -223,4 +223,75 @@ class JiraConnectorTest {
                 "evil.example.com/x?", "email", FakeJira.EMAIL, "api_token", "x"))).post("/api/v1/connections").then()
                 .statusCode(422).body("errors[0].field", equalTo("config.site"));
     }
+
+    @jakarta.inject.Inject
+    jakarta.persistence.EntityManager em;
+
+    private io.rowflow.run.RunEntity stored(String runId) {
+        return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> em.find(io.rowflow.run.RunEntity.class,
+                java.util.UUID.fromString(runId)));
+    }
+
+    private static String issuesFlow(String name, String connection, int retries) {
+        return given().contentType(ContentType.JSON).body(Map.of("name", name, "sources", List.of(Map.of("connectionId",
+                connection, "stream", "issues")), "destinations", List.of(Map.of("type", "excel")), "retries", retries))
+                .post("/api/v1/flows").then().statusCode(201).extract().path("id");
+    }
+
+    /**
+     * Jira asks for 300 s, longer than the HTTP client waits in place (rowflow.http.max-retry-after, 120 s): the run is
+     * queued again not before those 300 s; without retries left it fails at once, saying when it may try again.
+     */
+    @Test
+    void aRetryAfterLongerThanTheClientWaitsIsHonouredByTheRunRetry() {
+        FakeJira jira = FakeJira.running();
+        String id = connection(FakeJira.API_TOKEN, "project = OPS");
+        String flow = issuesFlow("asked to wait 300 s", id, 2);
+        java.time.Instant asked = java.time.Instant.now();
+        jira.throttleNext(1, 300);
+        String runId = Api.startRun(flow);
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
+        io.rowflow.run.RunEntity run = stored(runId);
+        while (run.retries == 0 && java.time.Instant.now().isBefore(deadline)) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            run = stored(runId);
+        }
+        try {
+            assertThat(run.status).isEqualTo(io.rowflow.run.RunStatus.QUEUED);
+            assertThat(run.retries).isEqualTo(1);
+            // Queued for when Jira said, not after the run's own backoff (200 ms here, 30 s by default).
+            assertThat(run.heartbeatAt).as("not picked up before").isAfterOrEqualTo(asked.plusSeconds(299));
+            assertThat(run.errorMessage).contains("asked to wait 300 s");
+            assertThat(HubSpotConnectorTest.log(runId)).anyMatch(line -> line.contains("starts again in 300 s"));
+        } finally {
+            given().post("/api/v1/runs/" + runId + "/cancel").then().statusCode(200);
+        }
+
+        jira.throttleNext(1, 300);
+        JsonPath failed = Api.runToEnd(issuesFlow("no retries left", id, 0));
+        assertThat(failed.getString("status")).isEqualTo("failed");
+        assertThat(failed.getString("error.message")).contains("asked to wait 300 s").contains("may be tried again after "
+                + java.time.Instant.now().plusSeconds(300).toString().substring(0, 14));
+    }
+
+    /** A revoked API token marks the connection "needs_attention"; once it works again, a check clears the mark. */
+    @Test
+    void aRevokedApiTokenMarksTheConnectionUntilACheckSucceeds() {
+        FakeJira jira = FakeJira.running();
+        String id = connection(FakeJira.API_TOKEN, "project = OPS");
+        jira.revokeApiToken(true);
+        try {
+            given().post("/api/v1/connections/" + id + "/check").then().statusCode(200).body("ok", equalTo(false))
+                    .body("message", org.hamcrest.Matchers.startsWith("Jira rejected the credentials"));
+            given().get("/api/v1/connections/" + id).then().body("authStatus", equalTo("needs_attention"));
+        } finally {
+            jira.revokeApiToken(false);
+        }
+        given().post("/api/v1/connections/" + id + "/check").then().statusCode(200).body("ok", equalTo(true));
+        given().get("/api/v1/connections/" + id).then().body("authStatus", equalTo("ok"));
+    }
 }

@@ -91,9 +91,35 @@ class SafeHttpClientTest {
         api.failNext("/a.csv", 1, new FakeApi.Failure(503, "3600", "{\"error\":\"maintenance\"}"));
         try (SafeHttpClient client = loopbackAllowed()) {
             assertThatThrownBy(() -> get(client, api.url("/a.csv"))).isInstanceOf(UpstreamException.class)
-                    .hasMessageContaining("asked to wait 3600 s")
+                    .hasMessageContaining("asked to wait 3600 s").hasMessageContaining("may be tried again after")
+                    .satisfies(e -> assertThat(((UpstreamException) e).retryAfter()).isEqualTo(Duration.ofSeconds(3600)))
                     .satisfies(e -> assertThat(((UpstreamException) e).upstreamMessage()).contains("maintenance"));
         }
+    }
+
+    /** 429s are waited out, not counted as attempts: eight in a row (of five attempts) and the request succeeds. */
+    @Test
+    void rateLimitWaitsDoNotUseUpTheAttemptsAndAreToldToTheListener() {
+        api.failNext("/a.csv", 8, new FakeApi.Failure(429, "0", "{\"error\":\"slow down\"}"));
+        List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (SafeHttpClient client = loopbackAllowed(); RateLimitWaits.Scope scope = RateLimitWaits.reportTo(told::add)) {
+            assertThat(get(client, api.url("/a.csv"))).isEqualTo("x\n1\n");
+        }
+        assertThat(told).hasSize(8).allMatch(line -> line.equals("127.0.0.1 asked to wait 0.0 s (rate limit); waiting"));
+    }
+
+    /** The waits of one request are bounded in all: past rowflow.http.max-rate-limit-wait it fails, saying when to try. */
+    @Test
+    void rateLimitWaitsAreBoundedInAll() {
+        api.failNext("/a.csv", 20, new FakeApi.Failure(429, "0.2", "{\"error\":\"slow down\"}"));
+        try (SafeHttpClient client = client(HttpSettings.defaults().withAllowedNetworks(List.of("127.0.0.0/8"))
+                .withRateLimitWaits(Duration.ofSeconds(120), Duration.ofMillis(500)))) {
+            assertThatThrownBy(() -> get(client, api.url("/a.csv"))).isInstanceOf(UpstreamException.class)
+                    .hasMessageContaining("max-rate-limit-wait").hasMessageContaining("may be tried again after")
+                    .satisfies(e -> assertThat(((UpstreamException) e).retryAfter()).isEqualTo(Duration.ofMillis(200)))
+                    .satisfies(e -> assertThat(((UpstreamException) e).passing()).isTrue());
+        }
+        api.failNext("/a.csv", 0, new FakeApi.Failure(429, "0", ""));
     }
 
     @Test

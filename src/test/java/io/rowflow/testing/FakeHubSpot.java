@@ -24,9 +24,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A stateful fake of HubSpot's CRM v3 API, after shared/reference/apis.md §4: objects listed 100 at most per page
  * (a larger limit is a 400), opaque random {@code after} cursors with {@code paging.next} absent on the last page,
  * only the properties asked for (defaults otherwise), every value a string, the properties API with custom
- * properties, owners and pipelines; Bearer tokens (401 with HubSpot's error body otherwise); a rolling limit of 100
- * requests per 10 s per token (429 with the RATE_LIMIT body and the X-HubSpot-RateLimit headers), and scripted 429s
- * with Retry-After. It records when each request came, so tests can check waits.
+ * properties, owners and pipelines; Bearer tokens (401 with HubSpot's error body otherwise); a rolling limit counted
+ * per account (portal) whichever token of it calls, 100 requests per 10 s unless a test scales it down
+ * ({@link #limitTo}), stated on every answer in X-HubSpot-RateLimit-Max, -Remaining and -Interval-Milliseconds (and
+ * -Daily, -Daily-Remaining for private app tokens), over it a 429 with the RATE_LIMIT body and policyName
+ * TEN_SECONDLY_ROLLING and no Retry-After (HubSpot's documentation names none); the account-info API telling a token's
+ * portal; scripted 429s with Retry-After for tests of that header. It records when each request came, so tests can
+ * check waits.
  * The search API ({@code POST /crm/v3/objects/{type}/search}): filters on a property (EQ, GT, GTE, LT, LTE), sorts,
  * at most 200 a page, 400 past the 10,000th result, its own limit of 5 requests per second (429, policy SECONDLY);
  * associations inline on list pages ({@code associations=}) and through the v4 batch read; records that tests change
@@ -34,6 +38,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
     public static final String TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555";
+    /** A second private app's token on the same portal as {@link #TOKEN}. */
+    public static final String SAME_PORTAL_TOKEN = "pat-na1-66666666-7777-8888-9999-000000000000";
+    /** The portal (hub id) of both tokens and of every token issued by "Connect HubSpot". */
+    public static final long PORTAL = 62515;
     public static final int CONTACTS = 230;
     public static final int OWNERS = 150;
     private static FakeHubSpot running;
@@ -43,7 +51,14 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
     private final Map<String, List<Map<String, String>>> objects = new LinkedHashMap<>();
     private final Map<String, List<String[]>> properties = new LinkedHashMap<>();
     private final Map<String, Integer> cursors = new ConcurrentHashMap<>();
-    private final Map<String, Deque<Long>> window = new ConcurrentHashMap<>();
+    private final Map<Long, Deque<Long>> window = new ConcurrentHashMap<>();
+    private volatile int limitMax = 100;
+    private volatile long limitIntervalMillis = 10_000;
+    private final java.util.Set<String> revoked = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger dailyUsed = new AtomicInteger();
+    /** Requests counted against the rolling limit, per portal, when they came (nanoTime). */
+    public final List<long[]> accountRequestTimes = new CopyOnWriteArrayList<>();
+    public final AtomicInteger accountInfoCalls = new AtomicInteger();
     private final Map<String, Deque<Long>> searchWindow = new ConcurrentHashMap<>();
     /** Associations: {type, id, type, id}, both ways. */
     private final List<String[]> links = new CopyOnWriteArrayList<>();
@@ -78,6 +93,22 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
     @Override
     public void stop() {
         server.stop(0);
+    }
+
+    /** The rolling limit per portal from now on: {@code max} requests per {@code interval} (HubSpot's: 100 per 10 s). */
+    public void limitTo(int max, java.time.Duration interval) {
+        limitMax = max;
+        limitIntervalMillis = interval.toMillis();
+        window.clear();
+    }
+
+    /** The private app's token is deleted (or, with false, a new one with the same value is in place again). */
+    public void revoke(String token, boolean revokedNow) {
+        if (revokedNow) {
+            revoked.add(token);
+        } else {
+            revoked.remove(token);
+        }
     }
 
     /** The next {@code count} requests answer 429 with Retry-After (seconds). */
@@ -238,7 +269,9 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
                         "EXPIRED_AUTHENTICATION"), Map.of());
                 return;
             }
-            if (bearer == null || !(bearer.equals(TOKEN) || access == FakeAuthorizationServer.Access.VALID)) {
+            boolean privateApp = bearer != null && (bearer.equals(TOKEN) || bearer.equals(SAME_PORTAL_TOKEN))
+                    && !revoked.contains(bearer);
+            if (bearer == null || !(privateApp || access == FakeAuthorizationServer.Access.VALID)) {
                 error(exchange, 401, Map.of("status", "error", "message", "Authentication credentials not found. This API"
                         + " supports OAuth 2.0 authentication.", "correlationId", UUID.randomUUID().toString(), "category",
                         "INVALID_AUTHENTICATION"), Map.of());
@@ -249,16 +282,31 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
                 error(exchange, 429, rateLimitBody("SECONDLY"), Map.of("Retry-After", Integer.toString(scriptedRetryAfter)));
                 return;
             }
-            if (!withinLimit(auth)) {
+            int remaining = withinLimit(PORTAL);
+            exchange.getResponseHeaders().set("X-HubSpot-RateLimit-Max", Integer.toString(limitMax));
+            exchange.getResponseHeaders().set("X-HubSpot-RateLimit-Remaining", Integer.toString(Math.max(0, remaining)));
+            exchange.getResponseHeaders().set("X-HubSpot-RateLimit-Interval-Milliseconds", Long.toString(limitIntervalMillis));
+            if (privateApp) {
+                // The daily limit is stated for private apps only (apis.md §4).
+                exchange.getResponseHeaders().set("X-HubSpot-RateLimit-Daily", "250000");
+                exchange.getResponseHeaders().set("X-HubSpot-RateLimit-Daily-Remaining", Integer.toString(
+                        250_000 - dailyUsed.incrementAndGet()));
+            }
+            if (remaining < 0) {
                 tooManyRequests.incrementAndGet();
-                error(exchange, 429, rateLimitBody("TEN_SECONDLY_ROLLING"), Map.of("X-HubSpot-RateLimit-Max", "100",
-                        "X-HubSpot-RateLimit-Remaining", "0", "X-HubSpot-RateLimit-Interval-Milliseconds", "10000"));
+                error(exchange, 429, rateLimitBody("TEN_SECONDLY_ROLLING"), Map.of());
                 return;
             }
             String path = exchange.getRequestURI().getPath();
             Map<String, String> query = FakeHttp.query(exchange.getRequestURI().getRawQuery());
             String[] parts = path.split("/");
-            if (path.startsWith("/crm/v3/objects/") && parts.length == 6 && parts[5].equals("search")
+            if (path.equals("/account-info/v3/details")) {
+                accountInfoCalls.incrementAndGet();
+                send(exchange, 200, Map.of("portalId", PORTAL, "accountType", "STANDARD", "timeZone", "Europe/Berlin",
+                        "companyCurrency", "EUR", "additionalCurrencies", List.of(), "utcOffset", "+01:00",
+                        "utcOffsetMilliseconds", 3_600_000, "uiDomain", "app-eu1.hubspot.com", "dataHostingLocation", "eu1"),
+                        Map.of());
+            } else if (path.startsWith("/crm/v3/objects/") && parts.length == 6 && parts[5].equals("search")
                     && properties.containsKey(parts[4]) && exchange.getRequestMethod().equals("POST")) {
                 search(exchange, parts[4], auth);
             } else if (path.startsWith("/crm/v4/associations/") && parts.length == 8 && parts[6].equals("batch")
@@ -312,8 +360,21 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
                 "requestId", UUID.randomUUID().toString());
     }
 
-    private boolean withinLimit(String token) {
-        return withinWindow(window, token, 100, 10_000_000_000L);
+    /** Counts a request against the portal's rolling window: the requests left after it, -1 when refused. */
+    private int withinLimit(long portal) {
+        Deque<Long> sent = window.computeIfAbsent(portal, k -> new ArrayDeque<>());
+        synchronized (sent) {
+            long now = System.nanoTime();
+            while (!sent.isEmpty() && now - sent.peekFirst() >= limitIntervalMillis * 1_000_000L) {
+                sent.pollFirst();
+            }
+            if (sent.size() >= limitMax) {
+                return -1;
+            }
+            sent.addLast(now);
+            accountRequestTimes.add(new long[] { portal, now });
+            return limitMax - sent.size();
+        }
     }
 
     /** A rolling window per token: at most {@code max} requests in any {@code nanos}. */

@@ -53,6 +53,9 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
     private final AtomicInteger worklogIds = new AtomicInteger(50000);
     private final Map<String, Integer> tokens = new ConcurrentHashMap<>();
     private final AtomicInteger throttle = new AtomicInteger();
+    private volatile int throttleRetryAfter = 1;
+    private volatile boolean apiTokenRevoked;
+    public final AtomicInteger tooManyRequests = new AtomicInteger();
     public final AtomicInteger searches = new AtomicInteger();
     /** Requests that came through Atlassian's gateway with an OAuth token. */
     public final AtomicInteger oauthRequests = new AtomicInteger();
@@ -155,7 +158,21 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
 
     /** The next {@code count} requests answer 429 with Retry-After: 1. */
     public void throttleNext(int count) {
+        throttleNext(count, 1);
+    }
+
+    /**
+     * The next {@code count} requests answer 429 with {@code Retry-After} (seconds) and X-RateLimit-Reset at that time,
+     * as Jira's burst limit does (apis.md §5).
+     */
+    public void throttleNext(int count, int retryAfterSeconds) {
+        throttleRetryAfter = retryAfterSeconds;
         throttle.set(count);
+    }
+
+    /** The API token is revoked at id.atlassian.com (or, with false, valid again). */
+    public void revokeApiToken(boolean revokedNow) {
+        apiTokenRevoked = revokedNow;
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -202,14 +219,18 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
                 }
                 oauthRequests.incrementAndGet();
                 path = rest.substring(CLOUD_ID.length());
-            } else if (!("Basic " + Base64.getEncoder().encodeToString((EMAIL + ":" + API_TOKEN)
+            } else if (apiTokenRevoked || !("Basic " + Base64.getEncoder().encodeToString((EMAIL + ":" + API_TOKEN)
                     .getBytes(StandardCharsets.UTF_8))).equals(auth)) {
                 send(exchange, 401, errors("Client must be authenticated to access this resource."), Map.of());
                 return;
             }
             if (throttle.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                send(exchange, 429, errors("Rate limit exceeded."), Map.of("Retry-After", "1", "X-RateLimit-Limit", "100",
-                        "X-RateLimit-Remaining", "0", "RateLimit-Reason", "jira-burst-based"));
+                tooManyRequests.incrementAndGet();
+                String reset = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mmX").withZone(
+                        java.time.ZoneOffset.UTC).format(java.time.Instant.now().plusSeconds(throttleRetryAfter + 60));
+                send(exchange, 429, errors("Rate limit exceeded."), Map.of("Retry-After", Integer.toString(throttleRetryAfter),
+                        "X-RateLimit-Limit", "100", "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", reset,
+                        "RateLimit-Reason", "jira-burst-based"));
                 return;
             }
             Map<String, String> q = FakeHttp.query(exchange.getRequestURI().getRawQuery());

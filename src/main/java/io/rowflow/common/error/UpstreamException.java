@@ -10,6 +10,7 @@ public class UpstreamException extends RowflowException {
     private final String upstreamMessage;
     private final boolean passing;
     private final int status;
+    private final java.time.Duration retryAfter;
 
     public UpstreamException(String message, String upstreamMessage, Throwable cause) {
         this(message, upstreamMessage, cause, false);
@@ -22,10 +23,27 @@ public class UpstreamException extends RowflowException {
 
     /** {@code status}: the HTTP status the other side answered, 0 when there was no answer. */
     public UpstreamException(String message, String upstreamMessage, Throwable cause, boolean passing, int status) {
+        this(message, upstreamMessage, cause, passing, status, null);
+    }
+
+    /** {@code retryAfter}: how long the other side asked to be left alone before the next try (null: it did not say). */
+    public UpstreamException(String message, String upstreamMessage, Throwable cause, boolean passing, int status,
+            java.time.Duration retryAfter) {
         super(message, List.of(), cause);
         this.upstreamMessage = upstreamMessage;
         this.passing = passing;
         this.status = status;
+        this.retryAfter = retryAfter;
+    }
+
+    /** The wait the other side asked for, here or in the failure this one wraps; null when none was asked. */
+    public java.time.Duration retryAfter() {
+        for (Throwable t = this; t != null; t = t.getCause()) {
+            if (t instanceof UpstreamException upstream && upstream.retryAfter != null) {
+                return upstream.retryAfter;
+            }
+        }
+        return null;
     }
 
     public int status() {

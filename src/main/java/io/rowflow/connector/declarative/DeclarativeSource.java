@@ -40,8 +40,13 @@ import java.util.regex.Pattern;
 public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*config\\.([A-Za-z0-9_]+)\\s*}}");
-    /** One budget per credential on this node, whatever the number of runs reading with it. */
+    /**
+     * One budget per upstream account on this node (HubSpot's portal), whatever the number of connections and runs on
+     * it; per credential for APIs that do not say which account a credential is of.
+     */
     private static final Map<String, RequestBudget> BUDGETS = new ConcurrentHashMap<>();
+    /** The upstream account of each credential, asked of the API once per credential on this node. */
+    private static final Map<String, String> ACCOUNTS = new ConcurrentHashMap<>();
 
     private final Manifest manifest;
     /** The installation's replacement of the manifest's base URL, trusted as configured; null to use the manifest's. */
@@ -103,10 +108,11 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
         Map<String, String> headers = new LinkedHashMap<>();
         Map<String, String> secretQuery = new LinkedHashMap<>();
         authenticate(config, headers, secretQuery);
-        Api api = new Api(base(config), headers, secretQuery, context.withBudget(budget(context, headers, secretQuery)));
         IncrementalSync sync = stream.incremental() == null ? null : context.sync();
         Instant since = sync == null ? null : sync.start(stream.lookback()).orElse(null);
         try {
+            URI base = base(config);
+            Api api = new Api(base, headers, secretQuery, context.withBudget(budget(context, base, headers, secretQuery)));
             Fields fields = stream.discoverFields() == null ? Fields.NONE
                     : discover(api, stream.discoverFields(), config);
             RecordSink shaped = admitted(stream.incremental(), sync, listColumns(stream.listColumns(),
@@ -296,18 +302,60 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
         }
     }
 
-    private RequestBudget budget(SourceContext context, Map<String, String> headers, Map<String, String> secretQuery) {
-        if (manifest.rateLimitRequests() == null) {
+    /**
+     * The budget of the upstream account the read's credential is of. APIs count requests per account (HubSpot: per
+     * app and portal), so two connections on one account share one budget; the account is asked of the API once per
+     * credential (a fixed credential, whichever connections hold it; an OAuth sign-in per connection, as its token
+     * changes at every refresh). Without a way to ask, the credential stands for its account.
+     */
+    private RequestBudget budget(SourceContext context, URI base, Map<String, String> headers,
+            Map<String, String> secretQuery) {
+        Manifest.RateLimit limit = manifest.rateLimit();
+        if (!limit.limited()) {
             return RequestBudget.UNLIMITED;
         }
-        // APIs count requests per account: a fixed credential is one budget whichever connections hold it; an OAuth
-        // sign-in is one per connection (its token changes at every refresh).
-        String credential = Digests.sha256(manifest.id() + "\n" + (context.accessTokens() != null ? context.connectionId()
-                : headers + "\n" + secretQuery));
-        // The API counts a request when it arrives, a little after it is taken from the budget: a 5% longer window
-        // keeps the 101st request from arriving inside the API's window of the first.
-        return BUDGETS.computeIfAbsent(credential, k -> RequestBudget.of(manifest.rateLimitRequests(),
-                manifest.rateLimitWindow().multipliedBy(21).dividedBy(20)));
+        String credential = Digests.sha256(manifest.id() + "\n" + base + "\n" + (context.accessTokens() != null
+                ? context.connectionId() : headers + "\n" + secretQuery));
+        io.rowflow.http.RateLimitHeaders reader = io.rowflow.http.RateLimitHeaders.named(limit.headers());
+        String account = limit.accountPath() == null ? "credential:" + credential : ACCOUNTS.get(credential);
+        io.rowflow.http.RateLimitHeaders.State seen = null;
+        if (account == null) {
+            AccountAnswer answer = account(context, base, headers, secretQuery, limit, reader);
+            account = answer.id() == null ? "credential:" + credential : "account:" + answer.id();
+            ACCOUNTS.put(credential, account);
+            seen = answer.limit();
+        }
+        RequestBudget budget = BUDGETS.computeIfAbsent(manifest.id() + "/" + account, k -> RequestBudget.following(
+                manifest.name(), reader, limit.requests(), limit.per()));
+        if (seen != null) {
+            budget.observe(seen);
+        }
+        return budget;
+    }
+
+    /** The account a credential is of (null when the API does not tell it), and what that answer said of the limit. */
+    private record AccountAnswer(String id, io.rowflow.http.RateLimitHeaders.State limit) {
+    }
+
+    private AccountAnswer account(SourceContext context, URI base, Map<String, String> headers,
+            Map<String, String> secretQuery, Manifest.RateLimit limit, io.rowflow.http.RateLimitHeaders reader) {
+        URI uri = JsonUrlSource.withQuery(url(base, limit.accountPath()), secretQuery, Map.of());
+        Map<String, String> asked = new LinkedHashMap<>(headers);
+        asked.put("Accept", "application/json");
+        try {
+            return JsonUrlSource.withFreshToken(context, asked, () -> context.http().execute(new HttpRequestSpec("GET",
+                    uri, asked, null), response -> {
+                        JsonNode id = JSON.readTree(response.stream()).path(limit.accountId());
+                        return new AccountAnswer(id.isMissingNode() || id.isNull() ? null : id.asText(),
+                                reader.read(response.header()).orElse(null));
+                    }));
+        } catch (UpstreamException e) {
+            if (e.status() == 401 || e.passing()) {
+                throw e; // the credential is refused, or the API is busy: the read would fail too
+            }
+            // The account cannot be told (a missing scope, an older API): the credential stands for it.
+            return new AccountAnswer(null, null);
+        }
     }
 
     private record Fields(List<String> names, Map<String, String> labels) {

@@ -13,8 +13,7 @@ import java.util.Map;
  * against their JSON Schemas (connectors/metadata.schema.json, connectors/manifest.schema.json).
  */
 public record Manifest(String id, String name, String version, String category, String icon, URI docs, List<String> allowedHosts,
-        List<String> oauthScopes, String baseUrl, JsonNode auth, Integer rateLimitRequests, Duration rateLimitWindow,
-        Map<Integer, String> errors, JsonNode spec, List<Stream> streams, JsonNode oauth) {
+        List<String> oauthScopes, String baseUrl, JsonNode auth, RateLimit rateLimit, Map<Integer, String> errors, JsonNode spec, List<Stream> streams, JsonNode oauth) {
 
     public record Stream(String name, String title, String path, Map<String, String> params, String records, JsonNode paginator,
             String unwrap, JsonNode discoverFields, JsonNode incremental, JsonNode partition, JsonNode listColumns) {
@@ -22,6 +21,32 @@ public record Manifest(String id, String name, String version, String category, 
         java.time.Duration lookback() {
             return incremental == null || !incremental.hasNonNull("lookback") ? java.time.Duration.ZERO
                     : java.time.Duration.parse(incremental.get("lookback").asText());
+        }
+    }
+
+    /**
+     * An API's rate limit: the published {@code requests} per {@code per} (null when it publishes none), the
+     * {@code headers} its answers state the limit in (see {@link io.rowflow.http.RateLimitHeaders#named}), and where to
+     * learn the upstream account a credential belongs to ({@code accountPath} answering the account's id at
+     * {@code accountId}), since the API counts per account, not per credential; null for neither.
+     */
+    public record RateLimit(Integer requests, Duration per, String headers, String accountPath, String accountId) {
+        static final RateLimit NONE = new RateLimit(null, null, null, null, null);
+
+        static RateLimit of(JsonNode limit) {
+            if (limit == null) {
+                return NONE;
+            }
+            JsonNode account = limit.path("account");
+            return new RateLimit(limit.hasNonNull("requests") ? limit.get("requests").asInt() : null,
+                    limit.hasNonNull("per") ? Duration.parse(limit.get("per").asText()) : null,
+                    limit.hasNonNull("headers") ? limit.get("headers").asText() : null,
+                    account.hasNonNull("path") ? account.get("path").asText() : null,
+                    account.hasNonNull("id") ? account.get("id").asText() : null);
+        }
+
+        boolean limited() {
+            return requests != null || headers != null;
         }
     }
 
@@ -42,8 +67,7 @@ public record Manifest(String id, String name, String version, String category, 
                 metadata.get("category").asText(), metadata.path("icon").asText(null), URI.create(metadata.get("docs").asText()),
                 texts(metadata.get("allowed_hosts")), texts(metadata.get("oauth_scopes")),
                 manifest.get("base_url").asText(), manifest.get("auth"),
-                limit == null ? null : limit.get("requests").asInt(),
-                limit == null ? null : Duration.parse(limit.get("per").asText()), errors, manifest.get("spec"), streams,
+                RateLimit.of(limit), errors, manifest.get("spec"), streams,
                 manifest.get("oauth"));
     }
 

@@ -150,6 +150,7 @@ public class JsonUrlSource implements SourceConnector {
         if (context.accessTokens() == null) {
             return request.get();
         }
+        context.budget().awaitRoom(); // the token is picked once the request may go, not before a wait for the budget
         String token = context.accessTokens().current();
         headers.put("Authorization", "Bearer " + token);
         try {
