@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /** A failed connection is told in plain words, without Java class names: what a user reads in a run's error. */
 class ConnectionFailureWordingTest {
     static final HttpSettings SETTINGS = new HttpSettings(Duration.ofSeconds(2), Duration.ofMillis(300), 1 << 20, 2,
-            Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofSeconds(1), 5, false, List.of("127.0.0.0/8"));
+            Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofSeconds(1), Duration.ofSeconds(5), 5, false,
+            List.of("127.0.0.0/8"));
 
     static void get(String url) {
         try (SafeHttpClient client = new SafeHttpClient(SETTINGS)) {
