@@ -50,6 +50,9 @@ class JiraConnectorTest {
                 "Story points", "Team.value");
         assertThat(issues.getString("columns.find { it.name == 'Created' }.type")).isEqualTo("timestamp");
         assertThat(issues.getString("columns.find { it.name == 'Story points' }.type")).isEqualTo("decimal");
+        // Ids Jira sends as JSON strings ("10101") stay text; only dates are read from text.
+        assertThat(issues.getString("columns.find { it.name == 'id' }.type")).isEqualTo("string");
+        assertThat(preview(id, "projects").getString("columns.find { it.name == 'id' }.type")).isEqualTo("string");
         List<Object> row = issues.getList("rows[9]");
         var tenth = FakeJira.running().issues().stream().filter(i -> i.get("key").asText().equals(row.get(columns.indexOf(
                 "key")))).findFirst().orElseThrow().get("fields");
@@ -91,7 +94,7 @@ class JiraConnectorTest {
             assertThat(row.get("Created")).isEqualTo(fields.get("created").asText());
             assertThat(row.get("Updated")).isEqualTo(fields.get("updated").asText());
             assertThat(row.get("Story points")).isEqualTo(fields.get("customfield_10016").isNull() ? null
-                    : fields.get("customfield_10016").asText());
+                    : new java.math.BigDecimal(fields.get("customfield_10016").asText()));
             assertThat(row.get("Team.value")).isEqualTo(fields.get("customfield_10020").get("value").asText());
         }
         for (var stream : Map.of("projects", jira.projects(), "users", jira.users(), "boards", jira.boards()).entrySet()) {
@@ -134,6 +137,22 @@ class JiraConnectorTest {
      * Issues and worklogs read twice incrementally: JQL asks from the last change (written in the account's time zone,
      * to the minute), and the second read returns exactly what changed; both reads together equal a full read.
      */
+    @Test
+    void pagedReadsStopAtJirasOwnLastPageSignal() {
+        String id = connection(FakeJira.API_TOKEN, null);
+        FakeJira jira = FakeJira.running();
+        int issues = jira.issues().size();
+        int before = jira.requestTimes.size();
+        StreamReads.read(id, "worklogs", null);
+        int requests = jira.requestTimes.size() - before;
+        // One worklog request per issue (its total is reached on the first page), plus the issue search's pages and
+        // the field list: no empty page asked for after each issue's worklogs.
+        assertThat(requests).isLessThanOrEqualTo(issues + (issues + 99) / 100 + 2);
+        before = jira.requestTimes.size();
+        StreamReads.read(id, "projects", null);
+        assertThat(jira.requestTimes.size() - before).as("7 projects on one page, isLast").isEqualTo(1);
+    }
+
     @Test
     void twoIncrementalReadsGiveOnlyTheChangesAndTogetherAFullRead() {
         Map<String, Object> config = new HashMap<>(Map.of("site", "acme", "email", FakeJira.EMAIL, "api_token",

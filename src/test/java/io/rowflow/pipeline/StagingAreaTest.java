@@ -176,6 +176,6 @@ public class StagingAreaTest {
         Map<String, Object> flat = Flattener.flatten(parser);
         assertThat(flat.keySet()).containsExactly("a", "b.c", "b.d.e", "f", "h", "i", "j", "k");
         assertThat(flat.values()).containsExactly(1L, "x", true, new JsonText("[1,{\"g\":2}]"), new JsonText("{}"), null,
-                new BigDecimal("1.5"), new BigInteger("12345678901234567890123"));
+                new BigDecimal("1.50") /* as written: its places are kept */, new BigInteger("12345678901234567890123"));
     }
 }

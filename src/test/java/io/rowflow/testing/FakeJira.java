@@ -81,7 +81,12 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
             }
             fields.put("created", String.format("2025-%02d-%02dT09:15:30.123+0000", 1 + i % 12, 1 + i % 28));
             fields.put("updated", String.format("2026-01-%02dT17:00:00.000+0100", 1 + i % 28));
-            fields.put("customfield_10016", i % 5 == 0 ? null : Double.toString(i % 8));
+            // Story points: a JSON number, as Jira sends it (not text).
+            if (i % 5 == 0) {
+                fields.putNull("customfield_10016");
+            } else {
+                fields.put("customfield_10016", (double) (i % 8));
+            }
             fields.putObject("customfield_10020").put("value", "Team " + (i % 2 == 0 ? "Blue" : "Red"));
             issues.add(issue);
             for (int w = 0; w < i % 3; w++) {

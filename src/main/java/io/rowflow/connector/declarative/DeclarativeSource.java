@@ -76,10 +76,13 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
         return schema;
     }
 
-    /** APIs such as HubSpot send every value as text, numbers included: types are found from the text. */
+    /**
+     * As the manifest says ({@code typed_text}): APIs such as HubSpot send every value as text, numbers included, so
+     * types are found from the text; an API such as Jira sends numbers as numbers and means its strings as text.
+     */
     @Override
     public TextInference textInference() {
-        return TextInference.ALL;
+        return manifest.typedText();
     }
 
     /** The host the settings lead to (a Jira site); the manifest's allowed hosts bound it further. */
@@ -469,9 +472,17 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
                     out.put("nextLinkPath", paginator.get("link_path").asText());
                 }
             }
-            case "offset" -> out.put("type", "offset").put("pageSize", paginator.get("page_size").asInt())
-                    .put("offsetParam", paginator.path("offset_param").asText("offset"))
-                    .put("limitParam", paginator.path("limit_param").asText("limit"));
+            case "offset" -> {
+                out.put("type", "offset").put("pageSize", paginator.get("page_size").asInt())
+                        .put("offsetParam", paginator.path("offset_param").asText("offset"))
+                        .put("limitParam", paginator.path("limit_param").asText("limit"));
+                if (paginator.hasNonNull("total_path")) {
+                    out.put("totalPath", paginator.get("total_path").asText());
+                }
+                if (paginator.hasNonNull("last_page_path")) {
+                    out.put("lastPagePath", paginator.get("last_page_path").asText());
+                }
+            }
             case "page" -> {
                 out.put("type", "page").put("pageSize", paginator.get("page_size").asInt())
                         .put("pageParam", paginator.path("page_param").asText("page"))

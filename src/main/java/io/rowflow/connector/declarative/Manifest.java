@@ -13,7 +13,8 @@ import java.util.Map;
  * against their JSON Schemas (connectors/metadata.schema.json, connectors/manifest.schema.json).
  */
 public record Manifest(String id, String name, String version, String category, String icon, URI docs, List<String> allowedHosts,
-        List<String> oauthScopes, String baseUrl, JsonNode auth, RateLimit rateLimit, Map<Integer, String> errors, JsonNode spec, List<Stream> streams, JsonNode oauth) {
+        List<String> oauthScopes, String baseUrl, JsonNode auth, RateLimit rateLimit, Map<Integer, String> errors, JsonNode spec, List<Stream> streams, JsonNode oauth,
+        io.rowflow.pipeline.TextInference typedText) {
 
     public record Stream(String name, String title, String path, Map<String, String> params, String records, JsonNode paginator,
             String unwrap, JsonNode discoverFields, JsonNode incremental, JsonNode partition, JsonNode listColumns) {
@@ -68,7 +69,8 @@ public record Manifest(String id, String name, String version, String category, 
                 texts(metadata.get("allowed_hosts")), texts(metadata.get("oauth_scopes")),
                 manifest.get("base_url").asText(), manifest.get("auth"),
                 RateLimit.of(limit), errors, manifest.get("spec"), streams,
-                manifest.get("oauth"));
+                manifest.get("oauth"), "dates".equals(manifest.path("typed_text").asText("all"))
+                        ? io.rowflow.pipeline.TextInference.TEMPORAL_ONLY : io.rowflow.pipeline.TextInference.ALL);
     }
 
     private static List<String> texts(JsonNode array) {

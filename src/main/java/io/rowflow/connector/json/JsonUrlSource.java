@@ -58,7 +58,8 @@ public class JsonUrlSource implements SourceConnector {
         JsonNode config = SCHEMA.withDefaults(context.config());
         Pagination paging = Pagination.from(config.path("pagination"));
         String recordsPath = config.path("recordsPath").asText("").trim();
-        JsonPageReader reader = new JsonPageReader(recordsPath, List.of(paging.nextLinkPath(), paging.cursorPath()));
+        JsonPageReader reader = new JsonPageReader(recordsPath, List.of(paging.nextLinkPath(), paging.cursorPath(),
+                paging.totalPath(), paging.lastPagePath()));
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Accept", "application/json");
         config.path("headers").fields().forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
@@ -117,12 +118,14 @@ public class JsonUrlSource implements SourceConnector {
                 case "next_link" -> nextLink(current, paging, read, result.link());
                 case "offset" -> {
                     offset += read.records();
-                    yield lastPage(read) ? null : withQuery(base, query, Map.of(paging.offsetParam(),
-                            Long.toString(offset), paging.limitParam(), Integer.toString(paging.pageSize())));
+                    yield lastPage(read) || paging.saysLast(read, offset) ? null : withQuery(base, query, Map.of(
+                            paging.offsetParam(), Long.toString(offset), paging.limitParam(),
+                            Integer.toString(paging.pageSize())));
                 }
                 case "page" -> {
                     pageNumber++;
-                    yield lastPage(read) ? null : withQuery(base, query, paging.pageParameters(pageNumber));
+                    yield lastPage(read) || paging.saysLast(read, Long.MIN_VALUE) ? null : withQuery(base, query,
+                            paging.pageParameters(pageNumber));
                 }
                 case "cursor" -> {
                     String cursor = read.captured().get(paging.cursorPath());
@@ -218,13 +221,33 @@ public class JsonUrlSource implements SourceConnector {
 
     /** The pagination settings, with their defaults. */
     record Pagination(String type, String nextLinkPath, String offsetParam, String limitParam, String pageParam,
-            String pageSizeParam, int startPage, int pageSize, String cursorPath, String cursorParam, int maxPages) {
+            String pageSizeParam, int startPage, int pageSize, String cursorPath, String cursorParam, int maxPages,
+            String totalPath, String lastPagePath) {
         static Pagination from(JsonNode node) {
             return new Pagination(node.path("type").asText("none"), node.path("nextLinkPath").asText(""),
                     node.path("offsetParam").asText("offset"), node.path("limitParam").asText("limit"),
                     node.path("pageParam").asText("page"), node.path("pageSizeParam").asText(""),
                     node.path("startPage").asInt(1), node.path("pageSize").asInt(100), node.path("cursorPath").asText(""),
-                    node.path("cursorParam").asText(""), node.path("maxPages").asInt(100_000));
+                    node.path("cursorParam").asText(""), node.path("maxPages").asInt(100_000),
+                    node.path("totalPath").asText(""), node.path("lastPagePath").asText(""));
+        }
+
+        /**
+         * Whether the page says it is the last one (isLast: true), or the records read reach the total it states:
+         * then no further, empty page is asked for (one request per paged read saved).
+         */
+        boolean saysLast(JsonPageReader.Page page, long readSoFar) {
+            if (!lastPagePath.isBlank() && "true".equalsIgnoreCase(page.captured().get(lastPagePath))) {
+                return true;
+            }
+            if (totalPath.isBlank() || readSoFar == Long.MIN_VALUE) {
+                return false;
+            }
+            try {
+                return readSoFar >= Long.parseLong(String.valueOf(page.captured().get(totalPath)).trim());
+            } catch (NumberFormatException noTotal) {
+                return false;
+            }
         }
 
         Map<String, String> firstPageParameters() {
