@@ -102,7 +102,7 @@ class FailedRunTest {
         String appendFlow = createExcelFlow(connection, Map.of("mode", "append"));
         runSucceeds(appendFlow);
         byte[] first = download(appendFlow);
-        api.putFile("/files/other.csv", "id,title\n3,c\n");
+        api.putFile("/files/other.csv", "code,title\n3,c\n");
         String other = createConnection("csv-url", Map.of("url", api.url("/files/other.csv")));
         given().contentType("application/json").body(Map.of("name", "append", "sources", List.of(Map.of("connectionId", other)),
                 "destinations", List.of(Map.of("type", "excel", "settings", Map.of("mode", "append")))))
@@ -110,7 +110,8 @@ class FailedRunTest {
         JsonPath run = runToEnd(appendFlow);
         assertThat(run.getString("status")).isEqualTo("failed");
         assertThat(run.getString("error.step")).isEqualTo("write destination 1 (excel)");
-        assertThat(run.getString("error.message")).contains("Cannot append").contains("[id, name]").contains("[id, title]");
+        assertThat(run.getString("error.message")).contains("Cannot append").contains("[id, name]").contains("[code, title]")
+                .contains("none of them the same");
         assertThat(download(appendFlow)).isEqualTo(first);
     }
 
@@ -125,6 +126,35 @@ class FailedRunTest {
             assertThat(sheet.getRow(0).getCell(1).getStringCellValue()).isEqualTo("name");
             assertThat(sheet.getRow(3).getCell(1).getStringCellValue()).isEqualTo("a");
             assertThat(sheet.getRow(4).getCell(0).getNumericCellValue()).isEqualTo(2.0);
+        }
+    }
+
+    @Test
+    void appendMatchesColumnsByName() throws IOException {
+        // As an API gives them: the first run's records had an empty field the next run's records lack, and the
+        // fields come in another order; a later run brings a new one.
+        api.putFile("/files/shifting.csv", "key,assignee,summary\nOPS-1,,First\n");
+        String shifting = createConnection("csv-url", Map.of("url", api.url("/files/shifting.csv")));
+        String appendFlow = createExcelFlow(shifting, Map.of("mode", "append", "sheetName", "Issues"));
+        runSucceeds(appendFlow);
+        api.putFile("/files/shifting.csv", "summary,key\nSecond,OPS-2\n");
+        runSucceeds(appendFlow);
+        api.putFile("/files/shifting.csv", "key,summary,labels\nOPS-3,Third,urgent\n");
+        runSucceeds(appendFlow);
+        try (XSSFWorkbook workbook = new XSSFWorkbook(new ByteArrayInputStream(download(appendFlow)))) {
+            var sheet = workbook.getSheet("Issues");
+            List<List<String>> rows = new java.util.ArrayList<>();
+            for (int r = 0; r <= sheet.getLastRowNum(); r++) {
+                List<String> cells = new java.util.ArrayList<>();
+                for (int c = 0; c < 4; c++) {
+                    var cell = sheet.getRow(r).getCell(c);
+                    cells.add(cell == null ? "" : cell.getStringCellValue());
+                }
+                rows.add(cells);
+            }
+            assertThat(rows).containsExactly(List.of("key", "assignee", "summary", "labels"),
+                    List.of("OPS-1", "", "First", ""), List.of("OPS-2", "", "Second", ""),
+                    List.of("OPS-3", "", "Third", "urgent"));
         }
     }
 

@@ -83,15 +83,18 @@ public class ExcelWriter implements DestinationWriter {
         if (context.writeId() != null && Files.exists(target) && context.writeId().equals(WriteStamp.read(target))) {
             return new WriteResult(table.rowCount(), target.getFileName().toString(), true);
         }
+        ExistingRows existing = append && Files.exists(target) ? ExistingRows.of(target, sheetName) : ExistingRows.NONE;
+        if (existing.found() && !existing.header().equals(columns.stream().map(Column::name).toList())) {
+            // Appended rows go under the sheet's columns by name: the same columns in another order (an API that
+            // sends its fields in the order of the first record) line up; a new one is added at the right.
+            table = alignedByName(context.staging(), table, existing.header(), sheetName);
+            columns = table.columns();
+        }
         int[] widths = checkCellsAndMeasure(context.staging(), table);
 
         Path temp = context.folder().resolve("." + FILE_NAME + "." + UUID.randomUUID() + ".tmp");
         SXSSFWorkbook workbook = null;
         try {
-            ExistingRows existing = append && Files.exists(target) ? ExistingRows.of(target, sheetName) : ExistingRows.NONE;
-            if (existing.found()) {
-                checkHeader(sheetName, existing.header(), columns);
-            }
             int firstRow = existing.found() ? existing.nextRow() : 1;
             checkRowLimit(firstRow, table.rowCount());
             workbook = new SXSSFWorkbook(WINDOW_ROWS);
@@ -135,12 +138,42 @@ public class ExcelWriter implements DestinationWriter {
         }
     }
 
-    private static void checkHeader(String sheetName, List<String> existing, List<Column> columns) {
-        List<String> incoming = columns.stream().map(Column::name).toList();
-        if (!existing.equals(incoming)) {
-            throw new DataException("Cannot append: the sheet \"" + sheetName + "\" has the columns " + existing
-                    + " but the new rows have " + incoming + ". Nothing was written.");
+    /**
+     * The new rows as a view in the sheet's column order: each existing column by its name (empty where the new rows
+     * lack it), then the new rows' other columns. Refused only when a header names a column twice, so that names
+     * cannot tell the columns apart.
+     */
+    private static StagedTable alignedByName(Connection staging, StagedTable table, List<String> header,
+            String sheetName) throws SQLException {
+        List<String> incoming = table.columns().stream().map(Column::name).toList();
+        if (new java.util.HashSet<>(header).size() != header.size()) {
+            throw new DataException("Cannot append: the sheet \"" + sheetName + "\" names a column twice in its header "
+                    + header + ", so the new rows " + incoming + " cannot be matched to it by name. Rename the sheet's"
+                    + " columns, or write to a new sheet. Nothing was written.");
         }
+        if (incoming.stream().noneMatch(header::contains)) {
+            throw new DataException("Cannot append: the sheet \"" + sheetName + "\" has the columns " + header
+                    + " and the new rows " + incoming + ", none of them the same: these look like other data. Write"
+                    + " them to another sheet, or replace the sheet. Nothing was written.");
+        }
+        java.util.Map<String, Column> byName = new java.util.LinkedHashMap<>();
+        table.columns().forEach(c -> byName.put(c.name(), c));
+        List<Column> aligned = new ArrayList<>();
+        List<String> select = new ArrayList<>();
+        List<String> order = new ArrayList<>(header);
+        incoming.stream().filter(name -> !header.contains(name)).forEach(order::add);
+        for (String name : order) {
+            Column column = byName.get(name);
+            String sqlName = "a" + aligned.size();
+            select.add((column == null ? "CAST(NULL AS VARCHAR)" : quote(column.sqlName())) + " AS " + quote(sqlName));
+            aligned.add(new Column(name, column == null ? ColumnType.STRING : column.type(), sqlName));
+        }
+        String view = table.sqlName() + "_aligned";
+        try (Statement statement = staging.createStatement()) {
+            statement.execute("CREATE OR REPLACE TEMP VIEW " + quote(view) + " AS SELECT " + String.join(", ", select)
+                    + " FROM " + quote(table.sqlName()));
+        }
+        return new StagedTable(view, aligned, table.rowCount());
     }
 
     /** What an append finds in the existing sheet: its header, and the row after its last one. */
