@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * The scheduler's own chain of slots, driven by a controlled clock through both of Europe/Berlin's 2026 changes: the
  * engine sets a flow's trigger to its first slot, and each time a slot fires it moves the trigger to the slot after the
  * fired one ({@link ScheduleEngine#nextAfter}, as the slot job does; a slot that fires late still moves the trigger
- * along from its own time). The clock here is the fired slot. Each policy fires as README documents, every real day.
+ * along from its own time). The clock here is the fired slot. Each policy fires as docs/schedules.md documents, every real day.
  */
 class SlotChainDaylightSavingTest {
     static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
