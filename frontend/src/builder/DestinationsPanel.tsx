@@ -10,8 +10,10 @@ interface Spreadsheet {
 }
 
 /** Where the rows go: a workbook, a Google Sheets tab, … each with its own settings. */
-export function DestinationsPanel({ destinations, onChange, writers, connections, onConnectionAdded, error }: {
+export function DestinationsPanel({ destinations, onChange, writers, connections, onConnectionAdded, error, flowId }: {
   destinations: Destination[];
+  /** The saved flow's id: a published destination shows its addresses once saved. */
+  flowId?: string;
   onChange: (destinations: Destination[]) => void;
   writers: WriterDescriptor[];
   connections: Connection[];
@@ -44,6 +46,7 @@ export function DestinationsPanel({ destinations, onChange, writers, connections
                 onChange={(settings) => set(index, { ...destination, settings })}
                 error={(field) => error?.field(`destinations[${index}].settings.${field}`)} />
             )}
+            {destination.type === 'published' && <PublishedUrls flowId={flowId} index={index} />}
             {writer && (
               <SchemaForm idPrefix={`destination-${index}`} value={destination.settings}
                 schema={destination.type === 'google-sheets' ? withoutPicked(writer) : writer.configSchema}
@@ -57,6 +60,54 @@ export function DestinationsPanel({ destinations, onChange, writers, connections
       <button type="button" className="button small" onClick={() => onChange([...destinations, { type: writers[0]?.id ?? 'excel', settings: {} }])}>
         Add destination
       </button>
+    </div>
+  );
+}
+
+interface Publication {
+  csvUrl: string;
+  jsonUrl: string;
+  ndjsonUrl: string;
+  publishedAt: string | null;
+}
+
+/** A published destination's secret addresses, each with a copy button, and a way to replace them. */
+function PublishedUrls({ flowId, index }: { flowId?: string; index: number }) {
+  const [publication, setPublication] = useState<Publication | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  useEffect(() => {
+    if (!flowId) return;
+    const abort = new AbortController();
+    get<Publication>(`/flows/${flowId}/destinations/${index}/publication`, abort.signal)
+      .then(setPublication)
+      .catch((e) => { if (!abort.signal.aborted) setNote(e instanceof ApiError && e.status === 404 ? null : messageOf(e)); });
+    return () => abort.abort();
+  }, [flowId, index]);
+  if (!flowId || !publication) {
+    return <p className="muted">{note ?? 'Save the flow to get the addresses BI tools read its result from.'}</p>;
+  }
+  const copy = (url: string) => navigator.clipboard.writeText(url).then(() => setNote('Copied.'), () => setNote('Copy it from the field.'));
+  const replace = () => {
+    if (!window.confirm('Replace the addresses? Tools using the current ones stop getting data until given the new ones.')) return;
+    post<Publication>(`/flows/${flowId}/destinations/${index}/publication/token`).then(setPublication, (e) => setNote(messageOf(e)));
+  };
+  return (
+    <div className="stack" data-testid={`published-${index}`}>
+      {([['CSV', publication.csvUrl], ['JSON', publication.jsonUrl], ['NDJSON', publication.ndjsonUrl]] as const).map(([label, url]) => (
+        <div className="field" key={label}>
+          <label htmlFor={`published-${index}-${label}`}>{label} address</label>
+          <div className="row">
+            <input id={`published-${index}-${label}`} className="mono" readOnly value={url} onFocus={(e) => e.target.select()} />
+            <button type="button" className="button small" onClick={() => copy(url)}>Copy</button>
+          </div>
+        </div>
+      ))}
+      <p className="muted">
+        {publication.publishedAt ? `Last published ${new Date(publication.publishedAt).toLocaleString()}.` : 'Nothing is published until the flow\'s first successful run.'}
+        {' '}Anyone with an address can read the result.
+      </p>
+      {note && <p role="status">{note}</p>}
+      <button type="button" className="button small" onClick={replace}>Replace addresses</button>
     </div>
   );
 }

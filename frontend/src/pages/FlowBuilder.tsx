@@ -429,7 +429,7 @@ export default function FlowBuilder() {
       <section className="card" aria-labelledby="destinations-title">
         <h2 id="destinations-title">4. Destinations</h2>
         <DestinationsPanel destinations={destinations} onChange={setDestinations} writers={catalog.writers}
-          connections={catalog.connections} error={apiError}
+          connections={catalog.connections} error={apiError} flowId={id}
           onConnectionAdded={(c) => setCatalog({ ...catalog, connections: [...catalog.connections, c] })} />
       </section>
 

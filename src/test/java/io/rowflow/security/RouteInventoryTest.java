@@ -21,7 +21,8 @@ class RouteInventoryTest {
             "GET /api/v1/auth/setup",
             "POST /api/v1/auth/setup",
             "POST /api/v1/auth/sign-in",
-            "POST /api/v1/hooks/{secret}");
+            "POST /api/v1/hooks/{secret}",
+            "GET /api/v1/published/{token}.{format}");
 
     @Test
     void everyRouteDeclaresWhoMayCallIt() throws Exception {
