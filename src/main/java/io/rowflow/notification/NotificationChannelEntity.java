@@ -30,6 +30,10 @@ public class NotificationChannelEntity {
     /** {@code failures} (failed runs, and the first success after a failure) or {@code all} (every finished run). */
     public String events;
 
+    /** The secret its messages are signed with, encrypted and bound to this channel; null for older channels. */
+    @Column(name = "signing_secret_ciphertext")
+    public String signingSecretCiphertext;
+
     @Column(name = "created_by")
     public UUID createdBy;
 

@@ -54,6 +54,16 @@ public class NotificationResource {
     }
 
     @RequiresRole(Role.ADMIN)
+    @POST
+    @Path("{id}/signing-secret")
+    @Operation(summary = "Replace a channel's signing secret", description = "Answers the channel with its new"
+            + " `signingSecret`, shown this once; messages are signed with it from now on (docs/notifications.md says"
+            + " how a receiver checks the Rowflow-Signature header).")
+    public NotificationService.ChannelView replaceSigningSecret(@PathParam("id") UUID id) {
+        return notifications.replaceSigningSecret(id);
+    }
+
+    @RequiresRole(Role.ADMIN)
     @DELETE
     @Path("{id}")
     @Operation(summary = "Remove a notification channel")

@@ -44,8 +44,12 @@ import java.util.UUID;
 public class NotificationService implements SecretStore {
     private static final Logger LOG = Logger.getLogger(NotificationService.class);
 
-    /** A channel as the API shows it: never its address, only the address's host. */
-    public record ChannelView(UUID id, String name, String host, String events, Instant createdAt) {
+    /**
+     * A channel as the API shows it: never its address, only the address's host; whether its messages are signed, and
+     * the signing secret only in the answer that made or replaced it (null otherwise).
+     */
+    public record ChannelView(UUID id, String name, String host, String events, Instant createdAt, boolean signed,
+            String signingSecret) {
     }
 
     /** A new channel: its name, the address to post to, and which runs it hears of ({@code failures} by default). */
@@ -109,9 +113,25 @@ public class NotificationService implements SecretStore {
         channel.events = events;
         channel.createdBy = userId;
         channel.createdAt = Instant.now();
+        String secret = newSigningSecret(channel);
         em.persist(channel);
         audit.record("notification.created", "notification:" + channel.id, channel.name + " (" + channel.urlHost + ")");
-        return view(channel);
+        return view(channel, secret);
+    }
+
+    /** A new signing secret for the channel, shown in this answer only; messages are signed with it from now on. */
+    @Transactional
+    public ChannelView replaceSigningSecret(UUID id) {
+        NotificationChannelEntity channel = find(id);
+        String secret = newSigningSecret(channel);
+        audit.record("notification.signing-secret-replaced", "notification:" + id, channel.name);
+        return view(channel, secret);
+    }
+
+    private String newSigningSecret(NotificationChannelEntity channel) {
+        String secret = "whsec_" + io.rowflow.common.digest.RandomTokens.next();
+        channel.signingSecretCiphertext = cipher.encrypt(secret, signingAad(channel));
+        return secret;
     }
 
     @Transactional
@@ -192,8 +212,19 @@ public class NotificationService implements SecretStore {
     private Delivery deliver(NotificationChannelEntity channel, ObjectNode body) {
         try {
             URI url = URI.create(cipher.decrypt(channel.urlCiphertext, aad(channel)));
-            int status = http.execute(new HttpRequestSpec("POST", url, Map.of("Content-Type", "application/json"),
-                    json.writeValueAsString(body), true), answer -> {
+            String text = json.writeValueAsString(body);
+            Map<String, String> headers = new java.util.LinkedHashMap<>();
+            headers.put("Content-Type", "application/json");
+            if (channel.signingSecretCiphertext != null) {
+                long timestamp = Instant.now().getEpochSecond();
+                String delivery = UUID.randomUUID().toString();
+                headers.put(WebhookSignature.TIMESTAMP, Long.toString(timestamp));
+                headers.put(WebhookSignature.DELIVERY, delivery);
+                headers.put(WebhookSignature.SIGNATURE, WebhookSignature.sign(cipher.decrypt(
+                        channel.signingSecretCiphertext, signingAad(channel)), timestamp, delivery,
+                        text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            int status = http.execute(new HttpRequestSpec("POST", url, headers, text, true), answer -> {
                         answer.stream().readAllBytes();
                         return answer.status();
                     });
@@ -231,8 +262,17 @@ public class NotificationService implements SecretStore {
         return "notification:" + channel.workspaceId + ":" + channel.id;
     }
 
+    private static String signingAad(NotificationChannelEntity channel) {
+        return aad(channel) + ":signing";
+    }
+
     private static ChannelView view(NotificationChannelEntity channel) {
-        return new ChannelView(channel.id, channel.name, channel.urlHost, channel.events, channel.createdAt);
+        return view(channel, null);
+    }
+
+    private static ChannelView view(NotificationChannelEntity channel, String signingSecret) {
+        return new ChannelView(channel.id, channel.name, channel.urlHost, channel.events, channel.createdAt,
+                channel.signingSecretCiphertext != null, signingSecret);
     }
 
     /** Addresses wrapped by an older master key move to the current one, one row per transaction. */
@@ -246,10 +286,16 @@ public class NotificationService implements SecretStore {
             try {
                 rewrapped += QuarkusTransaction.requiringNew().call(() -> {
                     NotificationChannelEntity channel = em.find(NotificationChannelEntity.class, id);
-                    if (channel == null || !current.needsRewrap(channel.urlCiphertext)) {
+                    boolean signingOld = channel != null && channel.signingSecretCiphertext != null
+                            && current.needsRewrap(channel.signingSecretCiphertext);
+                    if (channel == null || !(current.needsRewrap(channel.urlCiphertext) || signingOld)) {
                         return 0;
                     }
                     channel.urlCiphertext = current.rewrap(channel.urlCiphertext, aad(channel));
+                    if (channel.signingSecretCiphertext != null) {
+                        channel.signingSecretCiphertext = current.rewrap(channel.signingSecretCiphertext,
+                                signingAad(channel));
+                    }
                     return 1;
                 });
             } catch (SecretUnreadableException e) {
