@@ -12,8 +12,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class RequestRateLimiter {
     private final TokenBuckets buckets;
 
+    @jakarta.inject.Inject
     public RequestRateLimiter(AccountConfig config) {
-        this.buckets = new TokenBuckets(config.requestsPerMinute());
+        this(config, System::nanoTime);
+    }
+
+    RequestRateLimiter(AccountConfig config, java.util.function.LongSupplier nanoTime) {
+        this.buckets = new TokenBuckets(config.requestsPerMinute(), nanoTime);
     }
 
     public void acquire(String key) {

@@ -58,13 +58,18 @@ class RequestRateLimiterTest {
     }
 
     @Test
-    void theBucketRefillsOverTime() throws Exception {
-        RequestRateLimiter limiter = new RequestRateLimiter(perMinute(600)); // 10 a second
+    void theBucketRefillsOverTime() {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        RequestRateLimiter limiter = new RequestRateLimiter(perMinute(600), clock::get); // 10 a second
         for (int i = 0; i < 600; i++) {
             limiter.acquire("session:x");
         }
+        assertThatThrownBy(() -> limiter.acquire("session:x")).isInstanceOfSatisfying(TooManyRequestsException.class,
+                e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofMillis(100)));
+        clock.addAndGet(Duration.ofMillis(99).toNanos());
         assertThatThrownBy(() -> limiter.acquire("session:x")).isInstanceOf(TooManyRequestsException.class);
-        Thread.sleep(250);
+        clock.addAndGet(Duration.ofMillis(11).toNanos()); // past a tenth of a second: one request's worth, not two
         limiter.acquire("session:x");
+        assertThatThrownBy(() -> limiter.acquire("session:x")).isInstanceOf(TooManyRequestsException.class);
     }
 }

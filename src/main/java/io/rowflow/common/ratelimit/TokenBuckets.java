@@ -3,6 +3,7 @@ package io.rowflow.common.ratelimit;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * A token bucket per key on this node: {@code perMinute} requests, refilled evenly. {@link #take} answers how long to
@@ -13,10 +14,17 @@ public final class TokenBuckets {
     private final double perSecond;
     private final double capacity;
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final LongSupplier nanoTime;
 
     public TokenBuckets(int perMinute) {
+        this(perMinute, System::nanoTime);
+    }
+
+    /** {@code nanoTime}: the monotonic clock the buckets refill by (a test's own, to assert exact refills). */
+    public TokenBuckets(int perMinute, LongSupplier nanoTime) {
         this.capacity = perMinute;
         this.perSecond = perMinute / 60.0;
+        this.nanoTime = nanoTime;
     }
 
     private static final class Bucket {
@@ -30,7 +38,7 @@ public final class TokenBuckets {
 
     /** Takes one token from the key's bucket; empty when taken, else the wait until one is there. */
     public Optional<Duration> take(String key) {
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         if (buckets.size() > MAX_KEYS) {
             buckets.clear(); // a bound on memory; at worst a caller gets a fresh bucket
         }
