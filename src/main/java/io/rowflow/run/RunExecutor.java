@@ -30,7 +30,6 @@ import io.rowflow.writer.DestinationWriter;
 import io.rowflow.writer.WriteContext;
 import io.rowflow.writer.WriteResult;
 import io.rowflow.writer.WriterRegistry;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.enterprise.context.control.ActivateRequestContext;
@@ -47,6 +46,7 @@ import java.util.Optional;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ConcurrentHashMap;
@@ -90,6 +90,16 @@ public class RunExecutor {
     private final Map<UUID, Thread> threads = new ConcurrentHashMap<>();
     private final ScheduledExecutorService alarms = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "rowflow-run-timeout");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /**
+     * Notifications go out on threads of their own: a receiver that is down makes each message wait out its retries,
+     * and on the shared worker pool that wait would slow every API request of the node.
+     */
+    private final ExecutorService notifier = Executors.newFixedThreadPool(2, r -> {
+        Thread thread = new Thread(r, "rowflow-notify");
         thread.setDaemon(true);
         return thread;
     });
@@ -426,7 +436,7 @@ public class RunExecutor {
 
     /** Tells the workspace's notification channels, off the run's thread: a slow receiver holds no run slot. */
     private void notifyChannels(UUID runId) {
-        Infrastructure.getDefaultWorkerPool().execute(() -> {
+        notifier.execute(() -> {
             try {
                 for (String line : notifications.runEnded(runId)) {
                     log(runId, line.startsWith("Notified") ? "INFO" : "WARN", line);
