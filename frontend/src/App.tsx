@@ -3,6 +3,8 @@ import { NavLink, Navigate, Route, Routes, useLocation, useNavigate } from 'reac
 import { User, WORKSPACES_CHANGED, csrfToken, currentWorkspace, get, post, whenSignedOut } from './api';
 import { Loading } from './components/ui';
 import { WorkspaceSwitcher } from './components/WorkspaceSwitcher';
+import { UnsavedChangesGuard } from './components/UnsavedChanges';
+import { RoleProvider } from './components/Role';
 import SignIn from './pages/SignIn';
 import FlowList from './pages/FlowList';
 import FlowBuilder from './pages/FlowBuilder';
@@ -38,23 +40,27 @@ function SignedIn({ user, onSignedOut }: { user: User; onSignedOut: () => void }
     return () => window.removeEventListener(WORKSPACES_CHANGED, changed);
   }, []);
   return (
-    <div className="shell">
-      <Sidebar user={user} onSignedOut={onSignedOut} />
-      <main className="content" id="main" key={workspace ?? 'first'}>
-        <Routes>
-          <Route path="/" element={<Navigate to="/flows" replace />} />
-          <Route path="/flows" element={<FlowList />} />
-          <Route path="/flows/new" element={<FlowBuilder />} />
-          <Route path="/flows/:id/edit" element={<FlowBuilder />} />
-          <Route path="/flows/:id" element={<FlowRuns />} />
-          <Route path="/flows/:id/runs/:runId" element={<FlowRuns />} />
-          <Route path="/connections" element={<Connections />} />
-          <Route path="/connections/:id" element={<Connections />} />
-          <Route path="/settings" element={<Settings user={user} />} />
-          <Route path="*" element={<NotFound />} />
-        </Routes>
-      </main>
-    </div>
+    <RoleProvider>
+    <UnsavedChangesGuard>
+      <div className="shell">
+        <Sidebar user={user} onSignedOut={onSignedOut} />
+        <main className="content" id="main" key={workspace ?? 'first'}>
+          <Routes>
+            <Route path="/" element={<Navigate to="/flows" replace />} />
+            <Route path="/flows" element={<FlowList />} />
+            <Route path="/flows/new" element={<FlowBuilder />} />
+            <Route path="/flows/:id/edit" element={<FlowBuilder />} />
+            <Route path="/flows/:id" element={<FlowRuns />} />
+            <Route path="/flows/:id/runs/:runId" element={<FlowRuns />} />
+            <Route path="/connections" element={<Connections />} />
+            <Route path="/connections/:id" element={<Connections />} />
+            <Route path="/settings" element={<Settings user={user} />} />
+            <Route path="*" element={<NotFound />} />
+          </Routes>
+        </main>
+      </div>
+    </UnsavedChangesGuard>
+    </RoleProvider>
   );
 }
 

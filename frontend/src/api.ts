@@ -183,6 +183,12 @@ export interface Flow extends FlowBody {
   updatedAt: string;
 }
 
+/** A saved flow as a request body: what the server adds (id, times) left out, since it refuses fields it does not know. */
+export function bodyOf(flow: Flow): FlowBody {
+  const { id: _id, createdAt: _c, updatedAt: _u, ...body } = flow;
+  return body;
+}
+
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'skipped';
 
 export interface SourceStats {

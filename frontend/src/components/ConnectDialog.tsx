@@ -2,6 +2,7 @@ import { FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiError, Connection, ConnectorDescriptor, get, messageOf, post } from '../api';
 import { Dialog, ErrorBox, Field, Loading, useLoad } from './ui';
 import { SchemaForm } from './SchemaForm';
+import { useUnsavedChanges } from './UnsavedChanges';
 
 /**
  * Opens the provider's consent page in a popup; resolves with the connection the sign-in made, or rejects when the
@@ -58,6 +59,13 @@ export function ConnectDialog({ onClose, onConnected, only }: {
     }
   }, [chosen]);
 
+  // Typed settings or a changed name are work: leaving the page or closing the dialog asks first.
+  const unsaved = chosen !== null && (name !== chosen.name || Object.values(config).some((v) => v !== '' && v !== undefined));
+  useUnsavedChanges(unsaved);
+  const leave = (then: () => void) => {
+    if (!unsaved || window.confirm('Discard this connection? The settings you typed are not saved.')) then();
+  };
+
   const connectors = (catalog.value ?? []).filter((c) => !only || only.includes(c.id));
 
   const finish = async (id: string) => onConnected(await get<Connection>(`/connections/${id}`));
@@ -94,7 +102,7 @@ export function ConnectDialog({ onClose, onConnected, only }: {
 
   const apiError = error instanceof ApiError ? error : null;
   return (
-    <Dialog title={chosen ? `Connect ${chosen.name}` : 'Add a connection'} onClose={onClose}>
+    <Dialog title={chosen ? `Connect ${chosen.name}` : 'Add a connection'} onClose={() => leave(onClose)}>
       {catalog.loading && <Loading />}
       {catalog.error && <ErrorBox message={catalog.error} onRetry={catalog.reload} />}
       {!chosen && catalog.value && (
@@ -133,7 +141,7 @@ export function ConnectDialog({ onClose, onConnected, only }: {
             </>
           )}
           {error && <ErrorBox message={typeof error === 'string' ? error : error.message} />}
-          <button type="button" className="link" onClick={() => setChosen(null)}>← Other apps</button>
+          <button type="button" className="link" onClick={() => leave(() => setChosen(null))}>← Other apps</button>
         </form>
       )}
     </Dialog>

@@ -59,7 +59,7 @@ export function Empty({ title, children }: { title: string; children?: ReactNode
 const STATUS_LABELS: Record<string, string> = {
   queued: 'Queued', running: 'Running', succeeded: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled',
   skipped: 'Skipped', paused: 'Paused', never: 'Never run', connected: 'Connected',
-  ok: 'Connected', needs_reauthorization: 'Needs reconnect',
+  ok: 'Connected', needs_reauthorization: 'Needs reconnect', failing: 'Failing', checking: 'Testing…', unchecked: 'Not tested',
 };
 
 export function StatusBadge({ status }: { status: string }) {

@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { Connection, ConnectorDescriptor, get, messageOf, post, put, del } from '../api';
 import { ConnectDialog, signInWithPopup } from '../components/ConnectDialog';
+import { EditConnectionDialog } from '../components/EditConnectionDialog';
+import { useCan } from '../components/Role';
 import { Empty, ErrorBox, Loading, StatusBadge, formatTime, useLoad } from '../components/ui';
 
 export default function Connections() {
@@ -9,8 +11,10 @@ export default function Connections() {
   const connections = useLoad((signal) => get<Connection[]>('/connections', signal), []);
   const catalog = useLoad((signal) => get<ConnectorDescriptor[]>('/connectors', signal), []);
   const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<Connection | null>(null);
   const [checks, setChecks] = useState<Record<string, { ok: boolean; message: string } | 'checking'>>({});
   const [error, setError] = useState<string | null>(null);
+  const can = useCan();
   const connectorOf = (id: string) => catalog.value?.find((c) => c.id === id);
 
   useEffect(() => {
@@ -41,7 +45,7 @@ export default function Connections() {
     <section aria-labelledby="connections-title">
       <header className="page-header">
         <h1 id="connections-title">Connections</h1>
-        <button type="button" className="button primary" onClick={() => setAdding(true)}>Add connection</button>
+        {can('editor') && <button type="button" className="button primary" onClick={() => setAdding(true)}>Add connection</button>}
       </header>
       {error && <ErrorBox message={error} />}
       {connections.loading && !connections.value && <Loading />}
@@ -71,19 +75,29 @@ export default function Connections() {
                         <div className={check.ok ? 'ok-text' : 'error-text'} role="status">{check.ok ? '✓ ' : '✗ '}{check.message}</div>
                       )}
                     </td>
-                    <td><StatusBadge status={c.authStatus ?? 'ok'} /></td>
                     <td>
-                      <label className="inline">
-                        <input type="checkbox" checked={c.shared}
-                          onChange={(e) => act(() => put(`/connections/${c.id}`, { name: c.name, connectorId: c.connectorId, config: c.config, shared: e.target.checked }))} />
-                        {c.shared ? 'Shared with the workspace' : 'Private'}
-                      </label>
+                      {/* The last word on the account: a sign-in to renew, else this page's test, else not known yet. */}
+                      <StatusBadge status={c.authStatus === 'needs_reauthorization' ? 'needs_reauthorization'
+                        : check === 'checking' ? 'checking' : check ? (check.ok ? 'ok' : 'failing') : 'unchecked'} />
                     </td>
-                    <td>{formatTime(c.updatedAt)}</td>
+                    <td>
+                      {can('editor') ? (
+                        <label className="inline">
+                          <input type="checkbox" checked={c.shared}
+                            onChange={(e) => act(() => put(`/connections/${c.id}`, { name: c.name, connectorId: c.connectorId, config: c.config, shared: e.target.checked }))} />
+                          {c.shared ? 'Shared with the workspace' : 'Private'}
+                        </label>
+                      ) : (c.shared ? 'Shared with the workspace' : 'Private')}
+                    </td>
+                    <td data-label="Changed">{formatTime(c.updatedAt)}</td>
                     <td className="actions">
+                      {can('editor') && <>
                       <button type="button" className="button small" onClick={() => test(c)} disabled={check === 'checking'}>
                         {check === 'checking' ? 'Testing…' : 'Test'}
                       </button>
+                      {connector && (
+                        <button type="button" className="button small" onClick={() => setEditing(c)}>Edit</button>
+                      )}
                       {connector?.oauthSignIn && (
                         <button type="button" className="button small"
                           onClick={() => act(() => signInWithPopup(c.connectorId, c.name, c.id))}>Reconnect</button>
@@ -92,6 +106,7 @@ export default function Connections() {
                         onClick={() => window.confirm(`Delete the connection "${c.name}"?`) && act(() => del(`/connections/${c.id}`))}>
                         Delete
                       </button>
+                      </>}
                     </td>
                   </tr>
                 );
@@ -99,6 +114,15 @@ export default function Connections() {
             </tbody>
           </table>
         </div>
+      )}
+      {editing && connectorOf(editing.connectorId) && (
+        <EditConnectionDialog connection={editing} connector={connectorOf(editing.connectorId)!} onClose={() => setEditing(null)}
+          onSaved={(saved) => {
+            setEditing(null);
+            connections.reload();
+            // Saved settings are tested at once, so the badge tells whether they work.
+            test(saved);
+          }} />
       )}
       {adding && (
         <ConnectDialog onClose={() => setAdding(false)} onConnected={() => { setAdding(false); connections.reload(); }} />

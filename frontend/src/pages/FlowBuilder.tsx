@@ -13,7 +13,10 @@ import {
 } from '../builder/model';
 import { ConnectDialog } from '../components/ConnectDialog';
 import { PreviewTable } from '../components/PreviewTable';
-import { ErrorBox, Loading } from '../components/ui';
+import { Empty, ErrorBox, Loading } from '../components/ui';
+import { useCan, useRoleKnown } from '../components/Role';
+import { useUnsavedChanges } from '../components/UnsavedChanges';
+import { fieldName, shownBesideItsField } from '../builder/fieldNames';
 
 interface Catalog {
   connectors: ConnectorDescriptor[];
@@ -66,6 +69,19 @@ function combineOf(transform: FlowBody['transform']): Combine {
   return { type: 'append', joins: [] };
 }
 
+/**
+ * What a refused save says above the form: each error under the name the user sees, once; those already shown beside
+ * their field are only pointed to.
+ */
+function saveMessage(error: ApiError | string, settingTitle: (destination: number, setting: string) => string | undefined): string {
+  if (typeof error === 'string') return error;
+  if (error.errors.length === 0) return error.message;
+  const elsewhere = [...new Set(error.errors.filter((e) => !shownBesideItsField(e.field))
+    .map((e) => `${fieldName(e.field, settingTitle)}: ${e.message}`))];
+  const beside = error.errors.some((e) => shownBesideItsField(e.field));
+  return [...elsewhere, ...(beside ? ['Fix the fields marked below.'] : [])].join(' · ');
+}
+
 export default function FlowBuilder() {
   const { id } = useParams();
   const navigate = useNavigate();
@@ -93,6 +109,8 @@ export default function FlowBuilder() {
   const [saving, setSaving] = useState(false);
   const [connectingFor, setConnectingFor] = useState<number | null>(null);
   const loadedFlow = useRef<Flow | null>(null);
+  const can = useCan();
+  const roleKnown = useRoleKnown();
 
   // The catalog, the connections and, when editing, the flow.
   useEffect(() => {
@@ -121,6 +139,26 @@ export default function FlowBuilder() {
       }
     }, (e) => setLoadError(messageOf(e)));
   }, [id]);
+
+  // Unsaved changes: what the user can change, against how it stood once loaded (the panel has its own mark, since
+  // redrawing it on the columns a preview read is not a change).
+  const snapshot = catalog ? JSON.stringify([name, sources, combine, destinations, schedule]) : null;
+  const loadedSnapshot = useRef<string | null>(null);
+  useEffect(() => {
+    if (snapshot !== null && loadedSnapshot.current === null) loadedSnapshot.current = snapshot;
+  }, [snapshot]);
+  const unsaved = loadedSnapshot.current !== null && (snapshot !== loadedSnapshot.current || panelEdited);
+  const markUnsaved = useUnsavedChanges(unsaved);
+
+  // A refused save's errors go once the user changes what they were about, rather than stay after the fix.
+  const editedKey = JSON.stringify([snapshot, panel]);
+  const keyAtError = useRef<string | null>(null);
+  useEffect(() => {
+    if (saveError && keyAtError.current !== null && keyAtError.current !== editedKey) {
+      setSaveError(null);
+      keyAtError.current = null;
+    }
+  }, [editedKey]);
 
   const baseStage = sources.length > 1 ? 'transform.combine' : 'sources[0]';
 
@@ -218,6 +256,7 @@ export default function FlowBuilder() {
     try {
       const flow = id ? await put<Flow>(`/flows/${id}`, body()) : await post<Flow>('/flows', body());
       if (baseColumns) rememberColumns(flow.id, baseKey(sources, combine), baseColumns);
+      markUnsaved(false);
       if (run) {
         const started = await post<Run>(`/flows/${flow.id}/runs`);
         navigate(`/flows/${flow.id}/runs/${started.id}`);
@@ -226,6 +265,7 @@ export default function FlowBuilder() {
       }
     } catch (e) {
       setSaveError(e instanceof ApiError ? e : messageOf(e));
+      keyAtError.current = editedKey;
     } finally {
       setSaving(false);
     }
@@ -238,6 +278,14 @@ export default function FlowBuilder() {
     save(false);
   };
 
+  if (roleKnown && !can('editor')) {
+    return (
+      <Empty title="Only editors build flows">
+        <p>Your role in this workspace lets you see flows and their runs. An admin can make you an editor in Settings.</p>
+        <Link to={id ? `/flows/${id}` : '/flows'}>{id ? 'Back to the flow' : 'Back to your flows'}</Link>
+      </Empty>
+    );
+  }
   if (loadError) return <ErrorBox message={loadError} onRetry={() => window.location.reload()} />;
   if (!catalog) return <Loading />;
 
@@ -267,8 +315,8 @@ export default function FlowBuilder() {
         </div>
       </header>
       {saveError && (
-        <ErrorBox message={typeof saveError === 'string' ? saveError
-          : saveError.errors.length ? saveError.errors.map((e) => `${e.field}: ${e.message}`).join(' · ') : saveError.message} />
+        <ErrorBox message={saveMessage(saveError, (d, setting) => catalog.writers.find((w) => w.id === destinations[d]?.type)
+          ?.configSchema.properties?.[setting]?.title)} />
       )}
 
       <section className="card" aria-labelledby="name-title">
@@ -298,6 +346,9 @@ export default function FlowBuilder() {
                       <option key={c.id} value={c.id}>{c.name}</option>
                     ))}
                   </select>
+                  {apiError?.field(`sources[${index}].connectionId`) && (
+                    <small className="field-error">Choose a connection, or make one with New connection.</small>
+                  )}
                 </div>
                 <button type="button" className="button small" onClick={() => setConnectingFor(index)}>New connection</button>
                 {connector && connector.streams.length > 0 && (

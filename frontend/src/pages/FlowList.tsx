@@ -1,19 +1,15 @@
 import { useEffect, useState } from 'react';
-import { Link } from 'react-router-dom';
-import { Flow, NextFires, Run, RunPage, get, messageOf, post, put } from '../api';
+import { Link, useLocation } from 'react-router-dom';
+import { Flow, NextFires, Run, RunPage, bodyOf, get, messageOf, post, put } from '../api';
 import { describeSchedule } from '../builder/model';
 import { MyInvitations } from '../components/Invitations';
+import { useCan } from '../components/Role';
 import { Empty, ErrorBox, Loading, StatusBadge, formatCount, relativeTime, useLoad } from '../components/ui';
 
 interface FlowRow {
   flow: Flow;
   lastRun?: Run;
   next?: string;
-}
-
-function toBody(flow: Flow) {
-  const { id: _id, createdAt: _c, updatedAt: _u, ...body } = flow;
-  return body;
 }
 
 export default function FlowList() {
@@ -27,7 +23,10 @@ export default function FlowList() {
       return { flow, lastRun: runs.items[0], next: next?.next[0]?.at };
     }));
   }, []);
-  const [notice, setNotice] = useState<string | null>(null);
+  const can = useCan();
+  // A page that sent the user here may leave a word ("… was deleted.").
+  const arrivedWith = (useLocation().state as { notice?: string } | null)?.notice ?? null;
+  const [notice, setNotice] = useState<string | null>(arrivedWith);
   const [error, setError] = useState<string | null>(null);
 
   // While a run is queued or running, the list looks again every few seconds so its badge moves on by itself.
@@ -55,7 +54,7 @@ export default function FlowList() {
     const pausing = schedule.paused !== true;
     if (pausing) schedule.paused = true; else delete schedule.paused;
     try {
-      await put(`/flows/${row.flow.id}`, { ...toBody(row.flow), schedule });
+      await put(`/flows/${row.flow.id}`, { ...bodyOf(row.flow), schedule });
       setNotice(`"${row.flow.name}" is ${pausing ? 'paused' : 'scheduled again'}.`);
       flows.reload();
     } catch (e) {
@@ -67,7 +66,7 @@ export default function FlowList() {
     <section aria-labelledby="flows-title">
       <header className="page-header">
         <h1 id="flows-title">Flows</h1>
-        <Link className="button primary" to="/flows/new">New flow</Link>
+        {can('editor') && <Link className="button primary" to="/flows/new">New flow</Link>}
       </header>
       <MyInvitations />
       {notice && <div className="notice" role="status">{notice}</div>}
@@ -77,7 +76,8 @@ export default function FlowList() {
       {flows.value && flows.value.length === 0 && (
         <Empty title="No flows yet">
           <p>A flow reads your apps, shapes the rows and keeps a spreadsheet, workbook or table up to date.</p>
-          <Link className="button primary" to="/flows/new">Build your first flow</Link>
+          {can('editor') ? <Link className="button primary" to="/flows/new">Build your first flow</Link>
+            : <p>An editor of this workspace builds them; you see them here once they exist.</p>}
         </Empty>
       )}
       {flows.value && flows.value.length > 0 && (
@@ -107,10 +107,11 @@ export default function FlowList() {
                       <StatusBadge status={row.lastRun?.status ?? 'never'} />
                       {paused && <> <StatusBadge status="paused" /></>}
                     </td>
-                    <td>{row.lastRun ? relativeTime(row.lastRun.endedAt ?? row.lastRun.createdAt) : '—'}</td>
-                    <td>{paused ? 'Paused' : row.next ? relativeTime(row.next) : '—'}</td>
-                    <td className="num">{formatCount(rows)}</td>
+                    <td data-label="Last run">{row.lastRun ? relativeTime(row.lastRun.endedAt ?? row.lastRun.createdAt) : '—'}</td>
+                    <td data-label="Next run">{paused ? 'Paused' : row.next ? relativeTime(row.next) : '—'}</td>
+                    <td className="num" data-label="Rows">{formatCount(rows)}</td>
                     <td className="actions">
+                      {can('editor') && <>
                       <button type="button" className="button small" onClick={() => runNow(row)}
                         disabled={row.lastRun?.status === 'running' || row.lastRun?.status === 'queued'}>Run now</button>
                       {row.flow.schedule && (
@@ -119,6 +120,7 @@ export default function FlowList() {
                         </button>
                       )}
                       <Link className="button small" to={`/flows/${row.flow.id}/edit`}>Edit</Link>
+                      </>}
                     </td>
                   </tr>
                 );

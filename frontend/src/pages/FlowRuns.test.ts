@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, Run } from '../api';
-import { timeline } from './FlowRuns';
+import { errorLinks, timeline } from './FlowRuns';
 
 const flow = {
   id: 'f', name: 'Deals', createdAt: '', updatedAt: '',
@@ -33,5 +33,19 @@ describe('run timeline', () => {
   it('shows a running run on its first step and a queued one waiting', () => {
     expect(timeline(run({}), flow).map((s) => s.state)).toEqual(['running', 'waiting', 'waiting', 'waiting']);
     expect(timeline(run({ status: 'queued' }), flow).every((s) => s.state === 'waiting')).toBe(true);
+  });
+});
+
+describe('error links', () => {
+  it('leads a refused sign-in to Connections without saying "reconnect the account" a second time', () => {
+    const message = "Google no longer accepts this connection's sign-in (the refresh was refused): reconnect the account";
+    const links = errorLinks({ step: 'write destination 1 (google-sheets)', message }, flow);
+    expect(links).toEqual([{ to: '/connections', label: 'Open Connections' }]);
+    const shown = [message, ...links.map((l) => l.label)].join(' ');
+    expect(shown.match(/reconnect the account/g)).toHaveLength(1);
+  });
+
+  it('leads a failed transform to the flow editor', () => {
+    expect(errorLinks({ step: 'transform', message: 'x' }, flow)).toEqual([{ to: '/flows/f/edit', label: "Edit the flow's transform" }]);
   });
 });

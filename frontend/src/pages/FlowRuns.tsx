@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { Flow, LogLine, Run, RunEvent, RunPage, get, messageOf, post } from '../api';
+import { Flow, LogLine, Run, RunEvent, RunPage, bodyOf, del, get, messageOf, post, put } from '../api';
 import { describeSchedule } from '../builder/model';
+import { useCan } from '../components/Role';
 import { Empty, ErrorBox, Loading, StatusBadge, formatCount, formatDuration, formatTime, relativeTime, useLoad } from '../components/ui';
 
 const PAGE_SIZE = 20;
@@ -14,6 +15,7 @@ export default function FlowRuns() {
   const flow = useLoad((signal) => get<Flow>(`/flows/${id}`, signal), [id]);
   const runs = useLoad((signal) => get<RunPage>(`/flows/${id}/runs?page=${page}&size=${PAGE_SIZE}`, signal), [id, page]);
   const [error, setError] = useState<string | null>(null);
+  const can = useCan();
 
   const runNow = async () => {
     setError(null);
@@ -26,6 +28,43 @@ export default function FlowRuns() {
     }
   };
 
+  /** A copy to change without touching this one; paused, so it does not write to the same places until it is edited. */
+  const duplicate = async () => {
+    if (!flow.value) return;
+    setError(null);
+    try {
+      const copy = await post<Flow>('/flows', { ...bodyOf(flow.value), name: `Copy of ${flow.value.name}`,
+        schedule: flow.value.schedule ? { ...flow.value.schedule, paused: true } : null });
+      navigate(`/flows/${copy.id}/edit`);
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  };
+
+  const remove = async () => {
+    if (!flow.value || !window.confirm(`Delete the flow "${flow.value.name}" and its run history? Its destinations keep the data already written.`)) return;
+    setError(null);
+    try {
+      await del(`/flows/${id}`);
+      navigate('/flows', { state: { notice: `"${flow.value.name}" was deleted.` } });
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  };
+
+  const resume = async () => {
+    if (!flow.value?.schedule) return;
+    const { paused: _paused, ...schedule } = flow.value.schedule;
+    setError(null);
+    try {
+      await put(`/flows/${id}`, { ...bodyOf(flow.value), schedule });
+      flow.reload();
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  };
+
+  const paused = flow.value?.schedule?.paused === true;
   const selected = runId ?? runs.value?.items[0]?.id;
   return (
     <section aria-labelledby="flow-title">
@@ -34,11 +73,22 @@ export default function FlowRuns() {
           <h1 id="flow-title">{flow.value?.name ?? 'Flow'}</h1>
           {flow.value && <div className="muted">{describeSchedule(flow.value.schedule)}</div>}
         </div>
-        <div className="row">
-          <Link className="button" to={`/flows/${id}/edit`}>Edit</Link>
-          <button type="button" className="button primary" onClick={runNow}>Run now</button>
-        </div>
+        {can('editor') && (
+          <div className="row">
+            <Link className="button" to={`/flows/${id}/edit`}>Edit</Link>
+            <button type="button" className="button" onClick={duplicate} disabled={!flow.value}>Duplicate</button>
+            <button type="button" className="button danger" onClick={remove} disabled={!flow.value}>Delete</button>
+            <button type="button" className="button primary" onClick={runNow}>Run now</button>
+          </div>
+        )}
       </header>
+      {paused && (
+        <div className="notice paused" role="status">
+          <strong>This flow is paused:</strong> it does not run on its schedule ({describeSchedule({ ...flow.value!.schedule, paused: false })}).
+          {' '}Run now still runs it once.
+          {can('editor') && <> <button type="button" className="button small" onClick={resume}>Resume the schedule</button></>}
+        </div>
+      )}
       {flow.error && <ErrorBox message={flow.error} onRetry={flow.reload} />}
       {error && <ErrorBox message={error} />}
       <div className="split">
@@ -80,6 +130,17 @@ interface TimelineStep {
   detail?: string;
 }
 
+/**
+ * Where a failed run's error box leads. The message already gives the advice (the server's words, which API users and
+ * notifications read too), so a link names only the page: "reconnect the account" is said once.
+ */
+export function errorLinks(error: { step: string; message: string }, flow: Flow | undefined): { to: string; label: string }[] {
+  const links: { to: string; label: string }[] = [];
+  if (/reconnect/i.test(error.message)) links.push({ to: '/connections', label: 'Open Connections' });
+  if (error.step.startsWith('transform') && flow) links.push({ to: `/flows/${flow.id}/edit`, label: "Edit the flow's transform" });
+  return links;
+}
+
 /** The run's steps as the user thinks of them: read each source, transform, write each destination. */
 export function timeline(run: Run, flow: Flow | undefined): TimelineStep[] {
   const steps: (TimelineStep & { key: string; hasStats: boolean })[] = [];
@@ -106,6 +167,7 @@ export function timeline(run: Run, flow: Flow | undefined): TimelineStep[] {
 }
 
 function RunDetail({ runId, flow, onFinished }: { runId: string; flow?: Flow; onFinished: () => void }) {
+  const can = useCan();
   const [run, setRun] = useState<Run | null>(null);
   const [log, setLog] = useState<LogLine[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -176,12 +238,7 @@ function RunDetail({ runId, flow, onFinished }: { runId: string; flow?: Flow; on
         <div className="error-box" role="alert">
           <strong>{run.error.step} failed:</strong> {run.error.message}
           {run.error.upstreamMessage && <div className="muted">The app said: {run.error.upstreamMessage}</div>}
-          {/reconnect/i.test(run.error.message) && (
-            <div><Link to="/connections">Open Connections to reconnect the account</Link></div>
-          )}
-          {run.error.step.startsWith('transform') && flow && (
-            <div><Link to={`/flows/${flow.id}/edit`}>Edit the flow's transform</Link></div>
-          )}
+          {errorLinks(run.error, flow).map((link) => <div key={link.to}><Link to={link.to}>{link.label}</Link></div>)}
         </div>
       )}
       <ol className="timeline" aria-label="Steps">
@@ -199,7 +256,7 @@ function RunDetail({ runId, flow, onFinished }: { runId: string; flow?: Flow; on
           Download workbook
         </a>
       ))}
-      {(run.status === 'queued' || run.status === 'running') && (
+      {(run.status === 'queued' || run.status === 'running') && can('editor') && (
         <button type="button" className="button small danger" onClick={() => post(`/runs/${run.id}/cancel`).catch((e) => setError(messageOf(e)))}>
           Cancel run
         </button>

@@ -112,7 +112,7 @@ function Members({ workspace, user }: { workspace: Workspace; user: User }) {
                   </select>
                 ) : m.role.toLowerCase()}
               </td>
-              <td>{formatTime(m.joinedAt)}</td>
+              <td data-label="Joined">{formatTime(m.joinedAt)}</td>
               <td className="actions">
                 {admin && m.userId !== user.id && (
                   <button type="button" className="button small danger"
@@ -136,7 +136,7 @@ function Members({ workspace, user }: { workspace: Workspace; user: User }) {
                 <tr key={i.id}>
                   <td>{i.email}</td>
                   <td>{i.role.toLowerCase()}</td>
-                  <td>{formatTime(i.invitedAt)}</td>
+                  <td data-label="Invited">{formatTime(i.invitedAt)}</td>
                   <td className="actions">
                     <button type="button" className="button small danger" aria-label={`Withdraw the invitation to ${i.email}`}
                       onClick={() => window.confirm(`Withdraw the invitation to ${i.email}? They can then no longer accept it.`)
@@ -316,9 +316,9 @@ function Tokens() {
             {tokens.value.map((t) => (
               <tr key={t.id}>
                 <td>{t.name}</td>
-                <td className="mono">{t.prefix}…</td>
-                <td>{t.expiresAt ? formatTime(t.expiresAt) : 'Never'}</td>
-                <td>{formatTime(t.lastUsedAt)}</td>
+                <td className="mono" data-label="Starts with">{t.prefix}…</td>
+                <td data-label="Expires">{t.expiresAt ? formatTime(t.expiresAt) : 'Never'}</td>
+                <td data-label="Last used">{formatTime(t.lastUsedAt)}</td>
                 <td className="actions">
                   <button type="button" className="button small danger"
                     onClick={() => del(`/tokens/${t.id}`).then(tokens.reload, (e) => setError(messageOf(e)))}>Revoke</button>

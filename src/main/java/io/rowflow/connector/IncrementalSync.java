@@ -18,8 +18,15 @@ public final class IncrementalSync {
     /** Keys remembered for the lookback window are pruned when they reach this count (and twice as many after). */
     private static final int PRUNE_AT = 10_000;
 
-    /** What a committed read reached: its newest change, and the versions it delivered within the lookback window. */
-    public record State(Instant newest, Map<String, Instant> delivered) {
+    /**
+     * What a committed read reached: its newest change and the versions it delivered within the lookback window; and
+     * for a stream that lists its deletions, the newest deletion seen and the deletions reported within the window.
+     */
+    public record State(Instant newest, Map<String, Instant> delivered, Instant newestDeletion,
+            Map<String, Instant> deletionsReported) {
+        public State(Instant newest, Map<String, Instant> delivered) {
+            this(newest, delivered, null, Map.of());
+        }
     }
 
     private final State previous;
@@ -29,6 +36,11 @@ public final class IncrementalSync {
     private final Map<String, Instant> delivered = new HashMap<>();
     private int pruneAt = PRUNE_AT;
     private long skipped;
+    private Instant deletionsSince;
+    private Instant newestDeletion;
+    private final Map<String, Instant> deletionsReported = new HashMap<>();
+    /** Keys that changed records name as merged into them: gone from the source without a deletion of their own. */
+    private final java.util.Set<String> mergedAway = new java.util.LinkedHashSet<>();
 
     /** {@code previous} is null for a stream never read incrementally: the first read is full. */
     public IncrementalSync(State previous) {
@@ -36,6 +48,8 @@ public final class IncrementalSync {
         if (previous != null) {
             newest = previous.newest();
             delivered.putAll(previous.delivered());
+            newestDeletion = previous.newestDeletion();
+            deletionsReported.putAll(previous.deletionsReported());
         }
     }
 
@@ -80,10 +94,59 @@ public final class IncrementalSync {
         return true;
     }
 
+    /**
+     * Starts listing deletions: from the newest deletion seen before (or, the first time, the newest change), less the
+     * lookback window; empty on a first read, which is full and has nothing to remove.
+     */
+    public Optional<Instant> startDeletions(Duration window) {
+        if (first()) {
+            return Optional.empty();
+        }
+        Instant from = newestDeletion != null ? newestDeletion : previous.newest();
+        deletionsSince = from.minus(window);
+        deletionsReported.values().removeIf(at -> !at.isAfter(deletionsSince));
+        return Optional.of(deletionsSince);
+    }
+
+    /**
+     * Whether a deleted record goes on: false when deleted before the start of the listing, or already reported by an
+     * earlier read (the same key deleted at the same time). A record without a deletion time always goes on.
+     */
+    public boolean admitDeletion(String key, Instant deletedAt) {
+        if (deletedAt == null) {
+            return true;
+        }
+        if ((deletionsSince != null && !deletedAt.isAfter(deletionsSince))
+                || (key != null && deletedAt.equals(deletionsReported.get(key)))) {
+            return false;
+        }
+        if (newestDeletion == null || deletedAt.isAfter(newestDeletion)) {
+            newestDeletion = deletedAt;
+        }
+        if (key != null) {
+            deletionsReported.put(key, deletedAt);
+        }
+        return true;
+    }
+
+    /** A changed record names {@code key} as merged into it: the record with that key is gone. */
+    public void mergedAway(String key) {
+        mergedAway.add(key);
+    }
+
+    /** The keys changed records named as merged into them during this read, in the order met. */
+    public java.util.Set<String> mergedAway() {
+        return java.util.Collections.unmodifiableSet(mergedAway);
+    }
+
     /** What to store once every destination committed. */
     public State state() {
         prune();
-        return new State(newest, Map.copyOf(delivered));
+        if (newestDeletion != null) {
+            Instant edge = newestDeletion.minus(lookback);
+            deletionsReported.values().removeIf(at -> at.isBefore(edge));
+        }
+        return new State(newest, Map.copyOf(delivered), newestDeletion, Map.copyOf(deletionsReported));
     }
 
     /** Records read again (inside the lookback window, or twice by the API) and left out. */

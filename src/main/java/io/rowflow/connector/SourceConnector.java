@@ -26,6 +26,22 @@ public interface SourceConnector {
     }
 
     /**
+     * Whether an incremental read of the stream can also tell which records were deleted since the last one (see
+     * {@link #readDeletions}).
+     */
+    default boolean listsDeletions(String stream) {
+        return false;
+    }
+
+    /**
+     * Emits the records deleted since the last committed read of {@code context.sync()}, shaped as {@link #read} shapes
+     * the stream's records (at least their key); called after {@link #read} with the same context, which may have
+     * learnt of deletions itself (records merged away). Nothing for a first, full read.
+     */
+    default void readDeletions(SourceContext context, RecordSink sink) {
+    }
+
+    /**
      * Where these settings send the connection's credentials, when the settings decide it (a URL, a site name); empty
      * when the connector always talks to the same place. Secrets are bound to it: a changed origin needs them again.
      */

@@ -386,7 +386,8 @@ public class FlowService implements FlowSchedules {
             if (request.sources().stream().anyMatch(FlowRequest.Source::incremental)
                     && !writer.keepsEarlierRows(destination.settings())) {
                 errors.add(new FieldError(field + ".settings.mode", "an incremental source reads only what changed,"
-                        + " so this destination must append (or update by key) instead of replacing its rows"));
+                        + " so this destination must keep its earlier rows: set its mode to " + keepingModes(writer)
+                        + " instead of replacing its rows"));
             }
         }
         errors.addAll(ScheduleCalculator.errors(request.schedule(), "schedule"));
@@ -395,6 +396,17 @@ public class FlowService implements FlowSchedules {
             errors.add(new FieldError("timeout", "must be an ISO-8601 duration from PT1S to PT24H, e.g. PT30M"));
         }
         return errors;
+    }
+
+    /** The writer's own modes that keep earlier rows, as its settings schema lists them: "append" or "upsert". */
+    private static String keepingModes(DestinationWriter writer) {
+        List<String> modes = new java.util.ArrayList<>();
+        writer.schema().document().path("properties").path("mode").path("enum").forEach(m -> {
+            if (!m.asText().equals("replace")) {
+                modes.add("\"" + m.asText() + "\"" + (m.asText().equals("upsert") ? " (with keyColumns)" : ""));
+            }
+        });
+        return modes.isEmpty() ? "\"append\"" : String.join(" or ", modes);
     }
 
     private FlowView view(FlowEntity entity) {

@@ -17,6 +17,14 @@ public interface HttpConfig {
     @WithDefault("60s")
     Duration readTimeout();
 
+    /**
+     * Longest one attempt of a request may take in all: connecting, waiting for the headers and reading the whole body.
+     * The read timeout only bounds each silence, so a server dribbling a byte now and then would otherwise hold a run
+     * for hours. An answer still incomplete at this point fails the request; raise it for very large, slow downloads.
+     */
+    @WithDefault("5m")
+    Duration requestTimeout();
+
     /** Largest response body read from one request, after decompression (a gzip bomb stops here too). */
     @WithDefault("104857600")
     long maxResponseBytes();
@@ -67,7 +75,8 @@ public interface HttpConfig {
     Optional<List<String>> allowedNetworks();
 
     default HttpSettings settings() {
-        return new HttpSettings(connectTimeout(), readTimeout(), maxResponseBytes(), maxAttempts(), initialBackoff(),
-                maxBackoff(), maxRetryAfter(), maxRateLimitWait(), maxRedirects(), allowPrivateNetworks(), allowedNetworks().orElse(List.of()));
+        return new HttpSettings(connectTimeout(), readTimeout(), requestTimeout(), maxResponseBytes(), maxAttempts(),
+                initialBackoff(), maxBackoff(), maxRetryAfter(), maxRateLimitWait(), maxRedirects(), allowPrivateNetworks(),
+                allowedNetworks().orElse(List.of()));
     }
 }

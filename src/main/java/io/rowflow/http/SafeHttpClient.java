@@ -18,7 +18,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -56,6 +60,12 @@ public final class SafeHttpClient implements AutoCloseable {
     private final CloseableHttpClient client;
     private final AtomicLong requests = new AtomicLong();
     private final OutboundShares shares;
+    /** Fires each attempt's deadline (rowflow.http.request-timeout); a timer only, the abort itself is quick. */
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "rowflow-http-deadline");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public SafeHttpClient(HttpSettings settings) {
         this(settings, new OutboundShares(Integer.MAX_VALUE, Duration.ZERO));
@@ -107,6 +117,7 @@ public final class SafeHttpClient implements AutoCloseable {
      * rowflow.http.max-rate-limit-wait, and each by rowflow.http.max-retry-after.
      */
     public <T> T execute(HttpRequestSpec spec, BodyReader<T> reader, RequestBudget budget) {
+        Instant started = Instant.now();
         Duration rateLimited = Duration.ZERO;
         int refusals = 0;
         for (int attempt = 1;; ) {
@@ -140,8 +151,10 @@ public final class SafeHttpClient implements AutoCloseable {
                 continue;
             }
             if (attempt >= settings.maxAttempts()) {
-                throw new UpstreamException(describe(spec) + " failed after " + attempt + " attempts: " + outcome.failure(),
-                        outcome.upstreamMessage(), null, true, 0, outcome.retryAfter());
+                // How many tries in all, and over how long: "after 5 attempts" alone hides that a run waited minutes.
+                throw new UpstreamException(describe(spec) + ": " + outcome.failure() + "; gave up after " + attempt
+                        + " attempts over " + span(Duration.between(started, Instant.now())), outcome.upstreamMessage(),
+                        null, true, 0, outcome.retryAfter());
             }
             Duration wait = outcome.retryAfter() != null ? outcome.retryAfter() : backoff(attempt);
             LOG.infof("%s: %s; attempt %d of %d in %d ms", describe(spec), outcome.failure(), attempt + 1,
@@ -183,6 +196,64 @@ public final class SafeHttpClient implements AutoCloseable {
 
     private <T> Attempt<T> attempt(HttpRequestSpec original, BodyReader<T> reader, RequestBudget budget,
             RequestBudget.Ticket place) {
+        try (Deadline deadline = new Deadline(settings.requestTimeout())) {
+            return attempt(original, reader, budget, place, deadline);
+        }
+    }
+
+    /**
+     * One attempt's whole-time limit (rowflow.http.request-timeout): connect, headers and body together. The read
+     * timeout only bounds each silence, so without it a server sending a byte a second holds a run for hours. When it
+     * passes the request is aborted, as a cancel does; the attempt then reports the deadline, not a cancel.
+     */
+    private final class Deadline implements AutoCloseable {
+        private final ScheduledFuture<?> alarm;
+        private volatile HttpUriRequestBase request;
+        private volatile boolean passed;
+        /** The body reader was started: what it consumed cannot be read again, so the attempt is not repeated. */
+        volatile boolean reading;
+
+        Deadline(Duration limit) {
+            alarm = deadlines.schedule(() -> {
+                passed = true;
+                HttpUriRequestBase current = request;
+                if (current != null) {
+                    current.cancel();
+                }
+            }, limit.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        /** The request now sent (a redirect sends another); aborted at once if the time is already up. */
+        void watch(HttpUriRequestBase next) {
+            request = next;
+            if (passed) {
+                next.cancel();
+            }
+        }
+
+        boolean passed() {
+            return passed;
+        }
+
+        /** The failure to report once the deadline passed: retried only when no part of the body was read yet. */
+        <T> Attempt<T> failure(HttpRequestSpec spec) {
+            String limit = inWords(settings.requestTimeout()) + " (rowflow.http.request-timeout)";
+            if (!reading) {
+                return Attempt.retry("the server did not answer within " + limit, null, null);
+            }
+            throw new UpstreamException(describe(spec) + ": the answer was still incomplete after " + limit
+                    + ", the longest one request may take; the server sends it too slowly, or the file is larger than"
+                    + " that time allows", null, null, true);
+        }
+
+        @Override
+        public void close() {
+            alarm.cancel(false);
+        }
+    }
+
+    private <T> Attempt<T> attempt(HttpRequestSpec original, BodyReader<T> reader, RequestBudget budget,
+            RequestBudget.Ticket place, Deadline deadline) {
         HttpRequestSpec spec = original;
         for (int redirects = 0;; redirects++) {
             checkScheme(spec.uri());
@@ -196,6 +267,7 @@ public final class SafeHttpClient implements AutoCloseable {
                 inFlight.close();
                 throw stopped();
             }
+            deadline.watch(request);
             try (ClassicHttpResponse response = client.executeOpen(null, request, context)) {
                 checkConnectedAddress(spec.uri(), context.getEndpointDetails());
                 int status = response.getCode();
@@ -214,6 +286,7 @@ public final class SafeHttpClient implements AutoCloseable {
                     continue;
                 }
                 if (status >= 200 && status < 300) {
+                    deadline.reading = true;
                     return Attempt.success(read(spec, response, reader));
                 }
                 String excerpt = excerpt(response.getEntity());
@@ -238,16 +311,28 @@ public final class SafeHttpClient implements AutoCloseable {
             } catch (ResponseTooLargeException e) {
                 throw new UpstreamException(describe(spec) + ": " + e.getMessage(), null, e);
             } catch (ReadFailedException e) {
+                if (deadline.passed() && !current.isInterrupted()) {
+                    return deadline.failure(spec);
+                }
                 if (request.isCancelled() || current.isInterrupted()) {
                     throw stopped();
                 }
                 throw new UpstreamException(describe(spec) + ": reading the response failed: " + e.getCause().getMessage(),
                         null, e.getCause(), true);
             } catch (IOException e) {
+                if (deadline.passed() && !current.isInterrupted()) {
+                    return deadline.failure(spec);
+                }
                 if (request.isCancelled() || current.isInterrupted()) {
                     throw stopped();
                 }
                 return Attempt.retry(connectionFailure(e), null, null);
+            } catch (RuntimeException e) {
+                // A body reader may wrap the aborted stream's error in its own (a CSV or JSON parse error).
+                if (deadline.passed() && !current.isInterrupted() && !(e instanceof UpstreamException)) {
+                    return deadline.failure(spec);
+                }
+                throw e;
             } finally {
                 inFlight.close();
             }
@@ -426,6 +511,7 @@ public final class SafeHttpClient implements AutoCloseable {
 
     @Override
     public void close() {
+        deadlines.shutdownNow();
         try {
             client.close();
         } catch (IOException e) {
@@ -467,6 +553,19 @@ public final class SafeHttpClient implements AutoCloseable {
             return "the connection was closed before the answer was complete";
         }
         return "the connection failed";
+    }
+
+    /** A span of time as a person reads it: "0.4 s", "12 s", "2 min", "4 min 10 s". */
+    static String span(Duration d) {
+        long millis = d.toMillis();
+        if (millis < 10_000) {
+            return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+        }
+        long seconds = d.toSeconds();
+        if (seconds < 120) {
+            return seconds + " s";
+        }
+        return seconds / 60 + " min" + (seconds % 60 == 0 ? "" : " " + seconds % 60 + " s");
     }
 
     private static String inWords(Duration d) {

@@ -1,5 +1,6 @@
 package io.rowflow.pipeline;
 
+import io.rowflow.common.cancel.InFlight;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -7,19 +8,23 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 
 /**
  * Passes items from the calling thread to a helper thread in batches, through a small bounded queue, so that two steps
  * of a pipeline (parsing and staging, reading and writing) use both cores while memory stays bounded by
- * {@code capacity × batchSize} items. A failure on either side stops the other.
+ * {@code capacity × batchSize} items (or units of weight: a row of 16,384 cells weighs as much as 16,384 one-cell
+ * rows). A failure on either side stops the other.
  */
 public final class Handoff<T> {
     private static final List<Object> END = List.of();
 
     private final int batchSize;
+    private final ToIntFunction<T> weight;
     private final BlockingQueue<List<T>> queue;
     private final Thread helper;
     private List<T> batch;
+    private long batchWeight;
     private volatile Throwable helperFailure;
     private volatile boolean aborted;
 
@@ -34,9 +39,19 @@ public final class Handoff<T> {
      * must be used from one thread only, such as a DuckDB appender, are closed there).
      */
     public Handoff(String name, int batchSize, int capacity, Consumer<T> consumer, Runnable last) {
+        this(name, batchSize, capacity, consumer, last, item -> 1);
+    }
+
+    /**
+     * As above, a batch sent once its items weigh {@code batchSize} in all: wide rows travel a few at a time, so that
+     * the memory held and the work the helper has before it notices an abort stay the same however wide they are.
+     */
+    public Handoff(String name, int batchSize, int capacity, Consumer<T> consumer, Runnable last,
+            ToIntFunction<T> weight) {
         this.batchSize = batchSize;
+        this.weight = weight;
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.batch = new ArrayList<>(batchSize);
+        this.batch = new ArrayList<>();
         this.helper = new Thread(() -> {
             drain(consumer);
             try {
@@ -65,7 +80,13 @@ public final class Handoff<T> {
                 if (next == (Object) END) {
                     return;
                 }
-                next.forEach(consumer);
+                // A batch of wide rows takes seconds: an abort is looked for before each item, not once per batch.
+                for (T item : next) {
+                    if (aborted) {
+                        return;
+                    }
+                    consumer.accept(item);
+                }
             }
         } catch (Throwable e) {
             helperFailure = e;
@@ -74,9 +95,11 @@ public final class Handoff<T> {
 
     public void put(T item) {
         batch.add(item);
-        if (batch.size() >= batchSize) {
+        batchWeight += Math.max(1, weight.applyAsInt(item));
+        if (batchWeight >= batchSize) {
             send(batch);
-            batch = new ArrayList<>(batchSize);
+            batch = new ArrayList<>();
+            batchWeight = 0;
         }
     }
 
@@ -87,14 +110,20 @@ public final class Handoff<T> {
             send(batch);
         }
         send((List<T>) (Object) END);
-        join();
+        if (join()) {
+            throw new CancellationException("Interrupted"); // the helper was stopped too, its items not all handled
+        }
         rethrowHelperFailure();
     }
 
-    /** Stops the helper without waiting for the items still queued (the calling side failed). */
+    /**
+     * Stops the helper without waiting for the items still queued (the calling side failed, or was stopped): the work
+     * it is in, a native database call included, is aborted too ({@link InFlight}).
+     */
     public void abort() {
         aborted = true;
         queue.clear();
+        InFlight.interrupt(helper);
         join();
     }
 
@@ -113,19 +142,24 @@ public final class Handoff<T> {
         }
     }
 
-    private void join() {
+    /** Waits for the helper to end; true when this thread was interrupted meanwhile (and the helper stopped). */
+    private boolean join() {
         boolean interrupted = false;
         while (helper.isAlive()) {
             try {
                 helper.join();
             } catch (InterruptedException e) {
+                // This side was stopped while the helper works through what it was given: it stops too, at once.
                 interrupted = true;
                 aborted = true;
+                queue.clear();
+                InFlight.interrupt(helper);
             }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+        return interrupted;
     }
 
     private void rethrowHelperFailure() {

@@ -100,8 +100,9 @@ public final class StagingArea implements AutoCloseable {
             RawTableWriter writer = new RawTableWriter(raw);
             // The source parses in this thread while a helper appends to DuckDB: two cores, one pass. The appender
             // belongs to the helper thread, which also closes it.
-            Handoff<Map<String, Object>> appender = new Handoff<>("rowflow-stage", 1024, 8, writer::accept,
-                    writer::close);
+            // Batches of about 32,768 values: some thousand narrow rows, or two rows of 16,384 columns.
+            Handoff<Map<String, Object>> appender = new Handoff<>("rowflow-stage", 32_768, 8, writer::accept,
+                    writer::close, Map::size);
             try {
                 source.accept(appender::put);
                 appender.finish();
@@ -124,7 +125,9 @@ public final class StagingArea implements AutoCloseable {
     private final class RawTableWriter implements RecordSink {
         private final String table;
         private final Map<String, Integer> indexByName = new HashMap<>();
+        /** The columns' names: the source's own, made unique by {@link ColumnNames} ("name" beside "Name": "name (2)"). */
         private final List<String> names = new ArrayList<>();
+        private final ColumnNames taken = new ColumnNames();
         private int[] kinds = new int[16];
         private DuckDBAppender appender;
         private long rows;
@@ -195,7 +198,7 @@ public final class StagingArea implements AutoCloseable {
                             .append(" VARCHAR;");
                 }
                 indexByName.put(name, names.size());
-                names.add(name);
+                names.add(taken.unique(name));
             }
             if (rows == 0) {
                 // No row yet (a header, a first record): the table is made anew with every column in one statement,
@@ -208,7 +211,7 @@ public final class StagingArea implements AutoCloseable {
                 sql.append(")");
             }
             try (Statement statement = connection.createStatement()) {
-                statement.execute(sql.toString());
+                Stoppable.execute(statement, sql.toString());
             }
             if (names.size() > kinds.length) {
                 kinds = Arrays.copyOf(kinds, Math.max(kinds.length * 2, names.size()));
@@ -301,7 +304,7 @@ public final class StagingArea implements AutoCloseable {
         // Insertion order is preserved by DuckDB (preserve_insertion_order), so rows keep the source's order.
         String select = selects.isEmpty() ? quote(ROW_COLUMN) : String.join(", ", selects);
         try (Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE " + quote(typed) + " AS SELECT " + select + " FROM " + quote(raw));
+            Stoppable.execute(statement, "CREATE TABLE " + quote(typed) + " AS SELECT " + select + " FROM " + quote(raw));
         }
         return new StagedTable(typed, columns, writer.rows);
     }
@@ -318,12 +321,62 @@ public final class StagingArea implements AutoCloseable {
         }
         String row = table.columns().stream().map(c -> "coalesce(CAST(" + quote(c.sqlName()) + " AS VARCHAR), '\u0003')")
                 .reduce((a, b) -> a + " || '\u0001' || " + b).orElseThrow();
-        try (Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT md5(coalesce(string_agg(md5(" + row + "), '' ORDER BY rowid), ''))"
-                        + " FROM " + quote(table.sqlName()))) {
-            rs.next();
-            return Digests.md5(header + rs.getString(1));
+        try (Statement statement = connection.createStatement()) {
+            return Stoppable.query(statement, "SELECT md5(coalesce(string_agg(md5(" + row + "), '' ORDER BY rowid), ''))"
+                    + " FROM " + quote(table.sqlName()), rs -> {
+                        rs.next();
+                        return Digests.md5(header + rs.getString(1));
+                    });
         }
+    }
+
+    /**
+     * {@code table}'s rows in {@code shape}'s columns, matched by name, each converted to the shape's type (a value
+     * that does not convert, or a column {@code table} lacks, is empty; a column only {@code table} has is left out):
+     * records a source says were deleted, in the columns of what it read.
+     */
+    public StagedTable conform(StagedTable table, StagedTable shape) throws SQLException {
+        Map<String, Column> byName = new HashMap<>();
+        table.columns().forEach(c -> byName.putIfAbsent(c.name(), c));
+        Map<String, String> types = duckDbTypes(shape.sqlName());
+        List<String> selects = new ArrayList<>();
+        for (Column c : shape.columns()) {
+            Column from = byName.get(c.name());
+            String type = types.get(c.sqlName());
+            selects.add((from == null ? "CAST(NULL AS " + type + ")" : "TRY_CAST(" + quote(from.sqlName()) + " AS " + type
+                    + ")") + " AS " + quote(c.sqlName()));
+        }
+        String conformed = "t_" + tables++;
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE " + quote(conformed) + " AS SELECT " + (selects.isEmpty() ? "1 AS "
+                    + quote(ROW_COLUMN) : String.join(", ", selects)) + " FROM " + quote(table.sqlName()));
+        }
+        return new StagedTable(conformed, shape.columns(), table.rowCount());
+    }
+
+    /** A table with {@code shape}'s columns and no rows. */
+    public StagedTable emptyLike(StagedTable shape) throws SQLException {
+        String empty = "t_" + tables++;
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE " + quote(empty) + " AS SELECT * FROM " + quote(shape.sqlName())
+                    + " WHERE false");
+        }
+        return new StagedTable(empty, shape.columns(), 0);
+    }
+
+    /** The DuckDB type of each column of a table, by its SQL name. */
+    private Map<String, String> duckDbTypes(String table) throws SQLException {
+        Map<String, String> types = new HashMap<>();
+        try (var statement = connection.prepareStatement("SELECT column_name, data_type FROM information_schema.columns"
+                + " WHERE table_name = ?")) {
+            statement.setString(1, table);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    types.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return types;
     }
 
     /** Row count of a staged table, read from the database. */

@@ -68,21 +68,29 @@ final class TypeInference {
             }
         }
         String query = "SELECT " + String.join(", ", aggregates) + " FROM " + quote(table);
-        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(query)) {
-            rs.next();
-            int position = 1;
-            for (int column : textColumns) {
-                long nonNull = rs.getLong(position++);
-                ColumnType chosen = null;
-                for (Candidate candidate : candidates) {
-                    long misfits = rs.getLong(position++);
-                    if (chosen == null && nonNull > 0 && misfits == 0) {
-                        chosen = candidate.type();
-                    }
+        try (Statement statement = connection.createStatement()) {
+            Stoppable.query(statement, query, rs -> {
+                read(rs, textColumns, candidates, types);
+                return null;
+            });
+        }
+    }
+
+    private static void read(ResultSet rs, List<Integer> textColumns, List<Candidate> candidates, ColumnType[] types)
+            throws SQLException {
+        rs.next();
+        int position = 1;
+        for (int column : textColumns) {
+            long nonNull = rs.getLong(position++);
+            ColumnType chosen = null;
+            for (Candidate candidate : candidates) {
+                long misfits = rs.getLong(position++);
+                if (chosen == null && nonNull > 0 && misfits == 0) {
+                    chosen = candidate.type();
                 }
-                if (chosen != null) {
-                    types[column] = chosen;
-                }
+            }
+            if (chosen != null) {
+                types[column] = chosen;
             }
         }
     }
@@ -116,18 +124,20 @@ final class TypeInference {
             aggregates.add("coalesce(max(length(regexp_extract(" + sql + ", '^[-+]?0*([0-9]+)', 1))), 0)");
             aggregates.add("count(" + sql + ") FILTER (WHERE " + sql + " SIMILAR TO '.*[eEnN].*')");
         }
-        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("SELECT "
-                + String.join(", ", aggregates) + " FROM " + quote(table))) {
-            rs.next();
-            int position = 1;
-            for (int column : decimal) {
-                int scale = rs.getInt(position++);
-                int integerDigits = rs.getInt(position++);
-                long exponents = rs.getLong(position++);
-                if (exponents == 0 && scale <= MAX_SCALE && integerDigits + scale <= 38) {
-                    chosen.put(column, ColumnType.decimal(Math.max(integerDigits + scale, 1), scale));
+        try (Statement statement = connection.createStatement()) {
+            Stoppable.query(statement, "SELECT " + String.join(", ", aggregates) + " FROM " + quote(table), rs -> {
+                rs.next();
+                int position = 1;
+                for (int column : decimal) {
+                    int scale = rs.getInt(position++);
+                    int integerDigits = rs.getInt(position++);
+                    long exponents = rs.getLong(position++);
+                    if (exponents == 0 && scale <= MAX_SCALE && integerDigits + scale <= 38) {
+                        chosen.put(column, ColumnType.decimal(Math.max(integerDigits + scale, 1), scale));
+                    }
                 }
-            }
+                return null;
+            });
         }
     }
 

@@ -72,4 +72,8 @@ public class RunEntity {
 
     @Column(name = "cancel_requested")
     public boolean cancelRequested;
+
+    /** When the (first) cancel was asked for; with {@link #endedAt}, how long the run took to stop. */
+    @Column(name = "cancel_requested_at")
+    public Instant cancelRequestedAt;
 }

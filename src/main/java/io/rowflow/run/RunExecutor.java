@@ -138,6 +138,7 @@ public class RunExecutor {
         int fence = 0;
         int retriesLeft = 0;
         int retries = 0;
+        boolean byHand = false;
         UUID[] slot = { null };
         OutboundShares.Scope outbound = null;
         io.rowflow.http.RateLimitWaits.Scope waits = null;
@@ -164,6 +165,7 @@ public class RunExecutor {
             }
             fence = run.attempt;
             retries = run.retries;
+            byHand = "manual".equals(run.trigger);
             int claimedAttempt = fence;
             MDC.put("flowId", " flow=" + run.flowId);
             flowId[0] = run.flowId;
@@ -173,11 +175,14 @@ public class RunExecutor {
             log(runId, "INFO", (run.retries > 0 ? "Retry " + run.retries + " of the run started" : "Run started") + " ("
                     + run.trigger + ") for flow \"" + flow.name + "\"");
             Duration limit = definition.timeout() == null ? config.timeout() : FlowService.timeout(definition.timeout());
-            watchdog = new Watchdog(limit);
+            watchdog = new Watchdog(limit, definition.timeout() == null ? "rowflow.run.timeout"
+                    : "the flow's timeout, " + definition.timeout().strip());
             folder = dataFolder.runDir(runId, claimedAttempt);
 
             TransformClock clock = new TransformClock(Instant.now(), FlowService.zone(definition));
             Map<Integer, IncrementalSync> syncs = new java.util.TreeMap<>();
+            // Per source that lists its deletions: the records deleted since its last read, in its columns.
+            Map<Integer, StagedTable> deletions = new java.util.TreeMap<>();
             try (StagingArea area = StagingArea.open(folder, extractor.stagingSettings())) {
                 List<StagedTable> tables = new ArrayList<>();
                 for (int i = 0; i < definition.sources().size(); i++) {
@@ -196,6 +201,20 @@ public class RunExecutor {
                         checkCancelled();
                         sink.accept(record);
                     });
+                    StagedTable deleted = sync == null || sync.first() ? null : extractor.extractDeletions(area, source,
+                            sync, sink -> record -> {
+                                checkCancelled();
+                                sink.accept(record);
+                            });
+                    if (deleted != null) {
+                        log(runId, "INFO", "Found " + deleted.rowCount() + " record(s) deleted since the last successful"
+                                + " run");
+                        if (deleted.rowCount() > 0) {
+                            // No changes read (not even columns): what was deleted still has the stream's columns.
+                            table = table.columns().isEmpty() ? area.emptyLike(deleted) : table;
+                            deletions.put(i, area.conform(deleted, table));
+                        }
+                    }
                     if (sync != null) {
                         syncs.put(i, sync);
                         if (sync.skipped() > 0) {
@@ -228,10 +247,12 @@ public class RunExecutor {
                     log(runId, "INFO", "Transformed: " + result.rowCount() + " row(s) with " + result.columns().size()
                             + " column(s)");
                 }
+                StagedTable deletedResult = deletedResult(runId, area, definition, deletions, clock);
                 // "Only if changed": a run not started by hand leaves the destinations alone when the result equals
                 // the last one written to all of them.
                 String hash = definition.skipsUnchanged() ? area.contentHash(result) : null;
-                boolean unchanged = hash != null && !"manual".equals(run.trigger) && hash.equals(flow.lastWrittenHash);
+                boolean unchanged = hash != null && !"manual".equals(run.trigger) && hash.equals(flow.lastWrittenHash)
+                        && deletedResult == null;
                 if (unchanged) {
                     update(runId, r -> r.unchanged = true);
                     log(runId, "INFO", "The result equals the last one written: the destinations were left as they were");
@@ -242,7 +263,12 @@ public class RunExecutor {
                     DestinationWriter writer = writers.require(destination.type(), "type");
                     step = "write destination " + (i + 1) + " (" + writer.descriptor().id() + ")";
                     checkCancelled();
-                    if (result.rowCount() == 0 && (writer.keepsEarlierRows(destination.settings())
+                    boolean removes = deletedResult != null && writer.removesByKey(destination.settings());
+                    if (deletedResult != null && !removes && writer.keepsEarlierRows(destination.settings())) {
+                        log(runId, "INFO", deletedResult.rowCount() + " deleted record(s) were not removed from destination "
+                                + (i + 1) + ", which appends");
+                    }
+                    if (result.rowCount() == 0 && !removes && (writer.keepsEarlierRows(destination.settings())
                             || !definition.writesEmptyResult() || result.columns().isEmpty())) {
                         // Nothing was read: an appending destination has nothing to add; a replacing one keeps its
                         // data unless the flow says an empty result is real (and even then needs the columns).
@@ -259,7 +285,7 @@ public class RunExecutor {
                     log(runId, "INFO", "Writing destination " + (i + 1) + " (" + writer.descriptor().name() + ")");
                     WriteContext context = new WriteContext(destination.settings(), area.connection(),
                             dataFolder.destinationDir(flow.id, i), () -> cancelRequested(runId),
-                            () -> checkFence(runId, claimedAttempt), runId + "/" + i);
+                            () -> checkFence(runId, claimedAttempt), runId + "/" + i, removes ? deletedResult : null);
                     WriteResult written = writer.write(context, result);
                     stats.destinations().add(new RunStats.DestinationStats(i, destination.type(), written.rowsWritten(),
                             written.apiCalls()));
@@ -267,6 +293,10 @@ public class RunExecutor {
                     log(runId, "INFO", written.alreadyWritten() ? "Destination " + (i + 1) + " already holds this run's "
                             + written.rowsWritten() + " row(s), written by an earlier attempt; left as it is"
                             : "Wrote " + written.rowsWritten() + " row(s) to " + written.location());
+                    if (removes && !written.alreadyWritten()) {
+                        log(runId, "INFO", "Applied " + deletedResult.rowCount() + " deletion(s) to destination " + (i + 1)
+                                + ": it removes the rows with their keys");
+                    }
                     saveStats(runId, stats);
                 }
                 if (hash != null && !unchanged) {
@@ -306,8 +336,13 @@ public class RunExecutor {
                 handBack(runId, fence);
                 return Optional.empty();
             }
-            if (e instanceof UpstreamException passing && passing.passing() && retriesLeft > 0 && !interrupted
-                    && !cancelRequested(runId) && (watchdog == null || !watchdog.fired())) {
+            boolean mayPass = e instanceof UpstreamException upstream && upstream.passing() && retriesLeft > 0
+                    && !interrupted && !cancelRequested(runId) && (watchdog == null || !watchdog.fired());
+            if (mayPass && byHand) {
+                // Someone is waiting on this run: it fails now, with the reason, rather than minutes later.
+                log(runId, "INFO", "The run was started by hand, so it is not started again; runs started by a"
+                        + " schedule, a webhook or another flow are, up to " + retriesLeft + " more time(s)");
+            } else if (mayPass && e instanceof UpstreamException passing) {
                 Duration wait = config.retryBackoff().multipliedBy(1L << Math.min(retries, 10));
                 if (passing.retryAfter() != null && passing.retryAfter().compareTo(wait) > 0) {
                     wait = passing.retryAfter(); // the provider said when: not before
@@ -321,7 +356,9 @@ public class RunExecutor {
                 }
             }
             if (watchdog != null && watchdog.fired()) {
-                String message = "The run took longer than its time limit (" + watchdog.limit + ") and was stopped";
+                String message = "The run took longer than its time limit of " + inWords(watchdog.limit)
+                        + " (" + watchdog.setBy + ") and was stopped during " + step + "; raise the limit, or read less"
+                        + " per run";
                 finish(runId, RunStatus.FAILED, step, message, null);
                 log(runId, "ERROR", "Failed at " + step + ": " + message);
             } else if (e instanceof CancellationException || interrupted || cancelRequested(runId)) {
@@ -329,7 +366,9 @@ public class RunExecutor {
                 finish(runId, RunStatus.CANCELLED, null, null, null);
                 log(runId, "WARN", "Run cancelled during " + step);
             } else {
-                String message = describe(e);
+                // After whole-run retries, the message says so: each of them made its own attempts.
+                String message = describe(e) + (retries > 0 ? " (the whole run was tried " + (retries + 1) + " times)"
+                        : "");
                 String upstream = e instanceof UpstreamException u ? u.upstreamMessage() : null;
                 if (!(e instanceof RowflowException)) {
                     LOG.errorf(e, "Unexpected failure at %s", step);
@@ -379,6 +418,33 @@ public class RunExecutor {
         return session.materialize(last, "rf_result");
     }
 
+    /**
+     * The records the sources say were deleted, shaped by the flow's own transform, so that their key columns come out
+     * under the names the destinations hold; null when there are none. A flow combining several sources cannot tell
+     * which of its rows a deleted record of one of them removes: it keeps them, and says so.
+     */
+    private StagedTable deletedResult(UUID runId, StagingArea area, FlowDefinition definition,
+            Map<Integer, StagedTable> deletions, TransformClock clock) throws java.sql.SQLException {
+        if (deletions.isEmpty()) {
+            return null;
+        }
+        if (definition.sources().size() > 1) {
+            long count = deletions.values().stream().mapToLong(StagedTable::rowCount).sum();
+            log(runId, "WARN", count + " deleted record(s) were not applied: the flow combines several sources, so the"
+                    + " rows they would remove cannot be told apart");
+            return null;
+        }
+        StagedTable deleted = deletions.get(0);
+        if (!transforms(definition)) {
+            return deleted;
+        }
+        TransformSession session = TransformSession.over(area.connection(), clock, transformConfig.timeLimit(),
+                List.of(deleted), null);
+        Relation last = TransformPlan.run(session, definition.sources(), definition.transform(), null);
+        StagedTable shaped = session.materialize(last, "rf_deleted");
+        return shaped.rowCount() == 0 ? null : shaped;
+    }
+
     /** The runs executing on this node now. */
     public java.util.Set<UUID> executing() {
         return java.util.Set.copyOf(threads.keySet());
@@ -396,11 +462,14 @@ public class RunExecutor {
     /** Interrupts the run's thread when its time limit passes, the way a cancel does. */
     private final class Watchdog {
         final Duration limit;
+        /** Where the limit comes from, as the failure names it. */
+        final String setBy;
         private final ScheduledFuture<?> alarm;
         private volatile boolean fired;
 
-        Watchdog(Duration limit) {
+        Watchdog(Duration limit, String setBy) {
             this.limit = limit;
+            this.setBy = setBy;
             Thread runner = Thread.currentThread();
             this.alarm = alarms.schedule(() -> {
                 fired = true;
@@ -456,6 +525,19 @@ public class RunExecutor {
             root = root.getCause();
         }
         return "Internal error: " + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
+    /** A limit as a person reads it: "2 s", "5 min", "6 h", "1 h 30 min". */
+    static String inWords(Duration d) {
+        long seconds = d.toSeconds();
+        if (seconds < 60 || seconds % 60 != 0) {
+            return seconds + " s";
+        }
+        long minutes = seconds / 60;
+        if (minutes < 60 || minutes % 60 != 0 && minutes < 120) {
+            return minutes + " min";
+        }
+        return minutes / 60 + " h" + (minutes % 60 == 0 ? "" : " " + minutes % 60 + " min");
     }
 
     private static void checkCancelled() {

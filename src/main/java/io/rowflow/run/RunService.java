@@ -266,6 +266,9 @@ public class RunService implements SlotFiring {
             if (run.status.finished()) {
                 throw new ConflictException("The run already ended (" + run.status.id() + ")");
             }
+            if (!run.cancelRequested) {
+                run.cancelRequestedAt = Instant.now();
+            }
             run.cancelRequested = true;
             audit.record("run.cancelled", "run:" + runId, "flow:" + run.flowId);
             if (run.status == RunStatus.QUEUED) {

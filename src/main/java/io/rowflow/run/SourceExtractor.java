@@ -65,6 +65,29 @@ public class SourceExtractor {
         return table;
     }
 
+    /**
+     * Stages the records the source says were deleted since {@code sync}'s state, after {@link #extract} read what
+     * changed with the same sync; null when the source's stream cannot list its deletions.
+     */
+    public StagedTable extractDeletions(StagingArea area, FlowRequest.Source source, IncrementalSync sync,
+            UnaryOperator<RecordSink> wrap) throws SQLException {
+        ConnectionEntity connection = connection(source);
+        SourceConnector connector = connectors.require(connection.connectorId, "connectionId");
+        if (sync == null || !connector.listsDeletions(source.stream())) {
+            return null;
+        }
+        SourceContext context = connections.sourceContext(connection, source.parameters()).withStream(source.stream())
+                .withSync(sync);
+        return area.stage(connector.textInference(), sink -> {
+            try {
+                connector.readDeletions(context, wrap.apply(sink));
+            } catch (UpstreamException e) {
+                connections.credentialsRefused(connection, e);
+                throw e;
+            }
+        });
+    }
+
     private ConnectionEntity connection(FlowRequest.Source source) {
         return connections.find(source.connectionId());
     }

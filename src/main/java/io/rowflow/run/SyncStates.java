@@ -40,8 +40,12 @@ public class SyncStates {
             Map<String, Instant> delivered = new HashMap<>();
             json.path("delivered").fields().forEachRemaining(e -> delivered.put(e.getKey(), Instant.parse(e.getValue()
                     .asText())));
+            Map<String, Instant> deletions = new HashMap<>();
+            json.path("deletionsReported").fields().forEachRemaining(e -> deletions.put(e.getKey(), Instant.parse(
+                    e.getValue().asText())));
             return new IncrementalSync(new IncrementalSync.State(json.hasNonNull("newest")
-                    ? Instant.parse(json.get("newest").asText()) : null, delivered));
+                    ? Instant.parse(json.get("newest").asText()) : null, delivered, json.hasNonNull("newestDeletion")
+                            ? Instant.parse(json.get("newestDeletion").asText()) : null, deletions));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -54,6 +58,11 @@ public class SyncStates {
         json.put("newest", state.newest() == null ? null : state.newest().toString());
         ObjectNode delivered = json.putObject("delivered");
         state.delivered().forEach((key, at) -> delivered.put(key, at.toString()));
+        if (state.newestDeletion() != null) {
+            json.put("newestDeletion", state.newestDeletion().toString());
+            ObjectNode deletions = json.putObject("deletionsReported");
+            state.deletionsReported().forEach((key, at) -> deletions.put(key, at.toString()));
+        }
         SourceSyncStateEntity stored = em.find(SourceSyncStateEntity.class, new SourceSyncStateEntity.Key(flowId, index));
         boolean first = stored == null;
         if (first) {

@@ -307,7 +307,7 @@ public final class Expressions {
                 return StagedTable.quote(trimmed);
             }
             for (String column : columns) {
-                if (column.equalsIgnoreCase(trimmed)) {
+                if (column.equals(trimmed)) { // exact: "name" is not "Name" (names are unique regardless of case)
                     return StagedTable.quote(column);
                 }
             }

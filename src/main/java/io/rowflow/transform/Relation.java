@@ -29,8 +29,19 @@ public record Relation(String view, List<Col> columns) {
         return columns == null ? null : columns.stream().map(Col::name).toList();
     }
 
-    /** The column named so, matched without regard to case as DuckDB matches identifiers. */
+    /**
+     * The column named exactly so. Names are unique without regard to case ({@code ColumnNames}), so the exact name
+     * is also the one DuckDB resolves; "name" never stands for "Name".
+     */
     public Optional<Col> find(String name) {
+        return columns == null ? Optional.empty() : columns.stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+
+    /**
+     * The column a new name would clash with in DuckDB, which compares identifiers without regard to case: a new
+     * "name" beside "Name" is refused, not silently merged.
+     */
+    public Optional<Col> clash(String name) {
         return columns == null ? Optional.empty()
                 : columns.stream().filter(c -> c.name().equalsIgnoreCase(name)).findFirst();
     }

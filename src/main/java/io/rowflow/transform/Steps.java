@@ -43,7 +43,7 @@ final class Steps {
                 if (!input.known()) {
                     yield "";
                 }
-                List<String> keep = input.names().stream().filter(c -> drop.stream().noneMatch(c::equalsIgnoreCase)).toList();
+                List<String> keep = input.names().stream().filter(c -> !drop.contains(c)).toList();
                 if (keep.isEmpty()) {
                     throw new TransformException(path + ".columns", "removing every column leaves nothing to write");
                 }
@@ -122,9 +122,11 @@ final class Steps {
         if (name.isEmpty() || name.equalsIgnoreCase(Relation.ROW)) {
             throw new TransformException(path + "." + field, "\"" + name + "\" cannot be a column name");
         }
-        if (input.known() && input.find(name).isPresent() && (replaced == null || !replaced.equalsIgnoreCase(name))) {
-            throw new TransformException(path + "." + field, "there is already a column \"" + input.find(name).get().name()
-                    + "\"");
+        if (input.known() && input.clash(name).isPresent() && (replaced == null || !replaced.equals(name)
+                || input.find(name).isEmpty())) {
+            throw new TransformException(path + "." + field, "there is already a column \""
+                    + input.clash(name).get().name() + "\"" + (input.find(name).isEmpty()
+                            ? " (names differing only in case count as one)" : ""));
         }
         return name;
     }

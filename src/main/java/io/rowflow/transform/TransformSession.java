@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rowflow.common.cancel.InFlight;
 import io.rowflow.common.error.DataException;
 import io.rowflow.pipeline.Column;
+import io.rowflow.pipeline.ColumnNames;
 import io.rowflow.pipeline.ColumnType;
 import io.rowflow.pipeline.RunCancelledException;
 import io.rowflow.pipeline.StagedTable;
@@ -67,6 +68,12 @@ public final class TransformSession {
      */
     public static void lockDown(Connection connection) throws SQLException {
         try (Statement s = connection.createStatement()) {
+            // A second session over the same database (a run's deleted records after its result) finds it locked.
+            try (var locked = s.executeQuery("SELECT current_setting('lock_configuration')")) {
+                if (locked.next() && locked.getBoolean(1)) {
+                    return;
+                }
+            }
             s.execute("SET enable_external_access = false");
             s.execute("SET lock_configuration = true");
         }
@@ -99,13 +106,10 @@ public final class TransformSession {
     /** A staged source (at {@code table}, qualified if attached) under its column names, as stage {@code sources[i]}. */
     private Relation source(int index, String table, StagedTable staged) throws SQLException {
         StringBuilder select = new StringBuilder("SELECT row_number() OVER () AS " + Relation.ROW);
-        Set<String> seen = new HashSet<>();
+        // Staging named the columns by the same rule already; only a column named like the hidden row one moves.
+        ColumnNames taken = new ColumnNames().reserve(Relation.ROW);
         for (Column c : staged.columns()) {
-            // DuckDB matches names without regard to case: "ID" next to "id" is renamed "id (2)".
-            String name = c.name();
-            for (int n = 2; !seen.add(name.toLowerCase(Locale.ROOT)) || name.equalsIgnoreCase(Relation.ROW); n++) {
-                name = c.name() + " (" + n + ")";
-            }
+            String name = taken.unique(c.name());
             select.append(", ").append(StagedTable.quote(c.sqlName())).append(" AS ").append(StagedTable.quote(name));
             if (c.type() == ColumnType.JSON) {
                 jsonColumns.add(name.toLowerCase(Locale.ROOT));

@@ -23,6 +23,14 @@ public interface DestinationWriter {
         return mode.equals("append") || mode.equals("upsert");
     }
 
+    /**
+     * Whether writing with these settings updates rows by key, so that records the source says were deleted
+     * ({@link WriteContext#deleted()}) are removed; an appending destination keeps its history.
+     */
+    default boolean removesByKey(com.fasterxml.jackson.databind.JsonNode settings) {
+        return settings != null && settings.path("mode").asText("").equals("upsert");
+    }
+
     /** Checks of the settings beyond their schema (a connection they name, for instance); empty when fine. */
     default java.util.List<io.rowflow.common.error.FieldError> check(com.fasterxml.jackson.databind.JsonNode settings,
             String field) {

@@ -188,7 +188,7 @@ class ApiContractTest {
         JsonPath run = awaitRun(startRun(id));
         assertThat(run.getString("status")).isEqualTo("failed");
         assertThat(run.getString("error.step")).isEqualTo("extract source 1 (csv-url)");
-        assertThat(run.getString("error.message")).contains("longer than its time limit (PT1S)");
+        assertThat(run.getString("error.message")).contains("longer than its time limit of 1 s (the flow's timeout, PT1S)");
         assertThat(run.getLong("durationMillis")).isLessThan(4000);
 
         given().contentType(ContentType.JSON).body(Map.of("name", "bad", "sources", List.of(Map.of("connectionId", connection)),

@@ -65,7 +65,7 @@ class JiraConnectorTest {
         JsonPath users = preview(id, "users");
         assertThat(users.getLong("totalRows")).isEqualTo(FakeJira.USERS); // pages capped at 50 though 100 were asked
         assertThat(preview(id, "boards").getLong("totalRows")).isEqualTo(3);
-        assertThat(preview(id, "fields").getLong("totalRows")).isEqualTo(7);
+        assertThat(preview(id, "fields").getLong("totalRows")).isEqualTo(FakeJira.running().fieldList().size());
     }
 
     /** A record as the API sends it, flattened the way every source flattens records. */
@@ -96,6 +96,12 @@ class JiraConnectorTest {
             assertThat(row.get("Story points")).isEqualTo(fields.get("customfield_10016").isNull() ? null
                     : new java.math.BigDecimal(fields.get("customfield_10016").asText()));
             assertThat(row.get("Team.value")).isEqualTo(fields.get("customfield_10020").get("value").asText());
+            assertThat(row.get("Reviewer.displayName")).isEqualTo(fields.get("customfield_10030").isNull() ? null
+                    : fields.get("customfield_10030").get("displayName").asText());
+            // ADF becomes the text a person reads.
+            int number = Integer.parseInt(issue.get("key").asText().substring(4));
+            assertThat(row.get("Description")).isEqualTo(fields.get("description").isNull() ? null
+                    : FakeJira.descriptionText(number));
         }
         for (var stream : Map.of("projects", jira.projects(), "users", jira.users(), "boards", jira.boards()).entrySet()) {
             List<Map<String, Object>> read = StreamReads.read(id, stream.getKey(), null);
@@ -125,12 +131,67 @@ class JiraConnectorTest {
             for (var worklog : jira.worklogs(issue.get("key").asText())) {
                 Map<String, Object> row = new java.util.LinkedHashMap<>();
                 row.put("Issue key", issue.get("key").asText());
-                row.putAll(flat(worklog));
+                row.putAll(flat(worklog.deepCopy().without("comment")));
+                if (worklog.has("comment")) {
+                    row.put("comment", worklog.get("comment").get("content").get(0).get("content").get(0).get("text")
+                            .asText());
+                }
                 expected.add(row);
             }
         }
         assertThat(expected).hasSizeGreaterThan(50);
         assertThat(worklogs).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    /**
+     * The issues' columns come from the field list, in its order, before the first issue: an issue whose assignee or
+     * reviewer is empty has the same columns as one whose user fields are set, and a user's other values (avatars,
+     * time zone) make no columns. Records never have a column the announcement lacks.
+     */
+    @Test
+    void issueColumnsComeFromTheFieldListWhateverTheFirstIssueHolds() {
+        String id = connection(FakeJira.API_TOKEN, null);
+        List<String> expected = List.of("id", "key", "Summary", "Status.name", "Assignee.displayName",
+                "Assignee.accountId", "Created", "Updated", "Description", "Story points", "Team.value",
+                "Reviewer.displayName", "Reviewer.accountId");
+        assertThat(StreamReads.announcedColumns(id, "issues")).isEqualTo(expected);
+        for (Map<String, Object> issue : StreamReads.read(id, "issues", null)) {
+            assertThat(expected).containsAll(issue.keySet());
+        }
+        // Reading the first issue with its assignee cleared and reviewer set changes nothing in the columns.
+        FakeJira jira = FakeJira.running();
+        java.time.Instant now = java.time.Instant.now();
+        var first = jira.issues().get(0).get("fields");
+        var keptAssignee = first.get("assignee").deepCopy();
+        var keptReviewer = first.get("customfield_10030").deepCopy();
+        var keptUpdated = first.get("updated").asText();
+        jira.setUser(0, "assignee", null, now);
+        jira.setUser(0, "customfield_10030", "Grace Hopper", now);
+        try {
+            assertThat(StreamReads.announcedColumns(id, "issues")).isEqualTo(expected);
+            Map<String, Object> read = StreamReads.read(id, "issues", null).stream().filter(r -> "OPS-1".equals(r.get(
+                    "key"))).findFirst().orElseThrow();
+            assertThat(read).containsEntry("Reviewer.displayName", "Grace Hopper").doesNotContainKey("Assignee")
+                    .doesNotContainKey("Reviewer.avatarUrls.48x48");
+        } finally {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) first).set("assignee", keptAssignee);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) first).set("customfield_10030", keptReviewer);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) first).put("updated", keptUpdated);
+        }
+    }
+
+    /** With rich_text: json (a connection or flow setting), a description is the Atlassian document's JSON, whole. */
+    @Test
+    void richTextCanStayAtlassianDocumentJson() throws Exception {
+        Map<String, Object> config = new HashMap<>(Map.of("site", "acme", "email", FakeJira.EMAIL, "api_token",
+                FakeJira.API_TOKEN, "rich_text", "json"));
+        String id = createConnection("jira", config);
+        Map<String, Object> second = StreamReads.read(id, "issues", null).stream().filter(r -> "OPS-2".equals(r.get(
+                "key"))).findFirst().orElseThrow();
+        assertThat(second.get("Description")).isInstanceOf(io.rowflow.pipeline.JsonText.class);
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(((io.rowflow.pipeline.JsonText) second
+                .get("Description")).json())).isEqualTo(FakeJira.running().description(2));
+        assertThat(second).doesNotContainKeys("Description.type", "Description.content");
     }
 
     /**
@@ -268,7 +329,7 @@ class JiraConnectorTest {
         String flow = issuesFlow("asked to wait 300 s", id, 2);
         java.time.Instant asked = java.time.Instant.now();
         jira.throttleNext(1, 300);
-        String runId = Api.startRun(flow);
+        String runId = Api.startRunByWebhook(flow); // a run started by hand would not be started again
         java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
         io.rowflow.run.RunEntity run = stored(runId);
         while (run.retries == 0 && java.time.Instant.now().isBefore(deadline)) {

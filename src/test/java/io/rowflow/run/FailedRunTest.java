@@ -58,7 +58,8 @@ class FailedRunTest {
     @Test
     void serverErrorsAfterEveryRetry() {
         api.failNext("/files/good.csv", 5, new FakeApi.Failure(500, null, "{\"error\":\"database_down\"}"));
-        JsonPath run = failsWith("extract source 1 (csv-url)", "failed after 5 attempts: answered HTTP 500");
+        JsonPath run = failsWith("extract source 1 (csv-url)", "answered HTTP 500");
+        assertThat(run.getString("error.message")).containsPattern("; gave up after 5 attempts over \\d+\\.\\d s$");
         assertThat(run.getString("error.upstreamMessage")).contains("database_down");
     }
 

@@ -42,13 +42,27 @@ class RunPolicyTest {
         api.putFile("/files/flaky.csv", "id\n1\n2\n");
         String flaky = flow(createConnection("csv-url", Map.of("url", api.url("/files/flaky.csv"))), 2);
         // Every request of the first attempt answers 503 (the client tries 5 times); the retry finds the API back.
+        // Started by a webhook: a run started by hand is not started again (below).
         api.failNext("/files/flaky.csv", 5, new FakeApi.Failure(503, null, "{\"error\":\"maintenance\"}"));
-        String run = given().post("/api/v1/flows/" + flaky + "/runs").then().statusCode(202).extract().path("id");
+        String run = io.rowflow.testing.Api.startRunByWebhook(flaky);
         JsonPath done = awaitRun(run);
         assertThat(done.getString("status")).isEqualTo("succeeded");
         assertThat(done.getLong("destinations[0].rowsWritten")).isEqualTo(2);
         assertThat(log(run)).anyMatch(l -> l.contains("this may pass, so the run starts again"))
                 .anyMatch(l -> l.startsWith("Retry 1 of the run started"));
+
+        // Started by hand, the same outage fails the run at once, and the log says why it is not started again.
+        api.failNext("/files/flaky.csv", 5, new FakeApi.Failure(503, null, "{\"error\":\"maintenance\"}"));
+        int hits = api.hits("/files/flaky.csv");
+        String byHand = given().post("/api/v1/flows/" + flaky + "/runs").then().statusCode(202).extract().path("id");
+        JsonPath handFailed = awaitRun(byHand);
+        assertThat(handFailed.getString("status")).isEqualTo("failed");
+        assertThat(handFailed.getString("error.message")).contains("answered HTTP 503")
+                .containsPattern("; gave up after 5 attempts over \\d+\\.\\d s$");
+        assertThat(api.hits("/files/flaky.csv") - hits).as("requests: one run's five attempts").isEqualTo(5);
+        assertThat(log(byHand)).noneMatch(l -> l.contains("starts again")).anyMatch(l -> l.equals("The run was started"
+                + " by hand, so it is not started again; runs started by a schedule, a webhook or another flow are, up to"
+                + " 2 more time(s)"));
 
         // Without retries the same outage fails the run, and says why.
         String once = flow(createConnection("csv-url", Map.of("url", api.url("/files/flaky.csv"))), 0);

@@ -125,6 +125,16 @@ public final class Api {
         return given().post("/api/v1/flows/" + flowId + "/runs").then().statusCode(202).extract().path("id");
     }
 
+    /**
+     * Starts a run the way a source app does, through the flow's webhook: a run not started by hand, which is started
+     * again after a failure that may pass (a run started by hand fails at once).
+     */
+    public static String startRunByWebhook(String flowId) {
+        String url = given().post("/api/v1/flows/" + flowId + "/webhook").then().statusCode(200).extract().path("url");
+        return given().contentType(ContentType.JSON).body("{}").post(url).then().statusCode(202).extract()
+                .path("run.id");
+    }
+
     /** Polls the run until it ends; returns its final JSON. */
     public static JsonPath awaitRun(String runId) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));

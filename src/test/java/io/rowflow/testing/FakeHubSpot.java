@@ -35,6 +35,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * at most 200 a page, 400 past the 10,000th result, its own limit of 5 requests per second (429, policy SECONDLY);
  * associations inline on list pages ({@code associations=}) and through the v4 batch read; records that tests change
  * or add, each change moving the record's last-modified property and {@code updatedAt}.
+ * Deleting ({@link #archive}) moves a record to the archived listing ({@code GET /crm/v3/objects/{type}?archived=true}:
+ * the same paging and properties, each record with {@code archived: true} and {@code archivedAt}, and no filter on when);
+ * merging ({@link #merge}) makes a new record with a new id from two, as HubSpot's changelog "Updated merge
+ * functionality for contacts and companies" describes: the primary's values win, the other's fill what it lacks, both
+ * old ids are named in {@code hs_merged_object_ids}, their associations move to it, and neither is listed anywhere
+ * (HubSpot documents only that the old ids now lead to the new record).
  */
 public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
     public static final String TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555";
@@ -51,6 +57,10 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
     private final Map<String, List<Map<String, String>>> objects = new LinkedHashMap<>();
     private final Map<String, List<String[]>> properties = new LinkedHashMap<>();
     private final Map<String, Integer> cursors = new ConcurrentHashMap<>();
+    /** Deleted (archived) records per type, in the order they were deleted, each with its {@code archivedAt}. */
+    private final Map<String, List<Map<String, String>>> archived = new ConcurrentHashMap<>();
+    private final Map<String, String> archivedAt = new ConcurrentHashMap<>();
+    private final AtomicInteger mergedIds = new AtomicInteger(3_000_000);
     private final Map<Long, Deque<Long>> window = new ConcurrentHashMap<>();
     private volatile int limitMax = 100;
     private volatile long limitIntervalMillis = 10_000;
@@ -154,6 +164,75 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
             links.add(new String[] { type, id, linkedTypeAndIds[i], linkedTypeAndIds[i + 1] });
         }
         return record;
+    }
+
+    /** Someone deletes the record with this id at {@code at}: it leaves the listings and joins the archived one. */
+    public void archive(String type, String id, java.time.Instant at) {
+        Map<String, String> record = find(type, id);
+        objects.get(type).remove(record);
+        archived.computeIfAbsent(type, k -> new CopyOnWriteArrayList<>()).add(record);
+        archivedAt.put(type + "/" + id, at.toString());
+    }
+
+    /**
+     * Someone merges {@code otherId} into {@code primaryId} at {@code at}: both leave the listings for a new record
+     * with a new id (answered), the primary's values and the other's where the primary has none, which names both in
+     * {@code hs_merged_object_ids} and has both's associations.
+     */
+    public String merge(String type, String primaryId, String otherId, java.time.Instant at) {
+        Map<String, String> primary = find(type, primaryId);
+        Map<String, String> other = find(type, otherId);
+        String id = Integer.toString(mergedIds.incrementAndGet());
+        Map<String, String> merged = new LinkedHashMap<>(other);
+        primary.forEach((property, value) -> {
+            if (value != null && !value.isEmpty()) {
+                merged.put(property, value);
+            }
+        });
+        merged.put("hs_object_id", id);
+        merged.put("hs_merged_object_ids", primaryId + ";" + otherId);
+        merged.put(modifiedProperty(type), at.toString());
+        objects.get(type).remove(primary);
+        objects.get(type).remove(other);
+        objects.get(type).add(merged);
+        for (int i = 0; i < links.size(); i++) {
+            String[] link = links.get(i).clone();
+            boolean moved = false;
+            for (int side = 0; side <= 2; side += 2) {
+                if (link[side].equals(type) && (link[side + 1].equals(primaryId) || link[side + 1].equals(otherId))) {
+                    link[side + 1] = id;
+                    moved = true;
+                }
+            }
+            if (moved) {
+                links.set(i, link);
+            }
+        }
+        return id;
+    }
+
+    /**
+     * The records of a type as they are now (values, deletions and every association), to put back once a test that
+     * deletes or merges is done: the fake is shared by every test class of the run.
+     */
+    public Runnable snapshot(String type) {
+        List<Map<String, String>> records = new ArrayList<>();
+        objects.get(type).forEach(r -> records.add(new LinkedHashMap<>(r)));
+        List<Map<String, String>> deleted = new ArrayList<>(archived.getOrDefault(type, List.of()));
+        List<String[]> linked = new ArrayList<>(links);
+        return () -> {
+            objects.put(type, new CopyOnWriteArrayList<>(records));
+            archived.put(type, new CopyOnWriteArrayList<>(deleted));
+            archivedAt.keySet().removeIf(key -> key.startsWith(type + "/") && deleted.stream().noneMatch(r -> key.equals(
+                    type + "/" + r.get("hs_object_id"))));
+            links.clear();
+            links.addAll(linked);
+        };
+    }
+
+    private Map<String, String> find(String type, String id) {
+        return objects.get(type).stream().filter(r -> id.equals(r.get("hs_object_id"))).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no live " + type + " " + id));
     }
 
     /** Replaces the records of a type (and returns the old ones, to put back). */
@@ -410,7 +489,8 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
             }
             offset = known;
         }
-        List<Map<String, String>> all = objects.get(type);
+        boolean archivedListing = crmObject && "true".equals(query.get("archived"));
+        List<Map<String, String>> all = archivedListing ? archived.getOrDefault(type, List.of()) : objects.get(type);
         List<String> asked = query.containsKey("properties") ? Arrays.asList(query.get("properties").split(","))
                 : List.of("hs_object_id", "createdate", "lastmodifieddate");
         ObjectNode body = json.createObjectNode();
@@ -425,7 +505,10 @@ public final class FakeHubSpot implements QuarkusTestResourceLifecycleManager {
                     }
                 }
                 object.put("createdAt", "2025-01-01T00:00:00.000Z").put("updatedAt", record.get(modifiedProperty(type)))
-                        .put("archived", false);
+                        .put("archived", archivedListing);
+                if (archivedListing) {
+                    object.put("archivedAt", archivedAt.get(type + "/" + record.get("hs_object_id")));
+                }
                 if (query.containsKey("associations")) {
                     ObjectNode associations = json.createObjectNode();
                     for (String other : query.get("associations").split(",")) {

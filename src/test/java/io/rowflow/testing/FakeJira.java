@@ -88,6 +88,13 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
                 fields.put("customfield_10016", (double) (i % 8));
             }
             fields.putObject("customfield_10020").put("value", "Team " + (i % 2 == 0 ? "Blue" : "Red"));
+            // A user custom field, empty on other issues than the assignee is.
+            if (i % 2 == 1) {
+                fields.putNull("customfield_10030");
+            } else {
+                fields.set("customfield_10030", user("acc-" + (10 + i % 5), "Reviewer " + (i % 5)));
+            }
+            fields.set("description", i % 3 == 0 ? null : description(i));
             issues.add(issue);
             for (int w = 0; w < i % 3; w++) {
                 addWorklog(issue, 1800 * (w + 1), java.time.Instant.parse(String.format("2026-01-%02dT10:00:00Z", 1 + i % 28)),
@@ -106,6 +113,53 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
     @Override
     public void stop() {
         server.stop(0);
+    }
+
+    /** A user as Jira's issue fields give one (apis.md §5): account id, display name, active, avatars, and more. */
+    ObjectNode user(String accountId, String displayName) {
+        ObjectNode user = json.createObjectNode().put("self", "https://acme.atlassian.net/rest/api/3/user?accountId="
+                + accountId).put("accountId", accountId).put("displayName", displayName).put("active", true)
+                .put("timeZone", "Europe/Berlin").put("accountType", "atlassian");
+        user.putObject("avatarUrls").put("48x48", "https://avatar-management.example/" + accountId + "/48");
+        return user;
+    }
+
+    /**
+     * A description in Atlassian Document Format, as API v3 sends rich text: a paragraph with a mention and a hard
+     * break, a bullet list, a link.
+     */
+    public ObjectNode description(int i) {
+        ObjectNode doc = json.createObjectNode().put("type", "doc").put("version", 1);
+        ArrayNode content = doc.putArray("content");
+        ArrayNode first = content.addObject().put("type", "paragraph").putArray("content");
+        first.addObject().put("type", "text").put("text", "Issue " + i + " for ");
+        first.addObject().put("type", "mention").putObject("attrs").put("id", "acc-1").put("text", "@Person 1")
+                .put("accessLevel", "");
+        first.addObject().put("type", "hardBreak");
+        first.addObject().put("type", "text").put("text", "spec").putArray("marks").addObject().put("type", "link")
+                .putObject("attrs").put("href", "https://example.com/spec/" + i);
+        ArrayNode items = content.addObject().put("type", "bulletList").putArray("content");
+        for (String item : new String[] { "check", "ship" }) {
+            items.addObject().put("type", "listItem").putArray("content").addObject().put("type", "paragraph")
+                    .putArray("content").addObject().put("type", "text").put("text", item + " " + i);
+        }
+        return doc;
+    }
+
+    /** The plain text of {@link #description(int)}, as a person reads it. */
+    public static String descriptionText(int i) {
+        return "Issue " + i + " for @Person 1\nspec\n- check " + i + "\n- ship " + i;
+    }
+
+    /** Someone sets (or, with null, clears) a user field of the issue at {@code at}. */
+    public void setUser(int index, String field, String displayName, java.time.Instant at) {
+        ObjectNode fields = (ObjectNode) issues.get(index).get("fields");
+        if (displayName == null) {
+            fields.putNull(field);
+        } else {
+            fields.set(field, user("acc-" + displayName.hashCode(), displayName));
+        }
+        fields.put("updated", JIRA_TIME.format(at.atZone(ACCOUNT_ZONE)));
     }
 
     public List<ObjectNode> issues() {
@@ -136,6 +190,8 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
         fields.put("updated", JIRA_TIME.format(at.atZone(ACCOUNT_ZONE)));
         fields.putNull("customfield_10016");
         fields.putObject("customfield_10020").put("value", "Team Blue");
+        fields.putNull("customfield_10030");
+        fields.putNull("description");
         issues.add(issue);
         return issue;
     }
@@ -153,6 +209,12 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
         worklog.putObject("author").put("accountId", "acc-1").put("displayName", "Person 1");
         worklog.put("created", when).put("updated", when).put("started", when).put("timeSpentSeconds", seconds)
                 .put("timeSpent", (seconds / 60) + "m");
+        if (seconds % 3600 == 0) {
+            // A comment is optional; when there is one, it is an Atlassian document.
+            ObjectNode comment = worklog.putObject("comment").put("type", "doc").put("version", 1);
+            comment.putArray("content").addObject().put("type", "paragraph").putArray("content").addObject()
+                    .put("type", "text").put("text", "Worked " + (seconds / 3600) + " h");
+        }
         worklogs.computeIfAbsent(issue.get("key").asText(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
                 .add(worklog);
         if (touchIssue) {
@@ -277,13 +339,28 @@ public final class FakeJira implements QuarkusTestResourceLifecycleManager {
         }
     }
 
+    /**
+     * GET /rest/api/3/field: each field with its id, name, whether it is custom, navigable (returned by a search) and
+     * its schema (type, and the system field or the custom field type), as Jira's field reference shows them.
+     */
     public ArrayNode fieldList() {
         ArrayNode fields = json.createArrayNode();
-        String[][] all = { { "summary", "Summary", "false" }, { "status", "Status", "false" },
-                { "assignee", "Assignee", "false" }, { "created", "Created", "false" }, { "updated", "Updated", "false" },
-                { "customfield_10016", "Story points", "true" }, { "customfield_10020", "Team", "true" } };
+        String[][] all = { { "summary", "Summary", "string", "summary" }, { "status", "Status", "status", "status" },
+                { "assignee", "Assignee", "user", "assignee" }, { "created", "Created", "datetime", "created" },
+                { "updated", "Updated", "datetime", "updated" }, { "description", "Description", "string", "description" },
+                { "customfield_10016", "Story points", "number", "com.pyxis.greenhopper.jira:jsw-story-points" },
+                { "customfield_10020", "Team", "option", "com.atlassian.jira.plugin.system.customfieldtypes:select" },
+                { "customfield_10030", "Reviewer", "user", "com.atlassian.jira.plugin.system.customfieldtypes:userpicker" } };
         for (String[] f : all) {
-            fields.addObject().put("id", f[0]).put("key", f[0]).put("name", f[1]).put("custom", Boolean.parseBoolean(f[2]));
+            boolean custom = f[0].startsWith("customfield_");
+            ObjectNode field = fields.addObject().put("id", f[0]).put("key", f[0]).put("name", f[1]).put("custom", custom)
+                    .put("orderable", true).put("navigable", true).put("searchable", true);
+            ObjectNode schema = field.putObject("schema").put("type", f[2]);
+            if (custom) {
+                schema.put("custom", f[3]).put("customId", Integer.parseInt(f[0].substring("customfield_".length())));
+            } else {
+                schema.put("system", f[3]);
+            }
         }
         return fields;
     }

@@ -54,6 +54,8 @@ public final class FakeSheets implements QuarkusTestResourceLifecycleManager {
     private final Map<String, Long> serviceTokens = new ConcurrentHashMap<>();
     private final Map<String, List<Long>> writesByToken = new ConcurrentHashMap<>();
     private final KeyPair serviceKey;
+    /** Drive answers its file list with a plain 404 page, as Google's front end does for an API it does not serve. */
+    public volatile boolean driveNotFound;
     /** Write requests a token may make per minute (Google's default: 60 per user). */
     public volatile int writesPerMinute = 100_000;
     private final AtomicInteger scripted429 = new AtomicInteger();
@@ -70,6 +72,12 @@ public final class FakeSheets implements QuarkusTestResourceLifecycleManager {
     public final AtomicLong largestBody = new AtomicLong();
     /** The largest request body once uncompressed: what Google's 2 MB recommendation is about. */
     public final AtomicLong largestPayload = new AtomicLong();
+    /** Request bodies once uncompressed, in all. */
+    public final AtomicLong payloadBytes = new AtomicLong();
+    /** Rows of cell values received: in values.update and values.append, and in updateCells requests. */
+    public final AtomicLong rowsReceived = new AtomicLong();
+    private final Map<String, String> refuseBatch = new ConcurrentHashMap<>();
+    private final Map<String, List<List<TabView>>> watched = new ConcurrentHashMap<>();
 
     public FakeSheets() {
         try {
@@ -145,6 +153,47 @@ public final class FakeSheets implements QuarkusTestResourceLifecycleManager {
     /** The next values.update answers 400, as for a payload Google will not take. */
     public void refuseNextValuesUpdate() {
         refuseValues.set(1);
+    }
+
+    /**
+     * The next batchUpdate on this spreadsheet that holds a request of this kind ("deleteSheet", "copyPaste"…) answers
+     * 400 INVALID_ARGUMENT, as Google does for a request it cannot apply; like every refused batch, none of it applies.
+     */
+    public void refuseNextBatchWith(String spreadsheetId, String requestKind) {
+        refuseBatch.put(spreadsheetId, requestKind);
+    }
+
+    /** A tab as seen between two calls: its title, whether hidden, and how many rows hold a value. */
+    public record TabView(String title, boolean hidden, int filledRows) {
+    }
+
+    /**
+     * From now on, after every call on this spreadsheet that Google answered, the tabs as anyone could see them then
+     * (the list returned grows as calls come in).
+     */
+    public List<List<TabView>> watchTabs(String spreadsheetId) {
+        List<List<TabView>> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        watched.put(spreadsheetId, seen);
+        return seen;
+    }
+
+    /**
+     * Everything the spreadsheet holds, as text: tabs in order with their ids, titles, visibility and grid size, every
+     * cell (value, format, note) and the developer metadata. Two equal snapshots are the same spreadsheet.
+     */
+    public String snapshot(String spreadsheetId) {
+        Book book = books.get(spreadsheetId);
+        synchronized (book) {
+            StringBuilder out = new StringBuilder();
+            for (Tab t : book.tabs) {
+                out.append("tab ").append(t.sheetId).append(' ').append(t.title).append(t.hidden ? " hidden " : " ")
+                        .append(t.rows).append('x').append(t.columns).append('\n');
+                new java.util.TreeMap<>(t.cells).forEach((at, cell) -> out.append(at >> 16).append(',').append(at & 0xFFFF)
+                        .append('=').append(cell).append('\n'));
+                t.metadata.forEach(m -> out.append(m).append('\n'));
+            }
+            return out.toString();
+        }
     }
 
     /** A tab as a user adds one: an empty grid of this size. */
@@ -320,6 +369,7 @@ public final class FakeSheets implements QuarkusTestResourceLifecycleManager {
                 body = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body)).readAllBytes();
             }
             largestPayload.accumulateAndGet(body.length, Math::max);
+            payloadBytes.addAndGet(body.length);
             String path = exchange.getRequestURI().getRawPath();
             String method = exchange.getRequestMethod();
             Map<String, String> query = FakeHttp.query(exchange.getRequestURI().getRawQuery());
@@ -356,6 +406,14 @@ public final class FakeSheets implements QuarkusTestResourceLifecycleManager {
                     return;
                 }
             }
+            if (path.equals("/drive/v3/files") && method.equals("GET") && driveNotFound) {
+                byte[] page = "<!DOCTYPE html><html lang=en><title>Error 404 (Not Found)!!1</title><p><b>404.</b> That’s an error."
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/html; charset=UTF-8");
+                exchange.sendResponseHeaders(404, page.length);
+                exchange.getResponseBody().write(page);
+                return;
+            }
             if (path.equals("/drive/v3/files") && method.equals("GET")) {
                 ObjectNode out = json.createObjectNode();
                 ArrayNode files = out.putArray("files");
@@ -385,7 +443,15 @@ public final class FakeSheets implements QuarkusTestResourceLifecycleManager {
                     if (m.group(2) == null && method.equals("GET")) {
                         FakeHttp.json(exchange, 200, spreadsheet(book, "true".equals(query.get("includeGridData"))), Map.of());
                     } else if (":batchUpdate".equals(m.group(2))) {
-                        FakeHttp.json(exchange, 200, batchUpdate(book, json.readTree(body)), Map.of());
+                        JsonNode requests = json.readTree(body);
+                        String refused = refuseBatch.get(book.id);
+                        if (refused != null && java.util.stream.StreamSupport.stream(requests.path("requests")
+                                .spliterator(), false).anyMatch(r -> r.has(refused))) {
+                            refuseBatch.remove(book.id);
+                            throw new Refused("Invalid requests: the " + refused + " request was refused (scripted by"
+                                    + " the test)");
+                        }
+                        FakeHttp.json(exchange, 200, batchUpdate(book, requests), Map.of());
                     } else if (m.group(3) != null) {
                         String range = URLDecoder.decode(m.group(3), StandardCharsets.UTF_8);
                         if (method.equals("GET")) {
@@ -407,6 +473,12 @@ public final class FakeSheets implements QuarkusTestResourceLifecycleManager {
                     // A bug of the fake, shown to the test rather than as a dropped connection.
                     e.printStackTrace();
                     error(exchange, 500, "fake failed: " + e, "INTERNAL");
+                } finally {
+                    List<List<TabView>> seen = watched.get(book.id);
+                    if (seen != null) {
+                        seen.add(book.tabs.stream().map(t -> new TabView(t.title, t.hidden, values(t, 0, 0, t.rows,
+                                t.columns, "RAW_CELLS").size())).toList());
+                    }
                 }
             }
         } finally {
@@ -609,6 +681,7 @@ public final class FakeSheets implements QuarkusTestResourceLifecycleManager {
                     + ", max columns: " + r.tab().columns);
         }
         int cells = 0;
+        rowsReceived.addAndGet(rows.size());
         for (int i = 0; i < rows.size(); i++) {
             JsonNode values = rows.get(i);
             for (int j = 0; j < values.size(); j++) {
@@ -705,7 +778,12 @@ public final class FakeSheets implements QuarkusTestResourceLifecycleManager {
                 t.hidden = props.path("hidden").asBoolean();
             }
             if (fields.contains("title")) {
-                t.title = props.path("title").asText();
+                String title = props.path("title").asText();
+                if (book.tabs.stream().anyMatch(other -> other != t && other.title.equals(title))) {
+                    throw new Refused("updateSheetProperties: A sheet with the name \"" + title + "\" already exists."
+                            + " Please enter another name.");
+                }
+                t.title = title;
             }
             t.cells.keySet().removeIf(at -> (int) (at >> 16) >= t.rows || (int) (at & 0xFFFF) >= t.columns);
         } else if (request.has("copyPaste")) {
@@ -756,6 +834,7 @@ public final class FakeSheets implements QuarkusTestResourceLifecycleManager {
                 JsonNode start = update.path("start");
                 Tab t = tab(book, start.path("sheetId").asInt());
                 int row = start.path("rowIndex").asInt();
+                rowsReceived.addAndGet(update.path("rows").size());
                 for (JsonNode rowData : update.path("rows")) {
                     int c = start.path("columnIndex").asInt();
                     for (JsonNode cell : rowData.path("values")) {

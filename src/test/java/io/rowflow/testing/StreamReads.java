@@ -8,6 +8,7 @@ import io.rowflow.connector.ConnectorRegistry;
 import io.rowflow.connector.IncrementalSync;
 import io.rowflow.connector.SourceConnector;
 import io.rowflow.connector.SourceContext;
+import io.rowflow.pipeline.ColumnsAnnouncement;
 import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,8 +36,46 @@ public final class StreamReads {
                 .require(QuarkusTransaction.requiringNew().call(() -> Arc.container().instance(EntityManager.class).get()
                         .find(ConnectionEntity.class, UUID.fromString(connectionId)).connectorId), "connector");
         List<Map<String, Object>> records = new ArrayList<>();
-        connector.read(context.withStream(stream).withSync(sync), records::add);
+        connector.read(context.withStream(stream).withSync(sync), record -> {
+            if (!(record instanceof ColumnsAnnouncement)) {
+                records.add(record);
+            }
+        });
         return records;
+    }
+
+    /** The records the stream says were deleted since {@code sync}'s state, after {@link #read} with the same sync. */
+    public static List<Map<String, Object>> readDeletions(String connectionId, String stream, IncrementalSync sync) {
+        SourceContext context = QuarkusTransaction.requiringNew().call(() -> {
+            EntityManager em = Arc.container().instance(EntityManager.class).get();
+            ConnectionEntity entity = em.find(ConnectionEntity.class, UUID.fromString(connectionId));
+            return Arc.container().instance(ConnectionService.class).get().sourceContext(entity, null);
+        });
+        SourceConnector connector = Arc.container().instance(ConnectorRegistry.class).get()
+                .require(QuarkusTransaction.requiringNew().call(() -> Arc.container().instance(EntityManager.class).get()
+                        .find(ConnectionEntity.class, UUID.fromString(connectionId)).connectorId), "connector");
+        List<Map<String, Object>> records = new ArrayList<>();
+        connector.readDeletions(context.withStream(stream).withSync(sync), records::add);
+        return records;
+    }
+
+    /** The columns the stream announces before its records (in full read), in their order; empty if it does not. */
+    public static List<String> announcedColumns(String connectionId, String stream) {
+        SourceContext context = QuarkusTransaction.requiringNew().call(() -> {
+            EntityManager em = Arc.container().instance(EntityManager.class).get();
+            ConnectionEntity entity = em.find(ConnectionEntity.class, UUID.fromString(connectionId));
+            return Arc.container().instance(ConnectionService.class).get().sourceContext(entity, null);
+        });
+        SourceConnector connector = Arc.container().instance(ConnectorRegistry.class).get().require(
+                QuarkusTransaction.requiringNew().call(() -> Arc.container().instance(EntityManager.class).get()
+                        .find(ConnectionEntity.class, UUID.fromString(connectionId)).connectorId), "connector");
+        List<String> columns = new ArrayList<>();
+        connector.read(context.withStream(stream), record -> {
+            if (record instanceof ColumnsAnnouncement announced && columns.isEmpty()) {
+                columns.addAll(announced.keySet());
+            }
+        });
+        return columns;
     }
 
     /** The records by key, the later ones replacing earlier ones with the same key (as an upsert would). */

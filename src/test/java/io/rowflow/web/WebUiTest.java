@@ -389,6 +389,235 @@ class WebUiTest {
         expect(connection.locator("option:checked")).hasText("Orders file again");
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("flow-edit.png")));
         assertThat(previews).isEmpty();
+
+        // Duplicate the flow: the copy opens in the builder, paused; deleting it (confirmed) leaves the original.
+        page.navigate(origin + flowPath);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Duplicate").setExact(true)).click();
+        page.waitForURL(Pattern.compile(".*/flows/[0-9a-f-]{36}/edit$"));
+        expect(page.getByLabel("Flow name")).hasValue("Copy of Orders from a file");
+        expect(page.getByLabel("Name of column customer")).hasValue("Customer");
+        String copyPath = new java.net.URI(page.url()).getPath().replace("/edit", "");
+        assertThat(copyPath).isNotEqualTo(flowPath);
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Cancel").setExact(true)).click();
+        page.waitForURL(origin + copyPath);
+        List<String> confirmations = new CopyOnWriteArrayList<>();
+        page.onceDialog(dialog -> {
+            confirmations.add(dialog.message());
+            dialog.accept();
+        });
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Delete").setExact(true)).click();
+        expect(page.getByText("\"Copy of Orders from a file\" was deleted.")).isVisible();
+        assertThat(confirmations).hasSize(1);
+        assertThat(confirmations.get(0)).contains("Copy of Orders from a file");
+        expect(page.locator("tr[data-flow='Copy of Orders from a file']")).hasCount(0);
+        expect(page.locator("tr[data-flow='Orders from a file']")).hasCount(1);
+
+        // Edit a connection: renamed, saved, and tested at once (the badge says the result).
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Connections").setExact(true)).click();
+        Locator connectionRow = page.locator("tr", new Page.LocatorOptions().setHasText("Orders file again"));
+        connectionRow.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Edit").setExact(true)).click();
+        Locator editDialog = page.getByRole(AriaRole.DIALOG);
+        expect(editDialog.getByLabel("URL *", new Locator.GetByLabelOptions().setExact(true))).hasValue(csv);
+        editDialog.getByLabel("Name", new Locator.GetByLabelOptions().setExact(true)).fill("Orders file, renamed");
+        editDialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save changes")).click();
+        expect(page.getByRole(AriaRole.DIALOG)).hasCount(0);
+        Locator renamed = page.locator("tr", new Page.LocatorOptions().setHasText("Orders file, renamed"));
+        expect(renamed.locator(".badge")).hasText("Connected", new LocatorAssertions.HasTextOptions().setTimeout(15_000));
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("connection-edited.png")));
+    }
+
+    /**
+     * Typed work is not lost: leaving the builder through the app asks first (and staying keeps what was typed), and
+     * a reload asks through the browser's own beforeunload question.
+     */
+    @Test
+    @Order(3)
+    void leavingUnsavedWorkAsksFirst() {
+        String origin = "http://localhost:" + root.getPort();
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1440, 900));
+        List<String> consoleErrors = collectBrowserErrors(context);
+        Page page = context.newPage();
+        try {
+            signInAs(page, origin, Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD);
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("New flow").setExact(true)).click();
+            Locator flowName = page.getByLabel("Flow name");
+            // An untouched builder lets the user go.
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Connections").setExact(true)).click();
+            expect(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Connections").setExact(true))).isVisible();
+            page.goBack();
+            flowName.click();
+            flowName.pressSequentially("Half-built flow");
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Connections").setExact(true)).click();
+            Locator question = page.getByRole(AriaRole.DIALOG, new Page.GetByRoleOptions().setName("Leave without saving?"));
+            expect(question).isVisible();
+            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("leave-unsaved.png")));
+            question.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Stay on this page")).click();
+            expect(question).hasCount(0);
+            assertThat(page.url()).isEqualTo(origin + "/flows/new");
+            expect(flowName).hasValue("Half-built flow");
+            // Back asks the same.
+            page.goBack();
+            expect(question).isVisible();
+            question.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Stay on this page")).click();
+            expect(flowName).hasValue("Half-built flow");
+
+            List<String> asked = new CopyOnWriteArrayList<>();
+            page.onDialog(dialog -> {
+                asked.add(dialog.type());
+                dialog.accept();
+            });
+            page.reload();
+            assertThat(asked).containsExactly("beforeunload");
+            expect(flowName).hasValue("");
+        } catch (AssertionError | RuntimeException e) {
+            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("failure-unsaved.png")));
+            throw new AssertionError(e.getMessage() + "\nat " + page.url() + "\nconsole errors: " + consoleErrors, e);
+        }
+        assertThat(consoleErrors).isEmpty();
+        context.close();
+    }
+
+    /**
+     * The main screens at a desktop's, a tablet's and a phone's width: the page never scrolls sideways, every row
+     * action and page action is inside the window, and the top bar of the narrow layouts keeps its own height on a
+     * short page.
+     */
+    @Test
+    @Order(4)
+    void everyScreenFitsFromDesktopToPhone() {
+        String origin = "http://localhost:" + root.getPort();
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1440, 900)
+                .setTimezoneId("Europe/Berlin").setLocale("en-GB"));
+        List<String> consoleErrors = collectBrowserErrors(context);
+        Page page = context.newPage();
+        String where = "";
+        try {
+            signInAs(page, origin, Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD);
+            page.locator("tr[data-flow='Big deals'] a").first().click();
+            page.waitForURL(Pattern.compile(".*/flows/[0-9a-f-]{36}$"));
+            String flowPage = new java.net.URI(page.url()).getPath();
+            for (int[] size : new int[][] {{1440, 900}, {820, 1180}, {390, 844}}) {
+                page.setViewportSize(size[0], size[1]);
+                for (String path : List.of("/flows", "/flows/new", flowPage, flowPage + "/edit", "/connections", "/settings")) {
+                    where = path + " at " + size[0] + " px";
+                    page.navigate(origin + path);
+                    page.waitForSelector("h1");
+                    page.waitForLoadState(com.microsoft.playwright.options.LoadState.NETWORKIDLE);
+                    assertThat(offScreen(page)).as(where).isEmpty();
+                    if (size[0] < 900) {
+                        Object bar = page.evaluate("document.querySelector('.sidebar').getBoundingClientRect().height");
+                        assertThat(((Number) bar).doubleValue()).as("top bar height, " + where).isLessThan(size[0] < 600 ? 220 : 120);
+                    }
+                }
+                page.navigate(origin + "/flows");
+                page.waitForSelector("tr[data-flow]");
+                page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("flows-" + size[0] + ".png")));
+            }
+            where = "";
+        } catch (Exception | AssertionError e) {
+            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("failure-widths.png")));
+            throw new AssertionError(where + ": " + e.getMessage() + "\nconsole errors: " + consoleErrors, e);
+        }
+        assertThat(consoleErrors).isEmpty();
+        context.close();
+    }
+
+    /** What lies outside the window: the page's own width, and any row or page action not wholly inside. */
+    @SuppressWarnings("unchecked")
+    static List<String> offScreen(Page page) {
+        return (List<String>) page.evaluate("""
+                () => {
+                  const width = window.innerWidth;
+                  const out = [];
+                  const page = document.documentElement.scrollWidth;
+                  if (page > width) out.push('the page is ' + page + ' px wide');
+                  document.querySelectorAll('td.actions > *, .page-header .button').forEach((e) => {
+                    const box = e.getBoundingClientRect();
+                    if (box.width > 0 && (box.left < 0 || box.right > width)) {
+                      out.push('"' + e.textContent.trim() + '" at ' + Math.round(box.left) + '..' + Math.round(box.right));
+                    }
+                  });
+                  return out;
+                }""");
+    }
+
+    /**
+     * A viewer sees flows, runs, connections and settings without an action the role cannot take: no "New flow",
+     * "Run now", "Edit", "Pause", "Test", "Delete", no sharing switch; the builder's address says who builds flows.
+     */
+    @Test
+    @Order(5)
+    void aViewerSeesNoActionTheRoleCannotTake() {
+        String admin = Api.createToken(Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD);
+        String workspace = Api.firstWorkspace(admin);
+        String email = "viewer-web-" + java.util.UUID.randomUUID() + "@rowflow.test";
+        String password = "viewer-password-" + java.util.UUID.randomUUID();
+        Api.addMember(admin, workspace, email, "viewer", password);
+        // The HubSpot connection, shared with the workspace so that its members see it (its secrets are kept).
+        io.restassured.path.json.JsonPath connections = io.restassured.RestAssured.given().spec(Api.bearer(admin))
+                .get("/api/v1/connections").then().statusCode(200).extract().jsonPath();
+        Map<String, Object> hubspotConnection = connections.getMap("find { it.name == 'Sales HubSpot' }");
+        io.restassured.RestAssured.given().spec(Api.bearer(admin)).contentType("application/json")
+                .body(Map.of("name", "Sales HubSpot", "connectorId", hubspotConnection.get("connectorId"),
+                        "config", hubspotConnection.get("config"), "shared", true))
+                .put("/api/v1/connections/" + hubspotConnection.get("id")).then().statusCode(200);
+        String origin = "http://localhost:" + root.getPort();
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1440, 900));
+        // The viewer works in the admin's workspace (a new account may have one of its own, listed first).
+        // Only on the app's own pages: about:blank has no storage and would log a SecurityError.
+        context.addInitScript("if (location.origin === '" + origin + "') window.localStorage.setItem('rowflow.workspace', '"
+                + workspace + "')");
+        List<String> consoleErrors = collectBrowserErrors(context);
+        Page page = context.newPage();
+        try {
+            signInAs(page, origin, email, password);
+            Locator row = page.locator("tr[data-flow='Big deals']");
+            expect(row).isVisible();
+            assertNoButtons(page, "New flow", "Build your first flow", "Run now", "Edit", "Pause", "Resume");
+            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("viewer-flows.png")));
+
+            row.locator("a").first().click();
+            page.waitForURL(Pattern.compile(".*/flows/[0-9a-f-]{36}$"));
+            expect(page.getByTestId("run-detail")).isVisible();
+            assertNoButtons(page, "Edit", "Run now", "Cancel run", "Delete", "Duplicate");
+            expect(page.getByText("Download workbook")).isVisible();
+
+            page.navigate(page.url() + "/edit");
+            expect(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Only editors build flows"))).isVisible();
+            page.navigate(origin + "/flows/new");
+            expect(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Only editors build flows"))).isVisible();
+
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Connections").setExact(true)).click();
+            expect(page.getByText("Sales HubSpot")).isVisible();
+            assertNoButtons(page, "Add connection", "Test", "Reconnect", "Delete", "Edit");
+            expect(page.getByRole(AriaRole.CHECKBOX)).hasCount(0);
+
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Settings").setExact(true)).click();
+            expect(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("API tokens").setExact(true))).isVisible();
+            assertNoButtons(page, "Invite member", "Add notification", "Send test", "Delete", "New address", "Turn off");
+        } catch (AssertionError | RuntimeException e) {
+            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("failure-viewer.png")));
+            throw new AssertionError(e.getMessage() + "\nat " + page.url() + "\nconsole errors: " + consoleErrors, e);
+        }
+        assertThat(consoleErrors).isEmpty();
+        context.close();
+    }
+
+    private static void assertNoButtons(Page page, String... names) {
+        page.waitForLoadState(com.microsoft.playwright.options.LoadState.NETWORKIDLE);
+        for (String name : names) {
+            assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true)).count()
+                    + page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(name).setExact(true)).count())
+                    .as("\"" + name + "\" on " + page.url()).isZero();
+        }
+    }
+
+    private static void signInAs(Page page, String origin, String email, String password) {
+        page.navigate(origin + "/");
+        page.getByLabel("Email").fill(email);
+        page.getByLabel("Password").fill(password);
+        page.getByLabel("Password").press("Enter");
+        expect(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Flows").setExact(true))).isVisible();
     }
 
     /** Every error the browser logs or throws on any page of the context, with the page's address. */

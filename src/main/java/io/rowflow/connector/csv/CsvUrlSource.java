@@ -9,6 +9,7 @@ import io.rowflow.connector.SourceContext;
 import io.rowflow.http.HttpBody;
 import io.rowflow.http.HttpRequestSpec;
 import io.rowflow.http.Origin;
+import io.rowflow.pipeline.ColumnNames;
 import io.rowflow.pipeline.ColumnsAnnouncement;
 import io.rowflow.pipeline.RecordSink;
 import io.rowflow.pipeline.TextInference;
@@ -27,12 +28,10 @@ import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -197,17 +196,10 @@ public class CsvUrlSource implements SourceConnector {
 
     private static List<String> headerNames(CSVRecord header) {
         List<String> names = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
+        ColumnNames taken = new ColumnNames();
         for (int i = 0; i < header.size(); i++) {
             String name = header.get(i).strip();
-            if (name.isEmpty()) {
-                name = "column_" + (i + 1);
-            }
-            String unique = name;
-            for (int n = 2; !seen.add(unique); n++) {
-                unique = name + "_" + n;
-            }
-            names.add(unique);
+            names.add(taken.unique(name.isEmpty() ? "column_" + (i + 1) : name));
         }
         return names;
     }

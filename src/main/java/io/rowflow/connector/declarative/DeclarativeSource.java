@@ -105,6 +105,11 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
     }
 
     @Override
+    public boolean listsDeletions(String stream) {
+        return manifest.stream(stream).deletions() != null;
+    }
+
+    @Override
     public void read(SourceContext context, RecordSink sink) {
         Manifest.Stream stream = manifest.stream(context.stream());
         JsonNode config = schema.withDefaults(context.config());
@@ -118,24 +123,107 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
             Api api = new Api(base, headers, secretQuery, context.withBudget(budget(context, base, headers, secretQuery)));
             Fields fields = stream.discoverFields() == null ? Fields.NONE
                     : discover(api, stream.discoverFields(), config);
-            RecordSink shaped = admitted(stream.incremental(), sync, listColumns(stream.listColumns(),
-                    columns(stream.unwrap(), fields.labels(), sink)));
+            JsonNode mergedIds = since == null || stream.deletions() == null ? null : stream.deletions().get("merged_ids");
+            Fields asked = mergedIds == null ? fields : fields.with(mergedIds.get("field").asText());
+            RecordSink shaped = admitted(stream.incremental(), sync, mergedAway(mergedIds, stream.unwrap(), fields, sync,
+                    listColumns(stream.listColumns(), documents(stream.documents(), config,
+                            new StableColumns(stream.unwrap(), fields, sink)))));
             JsonNode component = stream.incremental() == null ? null : stream.incremental().get("component");
             if (stream.partition() != null) {
                 readPartitions(api, stream, config, since, fields, shaped);
             } else if (since != null && component != null) {
                 components.require(component.asText(), "component").readChanges(new StreamComponent.Call(api.base(),
-                        headers, api.context(), stream.incremental().path("options"), fields.names(), since), shaped);
+                        headers, api.context(), stream.incremental().path("options"), asked.names(), since), shaped);
             } else {
-                pages.read(api.context().withConfig(request(api, stream, config, since, fields, null, Map.of())), shaped);
+                pages.read(api.context().withConfig(request(api, stream, config, since, asked, null, Map.of())), shaped);
             }
         } catch (UpstreamException e) {
-            String sentence = manifest.errors().get(e.status());
-            if (sentence == null) {
-                throw e;
-            }
-            throw new UpstreamException(sentence + " (" + e.getMessage() + ")", e.upstreamMessage(), e, false, e.status());
+            throw explained(e);
         }
+    }
+
+    /**
+     * The records deleted since the last read: the manifest's listing of deleted records (read whole, kept only when
+     * deleted after the start and not reported before), then the keys that changed records named as merged into them,
+     * each key once. They are shaped as the stream's records are, so they have its columns.
+     */
+    @Override
+    public void readDeletions(SourceContext context, RecordSink sink) {
+        Manifest.Stream stream = manifest.stream(context.stream());
+        IncrementalSync sync = context.sync();
+        if (stream.deletions() == null || sync == null || sync.startDeletions(stream.lookback()).isEmpty()) {
+            return;
+        }
+        JsonNode config = schema.withDefaults(context.config());
+        Map<String, String> headers = new LinkedHashMap<>();
+        Map<String, String> secretQuery = new LinkedHashMap<>();
+        authenticate(config, headers, secretQuery);
+        String keyField = stream.incremental().get("primary_key").asText();
+        String deletedAt = stream.deletions().get("deleted_at").asText();
+        java.util.Set<String> reported = new java.util.HashSet<>();
+        try {
+            URI base = base(config);
+            Api api = new Api(base, headers, secretQuery, context.withBudget(budget(context, base, headers, secretQuery)));
+            Fields fields = stream.discoverFields() == null ? Fields.NONE
+                    : discover(api, stream.discoverFields(), config);
+            RecordSink shaped = listColumns(stream.listColumns(), documents(stream.documents(), config,
+                    new StableColumns(stream.unwrap(), fields, sink)));
+            Manifest.Stream listing = stream.deletionListing();
+            // The deletion time is the listing's own field: kept out, so deleted records have the stream's columns.
+            boolean own = !deletedAt.equals(stream.incremental().get("cursor_field").asText());
+            pages.read(api.context().withConfig(request(api, listing, config, null, fields, null, Map.of())), record -> {
+                Object key = record.get(keyField);
+                Object at = own ? record.remove(deletedAt) : record.get(deletedAt);
+                if (key != null && sync.admitDeletion(key.toString(), ChangeTimes.parse(at))
+                        && reported.add(key.toString())) {
+                    shaped.accept(record);
+                }
+            });
+            for (String key : sync.mergedAway()) {
+                if (reported.add(key)) {
+                    Map<String, Object> record = new LinkedHashMap<>();
+                    record.put(keyField, key);
+                    shaped.accept(record);
+                }
+            }
+        } catch (UpstreamException e) {
+            throw explained(e);
+        }
+    }
+
+    /** The API's refusal in the manifest's words, where it has some for the status. */
+    private UpstreamException explained(UpstreamException e) {
+        String sentence = manifest.errors().get(e.status());
+        if (sentence == null) {
+            return e;
+        }
+        return new UpstreamException(sentence + " (" + e.getMessage() + ")", e.upstreamMessage(), e, false, e.status());
+    }
+
+    /**
+     * The keys a changed record names in the manifest's merged-ids field, told to the read as gone; the field is asked
+     * for even when the connection's field choice leaves it out, and then taken off the record again.
+     */
+    private static RecordSink mergedAway(JsonNode mergedIds, String unwrap, Fields fields, IncrementalSync sync,
+            RecordSink sink) {
+        if (mergedIds == null || sync == null) {
+            return sink;
+        }
+        String field = mergedIds.get("field").asText();
+        String path = unwrap == null ? field : unwrap + "." + field;
+        String separator = mergedIds.path("separator").asText(";");
+        boolean chosen = fields.names().isEmpty() || fields.names().contains(field);
+        return record -> {
+            Object value = chosen ? record.get(path) : record.remove(path);
+            if (value != null) {
+                for (String key : value.toString().split(Pattern.quote(separator))) {
+                    if (!key.isBlank()) {
+                        sync.mergedAway(key.strip());
+                    }
+                }
+            }
+            sink.accept(record);
+        };
     }
 
     /**
@@ -361,8 +449,24 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
         }
     }
 
-    private record Fields(List<String> names, Map<String, String> labels) {
-        static final Fields NONE = new Fields(List.of(), Map.of());
+    /**
+     * The fields the API lists for a stream, in its order: their names (asked for), labels (column names), and the
+     * columns each gives ({@code columns}: the sub-fields its type declares, e.g. a user's displayName and
+     * accountId; empty for a value that is its own column). {@code announced} are the fields the records carry.
+     */
+    record Fields(List<String> names, Map<String, String> labels, Map<String, List<String>> columns,
+            List<String> announced) {
+        static final Fields NONE = new Fields(List.of(), Map.of(), Map.of(), List.of());
+
+        /** These fields and one more, when the fields are named at all (none named asks the API for its defaults). */
+        Fields with(String field) {
+            if (names.isEmpty() || names.contains(field)) {
+                return this;
+            }
+            List<String> more = new java.util.ArrayList<>(names);
+            more.add(field);
+            return new Fields(more, labels, columns, announced);
+        }
     }
 
     /** The stream's fields as the API lists them (custom ones included), with the labels people know them by. */
@@ -381,13 +485,25 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
         }
         List<String> names = new java.util.ArrayList<>();
         Map<String, String> labels = new LinkedHashMap<>();
+        Map<String, List<String>> columns = new LinkedHashMap<>();
+        List<String> returned = new java.util.ArrayList<>();
         String labelField = spec.hasNonNull("label") ? spec.get("label").asText() : null;
+        JsonNode byType = spec.path("columns_by_type");
         for (JsonNode field : records) {
             String name = field.path(spec.get("name").asText()).asText();
             if (!name.isEmpty()) {
                 names.add(name);
                 if (labelField != null && !field.path(labelField).asText().isBlank()) {
                     labels.put(name, field.path(labelField).asText().strip());
+                }
+                List<String> sub = new java.util.ArrayList<>();
+                if (spec.hasNonNull("type")) {
+                    byType.path(at(field, spec.get("type").asText()).asText()).forEach(c -> sub.add(c.asText()));
+                }
+                columns.put(name, List.copyOf(sub));
+                // A field the API never puts in a record (Jira's non-navigable ones) gets no column.
+                if (!spec.hasNonNull("returned") || at(field, spec.get("returned").asText()).asBoolean(true)) {
+                    returned.add(name);
                 }
             }
         }
@@ -406,33 +522,151 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
             }
             names = chosen;
         }
-        return new Fields(names, labels);
+        List<String> asked = names;
+        // Without types the columns cannot be known before the records: they come as the records bring them.
+        return spec.hasNonNull("type") ? new Fields(names, labels, columns, returned.stream().filter(asked::contains)
+                .toList()) : new Fields(names, labels, Map.of(), List.of());
     }
 
-    /** Records with the unwrapped object's fields as columns of their own, named by their labels. */
-    private static RecordSink columns(String unwrap, Map<String, String> labels, RecordSink sink) {
-        if (unwrap == null) {
-            return sink;
+    /** The value at a dotted path in a JSON object ("schema.type"). */
+    private static JsonNode at(JsonNode node, String path) {
+        for (String part : path.split("\\.")) {
+            node = node.path(part);
         }
-        String prefix = unwrap + ".";
-        return record -> {
+        return node;
+    }
+
+    /**
+     * Records with the unwrapped object's fields as columns of their own, named by their labels, in a stable order:
+     * with the field list's types, the first record is preceded by the columns of every field the API lists (the
+     * record's own top-level columns first), so that the columns and their order come from the field list, not from
+     * whichever record came first. A field whose type declares its columns (a user: displayName, accountId) gives
+     * those, empty when the field is (an unassigned issue), and no others; a field without declared columns is one
+     * column, or its nested values under its label ("Status.name") when its type is not known.
+     */
+    static final class StableColumns implements RecordSink {
+        private final String prefix;
+        private final Fields fields;
+        private final RecordSink sink;
+        /** Each field's column name: its label, or its label and name when another column has that label. */
+        private Map<String, String> baseNames;
+
+        StableColumns(String unwrap, Fields fields, RecordSink sink) {
+            this.prefix = unwrap == null ? null : unwrap + ".";
+            this.fields = fields;
+            this.sink = sink;
+        }
+
+        @Override
+        public void accept(Map<String, Object> record) {
+            if (prefix == null) {
+                sink.accept(record);
+                return;
+            }
             Map<String, Object> out = new LinkedHashMap<>();
             record.forEach((key, value) -> {
                 if (!key.startsWith(prefix)) {
                     out.put(key, value);
                 }
             });
+            if (baseNames == null) {
+                baseNames = fields.announced().isEmpty() ? Map.of() : baseNames(out.keySet());
+                if (!fields.announced().isEmpty()) {
+                    List<String> announced = new java.util.ArrayList<>(out.keySet());
+                    for (String field : fields.announced()) {
+                        List<String> sub = fields.columns().getOrDefault(field, List.of());
+                        if (sub.isEmpty()) {
+                            announced.add(baseNames.get(field));
+                        } else {
+                            sub.forEach(column -> announced.add(baseNames.get(field) + "." + column));
+                        }
+                    }
+                    sink.accept(io.rowflow.pipeline.ColumnsAnnouncement.of(announced));
+                }
+            }
             record.forEach((key, value) -> {
                 if (key.startsWith(prefix)) {
                     String field = key.substring(prefix.length());
                     // A nested value (Jira's status.name) keeps its path under the field's label: "Status.name".
                     int dot = field.indexOf('.');
                     String head = dot < 0 ? field : field.substring(0, dot);
-                    String label = labels.getOrDefault(head, head) + (dot < 0 ? "" : field.substring(dot));
-                    // Two fields with one label (or a label taken by a top-level column) keep their own names.
-                    out.put(out.containsKey(label) ? label + " (" + field + ")" : label, value);
+                    String rest = dot < 0 ? "" : field.substring(dot + 1);
+                    List<String> sub = fields.columns().getOrDefault(head, List.of());
+                    String base = baseNames.get(head);
+                    if (base == null) {
+                        // Not in the field list: named as it comes, its label taken by another column keeps its name.
+                        String label = fields.labels().getOrDefault(head, head) + (dot < 0 ? "" : field.substring(dot));
+                        out.put(out.containsKey(label) ? label + " (" + field + ")" : label, value);
+                    } else if (sub.isEmpty()) {
+                        out.put(rest.isEmpty() ? base : base + "." + rest, value);
+                    } else if (sub.contains(rest)) {
+                        out.put(base + "." + rest, value);
+                    }
+                    // A field with declared columns: the empty field itself and its other nested values have none.
                 }
             });
+            sink.accept(out);
+        }
+
+        /** Column names for the listed fields: labels, two fields with one label (or a top-level name) told apart. */
+        private Map<String, String> baseNames(java.util.Set<String> topLevel) {
+            Map<String, String> names = new LinkedHashMap<>();
+            java.util.Set<String> taken = new java.util.HashSet<>(topLevel);
+            for (String field : fields.names()) {
+                String label = fields.labels().getOrDefault(field, field);
+                String name = taken.contains(label) ? label + " (" + field + ")" : label;
+                taken.add(name);
+                names.put(field, name);
+            }
+            return names;
+        }
+    }
+
+    /**
+     * Rich text in Atlassian Document Format (flattened as {@code x.type = "doc"}, {@code x.version},
+     * {@code x.content}) as one column {@code x}: its plain text, or with {@code as: json} the document's JSON.
+     */
+    private static RecordSink documents(JsonNode documents, JsonNode config, RecordSink sink) {
+        if (documents == null) {
+            return sink;
+        }
+        String as = fill(documents.path("as").asText("text"), config).strip();
+        boolean json = as.equals("json");
+        return record -> {
+            List<String> found = null;
+            for (Map.Entry<String, Object> e : record.entrySet()) {
+                if (e.getKey().endsWith(".type") && "doc".equals(e.getValue())) {
+                    String at = e.getKey().substring(0, e.getKey().length() - 5);
+                    if (io.rowflow.connector.adf.AdfText.isDocument("doc", record.get(at + ".version"),
+                            record.get(at + ".content"))) {
+                        if (found == null) {
+                            found = new java.util.ArrayList<>();
+                        }
+                        found.add(at);
+                    }
+                }
+            }
+            if (found == null) {
+                sink.accept(record);
+                return;
+            }
+            List<String> documentsAt = found;
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> e : record.entrySet()) {
+                String key = e.getKey();
+                String doc = documentsAt.stream().filter(at -> key.equals(at + ".type") || key.equals(at + ".version")
+                        || key.equals(at + ".content")).findFirst().orElse(null);
+                if (doc == null) {
+                    out.put(key, e.getValue());
+                } else if (!out.containsKey(doc)) {
+                    Object content = record.get(doc + ".content");
+                    String document = "{\"type\":\"doc\",\"version\":" + record.get(doc + ".version")
+                            + ",\"content\":" + (content instanceof io.rowflow.pipeline.JsonText text ? text.json()
+                                    : "[]") + "}";
+                    out.put(doc, json ? new io.rowflow.pipeline.JsonText(document)
+                            : io.rowflow.connector.adf.AdfText.of(document));
+                }
+            }
             sink.accept(out);
         };
     }

@@ -17,11 +17,27 @@ public record Manifest(String id, String name, String version, String category, 
         io.rowflow.pipeline.TextInference typedText) {
 
     public record Stream(String name, String title, String path, Map<String, String> params, String records, JsonNode paginator,
-            String unwrap, JsonNode discoverFields, JsonNode incremental, JsonNode partition, JsonNode listColumns) {
+            String unwrap, JsonNode discoverFields, JsonNode incremental, JsonNode partition, JsonNode listColumns,
+            JsonNode documents) {
         /** The lookback window of an incremental read: changes up to this long before the last one are read again. */
         java.time.Duration lookback() {
             return incremental == null || !incremental.hasNonNull("lookback") ? java.time.Duration.ZERO
                     : java.time.Duration.parse(incremental.get("lookback").asText());
+        }
+
+        /** How an incremental read lists the records deleted since the last one; null when it cannot. */
+        JsonNode deletions() {
+            return incremental == null ? null : incremental.get("deletions");
+        }
+
+        /** The listing of deleted records, read as a stream of its own with this stream's fields and shaping. */
+        Stream deletionListing() {
+            JsonNode deletions = deletions();
+            Map<String, String> listingParams = new LinkedHashMap<>();
+            deletions.path("params").fields().forEachRemaining(p -> listingParams.put(p.getKey(), p.getValue().asText()));
+            return new Stream(name, title, deletions.get("path").asText(), listingParams, deletions.get("records").asText(),
+                    deletions.hasNonNull("paginator") ? deletions.get("paginator") : paginator, unwrap, discoverFields,
+                    null, null, listColumns, documents);
         }
     }
 
@@ -61,7 +77,7 @@ public record Manifest(String id, String name, String version, String category, 
             streams.add(new Stream(s.get("name").asText(), s.path("title").asText(s.get("name").asText()),
                     s.get("path").asText(), params, s.get("records").asText(), s.get("paginator"),
                     s.hasNonNull("unwrap") ? s.get("unwrap").asText() : null, s.get("discover_fields"), s.get("incremental"),
-                    s.get("partition"), s.get("list_columns")));
+                    s.get("partition"), s.get("list_columns"), s.get("documents")));
         }
         JsonNode limit = manifest.get("rate_limit");
         return new Manifest(metadata.get("id").asText(), metadata.get("name").asText(), metadata.get("version").asText(),

@@ -44,8 +44,10 @@ import org.apache.poi.xssf.streaming.SXSSFWorkbook;
 
 /**
  * Writes an .xlsx workbook with Apache POI's streaming API (SXSSF: 100 rows in memory, the rest in temp files that are
- * deleted afterwards). An append streams the existing rows into the new workbook, so memory stays bounded too. The new workbook is written beside the old one and renamed over it in one atomic step, so a
- * reader sees the old file or the new one, never half of one.
+ * deleted afterwards). An append streams the existing rows into the new workbook, so memory stays bounded too; an
+ * upsert by key does the same, holding only the rows that update existing ones (see {@link Upsert}). The new workbook
+ * is written beside the old one and renamed over it in one atomic step, so a reader sees the old file or the new one,
+ * never half of one, and a failed write leaves the old file as it was.
  */
 @ApplicationScoped
 public class ExcelWriter implements DestinationWriter {
@@ -73,7 +75,7 @@ public class ExcelWriter implements DestinationWriter {
     public WriteResult write(WriteContext context, StagedTable table) throws Exception {
         JsonNode settings = SCHEMA.withDefaults(context.settings());
         String sheetName = settings.path("sheetName").asText("Data");
-        boolean append = "append".equals(settings.path("mode").asText("replace"));
+        String mode = settings.path("mode").asText("replace");
         Path target = context.folder().resolve(FILE_NAME);
         List<Column> columns = table.columns();
         if (columns.size() > MAX_COLUMNS) {
@@ -83,20 +85,27 @@ public class ExcelWriter implements DestinationWriter {
         if (context.writeId() != null && Files.exists(target) && context.writeId().equals(WriteStamp.read(target))) {
             return new WriteResult(table.rowCount(), target.getFileName().toString(), true);
         }
-        ExistingRows existing = append && Files.exists(target) ? ExistingRows.of(target, sheetName) : ExistingRows.NONE;
-        if (existing.found() && !existing.header().equals(columns.stream().map(Column::name).toList())) {
-            // Appended rows go under the sheet's columns by name: the same columns in another order (an API that
-            // sends its fields in the order of the first record) line up; a new one is added at the right.
-            table = alignedByName(context.staging(), table, existing.header(), sheetName);
+        List<String> incoming = columns.stream().map(Column::name).toList();
+        ExistingRows existing = !mode.equals("replace") && Files.exists(target) ? ExistingRows.of(target, sheetName)
+                : ExistingRows.NONE;
+        if (existing.found() && !existing.header().equals(incoming)) {
+            // New rows go under the sheet's columns by name: the same columns in another order (an API that sends its
+            // fields in the order of the first record) line up; a new one is added at the right.
+            table = alignedByName(context.staging(), table, existing.header(), sheetName, mode);
             columns = table.columns();
         }
         int[] widths = checkCellsAndMeasure(context.staging(), table);
+        Upsert upsert = mode.equals("upsert") ? Upsert.plan(context.staging(), table, incoming, target, sheetName,
+                existing.header(), keyColumns(settings), context.deleted()) : null;
 
         Path temp = context.folder().resolve("." + FILE_NAME + "." + UUID.randomUUID() + ".tmp");
         SXSSFWorkbook workbook = null;
         try {
             int firstRow = existing.found() ? existing.nextRow() : 1;
-            checkRowLimit(firstRow, table.rowCount());
+            if (upsert != null) {
+                firstRow -= upsert.removed();
+            }
+            checkRowLimit(firstRow, upsert != null ? upsert.appended() : table.rowCount());
             workbook = new SXSSFWorkbook(WINDOW_ROWS);
             if (context.writeId() != null) {
                 WriteStamp.set(workbook, context.writeId());
@@ -105,10 +114,10 @@ public class ExcelWriter implements DestinationWriter {
             SXSSFSheet sheet = workbook.createSheet(sheetName);
             writeHeader(sheet, columns, styles);
             if (existing.found()) {
-                copyExistingRows(target, sheetName, sheet, styles);
+                copyExistingRows(target, sheetName, sheet, styles, upsert);
             }
             int rowIndex = firstRow;
-            long written = writeRows(context, table, sheet, styles, rowIndex);
+            long written = writeRows(context, table, sheet, styles, rowIndex, upsert);
             // Widths are set after the rows: while <col> entries exist, POI looks them up for every new cell.
             setColumnWidths(sheet, widths);
             int lastRow = rowIndex + (int) written - 1;
@@ -121,7 +130,8 @@ public class ExcelWriter implements DestinationWriter {
             }
             context.fence().run();
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return new WriteResult(written, target.getFileName().toString());
+            return new WriteResult(upsert != null ? written + upsert.updated() : written,
+                    target.getFileName().toString());
         } finally {
             if (workbook != null) {
                 workbook.close();
@@ -129,6 +139,22 @@ public class ExcelWriter implements DestinationWriter {
             }
             Files.deleteIfExists(temp);
         }
+    }
+
+    private static List<String> keyColumns(JsonNode settings) {
+        List<String> keys = new ArrayList<>();
+        settings.path("keyColumns").forEach(k -> keys.add(k.asText()));
+        return keys;
+    }
+
+    /** Upsert needs the columns that identify a row (the schema cannot say "required when mode is upsert"). */
+    @Override
+    public List<io.rowflow.common.error.FieldError> check(JsonNode settings, String field) {
+        if (settings != null && "upsert".equals(settings.path("mode").asText()) && settings.path("keyColumns").isEmpty()) {
+            return List.of(new io.rowflow.common.error.FieldError(field + ".keyColumns",
+                    "upsert needs the columns that identify a row, e.g. [\"key\"]"));
+        }
+        return List.of();
     }
 
     private static void checkRowLimit(int firstDataRow, long rows) {
@@ -144,15 +170,16 @@ public class ExcelWriter implements DestinationWriter {
      * cannot tell the columns apart.
      */
     private static StagedTable alignedByName(Connection staging, StagedTable table, List<String> header,
-            String sheetName) throws SQLException {
+            String sheetName, String mode) throws SQLException {
+        String refused = mode.equals("upsert") ? "Cannot update by key" : "Cannot append";
         List<String> incoming = table.columns().stream().map(Column::name).toList();
         if (new java.util.HashSet<>(header).size() != header.size()) {
-            throw new DataException("Cannot append: the sheet \"" + sheetName + "\" names a column twice in its header "
+            throw new DataException(refused + ": the sheet \"" + sheetName + "\" names a column twice in its header "
                     + header + ", so the new rows " + incoming + " cannot be matched to it by name. Rename the sheet's"
                     + " columns, or write to a new sheet. Nothing was written.");
         }
         if (incoming.stream().noneMatch(header::contains)) {
-            throw new DataException("Cannot append: the sheet \"" + sheetName + "\" has the columns " + header
+            throw new DataException(refused + ": the sheet \"" + sheetName + "\" has the columns " + header
                     + " and the new rows " + incoming + ", none of them the same: these look like other data. Write"
                     + " them to another sheet, or replace the sheet. Nothing was written.");
         }
@@ -193,16 +220,26 @@ public class ExcelWriter implements DestinationWriter {
         }
     }
 
-    /** Streams the existing data rows into the new sheet, each cell keeping its type. */
-    private static void copyExistingRows(Path workbook, String sheetName, Sheet sheet, Styles styles) throws IOException {
+    /**
+     * Streams the existing data rows into the new sheet, each cell keeping its type; under upsert, with the updates
+     * applied and the removed rows left out.
+     */
+    private static void copyExistingRows(Path workbook, String sheetName, Sheet sheet, Styles styles, Upsert upsert)
+            throws IOException {
         ExistingSheetReader.read(workbook, sheetName, (index, values) -> {
             if (index == 0) {
                 return;
             }
-            Row row = sheet.createRow(index);
-            for (int i = 0; i < values.size(); i++) {
-                if (values.get(i) != null) {
-                    writeCell(row.createCell(i), values.get(i), styles);
+            Upsert.ExcelRow written = upsert == null ? new Upsert.ExcelRow(index, values.toArray())
+                    : upsert.existing(index, values);
+            if (written == null) {
+                return;
+            }
+            Row row = sheet.createRow(written.index());
+            Object[] cells = written.values();
+            for (int i = 0; i < cells.length; i++) {
+                if (cells[i] != null) {
+                    writeCell(row.createCell(i), cells[i], styles);
                 }
             }
         });
@@ -267,8 +304,8 @@ public class ExcelWriter implements DestinationWriter {
      * Reads the staged rows in this thread and writes the cells in a helper thread: reading DuckDB and producing the
      * sheet's XML each take one core.
      */
-    private static long writeRows(WriteContext context, StagedTable table, Sheet sheet, Styles styles, int firstRow)
-            throws SQLException {
+    private static long writeRows(WriteContext context, StagedTable table, Sheet sheet, Styles styles, int firstRow,
+            Upsert upsert) throws SQLException {
         List<Column> columns = table.columns();
         if (columns.isEmpty()) {
             return 0;
@@ -294,7 +331,9 @@ public class ExcelWriter implements DestinationWriter {
                 for (int i = 0; i < types.length; i++) {
                     values[i] = types[i].read(rs, i + 1);
                 }
-                cells.put(values);
+                if (upsert == null || upsert.appends(read, values)) {
+                    cells.put(values);
+                }
                 read++;
             }
             cells.finish();

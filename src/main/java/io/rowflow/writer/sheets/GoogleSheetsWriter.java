@@ -62,6 +62,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -73,7 +75,10 @@ import java.util.regex.Pattern;
  * that reference the tab are left alone. New values are uploaded into a hidden staging tab in chunks under 2 MB, and
  * one {@code spreadsheets.batchUpdate} then copies them into place, clears what the rectangle no longer covers, records
  * the new size and deletes the staging tab: Google applies a batch as one change. On any failure before that batch the
- * target is untouched and the staging tab is removed. Values are written RAW (text is never read as a formula or a
+ * target is untouched and the staging tab is removed. A tab that does not exist yet is the staging tab itself, named
+ * and shown by that last batch. An upsert that changes few rows uploads only those (and the new ones) and copies them
+ * over their old places, removing the rows whose keys the source reported deleted, in the same one batch (see
+ * docs/google-sheets.md). Values are written RAW (text is never read as a formula or a
  * number); numbers and booleans keep their type, dates become date serials with a date format, and whole numbers over
  * 15 digits stay text. Modes: replace, append, and upsert by key columns.
  */
@@ -172,6 +177,55 @@ public class GoogleSheetsWriter implements DestinationWriter {
     record Rectangle(int rows, int columns, Integer metadataId) {
     }
 
+    /**
+     * An upsert worked out against the tab's data rows (index 0 is the row under the header): {@code rows} as they will
+     * be, the indexes of the {@code before} rows that changed and of those {@code removed} (both ascending), how many
+     * rows were {@code added} below them, and the rows to {@code sent}: the changed ones, then the added ones.
+     */
+    record Upsert(List<List<Object>> rows, List<Integer> changed, List<Integer> removed, int added, int before,
+            List<List<Object>> sent) {
+        /**
+         * Whether sending the changed and new rows (one copy per run of changed rows, one removal per run of deleted
+         * ones) costs less than half of re-sending the whole rectangle; otherwise the whole rectangle is sent.
+         */
+        boolean cheaperInPlace() {
+            long requests = runs(changed).size() + runs(removed).size() + 1;
+            return 2 * (sent.size() + requests) < rows.size() + 1;
+        }
+    }
+
+    /** Ascending indexes as runs of consecutive ones: {from, to} with {@code to} exclusive. */
+    static List<int[]> runs(List<Integer> ascending) {
+        List<int[]> runs = new ArrayList<>();
+        for (int i : ascending) {
+            if (!runs.isEmpty() && runs.get(runs.size() - 1)[1] == i) {
+                runs.get(runs.size() - 1)[1] = i + 1;
+            } else {
+                runs.add(new int[] { i, i + 1 });
+            }
+        }
+        return runs;
+    }
+
+    /**
+     * Whether a row read back from the tab (UNFORMATTED_VALUE, dates as serial numbers) already holds the values about
+     * to be written: numbers compared by value, an empty cell equal to empty text.
+     */
+    static boolean sameRow(List<Object> there, List<Object> fresh) {
+        for (int i = 0; i < fresh.size(); i++) {
+            Object a = i < there.size() ? there.get(i) : null;
+            Object b = fresh.get(i);
+            if (a instanceof Number x && b instanceof Number y) {
+                if (new BigDecimal(x.toString()).compareTo(new BigDecimal(y.toString())) != 0) {
+                    return false;
+                }
+            } else if (!java.util.Objects.equals(a == null ? "" : a, b == null ? "" : b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public WriteResult write(WriteContext context, StagedTable table) throws Exception {
         JsonNode settings = SCHEMA.withDefaults(context.settings());
@@ -210,6 +264,7 @@ public class GoogleSheetsWriter implements DestinationWriter {
         String doing = "reading the spreadsheet";
         Integer sheetId;
         Integer stagingId;
+        String staging;
 
         Write(Sheets sheets, String spreadsheetId, String tab, int row0, int column0, WriteContext context, int chunkBytes) {
             this.chunkBytes = chunkBytes;
@@ -233,13 +288,7 @@ public class GoogleSheetsWriter implements DestinationWriter {
             Sheet target = book.getSheets().stream().filter(s -> s.getProperties().getTitle().equals(tab)).findFirst()
                     .orElse(null);
             if (target == null) {
-                // Nothing is added before the limits are known to hold (the new tab counts as the rows it will get).
-                checkCellCount(book, null, (int) table.rowCount() + 1, columns.size(), (int) table.rowCount() + 1);
-                doing = "adding the tab \"" + tab + "\"";
-                BatchUpdateSpreadsheetResponse added = batch(List.of(new Request().setAddSheet(new AddSheetRequest()
-                        .setProperties(new SheetProperties().setTitle(tab).setGridProperties(new GridProperties()
-                                .setRowCount(Math.max(row0 + 1, 1000)).setColumnCount(Math.max(column0 + 1, 26)))))));
-                target = new Sheet().setProperties(added.getReplies().get(0).getAddSheet().getProperties());
+                return create(book, table, settings);
             }
             sheetId = target.getProperties().getSheetId();
             Rectangle old = rectangle(target);
@@ -266,8 +315,12 @@ public class GoogleSheetsWriter implements DestinationWriter {
                 throw new DataException("Cannot append: the tab \"" + tab + "\" has the columns " + existingHeader
                         + " but the new rows have " + names + ". Nothing was written.");
             }
-            List<List<Object>> upserted = mode.equals("upsert") && old != null && old.rows() > 1 && order.equals(
-                    existingHeader) ? merged(old, order, table, position, types, settings) : null;
+            Upsert upsert = mode.equals("upsert") && old != null && old.rows() > 1 && order.equals(existingHeader)
+                    ? upsert(old, order, table, position, types, settings) : null;
+            if (upsert != null && old.columns() == width && upsert.cheaperInPlace()) {
+                return inPlace(book, target, old, upsert, types, width, table, settings);
+            }
+            List<List<Object>> upserted = upsert == null ? null : upsert.rows();
             long newRows = upserted != null ? upserted.size() : table.rowCount();
             int firstRow = append ? row0 + old.rows() : row0; // where the staged block lands on the target
             int stagedRows = (int) (append ? newRows : newRows + 1);
@@ -275,31 +328,23 @@ public class GoogleSheetsWriter implements DestinationWriter {
             checkCellCount(book, target, totalRows, width, stagedRows);
 
             doing = "uploading into a staging tab";
-            String staging = "rowflow-staging-" + UUID.randomUUID().toString().substring(0, 8);
-            List<Request> prepare = new ArrayList<>();
-            prepare.add(new Request().setAddSheet(new AddSheetRequest().setProperties(new SheetProperties().setTitle(staging)
-                    .setHidden(true).setGridProperties(new GridProperties().setRowCount(Math.max(stagedRows, 1))
-                            .setColumnCount(Math.max(width, 1))))));
-            BatchUpdateSpreadsheetResponse made = batch(prepare);
-            stagingId = made.getReplies().get(0).getAddSheet().getProperties().getSheetId();
+            addStaging(Math.max(stagedRows, 1), Math.max(width, 1));
             try {
-                formatDates(types, stagedRows, append);
+                formatDates(types, append ? 0 : 1, stagedRows, 0);
                 int next = 0;
-                if (!append) {
-                    upload(staging, 0, List.of(new ArrayList<Object>(order)));
+                if (!append && width > 0) {
+                    upload(0, 0, List.of(new ArrayList<Object>(order)));
                     next = 1;
                 }
+                Chunker chunker = new Chunker(next, 0);
                 if (upserted != null) {
-                    Chunker chunker = new Chunker(staging, next);
                     for (List<Object> r : upserted) {
                         chunker.add(r);
                     }
-                    chunker.flush();
                 } else {
-                    Chunker chunker = new Chunker(staging, next);
                     readRows(table, position, types, chunker::add);
-                    chunker.flush();
                 }
+                chunker.flush();
                 context.fence().run(); // still this run's to write: another node has not taken it over
                 doing = "replacing the tab's rows";
                 // Before Rowflow's first write here, whatever is below the new rows in its columns is cleared too.
@@ -314,8 +359,149 @@ public class GoogleSheetsWriter implements DestinationWriter {
             return table.rowCount(); // upserted or not, each staged row was written once
         }
 
-        /** The existing rows with the new ones applied: a key already there is updated in place, a new key appended. */
-        private List<List<Object>> merged(Rectangle old, List<String> order, StagedTable table, int[] position,
+        /**
+         * The first write into a tab that does not exist yet: the rows are uploaded into a hidden tab laid out as the
+         * target will be, and the final batch gives it the tab's name and shows it. Nobody sees the tab before it is
+         * full, and a run that fails on the way leaves no tab behind.
+         */
+        private long create(Spreadsheet book, StagedTable table, JsonNode settings) throws IOException, SQLException {
+            List<Column> columns = table.columns();
+            int width = columns.size();
+            int[] position = new int[width];
+            for (int i = 0; i < width; i++) {
+                position[i] = i;
+            }
+            List<ColumnType> types = columns.stream().map(Column::type).toList();
+            int totalRows = (int) table.rowCount() + 1;
+            // The size a tab a user adds has (1000 × 26), or more when the rows need it.
+            int gridRows = Math.max(row0 + totalRows, 1000);
+            int gridColumns = Math.max(column0 + width, 26);
+            checkCellCount(book, null, gridRows, gridColumns, 0);
+
+            doing = "uploading into a staging tab";
+            addStaging(gridRows, gridColumns);
+            sheetId = stagingId;
+            try {
+                formatDates(types, row0 + 1, row0 + totalRows, column0);
+                if (width > 0) {
+                    upload(row0, column0, List.of(new ArrayList<Object>(columns.stream().map(Column::name).toList())));
+                }
+                Chunker chunker = new Chunker(row0 + 1, column0);
+                readRows(table, position, types, chunker::add);
+                chunker.flush();
+                context.fence().run(); // still this run's to write: another node has not taken it over
+                doing = "adding the tab \"" + tab + "\"";
+                List<Request> requests = new ArrayList<>();
+                requests.add(new Request().setUpdateSheetProperties(new UpdateSheetPropertiesRequest()
+                        .setProperties(new SheetProperties().setSheetId(stagingId).setTitle(tab).setHidden(false))
+                        .setFields("title,hidden")));
+                requests.addAll(record(null, totalRows, width, settings));
+                batch(requests);
+                stagingId = null;
+            } finally {
+                if (stagingId != null) {
+                    removeStaging();
+                }
+            }
+            return table.rowCount();
+        }
+
+        /** A hidden tab to upload into, named so that it cannot meet a user's tab. */
+        private void addStaging(int rows, int columns) throws IOException {
+            staging = "rowflow-staging-" + UUID.randomUUID().toString().substring(0, 8);
+            BatchUpdateSpreadsheetResponse made = batch(List.of(new Request().setAddSheet(new AddSheetRequest()
+                    .setProperties(new SheetProperties().setTitle(staging).setHidden(true).setGridProperties(
+                            new GridProperties().setRowCount(rows).setColumnCount(columns))))));
+            stagingId = made.getReplies().get(0).getAddSheet().getProperties().getSheetId();
+        }
+
+        /**
+         * An upsert that sends only what changed: the changed and new rows are uploaded into a staging tab, and one
+         * batch copies each run of changed rows over its old place, moves the rows below each run of deleted rows up
+         * over it (within Rowflow's columns), copies the new rows below the last, clears the rows left over and
+         * records the new size. Google applies the batch as one change, so a failure leaves the tab exactly as it was.
+         */
+        private long inPlace(Spreadsheet book, Sheet target, Rectangle old, Upsert upsert, List<ColumnType> types,
+                int width, StagedTable table, JsonNode settings) throws IOException, SQLException {
+            List<List<Object>> sent = upsert.sent();
+            int totalRows = upsert.rows().size() + 1;
+            checkCellCount(book, target, Math.max(old.rows(), totalRows), width, sent.size());
+            doing = "uploading into a staging tab";
+            addStaging(Math.max(sent.size(), 1), width);
+            try {
+                formatDates(types, 0, sent.size(), 0);
+                Chunker chunker = new Chunker(0, 0);
+                for (List<Object> r : sent) {
+                    chunker.add(new ArrayList<>(r));
+                }
+                chunker.flush();
+                context.fence().run(); // still this run's to write: another node has not taken it over
+                doing = "updating the tab's rows";
+                List<Request> requests = new ArrayList<>();
+                grow(target, row0 + Math.max(old.rows(), totalRows), column0 + width).ifPresent(requests::add);
+                int stagedAt = 0;
+                for (int[] run : runs(upsert.changed())) {
+                    requests.add(copy(stagedAt, run[1] - run[0], row0 + 1 + run[0], width));
+                    stagedAt += run[1] - run[0];
+                }
+                // Deleted rows: the kept rows below each run move up over it (a copy within the tab, nothing sent),
+                // top down so that no row is overwritten before it moved; nothing is deleted or inserted in the grid,
+                // so formulas that reference the tab keep pointing at the same cells, as after a full rewrite.
+                List<int[]> removed = runs(upsert.removed());
+                int shift = 0;
+                for (int k = 0; k < removed.size(); k++) {
+                    shift += removed.get(k)[1] - removed.get(k)[0];
+                    int from = removed.get(k)[1];
+                    int to = k + 1 < removed.size() ? removed.get(k + 1)[0] : upsert.before();
+                    if (to > from) {
+                        requests.add(move(from, to, shift, width));
+                    }
+                }
+                int kept = upsert.before() - upsert.removed().size();
+                if (upsert.added() > 0) {
+                    requests.add(copy(stagedAt, upsert.added(), row0 + 1 + kept, width));
+                }
+                if (totalRows < old.rows()) {
+                    requests.add(clear(row0 + totalRows, row0 + old.rows(), column0, column0 + width));
+                }
+                requests.addAll(record(old, totalRows, width, settings));
+                requests.add(new Request().setDeleteSheet(new DeleteSheetRequest().setSheetId(stagingId)));
+                batch(requests);
+                stagingId = null;
+            } finally {
+                if (stagingId != null) {
+                    removeStaging();
+                }
+            }
+            return table.rowCount();
+        }
+
+        /** Staged rows [from, from + rows) copied onto the target from {@code toRow}, values and formats. */
+        private Request copy(int from, int rows, int toRow, int width) {
+            return new Request().setCopyPaste(new CopyPasteRequest()
+                    .setSource(new GridRange().setSheetId(stagingId).setStartRowIndex(from).setEndRowIndex(from + rows)
+                            .setStartColumnIndex(0).setEndColumnIndex(width))
+                    .setDestination(new GridRange().setSheetId(sheetId).setStartRowIndex(toRow).setEndRowIndex(toRow + rows)
+                            .setStartColumnIndex(column0).setEndColumnIndex(column0 + width))
+                    .setPasteType("PASTE_NORMAL"));
+        }
+
+        /** The tab's data rows [from, to) copied {@code up} rows higher, within Rowflow's columns. */
+        private Request move(int from, int to, int up, int width) {
+            return new Request().setCopyPaste(new CopyPasteRequest()
+                    .setSource(new GridRange().setSheetId(sheetId).setStartRowIndex(row0 + 1 + from)
+                            .setEndRowIndex(row0 + 1 + to).setStartColumnIndex(column0).setEndColumnIndex(column0 + width))
+                    .setDestination(new GridRange().setSheetId(sheetId).setStartRowIndex(row0 + 1 + from - up)
+                            .setEndRowIndex(row0 + 1 + to - up).setStartColumnIndex(column0)
+                            .setEndColumnIndex(column0 + width))
+                    .setPasteType("PASTE_NORMAL"));
+        }
+
+        /**
+         * The tab's rows with the new ones applied — a key already there is updated in place, a new key appended —
+         * and the rows whose key the source reported deleted removed (unless the new rows still hold that key).
+         */
+        private Upsert upsert(Rectangle old, List<String> order, StagedTable table, int[] position,
                 List<ColumnType> types, JsonNode settings) throws IOException, SQLException {
             List<String> keys = new ArrayList<>();
             settings.path("keyColumns").forEach(k -> keys.add(k.asText()));
@@ -326,6 +512,7 @@ public class GoogleSheetsWriter implements DestinationWriter {
                     throw new DataException("The key column \"" + keys.get(i) + "\" is not among the columns " + order);
                 }
             }
+            Set<String> deleted = deletedKeys(keys);
             doing = "reading the rows to update";
             ValueRange existing = sheets.spreadsheets().values().get(spreadsheetId, range(tab, row0 + 1, column0,
                     old.rows() - 1, order.size())).setValueRenderOption("UNFORMATTED_VALUE")
@@ -346,17 +533,75 @@ public class GoogleSheetsWriter implements DestinationWriter {
             while (rows.size() < old.rows() - 1) {
                 rows.add(new ArrayList<>(java.util.Collections.nCopies(order.size(), null)));
             }
+            int before = rows.size();
+            List<String> rowKeys = new ArrayList<>();
+            rows.forEach(r -> rowKeys.add(key(r, keyAt)));
+            Set<Integer> changed = new TreeSet<>();
+            Set<String> written = new HashSet<>();
             readRows(table, position, types, values -> {
                 String key = key(values, keyAt);
+                written.add(key);
                 Integer at = byKey.get(key);
-                if (at != null) {
-                    rows.set(at, values);
-                } else {
+                if (at == null) {
                     byKey.put(key, rows.size());
                     rows.add(values);
+                } else if (at >= before) {
+                    rows.set(at, values); // a key the new rows hold twice: the last wins
+                } else if (!sameRow(rows.get(at), values)) {
+                    rows.set(at, values);
+                    changed.add(at);
                 }
             });
-            return rows;
+            List<Integer> removed = new ArrayList<>();
+            for (int i = 0; i < before; i++) {
+                if (deleted.contains(rowKeys.get(i)) && !written.contains(rowKeys.get(i))) {
+                    removed.add(i);
+                }
+            }
+            List<List<Object>> sent = new ArrayList<>();
+            changed.forEach(i -> sent.add(rows.get(i)));
+            sent.addAll(rows.subList(before, rows.size()));
+            int added = rows.size() - before;
+            Set<Integer> gone = new HashSet<>(removed);
+            List<List<Object>> after = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                if (!gone.contains(i)) {
+                    after.add(rows.get(i));
+                }
+            }
+            return new Upsert(after, new ArrayList<>(changed), removed, added, before, sent);
+        }
+
+        /** The keys of the records the source reported deleted, as the key of a tab row with those values. */
+        private Set<String> deletedKeys(List<String> keys) throws SQLException {
+            Set<String> out = new HashSet<>();
+            StagedTable deleted = context.deleted();
+            if (deleted == null || deleted.rowCount() == 0) {
+                return out;
+            }
+            List<String> names = deleted.columns().stream().map(Column::name).toList();
+            int[] at = new int[keys.size()];
+            int[] identity = new int[keys.size()];
+            for (int i = 0; i < keys.size(); i++) {
+                at[i] = names.indexOf(keys.get(i));
+                identity[i] = i;
+                if (at[i] < 0) {
+                    throw new DataException("The deleted records the source reported have no column \"" + keys.get(i)
+                            + "\" (they have " + names + "), so they cannot be matched to rows by the key columns."
+                            + " Nothing was written: check the flow's transform keeps the key columns.");
+                }
+            }
+            try (Statement statement = context.staging().createStatement();
+                    ResultSet rs = statement.executeQuery(deleted.selectAll())) {
+                while (rs.next()) {
+                    List<Object> values = new ArrayList<>(at.length);
+                    for (int i = 0; i < at.length; i++) {
+                        values.add(cellValue(deleted.columns().get(at[i]).type().read(rs, at[i] + 1)));
+                    }
+                    out.add(key(values, identity));
+                }
+            }
+            return out;
         }
 
         /** Rowflow's record of its rectangle on the tab (developer metadata), or null before its first write. */
@@ -387,6 +632,7 @@ public class GoogleSheetsWriter implements DestinationWriter {
         }
 
         /**
+        /**
          * The one batch that makes the new data visible: grow the grid if needed, copy the staged block into place,
          * clear what the rectangle no longer covers (rows below, columns to the right that were Rowflow's), stamp the
          * last update, record the rectangle's size and delete the staging tab.
@@ -394,27 +640,9 @@ public class GoogleSheetsWriter implements DestinationWriter {
         private List<Request> swap(Rectangle old, int firstRow, int stagedRows, int width, int totalRows, Sheet target,
                 JsonNode settings) {
             List<Request> requests = new ArrayList<>();
-            GridProperties grid = target.getProperties().getGridProperties();
-            int needRows = row0 + totalRows;
-            int needColumns = column0 + Math.max(width, 1);
-            if (grid == null || grid.getRowCount() == null || grid.getRowCount() < needRows
-                    || grid.getColumnCount() == null || grid.getColumnCount() < needColumns) {
-                requests.add(new Request().setUpdateSheetProperties(new UpdateSheetPropertiesRequest()
-                        .setProperties(new SheetProperties().setSheetId(sheetId).setGridProperties(new GridProperties()
-                                .setRowCount(Math.max(needRows, grid == null || grid.getRowCount() == null ? 0
-                                        : grid.getRowCount()))
-                                .setColumnCount(Math.max(needColumns, grid == null || grid.getColumnCount() == null ? 0
-                                        : grid.getColumnCount()))))
-                        .setFields("gridProperties.rowCount,gridProperties.columnCount")));
-            }
+            grow(target, row0 + totalRows, column0 + Math.max(width, 1)).ifPresent(requests::add);
             if (width > 0) {
-                requests.add(new Request().setCopyPaste(new CopyPasteRequest()
-                        .setSource(new GridRange().setSheetId(stagingId).setStartRowIndex(0).setEndRowIndex(stagedRows)
-                                .setStartColumnIndex(0).setEndColumnIndex(width))
-                        .setDestination(new GridRange().setSheetId(sheetId).setStartRowIndex(firstRow)
-                                .setEndRowIndex(firstRow + stagedRows).setStartColumnIndex(column0)
-                                .setEndColumnIndex(column0 + width))
-                        .setPasteType("PASTE_NORMAL")));
+                requests.add(copy(0, stagedRows, firstRow, width));
             }
             if (old != null) {
                 int oldRows = old.rows();
@@ -425,11 +653,33 @@ public class GoogleSheetsWriter implements DestinationWriter {
                 if (oldColumns > width) {
                     requests.add(clear(row0, row0 + Math.min(oldRows, totalRows), column0 + width, column0 + oldColumns));
                 }
-                if (old.metadataId() != null) {
-                    requests.add(new Request().setDeleteDeveloperMetadata(new DeleteDeveloperMetadataRequest()
-                            .setDataFilter(new DataFilter().setDeveloperMetadataLookup(new DeveloperMetadataLookup()
-                                    .setMetadataId(old.metadataId())))));
-                }
+            }
+            requests.addAll(record(old, totalRows, width, settings));
+            requests.add(new Request().setDeleteSheet(new DeleteSheetRequest().setSheetId(stagingId)));
+            return requests;
+        }
+
+        /** The target's grid grown to hold {@code needRows} × {@code needColumns}, if it is smaller. */
+        private Optional<Request> grow(Sheet target, int needRows, int needColumns) {
+            GridProperties grid = target.getProperties().getGridProperties();
+            int rows = grid == null ? 0 : nz(grid.getRowCount());
+            int columns = grid == null ? 0 : nz(grid.getColumnCount());
+            if (rows >= needRows && columns >= needColumns) {
+                return Optional.empty();
+            }
+            return Optional.of(new Request().setUpdateSheetProperties(new UpdateSheetPropertiesRequest()
+                    .setProperties(new SheetProperties().setSheetId(sheetId).setGridProperties(new GridProperties()
+                            .setRowCount(Math.max(needRows, rows)).setColumnCount(Math.max(needColumns, columns))))
+                    .setFields("gridProperties.rowCount,gridProperties.columnCount")));
+        }
+
+        /** The rectangle's new size recorded on the tab (the old record replaced), and the last update stamped. */
+        private List<Request> record(Rectangle old, int totalRows, int width, JsonNode settings) {
+            List<Request> requests = new ArrayList<>();
+            if (old != null && old.metadataId() != null) {
+                requests.add(new Request().setDeleteDeveloperMetadata(new DeleteDeveloperMetadataRequest()
+                        .setDataFilter(new DataFilter().setDeveloperMetadataLookup(new DeveloperMetadataLookup()
+                                .setMetadataId(old.metadataId())))));
             }
             requests.add(new Request().setCreateDeveloperMetadata(new CreateDeveloperMetadataRequest()
                     .setDeveloperMetadata(new DeveloperMetadata().setMetadataKey(METADATA_KEY + columnName(column0)
@@ -451,7 +701,6 @@ public class GoogleSheetsWriter implements DestinationWriter {
                         .setRows(List.of(new RowData().setValues(List.of(new CellData().setNote(when)))))
                         .setFields("note")));
             }
-            requests.add(new Request().setDeleteSheet(new DeleteSheetRequest().setSheetId(stagingId)));
             return requests;
         }
 
@@ -461,8 +710,11 @@ public class GoogleSheetsWriter implements DestinationWriter {
                     .setEndColumnIndex(toColumn)).setFields("userEnteredValue,userEnteredFormat"));
         }
 
-        /** Date and timestamp columns of the staged block get a date format; the copy carries it into place. */
-        private void formatDates(List<ColumnType> types, int stagedRows, boolean append) throws IOException {
+        /**
+         * Date and timestamp columns of the staging tab's rows [fromRow, toRow), from {@code column}, get a date
+         * format; a copy carries it into place.
+         */
+        private void formatDates(List<ColumnType> types, int fromRow, int toRow, int column) throws IOException {
             List<Request> formats = new ArrayList<>();
             for (int i = 0; i < types.size(); i++) {
                 String pattern = switch (types.get(i)) {
@@ -470,10 +722,10 @@ public class GoogleSheetsWriter implements DestinationWriter {
                     case TIMESTAMP -> "yyyy-mm-dd hh:mm:ss";
                     default -> null;
                 };
-                if (pattern != null && stagedRows > (append ? 0 : 1)) {
+                if (pattern != null && toRow > fromRow) {
                     formats.add(new Request().setRepeatCell(new RepeatCellRequest()
-                            .setRange(new GridRange().setSheetId(stagingId).setStartRowIndex(append ? 0 : 1)
-                                    .setEndRowIndex(stagedRows).setStartColumnIndex(i).setEndColumnIndex(i + 1))
+                            .setRange(new GridRange().setSheetId(stagingId).setStartRowIndex(fromRow).setEndRowIndex(toRow)
+                                    .setStartColumnIndex(column + i).setEndColumnIndex(column + i + 1))
                             .setCell(new CellData().setUserEnteredFormat(new CellFormat().setNumberFormat(
                                     new NumberFormat().setType(types.get(i) == ColumnType.DATE ? "DATE" : "DATE_TIME")
                                             .setPattern(pattern))))
@@ -509,16 +761,16 @@ public class GoogleSheetsWriter implements DestinationWriter {
             }
         }
 
-        /** Rows gathered into requests just under the payload limit. */
+        /** Rows gathered into requests just under the payload limit, uploaded into the staging tab. */
         private final class Chunker {
-            final String staging;
+            final int column;
             int nextRow;
             final List<List<Object>> rows = new ArrayList<>();
             long bytes;
 
-            Chunker(String staging, int nextRow) {
-                this.staging = staging;
+            Chunker(int nextRow, int column) {
                 this.nextRow = nextRow;
+                this.column = column;
             }
 
             void add(List<Object> row) throws IOException {
@@ -537,20 +789,20 @@ public class GoogleSheetsWriter implements DestinationWriter {
                 if (rows.isEmpty()) {
                     return;
                 }
-                upload(staging, nextRow, rows);
+                upload(nextRow, column, rows);
                 nextRow += rows.size();
                 rows.clear();
                 bytes = 0;
             }
         }
 
-        private void upload(String staging, int row, List<List<Object>> rows) throws IOException {
+        private void upload(int row, int column, List<List<Object>> rows) throws IOException {
             int width = rows.stream().mapToInt(List::size).max().orElse(1);
             // Google's JSON writer drops nulls from arrays (shifting the cells after them): an empty cell is "".
             for (List<Object> r : rows) {
                 r.replaceAll(v -> v == null ? "" : v);
             }
-            sheets.spreadsheets().values().update(spreadsheetId, range(staging, row, 0, rows.size(), width),
+            sheets.spreadsheets().values().update(spreadsheetId, range(staging, row, column, rows.size(), width),
                     new ValueRange().setValues(rows)).setValueInputOption("RAW").execute();
         }
 
@@ -568,8 +820,11 @@ public class GoogleSheetsWriter implements DestinationWriter {
                     .setRequests(requests)).execute();
         }
 
-        /** Google's limit counts every tab's grid: the others', the target's after the write, and the staging tab. */
-        private void checkCellCount(Spreadsheet book, Sheet target, int totalRows, int width, int stagedRows) {
+        /**
+         * Google's limit counts every tab's grid: the others', the target's after the write ({@code rows} ×
+         * {@code columns} of it from the start cell, or the whole grid of a new tab), and the staging tab's.
+         */
+        private void checkCellCount(Spreadsheet book, Sheet target, int rows, int columns, int stagedRows) {
             long cells = 0;
             for (Sheet s : book.getSheets()) {
                 GridProperties g = s.getProperties().getGridProperties();
@@ -578,14 +833,20 @@ public class GoogleSheetsWriter implements DestinationWriter {
                     cells += (long) nz(g.getRowCount()) * nz(g.getColumnCount());
                 }
             }
-            GridProperties g = target == null ? null : target.getProperties().getGridProperties();
-            long targetRows = Math.max(g == null ? 0 : nz(g.getRowCount()), row0 + totalRows);
-            long targetColumns = Math.max(g == null ? 0 : nz(g.getColumnCount()), column0 + width);
-            cells += targetRows * targetColumns + (long) stagedRows * width;
+            long staged = (long) stagedRows * columns;
+            if (target == null) {
+                cells += (long) rows * columns; // a new tab: the staging tab is the target
+            } else {
+                GridProperties g = target.getProperties().getGridProperties();
+                long targetRows = Math.max(g == null ? 0 : nz(g.getRowCount()), row0 + rows);
+                long targetColumns = Math.max(g == null ? 0 : nz(g.getColumnCount()), column0 + columns);
+                cells += targetRows * targetColumns + staged;
+            }
             if (cells > MAX_CELLS) {
-                throw new DataException("The spreadsheet would hold " + cells + " cells (its other tabs included, and "
-                        + stagedRows * (long) width + " of them briefly in the staging tab); Google Sheets allows at most "
-                        + MAX_CELLS + ". Nothing was written: write fewer rows or columns, or to another spreadsheet.");
+                throw new DataException("The spreadsheet would hold " + cells + " cells (its other tabs included"
+                        + (staged > 0 ? ", and " + staged + " of them briefly in the staging tab" : "")
+                        + "); Google Sheets allows at most " + MAX_CELLS + ". Nothing was written: write fewer rows or"
+                        + " columns, or to another spreadsheet.");
             }
         }
 
