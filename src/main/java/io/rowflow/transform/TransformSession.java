@@ -54,6 +54,12 @@ public final class TransformSession {
     private final Set<String> jsonColumns = new HashSet<>();
     private final List<Relation> sources = new ArrayList<>();
     private int views;
+    /**
+     * This session's own prefix for the views and tables it makes: a run shapes its rows and then the records its
+     * source says were deleted in two sessions over one connection, and their names must not meet.
+     */
+    private final String prefix = "rf_s" + SESSIONS.incrementAndGet() + "_";
+    private static final java.util.concurrent.atomic.AtomicLong SESSIONS = new java.util.concurrent.atomic.AtomicLong();
 
     private TransformSession(Connection connection, TransformClock clock, Duration timeLimit) {
         this.connection = connection;
@@ -142,7 +148,7 @@ public final class TransformSession {
         SqlStepCheck.check(connection, query, path + ".query");
         execute("CREATE OR REPLACE TEMP VIEW input AS SELECT " + input.columns().stream().map(c -> StagedTable.quote(c.name()))
                 .collect(Collectors.joining(", ")) + " FROM " + input.view() + " ORDER BY " + Relation.ROW, path);
-        String table = "rf_stage_" + (++views);
+        String table = prefix + "stage_" + (++views);
         // Materialised: a later SQL step redefines "input", and this step's result must not change with it.
         execute("CREATE TEMP TABLE " + table + " AS SELECT row_number() OVER () AS " + Relation.ROW + ", * FROM ("
                 + query + ")", path + ".query");
@@ -369,7 +375,7 @@ public final class TransformSession {
     }
 
     private Relation stage(String path, String select) throws SQLException {
-        String view = "rf_view_" + (++views);
+        String view = prefix + "view_" + (++views);
         execute("CREATE TEMP VIEW " + view + " AS " + select, path);
         Relation relation = new Relation(view, describe(view, path));
         stages.put(path, relation);

@@ -83,7 +83,7 @@ class ColumnNamingTest {
                 .body(containsString("no column \\\"name\\\" here; the columns are \\\"Name\\\", \\\"name (2)\\\","
                         + " \\\"Name (3)\\\""));
         String calculated = flow(connection(), """
-                [{"type": "calculate", "column": "Total", "expression": "[name] || 'x'"}]""");
+                [{"type": "calculate", "column": "Total", "expression": "[name] & 'x'"}]""");
         given().post("/api/v1/flows/" + calculated + "/preview").then().statusCode(422)
                 .body(containsString("No column \\\"name\\\" here"));
     }
