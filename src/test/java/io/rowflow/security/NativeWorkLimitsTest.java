@@ -141,7 +141,7 @@ class NativeWorkLimitsTest {
         Instant started = Instant.now();
         JsonPath ended = awaitRun(start(given(), flow));
         assertThat(ended.getString("status")).isEqualTo("failed");
-        assertThat(ended.getString("error.message")).contains("time limit (PT2S)");
+        assertThat(ended.getString("error.message")).contains("time limit of 2 s (the flow's timeout, PT2S)");
         assertThat(Duration.between(started, Instant.now())).isLessThan(Duration.ofSeconds(6));
     }
 

@@ -117,7 +117,7 @@ class TransformTest {
     void columnsAreSelectedRenamedRetypedAndReordered() throws Exception {
         source("people", null, PEOPLE);
         Result r = steps("""
-                [{"type": "select", "columns": ["NAME", "id", "amount"]},
+                [{"type": "select", "columns": ["name", "id", "amount"]},
                  {"type": "rename", "columns": {"name": "Name", "amount": "Betrag €"}},
                  {"type": "retype", "column": "id", "to": "text"},
                  {"type": "remove", "columns": ["Betrag €"]}]""");
