@@ -15,16 +15,25 @@ export const includes = (role: Role | undefined, needed: Role) =>
   role !== undefined && RANKS.indexOf(role) >= RANKS.indexOf(needed);
 
 /**
- * Loads the caller's role in the chosen workspace (the switcher's, else the first, as the server takes it), so that
- * screens show only the actions the role may take instead of answering them with a 403.
+ * The caller's workspaces, reloaded when they change, and the one chosen: the switcher's, else the first (as the
+ * server takes it).
  */
-export function RoleProvider({ children }: { children: ReactNode }) {
+export function useCurrentWorkspace() {
   const workspaces = useLoad((signal) => get<Workspace[]>('/workspaces', signal), []);
   useEffect(() => {
     window.addEventListener(WORKSPACES_CHANGED, workspaces.reload);
     return () => window.removeEventListener(WORKSPACES_CHANGED, workspaces.reload);
   }, [workspaces.reload]);
   const workspace = workspaces.value?.find((w) => w.id === currentWorkspace()) ?? workspaces.value?.[0];
+  return { workspaces, workspace };
+}
+
+/**
+ * Loads the caller's role in the chosen workspace (the switcher's, else the first, as the server takes it), so that
+ * screens show only the actions the role may take instead of answering them with a 403.
+ */
+export function RoleProvider({ children }: { children: ReactNode }) {
+  const { workspace } = useCurrentWorkspace();
   const role = workspace ? (workspace.role.toLowerCase() as Role) : undefined;
   return <RoleContext.Provider value={{ role }}>{children}</RoleContext.Provider>;
 }

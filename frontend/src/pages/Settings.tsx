@@ -1,8 +1,9 @@
-import { FormEvent, useEffect, useState } from 'react';
+import { FormEvent, useState } from 'react';
 import {
-  ApiError, Flow, Invitation, User, WORKSPACES_CHANGED, Workspace, currentWorkspace, del, get, messageOf, post, put,
+  ApiError, Flow, Invitation, User, Workspace, del, get, messageOf, post, put,
 } from '../api';
 import { MyInvitations } from '../components/Invitations';
+import { useCurrentWorkspace } from '../components/Role';
 import { ErrorBox, Field, Loading, formatTime, useLoad } from '../components/ui';
 
 interface Member {
@@ -26,13 +27,7 @@ const ROLES = ['viewer', 'editor', 'admin', 'owner'];
 const canAdmin = (role: string) => ['admin', 'owner'].includes(role.toLowerCase());
 
 export default function Settings({ user }: { user: User }) {
-  const workspaces = useLoad((signal) => get<Workspace[]>('/workspaces', signal), []);
-  useEffect(() => {
-    window.addEventListener(WORKSPACES_CHANGED, workspaces.reload);
-    return () => window.removeEventListener(WORKSPACES_CHANGED, workspaces.reload);
-  }, [workspaces.reload]);
-  // The workspace the switcher chose, else the first (as the server takes it).
-  const workspace = workspaces.value?.find((w) => w.id === currentWorkspace()) ?? workspaces.value?.[0];
+  const { workspaces, workspace } = useCurrentWorkspace();
   return (
     <section aria-labelledby="settings-title" className="stack">
       <header className="page-header"><h1 id="settings-title">Settings</h1></header>

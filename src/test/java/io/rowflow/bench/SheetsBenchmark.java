@@ -40,7 +40,7 @@ public final class SheetsBenchmark {
         int rows = Integer.parseInt(args.length > 0 ? args[0].split(",")[0].strip() : "100000");
         FakeSheets fake = new FakeSheets();
         String base = fake.startAlone();
-        SheetsConfig config = config(base);
+        SheetsConfig config = FakeSheets.writerConfig(base, Duration.ofSeconds(1));
         GoogleApis google = new GoogleApis(config);
         GoogleApis.Session session = google.open(UUID.randomUUID(), new ObjectMapper().createObjectNode()
                 .put("service_account_key", fake.serviceAccountKey()), null);
@@ -133,44 +133,5 @@ public final class SheetsBenchmark {
                     new ArrayList<>(batch))).setValueInputOption("RAW").setInsertDataOption("INSERT_ROWS").execute();
             batch.clear();
         }
-    }
-
-    private static SheetsConfig config(String base) {
-        return new SheetsConfig() {
-            @Override
-            public String rootUrl() {
-                return base + "/";
-            }
-
-            @Override
-            public String driveRootUrl() {
-                return base + "/";
-            }
-
-            @Override
-            public String tokenUrl() {
-                return base + "/token";
-            }
-
-            @Override
-            public int writesPerMinutePerUser() {
-                return 1_000_000;
-            }
-
-            @Override
-            public int writesPerMinute() {
-                return 1_000_000;
-            }
-
-            @Override
-            public int chunkBytes() {
-                return 1_800_000;
-            }
-
-            @Override
-            public Duration initialBackoff() {
-                return Duration.ofSeconds(1);
-            }
-        };
     }
 }

@@ -905,4 +905,46 @@ public final class FakeSheets implements QuarkusTestResourceLifecycleManager {
         return r;
     }
 
+    /**
+     * The writer's settings against a fake at {@code base}: quotas out of the way (the fake keeps its own) and the
+     * given first backoff after a refusal.
+     */
+    public static io.rowflow.writer.sheets.SheetsConfig writerConfig(String base, java.time.Duration initialBackoff) {
+        return new io.rowflow.writer.sheets.SheetsConfig() {
+            @Override
+            public String rootUrl() {
+                return base + "/";
+            }
+
+            @Override
+            public String driveRootUrl() {
+                return base + "/";
+            }
+
+            @Override
+            public String tokenUrl() {
+                return base + "/token";
+            }
+
+            @Override
+            public int writesPerMinutePerUser() {
+                return 1_000_000;
+            }
+
+            @Override
+            public int writesPerMinute() {
+                return 1_000_000;
+            }
+
+            @Override
+            public int chunkBytes() {
+                return 1_800_000;
+            }
+
+            @Override
+            public java.time.Duration initialBackoff() {
+                return initialBackoff;
+            }
+        };
+    }
 }

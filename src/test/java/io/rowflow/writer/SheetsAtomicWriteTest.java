@@ -13,7 +13,6 @@ import io.rowflow.pipeline.TextInference;
 import io.rowflow.testing.FakeSheets;
 import io.rowflow.writer.sheets.GoogleApis;
 import io.rowflow.writer.sheets.GoogleSheetsWriter;
-import io.rowflow.writer.sheets.SheetsConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +45,7 @@ class SheetsAtomicWriteTest {
     static void start() throws Exception {
         fake = new FakeSheets();
         String base = fake.startAlone();
-        GoogleApis google = new GoogleApis(config(base));
+        GoogleApis google = new GoogleApis(FakeSheets.writerConfig(base, Duration.ofMillis(10)));
         session = google.open(UUID.randomUUID(), JSON.createObjectNode().put("service_account_key",
                 fake.serviceAccountKey()), null);
         dir = Files.createTempDirectory("rowflow-sheets-atomic");
@@ -227,44 +226,5 @@ class SheetsAtomicWriteTest {
         long bytes = fake.payloadBytes.get();
         call.run();
         return new long[] { fake.rowsReceived.get() - rows, fake.payloadBytes.get() - bytes };
-    }
-
-    static SheetsConfig config(String base) {
-        return new SheetsConfig() {
-            @Override
-            public String rootUrl() {
-                return base + "/";
-            }
-
-            @Override
-            public String driveRootUrl() {
-                return base + "/";
-            }
-
-            @Override
-            public String tokenUrl() {
-                return base + "/token";
-            }
-
-            @Override
-            public int writesPerMinutePerUser() {
-                return 1_000_000;
-            }
-
-            @Override
-            public int writesPerMinute() {
-                return 1_000_000;
-            }
-
-            @Override
-            public int chunkBytes() {
-                return 1_800_000;
-            }
-
-            @Override
-            public Duration initialBackoff() {
-                return Duration.ofMillis(10);
-            }
-        };
     }
 }
