@@ -23,10 +23,10 @@ class GoogleErrorWordingTest {
         FakeSheets fake = new FakeSheets();
         String base = fake.startAlone();
         try {
-            GoogleApis.Session session = new GoogleApis(SheetsAtomicWriteTest.config(base)).open(UUID.randomUUID(),
+            GoogleApis.Session session = new GoogleApis(FakeSheets.writerConfig(base, java.time.Duration.ofMillis(10))).open(UUID.randomUUID(),
                     JSON.createObjectNode().put("service_account_key", fake.serviceAccountKey()), null);
             fake.create("Listed");
-            GoogleApis google = new GoogleApis(SheetsAtomicWriteTest.config(base));
+            GoogleApis google = new GoogleApis(FakeSheets.writerConfig(base, java.time.Duration.ofMillis(10)));
             assertThat(google.spreadsheets(session)).extracting(f -> f.get("name")).contains("Listed");
 
             fake.driveNotFound = true;
