@@ -486,12 +486,16 @@ class WebUiTest {
     @Order(4)
     void everyScreenFitsFromDesktopToPhone() {
         String origin = "http://localhost:" + root.getPort();
+        // The app's CSP allows no inline script; axe-core is injected as one, by the test only.
         BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1440, 900)
-                .setTimezoneId("Europe/Berlin").setLocale("en-GB"));
+                .setTimezoneId("Europe/Berlin").setLocale("en-GB").setBypassCSP(true));
         List<String> consoleErrors = collectBrowserErrors(context);
         Page page = context.newPage();
         String where = "";
         try {
+            page.navigate(origin + "/");
+            page.waitForSelector("h1");
+            assertThat(axeViolations(page)).as("axe-core on the sign-in page").isEmpty();
             signInAs(page, origin, Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD);
             page.locator("tr[data-flow='Big deals'] a").first().click();
             page.waitForURL(Pattern.compile(".*/flows/[0-9a-f-]{36}$"));
@@ -504,6 +508,7 @@ class WebUiTest {
                     page.waitForSelector("h1");
                     page.waitForLoadState(com.microsoft.playwright.options.LoadState.NETWORKIDLE);
                     assertThat(offScreen(page)).as(where).isEmpty();
+                    assertThat(axeViolations(page)).as("axe-core on " + where).isEmpty();
                     if (size[0] < 900) {
                         Object bar = page.evaluate("document.querySelector('.sidebar').getBoundingClientRect().height");
                         assertThat(((Number) bar).doubleValue()).as("top bar height, " + where).isLessThan(size[0] < 600 ? 220 : 120);
@@ -520,6 +525,23 @@ class WebUiTest {
         }
         assertThat(consoleErrors).isEmpty();
         context.close();
+    }
+
+    /** axe-core's engine, from the UI's own dev dependencies (frontend/package.json pins its version). */
+    static final Path AXE = Paths.get("frontend/node_modules/axe-core/axe.min.js");
+
+    /** The WCAG A and AA rules axe-core finds broken on the page as it stands: rule, what it asks, where (at most 3). */
+    @SuppressWarnings("unchecked")
+    static List<String> axeViolations(Page page) {
+        page.addScriptTag(new Page.AddScriptTagOptions().setPath(AXE));
+        return (List<String>) page.evaluate("""
+                async () => {
+                  const result = await axe.run(document, {
+                    runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+                    resultTypes: ['violations']});
+                  return result.violations.map((v) => v.id + ': ' + v.help + ' at '
+                      + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', '));
+                }""");
     }
 
     /** What lies outside the window: the page's own width, and any row or page action not wholly inside. */
