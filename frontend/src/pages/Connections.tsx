@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useParams } from 'react-router-dom';
+import { useParams, useSearchParams } from 'react-router-dom';
 import { Connection, ConnectorDescriptor, get, messageOf, post, put, del } from '../api';
 import { ConnectDialog, signInWithPopup } from '../components/ConnectDialog';
 import { EditConnectionDialog } from '../components/EditConnectionDialog';
@@ -20,6 +20,16 @@ export default function Connections() {
   useEffect(() => {
     if (highlighted) document.getElementById('connection-' + highlighted)?.scrollIntoView({ block: 'center' });
   }, [highlighted, connections.value]);
+
+  // A failed run's "Edit the connection" lands here with ?edit=1: the dialog opens on that connection, once.
+  const [search, setSearch] = useSearchParams();
+  useEffect(() => {
+    const wanted = search.get('edit') && connections.value?.find((c) => c.id === highlighted);
+    if (wanted && can('editor')) {
+      setEditing(wanted);
+      setSearch({}, { replace: true });
+    }
+  }, [search, highlighted, connections.value, can, setSearch]);
 
   const test = async (c: Connection) => {
     setChecks((s) => ({ ...s, [c.id]: 'checking' }));

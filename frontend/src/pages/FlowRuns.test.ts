@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, Run } from '../api';
-import { errorLinks, timeline } from './FlowRuns';
+import { errorLinks, stepName, timeline } from './FlowRuns';
 
 const flow = {
   id: 'f', name: 'Deals', createdAt: '', updatedAt: '',
@@ -43,6 +43,15 @@ describe('error links', () => {
     expect(links).toEqual([{ to: '/connections', label: 'Open Connections' }]);
     const shown = [message, ...links.map((l) => l.label)].join(' ');
     expect(shown.match(/reconnect the account/g)).toHaveLength(1);
+  });
+
+  it('leads a source that could not be read to editing its connection', () => {
+    expect(errorLinks({ step: 'extract source 2 (csv-url)', message: 'The file at … was not found (HTTP 404)' }, flow))
+      .toEqual([{ to: '/connections/b?edit=1', label: 'Edit the connection' }]);
+    expect(errorLinks({ step: 'extract source 1 (hubspot)', message: 'HubSpot refused the token: reconnect the account' }, flow))
+      .toEqual([{ to: '/connections/a', label: 'Open Connections' }]);
+    expect(stepName('extract source 2 (csv-url)')).toBe('Read source 2');
+    expect(stepName('write destination 1 (excel)')).toBe('Write destination 1');
   });
 
   it('leads a failed transform to the flow editor', () => {

@@ -136,9 +136,25 @@ interface TimelineStep {
  */
 export function errorLinks(error: { step: string; message: string }, flow: Flow | undefined): { to: string; label: string }[] {
   const links: { to: string; label: string }[] = [];
-  if (/reconnect/i.test(error.message)) links.push({ to: '/connections', label: 'Open Connections' });
+  const source = /^extract source (\d+)/.exec(error.step);
+  const connectionId = source ? flow?.sources[Number(source[1]) - 1]?.connectionId : undefined;
+  if (/reconnect/i.test(error.message)) {
+    links.push({ to: connectionId ? `/connections/${connectionId}` : '/connections', label: 'Open Connections' });
+  } else if (connectionId) {
+    // A source that could not be read: its address or its key is where the fix usually is.
+    links.push({ to: `/connections/${connectionId}?edit=1`, label: 'Edit the connection' });
+  }
   if (error.step.startsWith('transform') && flow) links.push({ to: `/flows/${flow.id}/edit`, label: "Edit the flow's transform" });
   return links;
+}
+
+/** A failed step as the run's timeline names it ("Read source 1"), not as the server's log does. */
+export function stepName(step: string): string {
+  const source = /^extract source (\d+)/.exec(step);
+  if (source) return `Read source ${source[1]}`;
+  const destination = /^write destination (\d+)/.exec(step);
+  if (destination) return `Write destination ${destination[1]}`;
+  return step === 'transform' ? 'Transform' : step;
 }
 
 /** The run's steps as the user thinks of them: read each source, transform, write each destination. */
@@ -236,7 +252,7 @@ function RunDetail({ runId, flow, onFinished }: { runId: string; flow?: Flow; on
       </dl>
       {run.error && (
         <div className="error-box" role="alert">
-          <strong>{run.error.step} failed:</strong> {run.error.message}
+          <strong>{stepName(run.error.step)} failed:</strong> {run.error.message}
           {run.error.upstreamMessage && <div className="muted">The app said: {run.error.upstreamMessage}</div>}
           {errorLinks(run.error, flow).map((link) => <div key={link.to}><Link to={link.to}>{link.label}</Link></div>)}
         </div>

@@ -625,6 +625,48 @@ class WebUiTest {
         context.close();
     }
 
+    /**
+     * A run that failed because its file moved says which step failed in the timeline's words and leads to the fix:
+     * "Edit the connection" opens that connection's dialog, the new address is saved, and the next run succeeds.
+     */
+    @Test
+    @Order(6)
+    void aFailedRunLeadsToItsFix() {
+        FakeApi files = FakeApi.shared();
+        String moved = "/files/moved-" + java.util.UUID.randomUUID() + ".csv";
+        String connection = Api.createConnection("csv-url", Map.of("url", files.url(moved)));
+        String flow = Api.createExcelFlow(connection, Map.of());
+        String failed = Api.startRun(flow);
+        assertThat(Api.awaitRun(failed).getString("status")).isEqualTo("failed");
+        String found = moved.replace("moved-", "found-");
+        files.putFile(found, "id,total\n1,527.50\n");
+
+        String origin = "http://localhost:" + root.getPort();
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1440, 900));
+        List<String> consoleErrors = collectBrowserErrors(context);
+        Page page = context.newPage();
+        try {
+            signInAs(page, origin, Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD);
+            page.navigate(origin + "/flows/" + flow + "/runs/" + failed);
+            Locator problem = page.getByRole(AriaRole.ALERT).filter(new Locator.FilterOptions().setHasText("failed:"));
+            expect(problem).containsText("Read source 1 failed:");
+            problem.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Edit the connection")).click();
+            page.waitForURL(origin + "/connections/" + connection);
+            Locator dialog = page.getByRole(AriaRole.DIALOG);
+            Locator url = dialog.getByLabel("URL *", new Locator.GetByLabelOptions().setExact(true));
+            expect(url).hasValue(files.url(moved));
+            url.fill(files.url(found));
+            dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save changes")).click();
+            expect(page.getByRole(AriaRole.DIALOG)).hasCount(0);
+        } catch (AssertionError | RuntimeException e) {
+            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("failure-fix.png")));
+            throw new AssertionError(e.getMessage() + "\nat " + page.url() + "\nconsole errors: " + consoleErrors, e);
+        }
+        assertThat(consoleErrors).isEmpty();
+        context.close();
+        assertThat(Api.runToEnd(flow).getString("status")).as("the run after the fix").isEqualTo("succeeded");
+    }
+
     private static void assertNoButtons(Page page, String... names) {
         page.waitForLoadState(com.microsoft.playwright.options.LoadState.NETWORKIDLE);
         for (String name : names) {
