@@ -111,6 +111,8 @@ export interface ConnectorDescriptor {
   streams: string[];
   incrementalStreams: string[];
   oauthSignIn: boolean;
+  /** This server holds the connector's OAuth client; without it, the settings form is the way in. */
+  oauthSignInSetUp: boolean;
 }
 
 export interface WriterDescriptor {

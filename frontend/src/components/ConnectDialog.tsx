@@ -53,7 +53,7 @@ export function ConnectDialog({ onClose, onConnected, only }: {
     if (chosen) {
       setName(chosen.name);
       setConfig({});
-      setWithKey(!chosen.oauthSignIn);
+      setWithKey(!chosen.oauthSignIn || !chosen.oauthSignInSetUp);
       setError(null);
       nameInput.current?.focus();
     }
@@ -124,7 +124,14 @@ export function ConnectDialog({ onClose, onConnected, only }: {
               aria-describedby={apiError?.field('name') ? 'connection-name-error' : 'connection-name-hint'}
               aria-invalid={apiError?.field('name') ? true : undefined} onChange={(e) => setName(e.target.value)} />
           </Field>
-          {chosen.oauthSignIn && !withKey && (
+          {chosen.oauthSignIn && !chosen.oauthSignInSetUp && (
+            <p className="notice" data-testid="sign-in-not-set-up">
+              Sign-in with {chosen.name} is not set up on this Rowflow yet: an administrator registers an OAuth client
+              and sets <code>rowflow.oauth.provider.{chosen.id}.client-id</code> and <code>client-secret</code>.
+              Until then, connect with {chosen.id === 'google-sheets' ? "a service account's key" : 'an API key or token'} below.
+            </p>
+          )}
+          {chosen.oauthSignIn && chosen.oauthSignInSetUp && !withKey && (
             <div className="stack">
               <p>You will approve Rowflow's access on {chosen.name}'s own page, in a new window.</p>
               <button type="button" className="button primary" onClick={signIn} disabled={busy}>

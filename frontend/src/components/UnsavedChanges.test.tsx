@@ -6,7 +6,7 @@ import FlowBuilder from '../pages/FlowBuilder';
 import { UnsavedChangesGuard } from './UnsavedChanges';
 
 const csvConnector = {
-  id: 'csv-url', name: 'CSV from URL', category: 'files', authType: 'none', streams: [], incrementalStreams: [], oauthSignIn: false,
+  id: 'csv-url', name: 'CSV from URL', category: 'files', authType: 'none', streams: [], incrementalStreams: [], oauthSignIn: false, oauthSignInSetUp: false,
   configSchema: { type: 'object', required: ['url'], properties: { url: { type: 'string', format: 'uri', title: 'File address' } } },
 };
 const connection = { id: 'c1', name: 'Orders file', connectorId: 'csv-url', config: {}, secretFields: [], shared: true,

@@ -108,7 +108,7 @@ export default function Connections() {
                       {connector && (
                         <button type="button" className="button small" onClick={() => setEditing(c)}>Edit</button>
                       )}
-                      {connector?.oauthSignIn && (
+                      {connector?.oauthSignIn && connector.oauthSignInSetUp && (
                         <button type="button" className="button small"
                           onClick={() => act(() => signInWithPopup(c.connectorId, c.name, c.id))}>Reconnect</button>
                       )}

@@ -5,7 +5,7 @@ import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import FlowBuilder from './FlowBuilder';
 
 const csvConnector = {
-  id: 'csv-url', name: 'CSV from URL', category: 'files', authType: 'none', streams: [], incrementalStreams: [], oauthSignIn: false,
+  id: 'csv-url', name: 'CSV from URL', category: 'files', authType: 'none', streams: [], incrementalStreams: [], oauthSignIn: false, oauthSignInSetUp: false,
   configSchema: { type: 'object', required: ['url'], properties: { url: { type: 'string', format: 'uri', title: 'File address' } } },
 };
 const existing = { id: 'c-old', name: 'Old sheet', connectorId: 'csv-url', config: {}, secretFields: [], shared: true,

@@ -19,18 +19,22 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class CatalogResource {
     private final ConnectorRegistry connectors;
     private final WriterRegistry writers;
+    private final SignInSetup signIns;
 
-    public CatalogResource(ConnectorRegistry connectors, WriterRegistry writers) {
+    public CatalogResource(ConnectorRegistry connectors, WriterRegistry writers, SignInSetup signIns) {
         this.connectors = connectors;
         this.writers = writers;
+        this.signIns = signIns;
     }
 
     @SignedIn
     @GET
     @Path("connectors")
-    @Operation(summary = "List source connectors", description = "With the JSON Schema of each one's settings.")
+    @Operation(summary = "List source connectors", description = "With the JSON Schema of each one's settings, and"
+            + " whether its OAuth sign-in is set up on this server.")
     public List<ConnectorDescriptor> connectors() {
-        return connectors.all().stream().map(SourceConnector::descriptor).toList();
+        return connectors.all().stream().map(SourceConnector::descriptor)
+                .map(d -> d.withSignInSetUp(signIns.isSetUp(d.id()))).toList();
     }
 
     @SignedIn

@@ -42,7 +42,12 @@ class HubSpotConnectorTest {
         given().get("/api/v1/connectors").then().statusCode(200).body("id", hasItem("hubspot"))
                 .body("find { it.id == 'hubspot' }.incrementalStreams", org.hamcrest.Matchers.contains("contacts",
                         "companies", "deals", "tickets", "owners"))
-                .body("find { it.id == 'hubspot' }.oauthSignIn", org.hamcrest.Matchers.is(true));
+                .body("find { it.id == 'hubspot' }.oauthSignIn", org.hamcrest.Matchers.is(true))
+                .body("find { it.id == 'hubspot' }.oauthSignInSetUp", org.hamcrest.Matchers.is(true))
+                // Set up from rowflow.oauth.provider.<id>.* (the fakes register HubSpot's, Jira's and Google's);
+                // a connector without OAuth never is.
+                .body("find { it.id == 'google-sheets' }.oauthSignInSetUp", org.hamcrest.Matchers.is(true))
+                .body("find { it.id == 'csv-url' }.oauthSignInSetUp", org.hamcrest.Matchers.is(false));
         String id = connection(FakeHubSpot.TOKEN);
         given().get("/api/v1/connections/" + id).then().statusCode(200)
                 .body(org.hamcrest.Matchers.not(containsString(FakeHubSpot.TOKEN)));
