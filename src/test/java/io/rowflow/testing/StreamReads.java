@@ -25,18 +25,25 @@ public final class StreamReads {
     private StreamReads() {
     }
 
+    /** A connection's connector and its context, as a run opens them (one read of the connection). */
+    private record Opened(SourceConnector connector, SourceContext context) {
+    }
+
+    private static Opened open(String connectionId, String stream, IncrementalSync sync) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            ConnectionEntity entity = Arc.container().instance(EntityManager.class).get().find(ConnectionEntity.class,
+                    UUID.fromString(connectionId));
+            SourceContext context = Arc.container().instance(ConnectionService.class).get().sourceContext(entity, null);
+            return new Opened(Arc.container().instance(ConnectorRegistry.class).get().require(entity.connectorId,
+                    "connector"), context.withStream(stream).withSync(sync));
+        });
+    }
+
     /** Every record of the stream; {@code sync} null for a full read, else an incremental one from its state. */
     public static List<Map<String, Object>> read(String connectionId, String stream, IncrementalSync sync) {
-        SourceContext context = QuarkusTransaction.requiringNew().call(() -> {
-            EntityManager em = Arc.container().instance(EntityManager.class).get();
-            ConnectionEntity entity = em.find(ConnectionEntity.class, UUID.fromString(connectionId));
-            return Arc.container().instance(ConnectionService.class).get().sourceContext(entity, null);
-        });
-        SourceConnector connector = Arc.container().instance(ConnectorRegistry.class).get()
-                .require(QuarkusTransaction.requiringNew().call(() -> Arc.container().instance(EntityManager.class).get()
-                        .find(ConnectionEntity.class, UUID.fromString(connectionId)).connectorId), "connector");
+        Opened opened = open(connectionId, stream, sync);
         List<Map<String, Object>> records = new ArrayList<>();
-        connector.read(context.withStream(stream).withSync(sync), record -> {
+        opened.connector().read(opened.context(), record -> {
             if (!(record instanceof ColumnsAnnouncement)) {
                 records.add(record);
             }
@@ -46,16 +53,9 @@ public final class StreamReads {
 
     /** The records the stream says were deleted since {@code sync}'s state, after {@link #read} with the same sync. */
     public static List<Map<String, Object>> readDeletions(String connectionId, String stream, IncrementalSync sync) {
-        SourceContext context = QuarkusTransaction.requiringNew().call(() -> {
-            EntityManager em = Arc.container().instance(EntityManager.class).get();
-            ConnectionEntity entity = em.find(ConnectionEntity.class, UUID.fromString(connectionId));
-            return Arc.container().instance(ConnectionService.class).get().sourceContext(entity, null);
-        });
-        SourceConnector connector = Arc.container().instance(ConnectorRegistry.class).get()
-                .require(QuarkusTransaction.requiringNew().call(() -> Arc.container().instance(EntityManager.class).get()
-                        .find(ConnectionEntity.class, UUID.fromString(connectionId)).connectorId), "connector");
+        Opened opened = open(connectionId, stream, sync);
         List<Map<String, Object>> records = new ArrayList<>();
-        connector.readDeletions(context.withStream(stream).withSync(sync), records::add);
+        opened.connector().readDeletions(opened.context(), records::add);
         return records;
     }
 

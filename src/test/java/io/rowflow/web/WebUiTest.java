@@ -118,16 +118,9 @@ class WebUiTest {
 
         BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1440, 900)
                 .setAcceptDownloads(true).setTimezoneId("Europe/Berlin").setLocale("en-GB"));
-        List<String> consoleErrors = collectBrowserErrors(context);
-        Page page = context.newPage();
-        try {
+        walk(context, "failure.png", page -> {
             walkThrough(page, origin, hubspot, expected);
-        } catch (AssertionError | RuntimeException e) {
-            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("failure.png")));
-            throw new AssertionError(e.getMessage() + "\nat " + page.url() + "\nconsole errors: " + consoleErrors, e);
-        }
-        assertThat(consoleErrors).isEmpty();
-        context.close();
+        });
     }
 
     private void walkThrough(Page page, String origin, FakeHubSpot hubspot, Map<String, BigDecimal> expected) throws Exception {
@@ -310,16 +303,9 @@ class WebUiTest {
         String origin = "http://localhost:" + root.getPort();
         BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1440, 900)
                 .setTimezoneId("Europe/Berlin").setLocale("en-GB"));
-        List<String> consoleErrors = collectBrowserErrors(context);
-        Page page = context.newPage();
-        try {
+        walk(context, "failure-connect-in-builder.png", page -> {
             connectInsideTheBuilder(page, origin, files.url("/files/web-orders.csv"));
-        } catch (AssertionError | RuntimeException e) {
-            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("failure-connect-in-builder.png")));
-            throw new AssertionError(e.getMessage() + "\nat " + page.url() + "\nconsole errors: " + consoleErrors, e);
-        }
-        assertThat(consoleErrors).isEmpty();
-        context.close();
+        });
     }
 
     /** Adds a CSV connection through the builder's "New connection" dialog. */
@@ -432,12 +418,10 @@ class WebUiTest {
      */
     @Test
     @Order(3)
-    void leavingUnsavedWorkAsksFirst() {
+    void leavingUnsavedWorkAsksFirst() throws Exception {
         String origin = "http://localhost:" + root.getPort();
         BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1440, 900));
-        List<String> consoleErrors = collectBrowserErrors(context);
-        Page page = context.newPage();
-        try {
+        walk(context, "failure-unsaved.png", page -> {
             signInAs(page, origin, Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD);
             page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("New flow").setExact(true)).click();
             Locator flowName = page.getByLabel("Flow name");
@@ -469,12 +453,7 @@ class WebUiTest {
             page.reload();
             assertThat(asked).containsExactly("beforeunload");
             expect(flowName).hasValue("");
-        } catch (AssertionError | RuntimeException e) {
-            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("failure-unsaved.png")));
-            throw new AssertionError(e.getMessage() + "\nat " + page.url() + "\nconsole errors: " + consoleErrors, e);
-        }
-        assertThat(consoleErrors).isEmpty();
-        context.close();
+        });
     }
 
     /**
@@ -569,7 +548,7 @@ class WebUiTest {
      */
     @Test
     @Order(5)
-    void aViewerSeesNoActionTheRoleCannotTake() {
+    void aViewerSeesNoActionTheRoleCannotTake() throws Exception {
         String admin = Api.createToken(Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD);
         String workspace = Api.firstWorkspace(admin);
         String email = "viewer-web-" + java.util.UUID.randomUUID() + "@rowflow.test";
@@ -589,9 +568,7 @@ class WebUiTest {
         // Only on the app's own pages: about:blank has no storage and would log a SecurityError.
         context.addInitScript("if (location.origin === '" + origin + "') window.localStorage.setItem('rowflow.workspace', '"
                 + workspace + "')");
-        List<String> consoleErrors = collectBrowserErrors(context);
-        Page page = context.newPage();
-        try {
+        walk(context, "failure-viewer.png", page -> {
             signInAs(page, origin, email, password);
             Locator row = page.locator("tr[data-flow='Big deals']");
             expect(row).isVisible();
@@ -617,12 +594,7 @@ class WebUiTest {
             page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Settings").setExact(true)).click();
             expect(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("API tokens").setExact(true))).isVisible();
             assertNoButtons(page, "Invite member", "Add notification", "Send test", "Delete", "New address", "Turn off");
-        } catch (AssertionError | RuntimeException e) {
-            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("failure-viewer.png")));
-            throw new AssertionError(e.getMessage() + "\nat " + page.url() + "\nconsole errors: " + consoleErrors, e);
-        }
-        assertThat(consoleErrors).isEmpty();
-        context.close();
+        });
     }
 
     /**
@@ -631,7 +603,7 @@ class WebUiTest {
      */
     @Test
     @Order(6)
-    void aFailedRunLeadsToItsFix() {
+    void aFailedRunLeadsToItsFix() throws Exception {
         FakeApi files = FakeApi.shared();
         String moved = "/files/moved-" + java.util.UUID.randomUUID() + ".csv";
         String connection = Api.createConnection("csv-url", Map.of("url", files.url(moved)));
@@ -643,9 +615,7 @@ class WebUiTest {
 
         String origin = "http://localhost:" + root.getPort();
         BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1440, 900));
-        List<String> consoleErrors = collectBrowserErrors(context);
-        Page page = context.newPage();
-        try {
+        walk(context, "failure-fix.png", page -> {
             signInAs(page, origin, Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD);
             page.navigate(origin + "/flows/" + flow + "/runs/" + failed);
             Locator problem = page.getByRole(AriaRole.ALERT).filter(new Locator.FilterOptions().setHasText("failed:"));
@@ -658,12 +628,7 @@ class WebUiTest {
             url.fill(files.url(found));
             dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save changes")).click();
             expect(page.getByRole(AriaRole.DIALOG)).hasCount(0);
-        } catch (AssertionError | RuntimeException e) {
-            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("failure-fix.png")));
-            throw new AssertionError(e.getMessage() + "\nat " + page.url() + "\nconsole errors: " + consoleErrors, e);
-        }
-        assertThat(consoleErrors).isEmpty();
-        context.close();
+        });
         assertThat(Api.runToEnd(flow).getString("status")).as("the run after the fix").isEqualTo("succeeded");
     }
 
@@ -685,6 +650,28 @@ class WebUiTest {
     }
 
     /** Every error the browser logs or throws on any page of the context, with the page's address. */
+    /** One step of a browser walk; a checked exception fails the test as it is. */
+    interface Steps {
+        void run(Page page) throws Exception;
+    }
+
+    /**
+     * Walks a page of {@code context}: a failure is told with a screenshot ({@code failureShot}), the address it
+     * happened at and the browser's errors, and a walk that logged a browser error fails too.
+     */
+    private static void walk(BrowserContext context, String failureShot, Steps steps) throws Exception {
+        List<String> consoleErrors = collectBrowserErrors(context);
+        Page page = context.newPage();
+        try {
+            steps.run(page);
+        } catch (AssertionError | RuntimeException e) {
+            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(failureShot)));
+            throw new AssertionError(e.getMessage() + "\nat " + page.url() + "\nconsole errors: " + consoleErrors, e);
+        }
+        assertThat(consoleErrors).isEmpty();
+        context.close();
+    }
+
     private static List<String> collectBrowserErrors(BrowserContext context) {
         List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
         context.onPage(p -> {
