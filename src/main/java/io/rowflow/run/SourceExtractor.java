@@ -48,17 +48,11 @@ public class SourceExtractor {
     public StagedTable extract(StagingArea area, FlowRequest.Source source, IncrementalSync sync,
             UnaryOperator<RecordSink> wrap) throws SQLException {
         ConnectionEntity connection = connection(source);
-        SourceConnector connector = connectors.require(connection.connectorId, "connectionId");
-        SourceContext context = connections.sourceContext(connection, source.parameters()).withStream(source.stream())
-                .withSync(sync);
-        StagedTable table = area.stage(connector.textInference(), sink -> {
+        StagedTable table = stage(area, connection, source, sync, (connector, context, sink) -> {
             try {
                 connector.read(context, wrap.apply(sink));
             } catch (StopReading enough) {
                 // The caller has what it needs.
-            } catch (UpstreamException e) {
-                connections.credentialsRefused(connection, e);
-                throw e;
             }
         });
         connections.credentialsAccepted(connection);
@@ -72,15 +66,27 @@ public class SourceExtractor {
     public StagedTable extractDeletions(StagingArea area, FlowRequest.Source source, IncrementalSync sync,
             UnaryOperator<RecordSink> wrap) throws SQLException {
         ConnectionEntity connection = connection(source);
-        SourceConnector connector = connectors.require(connection.connectorId, "connectionId");
-        if (sync == null || !connector.listsDeletions(source.stream())) {
+        if (sync == null || !connectors.require(connection.connectorId, "connectionId").listsDeletions(source.stream())) {
             return null;
         }
+        return stage(area, connection, source, sync,
+                (connector, context, sink) -> connector.readDeletions(context, wrap.apply(sink)));
+    }
+
+    /** One way a source is read into staging: its records, or the records it says were deleted. */
+    private interface Reading {
+        void read(SourceConnector connector, SourceContext context, RecordSink sink);
+    }
+
+    /** Stages what {@code reading} gets from the source; a key or token the provider refuses marks the connection. */
+    private StagedTable stage(StagingArea area, ConnectionEntity connection, FlowRequest.Source source,
+            IncrementalSync sync, Reading reading) throws SQLException {
+        SourceConnector connector = connectors.require(connection.connectorId, "connectionId");
         SourceContext context = connections.sourceContext(connection, source.parameters()).withStream(source.stream())
                 .withSync(sync);
         return area.stage(connector.textInference(), sink -> {
             try {
-                connector.readDeletions(context, wrap.apply(sink));
+                reading.read(connector, context, sink);
             } catch (UpstreamException e) {
                 connections.credentialsRefused(connection, e);
                 throw e;
