@@ -1,6 +1,8 @@
-package io.rowflow.writer.excel;
+package io.rowflow.writer;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.rowflow.common.error.DataException;
+import io.rowflow.common.error.FieldError;
 import io.rowflow.pipeline.Column;
 import io.rowflow.pipeline.StagedTable;
 import java.math.BigDecimal;
@@ -8,6 +10,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -15,15 +18,32 @@ import java.util.Set;
 /**
  * The key of a row under upsert: its key columns' values as one text. A sheet gives back numbers as doubles (10101.0)
  * where the staged rows hold longs or decimals (10101), so numbers are compared by their value, written plainly.
+ * Shared by the writers that upsert by key (Excel, Google Sheets).
  */
-final class RowKeys {
+public final class RowKeys {
     /** Between two key columns' values: a character no cell value of a key holds in practice. */
     private static final char SEPARATOR = '\u001f';
 
     private RowKeys() {
     }
 
-    static String of(List<Object> values, int[] keyAt) {
+    /** A destination's key columns, as its settings list them. */
+    public static List<String> columns(JsonNode settings) {
+        List<String> keys = new ArrayList<>();
+        settings.path("keyColumns").forEach(k -> keys.add(k.asText()));
+        return keys;
+    }
+
+    /** An upsert needs its key columns: a schema cannot say "required when mode is upsert". */
+    public static List<FieldError> checkUpsert(JsonNode settings, String field) {
+        if (settings != null && "upsert".equals(settings.path("mode").asText()) && settings.path("keyColumns").isEmpty()) {
+            return List.of(new FieldError(field + ".keyColumns", "upsert needs the columns that identify a row, e.g."
+                    + " [\"key\"]"));
+        }
+        return List.of();
+    }
+
+    public static String of(List<Object> values, int[] keyAt) {
         StringBuilder key = new StringBuilder();
         for (int i = 0; i < keyAt.length; i++) {
             if (i > 0) {
@@ -35,7 +55,7 @@ final class RowKeys {
         return key.toString();
     }
 
-    static String of(Object[] values, int[] keyAt) {
+    public static String of(Object[] values, int[] keyAt) {
         return of(java.util.Arrays.asList(values), keyAt);
     }
 
@@ -54,7 +74,7 @@ final class RowKeys {
     }
 
     /** Where each key column is among {@code names}; refused, naming what is there, when one is missing. */
-    static int[] positions(List<String> keyColumns, List<String> names, String where) {
+    public static int[] positions(List<String> keyColumns, List<String> names, String where) {
         int[] at = new int[keyColumns.size()];
         for (int i = 0; i < at.length; i++) {
             at[i] = names.indexOf(keyColumns.get(i));
@@ -68,7 +88,7 @@ final class RowKeys {
     }
 
     /** The keys of the rows a source says were deleted, staged in the shape of the rows to write. */
-    static Set<String> ofDeleted(Connection staging, StagedTable deleted, List<String> keyColumns) throws SQLException {
+    public static Set<String> ofDeleted(Connection staging, StagedTable deleted, List<String> keyColumns) throws SQLException {
         Set<String> keys = new HashSet<>();
         if (deleted == null || deleted.rowCount() == 0) {
             return keys;

@@ -12,6 +12,7 @@ import io.rowflow.pipeline.RunCancelledException;
 import io.rowflow.pipeline.StagedTable;
 import io.rowflow.storage.DataFolder;
 import io.rowflow.writer.DestinationWriter;
+import io.rowflow.writer.RowKeys;
 import io.rowflow.writer.WriteContext;
 import io.rowflow.writer.WriteResult;
 import io.rowflow.writer.WriterDescriptor;
@@ -96,7 +97,7 @@ public class ExcelWriter implements DestinationWriter {
         }
         int[] widths = checkCellsAndMeasure(context.staging(), table);
         Upsert upsert = mode.equals("upsert") ? Upsert.plan(context.staging(), table, incoming, target, sheetName,
-                existing.header(), keyColumns(settings), context.deleted()) : null;
+                existing.header(), RowKeys.columns(settings), context.deleted()) : null;
 
         Path temp = context.folder().resolve("." + FILE_NAME + "." + UUID.randomUUID() + ".tmp");
         SXSSFWorkbook workbook = null;
@@ -141,20 +142,9 @@ public class ExcelWriter implements DestinationWriter {
         }
     }
 
-    private static List<String> keyColumns(JsonNode settings) {
-        List<String> keys = new ArrayList<>();
-        settings.path("keyColumns").forEach(k -> keys.add(k.asText()));
-        return keys;
-    }
-
-    /** Upsert needs the columns that identify a row (the schema cannot say "required when mode is upsert"). */
     @Override
     public List<io.rowflow.common.error.FieldError> check(JsonNode settings, String field) {
-        if (settings != null && "upsert".equals(settings.path("mode").asText()) && settings.path("keyColumns").isEmpty()) {
-            return List.of(new io.rowflow.common.error.FieldError(field + ".keyColumns",
-                    "upsert needs the columns that identify a row, e.g. [\"key\"]"));
-        }
-        return List.of();
+        return RowKeys.checkUpsert(settings, field);
     }
 
     private static void checkRowLimit(int firstDataRow, long rows) {

@@ -4,6 +4,7 @@ import io.rowflow.common.error.DataException;
 import io.rowflow.pipeline.Column;
 import io.rowflow.pipeline.ColumnType;
 import io.rowflow.pipeline.StagedTable;
+import io.rowflow.writer.RowKeys;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -43,6 +43,7 @@ import io.rowflow.pipeline.ColumnType;
 import io.rowflow.pipeline.RunCancelledException;
 import io.rowflow.pipeline.StagedTable;
 import io.rowflow.writer.DestinationWriter;
+import io.rowflow.writer.RowKeys;
 import io.rowflow.writer.WriteContext;
 import io.rowflow.writer.WriteResult;
 import io.rowflow.writer.WriterDescriptor;
@@ -134,9 +135,7 @@ public class GoogleSheetsWriter implements DestinationWriter {
         if (connection.isEmpty() || !connection.get().connectorId.equals(GoogleSheetsSource.ID)) {
             errors.add(new FieldError(field + ".connectionId", "must name a Google Sheets connection of this workspace"));
         }
-        if (settings != null && "upsert".equals(settings.path("mode").asText()) && settings.path("keyColumns").isEmpty()) {
-            errors.add(new FieldError(field + ".keyColumns", "upsert needs the columns that identify a row"));
-        }
+        errors.addAll(RowKeys.checkUpsert(settings, field));
         return errors;
     }
 
@@ -503,8 +502,7 @@ public class GoogleSheetsWriter implements DestinationWriter {
          */
         private Upsert upsert(Rectangle old, List<String> order, StagedTable table, int[] position,
                 List<ColumnType> types, JsonNode settings) throws IOException, SQLException {
-            List<String> keys = new ArrayList<>();
-            settings.path("keyColumns").forEach(k -> keys.add(k.asText()));
+            List<String> keys = RowKeys.columns(settings);
             int[] keyAt = new int[keys.size()];
             for (int i = 0; i < keys.size(); i++) {
                 keyAt[i] = order.indexOf(keys.get(i));
@@ -525,7 +523,7 @@ public class GoogleSheetsWriter implements DestinationWriter {
                     while (padded.size() < order.size()) {
                         padded.add(null);
                     }
-                    byKey.putIfAbsent(key(padded, keyAt), rows.size());
+                    byKey.putIfAbsent(RowKeys.of(padded, keyAt), rows.size());
                     rows.add(padded);
                 }
             }
@@ -535,11 +533,11 @@ public class GoogleSheetsWriter implements DestinationWriter {
             }
             int before = rows.size();
             List<String> rowKeys = new ArrayList<>();
-            rows.forEach(r -> rowKeys.add(key(r, keyAt)));
+            rows.forEach(r -> rowKeys.add(RowKeys.of(r, keyAt)));
             Set<Integer> changed = new TreeSet<>();
             Set<String> written = new HashSet<>();
             readRows(table, position, types, values -> {
-                String key = key(values, keyAt);
+                String key = RowKeys.of(values, keyAt);
                 written.add(key);
                 Integer at = byKey.get(key);
                 if (at == null) {
@@ -598,7 +596,7 @@ public class GoogleSheetsWriter implements DestinationWriter {
                     for (int i = 0; i < at.length; i++) {
                         values.add(cellValue(deleted.columns().get(at[i]).type().read(rs, at[i] + 1)));
                     }
-                    out.add(key(values, identity));
+                    out.add(RowKeys.of(values, identity));
                 }
             }
             return out;
@@ -893,19 +891,6 @@ public class GoogleSheetsWriter implements DestinationWriter {
 
     private static int nz(Integer value) {
         return value == null ? 0 : value;
-    }
-
-    /** A row's key: its key columns' values, numbers compared by value (1 and 1.0 are one key). */
-    static String key(List<Object> row, int[] keyAt) {
-        StringBuilder key = new StringBuilder();
-        for (int at : keyAt) {
-            Object v = row.get(at);
-            if (v instanceof Number n) {
-                v = new BigDecimal(n.toString()).stripTrailingZeros().toPlainString();
-            }
-            key.append(v).append('\u0000');
-        }
-        return key.toString();
     }
 
     /** A staged value as Sheets stores it when sent RAW. */
