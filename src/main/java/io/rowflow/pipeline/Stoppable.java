@@ -11,7 +11,7 @@ import java.sql.Statement;
  * thread already told to stop. A 16,384-column source spends seconds in single statements (its table, type passes,
  * the typed copy); without this a cancel waited for each of them.
  */
-final class Stoppable {
+public final class Stoppable {
     /** Reads a query's result. */
     @FunctionalInterface
     interface Reader<T> {
@@ -49,7 +49,7 @@ final class Stoppable {
 
     private static <T> T run(Statement statement, Call<T> call) throws SQLException {
         check();
-        try (InFlight.Registration aborts = InFlight.register(() -> cancelQuietly(statement))) {
+        try (InFlight.Registration aborts = abortsOnStop(statement)) {
             check(); // a stop between the first check and the registration found nothing to abort
             return call.run();
         } catch (SQLException e) {
@@ -58,7 +58,12 @@ final class Stoppable {
         }
     }
 
-    private static void cancelQuietly(Statement statement) {
+    /** Registers {@code statement} to be cancelled when the current thread is told to stop (transforms use it too). */
+    public static InFlight.Registration abortsOnStop(Statement statement) {
+        return InFlight.register(() -> cancelQuietly(statement));
+    }
+
+    public static void cancelQuietly(Statement statement) {
         try {
             statement.cancel();
         } catch (SQLException | RuntimeException e) {

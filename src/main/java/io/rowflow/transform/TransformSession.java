@@ -8,6 +8,7 @@ import io.rowflow.pipeline.ColumnNames;
 import io.rowflow.pipeline.ColumnType;
 import io.rowflow.pipeline.RunCancelledException;
 import io.rowflow.pipeline.StagedTable;
+import io.rowflow.pipeline.Stoppable;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -477,10 +478,10 @@ public final class TransformSession {
         boolean[] fired = { false };
         ScheduledFuture<?> alarm = TIMER.schedule(() -> {
             fired[0] = true;
-            cancelQuietly(statement);
+            Stoppable.cancelQuietly(statement);
         }, left, TimeUnit.MILLISECONDS);
         // A cancel, the run's own time limit or a deleted flow interrupts the thread: the native query stops too.
-        try (InFlight.Registration inFlight = InFlight.register(() -> cancelQuietly(statement))) {
+        try (InFlight.Registration inFlight = Stoppable.abortsOnStop(statement)) {
             return call.call();
         } catch (SQLException e) {
             if (fired[0]) {
@@ -492,14 +493,6 @@ public final class TransformSession {
             throw new TransformException(path == null ? "transform" : path, explain(e.getMessage()));
         } finally {
             alarm.cancel(false);
-        }
-    }
-
-    private static void cancelQuietly(Statement statement) {
-        try {
-            statement.cancel();
-        } catch (SQLException ignored) {
-            // the statement ended meanwhile
         }
     }
 
