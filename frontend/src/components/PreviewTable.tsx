@@ -1,4 +1,5 @@
 import { Preview } from '../api';
+import { typeLabel } from './labels';
 import { formatCount } from './ui';
 
 function cell(value: unknown): string {
@@ -10,7 +11,7 @@ function cell(value: unknown): string {
 /** Decimals and large integers arrive as text (exact); the column's type says they are numbers. */
 const numeric = (type: string | undefined) => type === 'integer' || type === 'decimal';
 
-/** The first rows of a stage, with each column's type under its name. */
+/** The first rows of a stage, with each column's type under its name, named as the transform's type menu names it. */
 export function PreviewTable({ preview, caption }: { preview: Preview; caption: string }) {
   return (
     <figure className="preview">
@@ -29,7 +30,7 @@ export function PreviewTable({ preview, caption }: { preview: Preview; caption: 
                 {preview.columns.map((c) => (
                   <th key={c.name} scope="col">
                     {c.name}
-                    <span className="type">{c.type}</span>
+                    <span className="type">{typeLabel(c.type)}</span>
                   </th>
                 ))}
               </tr>
