@@ -136,6 +136,11 @@ export interface JsonSchema {
   minimum?: number;
   maximum?: number;
   items?: JsonSchema;
+  /** Alternatives, each with its own required fields (a key, or a sign-in's token). */
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  /** A setting most people leave as it is (true), or one shown up front although optional (false). */
+  'x-advanced'?: boolean;
 }
 
 export interface Connection {

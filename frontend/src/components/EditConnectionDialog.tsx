@@ -1,7 +1,7 @@
 import { FormEvent, useState } from 'react';
 import { ApiError, Connection, ConnectorDescriptor, messageOf, put } from '../api';
 import { Dialog, ErrorBox, Field } from './ui';
-import { SchemaForm } from './SchemaForm';
+import { SchemaForm, labelOf } from './SchemaForm';
 import { useUnsavedChanges } from './UnsavedChanges';
 
 /**
@@ -43,7 +43,7 @@ export function EditConnectionDialog({ connection, connector, onClose, onSaved }
 
   const apiError = error instanceof ApiError ? error : null;
   const secretsAgain = apiError ? connection.secretFields.filter((s) => apiError.field('config.' + s)) : [];
-  const titleOf = (key: string) => connector.configSchema.properties?.[key]?.title ?? key;
+  const titleOf = (key: string) => labelOf(key, connector.configSchema.properties?.[key] ?? {});
   return (
     <Dialog title={`Edit ${connection.name}`} onClose={leave}>
       <form onSubmit={save} className="stack">
