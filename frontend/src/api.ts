@@ -251,6 +251,16 @@ export interface Preview {
   step: string | null;
   steps: string[];
   sourceRowsCapped: boolean;
+  /** Values conversions on the way to this step could not convert and left empty, per step. */
+  emptied?: EmptiedValues[];
+}
+
+export interface EmptiedValues {
+  step: string;
+  column: string;
+  to: string;
+  values: number;
+  examples: string[];
 }
 
 export interface NextFires {

@@ -1,5 +1,5 @@
 import {
-  Aggregate, COLUMN_TYPES, Column, ColumnType, Condition, OP_LABELS, TransformPanel as Panel, checkFormula,
+  Aggregate, COLUMN_TYPES, Column, ColumnType, Condition, ConversionFailure, OP_LABELS, TransformPanel as Panel, checkFormula,
   conditionProblem, layoutProblems, move, operandsOf, operatorsFor, shapedColumns,
 } from './model';
 
@@ -61,6 +61,15 @@ export function TransformPanel({ columns, panel, onChange, serverErrors }: {
                       {!(column.retype ?? original?.type ?? 'text') && <option value="">as the source has it</option>}
                       {COLUMN_TYPES.map((t) => <option key={t} value={t}>{t}</option>)}
                     </select>
+                    {column.retype && column.retype !== original?.type && (
+                      <select aria-label={`If a value of ${column.source} does not convert`} className="on-error"
+                        value={column.onError ?? 'empty'}
+                        onChange={(e) => update({ layout: panel.layout.map((c, i) => i === index
+                          ? { ...c, onError: e.target.value as ConversionFailure } : c) })}>
+                        <option value="empty">leave what does not convert empty</option>
+                        <option value="fail">fail the run on it</option>
+                      </select>
+                    )}
                   </td>
                   <td>
                     <input type="checkbox" aria-label={`Keep column ${column.source}`} checked={!column.hidden}

@@ -161,6 +161,22 @@ describe('columnsNamedBy', () => {
   });
 });
 
+describe('conversions', () => {
+  it('keep what a value that does not convert becomes, the API\'s default (fail) included', () => {
+    const columns = [{ name: 'amount', type: 'text' }, { name: 'closed', type: 'text' }, { name: 'id', type: 'text' }];
+    const steps = [
+      { type: 'retype', column: 'amount', to: 'decimal', onError: 'fail' },
+      { type: 'retype', column: 'closed', to: 'date', onError: 'empty' },
+    ];
+    const panel = panelFrom(columns, [{ type: 'retype', column: 'amount', to: 'decimal' }, steps[1]]);
+    expect(panel.layout.map((c) => c.onError)).toEqual(['fail', 'empty', undefined]);
+    expect(panelSteps(columns, panel).steps).toEqual(steps);
+    // A conversion made in the panel leaves such values empty until the user says otherwise; the preview counts them.
+    const made = { ...panel, layout: panel.layout.map((c) => c.name === 'id' ? { ...c, retype: 'integer' as const } : c) };
+    expect(panelSteps(columns, made).steps[2]).toEqual({ type: 'retype', column: 'id', to: 'integer', onError: 'empty' });
+  });
+});
+
 describe('exactNumber', () => {
   it('keeps numbers a JS number cannot hold exactly as the text typed', () => {
     expect(exactNumber('500')).toBe(500);

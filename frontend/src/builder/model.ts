@@ -18,7 +18,11 @@ export interface ColumnLayout {
   hidden: boolean;
   /** A type to convert to; absent keeps the column's own. */
   retype?: ColumnType;
+  /** What a value that does not convert becomes: empty (the preview counts them), or the run fails. */
+  onError?: ConversionFailure;
 }
+
+export type ConversionFailure = 'empty' | 'fail';
 
 export function layoutOf(columns: Column[]): ColumnLayout[] {
   return columns.map((c) => ({ source: c.name, name: c.name, hidden: false }));
@@ -42,7 +46,7 @@ export function shapeSteps(columns: Column[], layout: ColumnLayout[], keepSelect
   for (const column of layout) {
     const original = columns.find((c) => c.name === column.source);
     if (column.retype && !column.hidden && original && original.type !== column.retype) {
-      steps.push({ type: 'retype', column: column.source, to: column.retype, onError: 'empty' });
+      steps.push({ type: 'retype', column: column.source, to: column.retype, onError: column.onError ?? 'empty' });
     }
   }
   const renames: Record<string, string> = {};
@@ -456,6 +460,8 @@ export function panelFrom(columns: Column[], steps: Step[], partial = false): Tr
     const column = panel.layout.find((c) => c.source === step.column);
     if (!column) break;
     column.retype = step.to as ColumnType;
+    // The API's own default is to fail: a step saved without onError stays so.
+    column.onError = step.onError === 'empty' ? 'empty' : 'fail';
     i++;
   }
   if (steps[i]?.type === 'rename') {

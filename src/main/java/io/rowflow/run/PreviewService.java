@@ -145,7 +145,9 @@ public class PreviewService {
             return new Preview(sample.columns().stream().map(c -> new Preview.PreviewColumn(c.name(), c.type().id()))
                     .toList(), sample.rows(), sample.rows().size(), sample.total() > sample.rows().size(), sample.total(),
                     shownStep, TransformPlan.stageIds(sources, definition.transform()),
-                    extracts.stream().anyMatch(PreviewCache.Extract::capped));
+                    extracts.stream().anyMatch(PreviewCache.Extract::capped),
+                    session.conversionLosses(shownStep).stream().map(loss -> new Preview.EmptiedValues(loss.step(),
+                            loss.column(), loss.to(), loss.values(), loss.examples())).toList());
         }
     }
 }

@@ -243,7 +243,7 @@ public class RunExecutor {
                     step = "transform";
                     checkCancelled();
                     log(runId, "INFO", "Transforming");
-                    result = transform(area, definition, tables, clock);
+                    result = transform(runId, area, definition, tables, clock);
                     log(runId, "INFO", "Transformed: " + result.rowCount() + " row(s) with " + result.columns().size()
                             + " column(s)");
                 }
@@ -411,11 +411,17 @@ public class RunExecutor {
      * Shapes the staged sources into the result, in the same database. It is locked down first (no files, network,
      * extensions or settings from here on), which is why every source is staged before: the writers only read.
      */
-    private StagedTable transform(StagingArea area, FlowDefinition definition, List<StagedTable> tables,
+    private StagedTable transform(UUID runId, StagingArea area, FlowDefinition definition, List<StagedTable> tables,
             TransformClock clock) throws java.sql.SQLException {
         TransformSession session = TransformSession.over(area.connection(), clock, transformConfig.timeLimit(), tables, null);
         Relation last = TransformPlan.run(session, definition.sources(), definition.transform(), null);
-        return session.materialize(last, "rf_result");
+        StagedTable result = session.materialize(last, "rf_result");
+        for (TransformSession.ConversionLoss loss : session.conversionLosses(null)) {
+            log(runId, "WARN", loss.values() + " value(s) of \"" + loss.column() + "\" did not convert to " + loss.to()
+                    + " and were left empty by " + TransformPlan.describe(loss.step()) + " (set it to fail the run to stop on"
+                    + " such values instead)");
+        }
+        return result;
     }
 
     /**

@@ -176,6 +176,24 @@ final class Steps {
         return "SELECT * REPLACE (" + cast + " AS " + StagedTable.quote(column) + ")";
     }
 
+    /**
+     * A retype step that leaves a value which does not convert empty (onError "empty"): the column in the input's
+     * spelling, the type asked for, and the DuckDB type; null for any other step. The preview and the run count such
+     * values, so that a conversion never blanks data unsaid.
+     */
+    static LossyRetype lossyRetype(JsonNode step, Relation input, String path) {
+        if (!"retype".equals(step.path("type").asText()) || !"empty".equals(step.path("onError").asText("fail"))
+                || !input.known()) {
+            return null;
+        }
+        String to = step.path("to").asText();
+        return new LossyRetype(path, column(text(step, "column", path), input, path + ".column"), to,
+                RETYPES.get(to).duckDbType());
+    }
+
+    record LossyRetype(String step, String column, String to, String sqlType) {
+    }
+
     private static String averageOf(String column, Relation.Col col) {
         if (col == null || col.type() != ColumnType.DECIMAL || col.scale() < 0) {
             return "avg(" + column + ")";

@@ -64,6 +64,31 @@ public final class TransformPlan {
         return session.steps(combined, transform == null ? null : transform.get("steps"), "transform.steps", stopAt);
     }
 
+    /**
+     * A stage's name in a user's words: {@code transform.steps[2]} is "step 3", {@code sources[0].steps[1]} "step 2 of
+     * source 1", {@code sources[0]} "source 1 as read".
+     */
+    public static String describe(String stage) {
+        if (stage.equals("transform.combine")) {
+            return "the combine step";
+        }
+        String source = null;
+        String rest = stage.startsWith("transform.") ? stage.substring("transform.".length()) : stage;
+        if (stage.startsWith("sources[")) {
+            int close = stage.indexOf(']');
+            source = "source " + (Integer.parseInt(stage.substring("sources[".length(), close)) + 1);
+            if (close == stage.length() - 1) {
+                return source + " as read";
+            }
+            rest = stage.substring(close + 2);
+        }
+        if (!rest.startsWith("steps[") || !rest.endsWith("]")) {
+            return stage;
+        }
+        String step = "step " + (Integer.parseInt(rest.substring("steps[".length(), rest.length() - 1)) + 1);
+        return source == null ? step : step + " of " + source;
+    }
+
     /** Every stage of the flow by name, in the order they run: what a preview can show. */
     public static List<String> stageIds(List<FlowRequest.Source> sources, ObjectNode transform) {
         List<String> ids = new ArrayList<>();

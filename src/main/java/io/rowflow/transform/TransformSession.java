@@ -54,6 +54,11 @@ public final class TransformSession {
     /** Source columns that hold JSON text: still JSON wherever a step passes them on under their name. */
     private final Set<String> jsonColumns = new HashSet<>();
     private final List<Relation> sources = new ArrayList<>();
+    /** Retype steps that leave what does not convert empty, with their input: counted on request. */
+    private final List<Lossy> lossyRetypes = new ArrayList<>();
+
+    private record Lossy(Steps.LossyRetype retype, Relation input) {
+    }
     private int views;
     /**
      * This session's own prefix for the views and tables it makes: a run shapes its rows and then the records its
@@ -134,7 +139,12 @@ public final class TransformSession {
             if ("sql".equals(Steps.type(step, at))) {
                 current = sqlStep(current, step, at);
             } else {
-                current = stage(at, Steps.select(step, current, clock, at));
+                Relation before = current;
+                current = stage(at, Steps.select(step, before, clock, at));
+                Steps.LossyRetype lossy = Steps.lossyRetype(step, before, at);
+                if (lossy != null) {
+                    lossyRetypes.add(new Lossy(lossy, before));
+                }
             }
             if (at.equals(stopAt)) {
                 break;
@@ -293,6 +303,61 @@ public final class TransformSession {
             }
         }
         return failure;
+    }
+
+    /** How many examples of values that did not convert a {@link ConversionLoss} names. */
+    static final int LOSS_EXAMPLES = 3;
+
+    /**
+     * The values each retype step with onError "empty" left empty because they did not convert (blank text aside),
+     * for the steps that lead to the stage {@code shown} (every step made, when null); steps that lost nothing are left
+     * out. A value is counted on the step's input, so a later filter does not hide it.
+     */
+    public List<ConversionLoss> conversionLosses(String shown) throws SQLException {
+        List<ConversionLoss> losses = new ArrayList<>();
+        for (Lossy lossy : lossyRetypes) {
+            Steps.LossyRetype retype = lossy.retype();
+            if (shown != null && !leadsTo(retype.step(), shown)) {
+                continue;
+            }
+            String value = StagedTable.quote(retype.column());
+            String lost = " FROM " + lossy.input().view() + " WHERE " + value + " IS NOT NULL AND trim(CAST(" + value
+                    + " AS VARCHAR)) <> '' AND TRY_CAST(" + value + " AS " + retype.sqlType() + ") IS NULL";
+            long count = Long.parseLong(firstRow("SELECT count(*)" + lost, retype.step()).get(0));
+            if (count == 0) {
+                continue;
+            }
+            List<String> examples = new ArrayList<>();
+            try (Statement s = connection.createStatement(); ResultSet rs = query(s, "SELECT DISTINCT left(CAST("
+                    + value + " AS VARCHAR), 60) AS v" + lost + " ORDER BY v LIMIT " + LOSS_EXAMPLES, retype.step())) {
+                while (rs.next()) {
+                    examples.add(rs.getString(1));
+                }
+            }
+            losses.add(new ConversionLoss(retype.step(), retype.column(), retype.to(), count, examples));
+        }
+        return losses;
+    }
+
+    /**
+     * Whether the step {@code step} is on the way to the stage {@code shown}: an earlier step of the same source or of
+     * the final steps, or any source's step when the combine or a final step is shown.
+     */
+    static boolean leadsTo(String step, String shown) {
+        int cut = step.lastIndexOf('[');
+        String list = step.substring(0, cut);
+        if (shown.startsWith(list + "[")) {
+            return stepIndex(shown, cut) >= stepIndex(step, cut);
+        }
+        return step.startsWith("sources[") && shown.startsWith("transform.");
+    }
+
+    private static int stepIndex(String path, int open) {
+        return Integer.parseInt(path.substring(open + 1, path.indexOf(']', open)));
+    }
+
+    /** Values a retype step left empty: how many, and the first few (sorted, each cut to 60 characters). */
+    public record ConversionLoss(String step, String column, String to, long values, List<String> examples) {
     }
 
     /** The first {@code limit} rows of a stage, with its columns and its total row count. */

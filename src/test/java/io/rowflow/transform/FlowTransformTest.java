@@ -124,6 +124,27 @@ class FlowTransformTest {
     }
 
     @Test
+    void valuesAConversionLeftEmptyAreCountedInThePreviewAndTheRunLog() {
+        FakeApi.shared().putFile("/files/prices.csv", "sku,price\nA,12.50\nB,n/a\nC,\nD,ask us\nE,7\n");
+        String prices = createConnection("csv-url", Map.of("url", FakeApi.shared().url("/files/prices.csv")));
+        String flow = given().contentType(ContentType.JSON).body("""
+                {"name": "prices", "sources": [{"connectionId": "%s"}],
+                 "transform": {"steps": [{"type": "retype", "column": "price", "to": "decimal", "onError": "empty"}]},
+                 "destinations": [{"type": "excel", "settings": {}}]}""".formatted(prices))
+                .post("/api/v1/flows").then().statusCode(201).extract().path("id");
+        given().post("/api/v1/flows/" + flow + "/preview").then().statusCode(200)
+                .body("emptied.size()", equalTo(1)).body("emptied[0].step", equalTo("transform.steps[0]"))
+                .body("emptied[0].column", equalTo("price")).body("emptied[0].to", equalTo("decimal"))
+                .body("emptied[0].values", equalTo(2)).body("emptied[0].examples", equalTo(List.of("ask us", "n/a")));
+        given().post("/api/v1/flows/" + flow + "/preview?step=sources[0]").then().statusCode(200)
+                .body("emptied", equalTo(List.of()));
+        JsonPath run = runSucceeds(flow);
+        List<String> log = given().get("/api/v1/runs/" + run.getString("id") + "/log").then().extract().path("message");
+        assertThat(log).contains("2 value(s) of \"price\" did not convert to decimal and were left empty by step 1 (set it"
+                + " to fail the run to stop on such values instead)");
+    }
+
+    @Test
     void mistakesAreNamedByTheirPlaceInTheFlow() {
         String orders = createConnection("csv-url", Map.of("url", orders()));
         String customers = createConnection("csv-url", Map.of("url", FakeApi.shared().url("/files/customers.csv")));

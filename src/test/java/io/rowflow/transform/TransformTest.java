@@ -143,6 +143,34 @@ class TransformTest {
     }
 
     @Test
+    void valuesARetypeLeftEmptyAreCountedWithExamplesUpToTheShownStep() throws Exception {
+        source("people", "[{\"type\": \"retype\", \"column\": \"city\", \"to\": \"integer\", \"onError\": \"empty\"}]",
+                List.of(row("id", "1", "city", "Köln", "amount", "1.5"), row("id", "2", "city", "12", "amount", "n/a"),
+                        row("id", "3", "city", "", "amount", "x"), row("id", "4", "city", null, "amount", "2"),
+                        row("id", "5", "city", "Berlin", "amount", "n/a"), row("id", "6", "city", "Aachen", "amount", "3")));
+        ObjectNode transform = (ObjectNode) JSON.readTree("""
+                {"steps": [{"type": "retype", "column": "amount", "to": "decimal", "onError": "empty"},
+                           {"type": "filter", "where": {"column": "id", "op": "equals", "value": "1"}},
+                           {"type": "retype", "column": "id", "to": "boolean"}]}""");
+        TransformSession session = TransformSession.over(area.connection(), BERLIN, Duration.ofMinutes(1), staged, null);
+        TransformPlan.run(session, sources, transform, null);
+
+        // Blank text is not a failed conversion; "12" converts; a filter after the step does not hide what it lost;
+        // a step that fails the run on such values (the last, fail by default) is not counted: it would have failed.
+        assertThat(session.conversionLosses(null)).containsExactly(
+                new TransformSession.ConversionLoss("sources[0].steps[0]", "city", "integer", 3, List.of("Aachen", "Berlin", "Köln")),
+                new TransformSession.ConversionLoss("transform.steps[0]", "amount", "decimal", 3, List.of("n/a", "x")));
+        assertThat(session.conversionLosses("sources[0].steps[0]")).extracting(TransformSession.ConversionLoss::column)
+                .containsExactly("city");
+        assertThat(session.conversionLosses("sources[0]")).isEmpty();
+        assertThat(session.conversionLosses("transform.steps[1]")).hasSize(2);
+        assertThat(TransformPlan.describe("transform.steps[0]")).isEqualTo("step 1");
+        assertThat(TransformPlan.describe("sources[1].steps[2]")).isEqualTo("step 3 of source 2");
+        assertThat(TransformPlan.describe("sources[0]")).isEqualTo("source 1 as read");
+        assertThat(TransformPlan.describe("transform.combine")).isEqualTo("the combine step");
+    }
+
+    @Test
     void textFiltersHandleCaseUnicodeWildcardsAndEmptyValues() throws Exception {
         source("people", null, PEOPLE);
         assertThat(steps("[{\"type\": \"filter\", \"where\": {\"column\": \"city\", \"op\": \"equals\", \"value\": \"KÖLN\","
