@@ -1,7 +1,7 @@
 import { FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import {
-  ApiError, Connection, ConnectorDescriptor, Destination, Flow, FlowBody, Preview, Run, Source, WriterDescriptor, api,
+  ApiError, Connection, ConnectorDescriptor, Destination, EmptiedValues, Flow, FlowBody, Preview, Run, Source, WriterDescriptor, api,
   get, messageOf, post, put,
 } from '../api';
 import { DestinationsPanel } from '../builder/DestinationsPanel';
@@ -13,7 +13,7 @@ import {
 } from '../builder/model';
 import { ConnectDialog } from '../components/ConnectDialog';
 import { PreviewTable } from '../components/PreviewTable';
-import { Empty, ErrorBox, Loading } from '../components/ui';
+import { Empty, ErrorBox, Loading, formatCount } from '../components/ui';
 import { useCan, useRoleKnown } from '../components/Role';
 import { useUnsavedChanges } from '../components/UnsavedChanges';
 import { fieldName, shownBesideItsField } from '../builder/fieldNames';
@@ -473,6 +473,7 @@ export default function FlowBuilder() {
         <div className="result" aria-live="polite">
           {result === 'loading' && <Loading label="Previewing the result…" />}
           {typeof result === 'string' && result !== 'loading' && <ErrorBox message={result} />}
+          {result && typeof result === 'object' && <EmptiedNotice emptied={result.emptied ?? []} />}
           {result && typeof result === 'object' && <PreviewTable preview={result} caption="Result" />}
         </div>
       </section>
@@ -497,5 +498,25 @@ export default function FlowBuilder() {
         }} />
       )}
     </form>
+  );
+}
+
+/**
+ * Says how many values a type conversion left empty, so that a conversion never blanks data unsaid, and how to stop it
+ * (the conversion's own "fail the run" choice).
+ */
+export function EmptiedNotice({ emptied }: { emptied: EmptiedValues[] }) {
+  if (emptied.length === 0) return null;
+  return (
+    <div className="notice warning" role="status">
+      {emptied.map((e) => (
+        <p key={e.step + e.column}>
+          <strong>{formatCount(e.values)} {e.values === 1 ? 'value' : 'values'} of “{e.column}” could not be read as {e.to}</strong>
+          {' '}and {e.values === 1 ? 'is' : 'are'} left empty
+          {e.examples.length > 0 && <>, for example {e.examples.map((x) => `“${x}”`).join(', ')}</>}.
+          {' '}Choose another type for the column, or set it to fail the run on such values.
+        </p>
+      ))}
+    </div>
   );
 }
