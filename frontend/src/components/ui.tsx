@@ -1,4 +1,6 @@
-import { KeyboardEvent as ReactKeyboardEvent, ReactNode, useCallback, useEffect, useId, useRef, useState } from 'react';
+import {
+  KeyboardEvent as ReactKeyboardEvent, ReactNode, useCallback, useEffect, useId, useRef, useState, useSyncExternalStore,
+} from 'react';
 import { createPortal } from 'react-dom';
 import { messageOf } from '../api';
 
@@ -84,6 +86,50 @@ export function relativeTime(iso: string | null | undefined, now = Date.now()): 
   if (abs < 3600) return format.format(Math.round(seconds / 60), 'minute');
   if (abs < 86400) return format.format(Math.round(seconds / 3600), 'hour');
   return format.format(Math.round(seconds / 86400), 'day');
+}
+
+/** One timer per interval, shared by every component on the page that reads the time through useNow. */
+const clocks = new Map<number, { now: number; listeners: Set<() => void>; timer: number }>();
+
+function subscribeToClock(intervalMs: number, listener: () => void) {
+  let clock = clocks.get(intervalMs);
+  if (!clock) {
+    const started = { now: Date.now(), listeners: new Set<() => void>(), timer: 0 };
+    started.timer = window.setInterval(() => {
+      started.now = Date.now();
+      started.listeners.forEach((l) => l());
+    }, intervalMs);
+    clocks.set(intervalMs, started);
+    clock = started;
+  }
+  const running = clock;
+  running.listeners.add(listener);
+  return () => {
+    running.listeners.delete(listener);
+    if (running.listeners.size === 0) {
+      window.clearInterval(running.timer);
+      clocks.delete(intervalMs);
+    }
+  };
+}
+
+/**
+ * The current time, moving on every intervalMs, so that "2 minutes ago" does not stay on screen for an hour. Never
+ * earlier than this component's first render: a clock that last ticked before then would put a run just made "in the
+ * future".
+ */
+export function useNow(intervalMs = 30_000): number {
+  const [mounted] = useState(Date.now);
+  const subscribe = useCallback((listener: () => void) => subscribeToClock(intervalMs, listener), [intervalMs]);
+  const snapshot = () => Math.max(clocks.get(intervalMs)?.now ?? mounted, mounted);
+  return useSyncExternalStore(subscribe, snapshot, snapshot);
+}
+
+/** A time relative to now ("3 minutes ago", "in 2 hours") that keeps itself current, the exact time on hover. */
+export function RelativeTime({ iso, intervalMs = 30_000 }: { iso: string | null | undefined; intervalMs?: number }) {
+  const now = useNow(intervalMs);
+  if (!iso) return <>—</>;
+  return <time dateTime={iso} title={formatTime(iso)}>{relativeTime(iso, now)}</time>;
 }
 
 export function formatDuration(millis: number | null | undefined): string {

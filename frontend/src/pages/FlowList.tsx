@@ -4,7 +4,7 @@ import { Flow, NextFires, Run, RunPage, bodyOf, get, messageOf, post, put } from
 import { describeSchedule } from '../builder/model';
 import { MyInvitations } from '../components/Invitations';
 import { useCan } from '../components/Role';
-import { Empty, ErrorBox, Loading, StatusBadge, formatCount, relativeTime, useLoad } from '../components/ui';
+import { Empty, ErrorBox, Loading, RelativeTime, StatusBadge, formatCount, useLoad } from '../components/ui';
 
 interface FlowRow {
   flow: Flow;
@@ -107,8 +107,8 @@ export default function FlowList() {
                       <StatusBadge status={row.lastRun?.status ?? 'never'} />
                       {paused && <> <StatusBadge status="paused" /></>}
                     </td>
-                    <td data-label="Last run">{row.lastRun ? relativeTime(row.lastRun.endedAt ?? row.lastRun.createdAt) : '—'}</td>
-                    <td data-label="Next run">{paused ? 'Paused' : row.next ? relativeTime(row.next) : '—'}</td>
+                    <td data-label="Last run">{row.lastRun ? <RelativeTime iso={row.lastRun.endedAt ?? row.lastRun.createdAt} /> : '—'}</td>
+                    <td data-label="Next run">{paused ? 'Paused' : row.next ? <RelativeTime iso={row.next} /> : '—'}</td>
                     <td className="num" data-label="Rows">{formatCount(rows)}</td>
                     <td className="actions">
                       {can('editor') && <>

@@ -3,7 +3,7 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { Flow, LogLine, Run, RunEvent, RunPage, bodyOf, del, get, messageOf, post, put } from '../api';
 import { describeSchedule } from '../builder/model';
 import { useCan } from '../components/Role';
-import { Empty, ErrorBox, Loading, StatusBadge, formatCount, formatDuration, formatTime, relativeTime, useLoad } from '../components/ui';
+import { Empty, ErrorBox, Loading, RelativeTime, StatusBadge, formatCount, formatDuration, formatTime, useLoad } from '../components/ui';
 
 const PAGE_SIZE = 20;
 
@@ -103,7 +103,7 @@ export default function FlowRuns() {
                 <Link to={`/flows/${id}/runs/${run.id}`} className={run.id === selected ? 'run active' : 'run'}
                   aria-current={run.id === selected ? 'true' : undefined}>
                   <StatusBadge status={run.status} />
-                  <span>{relativeTime(run.createdAt)}</span>
+                  <span><RelativeTime iso={run.createdAt} /></span>
                   <span className="muted">{run.trigger}</span>
                 </Link>
               </li>
