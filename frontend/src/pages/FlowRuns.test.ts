@@ -20,7 +20,15 @@ describe('run timeline', () => {
       destinations: [{ index: 0, type: 'excel', rowsWritten: 1203, apiCalls: null }] }), flow);
     expect(steps.map((s) => s.state)).toEqual(['done', 'done', 'done', 'done']);
     expect(steps[0].detail).toBe(`${(1200).toLocaleString()} rows`);
-    expect(steps[3].label).toBe('Write excel');
+    expect(steps[3].label).toBe('Write Excel');
+  });
+
+  it('names a destination step as the catalog names the destination kind', () => {
+    const kinds = [{ id: 'excel', name: 'Excel workbook (.xlsx)' }, { id: 'google-sheets', name: 'Google Sheets' }];
+    const two = { ...flow, destinations: [{ type: 'google-sheets', settings: {} }, { type: 'excel', settings: {} }] } as Flow;
+    expect(timeline(run({}), two, kinds).slice(-2).map((s) => s.label)).toEqual(['Write Google Sheets', 'Write Excel workbook (.xlsx)']);
+    // Before the catalog is read, or for a kind it does not list: the id in words, never "Write google-sheets".
+    expect(timeline(run({}), two).slice(-2).map((s) => s.label)).toEqual(['Write Google Sheets', 'Write Excel']);
   });
 
   it('marks the failed step, the ones before it done and the ones after it not reached', () => {

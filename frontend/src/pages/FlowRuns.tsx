@@ -3,6 +3,8 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { Flow, LogLine, Run, RunEvent, RunPage, bodyOf, del, get, messageOf, post, put } from '../api';
 import { describeSchedule } from '../builder/model';
 import { useCan } from '../components/Role';
+import { catalogName, useDestinationKinds } from '../components/catalog';
+import { triggerLabel } from '../components/labels';
 import { Empty, ErrorBox, Loading, RelativeTime, StatusBadge, formatCount, formatDuration, formatTime, useLoad } from '../components/ui';
 
 const PAGE_SIZE = 20;
@@ -157,8 +159,11 @@ export function stepName(step: string): string {
   return step === 'transform' ? 'Transform' : step;
 }
 
-/** The run's steps as the user thinks of them: read each source, transform, write each destination. */
-export function timeline(run: Run, flow: Flow | undefined): TimelineStep[] {
+/**
+ * The run's steps as the user thinks of them: read each source, transform, write each destination (named as the catalog's
+ * destination kinds name it).
+ */
+export function timeline(run: Run, flow: Flow | undefined, destinationKinds?: { id: string; name: string }[]): TimelineStep[] {
   const steps: (TimelineStep & { key: string; hasStats: boolean })[] = [];
   (flow?.sources ?? []).forEach((_, i) => {
     const stats = run.sources?.find((s) => s.index === i);
@@ -168,8 +173,8 @@ export function timeline(run: Run, flow: Flow | undefined): TimelineStep[] {
   steps.push({ key: 'transform', label: 'Transform', state: 'waiting', hasStats: !!run.destinations?.length });
   (flow?.destinations ?? []).forEach((d, i) => {
     const stats = run.destinations?.find((s) => s.index === i);
-    steps.push({ key: `write destination ${i + 1}`, label: `Write ${d.type}`, state: 'waiting', hasStats: !!stats,
-      detail: stats ? `${formatCount(stats.rowsWritten)} rows${stats.apiCalls ? `, ${stats.apiCalls} API calls` : ''}` : undefined });
+    steps.push({ key: `write destination ${i + 1}`, label: `Write ${catalogName(d.type, destinationKinds)}`, state: 'waiting',
+      hasStats: !!stats, detail: stats ? `${formatCount(stats.rowsWritten)} rows${stats.apiCalls ? `, ${stats.apiCalls} API calls` : ''}` : undefined });
   });
   const failed = run.status === 'failed'
     ? steps.findIndex((s) => run.error?.step === s.key || run.error?.step?.startsWith(s.key + ' ')) : -1;
@@ -187,6 +192,7 @@ function RunDetail({ runId, flow, onFinished }: { runId: string; flow?: Flow; on
   const [run, setRun] = useState<Run | null>(null);
   const [log, setLog] = useState<LogLine[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const destinationKinds = useDestinationKinds();
 
   useEffect(() => {
     let source: EventSource | null = null;
@@ -245,7 +251,7 @@ function RunDetail({ runId, flow, onFinished }: { runId: string; flow?: Flow; on
         <StatusBadge status={run.status} />
       </header>
       <dl className="facts">
-        <div><dt>Started by</dt><dd>{run.trigger}</dd></div>
+        <div><dt>Started</dt><dd>{triggerLabel(run.trigger)}</dd></div>
         <div><dt>Duration</dt><dd>{formatDuration(run.durationMillis)}</dd></div>
         <div><dt>Rows written</dt><dd data-testid="rows-written">{formatCount(rows)}</dd></div>
         {run.unchanged && <div><dt>Result</dt><dd>Unchanged since the last run: nothing written</dd></div>}
@@ -258,7 +264,7 @@ function RunDetail({ runId, flow, onFinished }: { runId: string; flow?: Flow; on
         </div>
       )}
       <ol className="timeline" aria-label="Steps">
-        {timeline(run, flow).map((step, i) => (
+        {timeline(run, flow, destinationKinds.value).map((step, i) => (
           <li key={i} className={'step ' + step.state}>
             <span className="dot" aria-hidden="true" />
             <span>{step.label}</span>
