@@ -3,6 +3,7 @@ package io.rowflow.flow;
 import io.quarkus.security.Authenticated;
 import io.rowflow.audit.AuditLog;
 import io.rowflow.common.error.NotFoundException;
+import io.rowflow.run.FlowOverview;
 import io.rowflow.run.PreviewService;
 import io.rowflow.run.RunService;
 import io.rowflow.run.RunView;
@@ -33,6 +34,7 @@ import java.nio.file.Files;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -70,6 +72,27 @@ public class FlowResource {
     @Operation(summary = "List flows")
     public List<FlowView> list() {
         return flows.list();
+    }
+
+    @RequiresRole(Role.VIEWER)
+    @GET
+    @Path("overview")
+    @Operation(summary = "List flows with their last run and next run", description = "The flows of the workspace as"
+            + " GET /flows lists them, each with its newest run (absent before the first) and the next time its"
+            + " schedule fires (absent without a schedule or while paused): what a list of flows shows, in one request.")
+    public List<FlowOverview> overview() {
+        List<FlowView> list = flows.list();
+        Map<UUID, RunView> latest = runs.latest(list.stream().map(FlowView::id).toList());
+        Instant now = Instant.now();
+        return list.stream().map(flow -> new FlowOverview(flow, latest.get(flow.id()), nextRunAt(flow, now))).toList();
+    }
+
+    private static Instant nextRunAt(FlowView flow, Instant now) {
+        if (flow.schedule() == null || flow.schedule().isNull()) {
+            return null;
+        }
+        NextFires next = NextFires.of(ScheduleCalculator.parse(flow.schedule()), now, 1);
+        return next.paused() || next.next().isEmpty() ? null : next.next().get(0).at();
     }
 
     @RequiresRole(Role.EDITOR)

@@ -107,7 +107,8 @@ class ApiContractTest {
 
     @Test
     void schedulesAreValidatedAndTheirNextFireTimesShown() {
-        String connection = createConnection("csv-url", Map.of("url", "https://example.com/a.csv"));
+        FakeApi.shared().putFile("/files/scheduled.csv", "a\n1\n");
+        String connection = createConnection("csv-url", Map.of("url", FakeApi.shared().url("/files/scheduled.csv")));
         Map<String, Object> flow = Map.of("name", "scheduled", "sources", List.of(Map.of("connectionId", connection)),
                 "destinations", List.of(Map.of("type", "excel")),
                 "schedule", Map.of("preset", "daily", "times", List.of("08:00"), "timezone", "Europe/Berlin"));
@@ -118,6 +119,18 @@ class ApiContractTest {
         assertThat(next.getList("next.local", String.class)).hasSize(3)
                 .allMatch(local -> local.matches("\\d{4}-\\d{2}-\\d{2}T08:00:00\\+0[12]:00"));
         given().get("/api/v1/flows/" + id + "/schedule/next?count=0").then().statusCode(422);
+        // The list of flows in one request: the same next fire time, and no run yet.
+        JsonPath overview = given().get("/api/v1/flows/overview").then().statusCode(200).extract().jsonPath();
+        int at = overview.getList("flow.id", String.class).indexOf(id);
+        assertThat(overview.getString("[" + at + "].flow.name")).isEqualTo("scheduled");
+        assertThat(overview.getString("[" + at + "].nextRunAt")).isEqualTo(next.getString("next[0].at"));
+        assertThat(overview.getString("[" + at + "].lastRun")).isNull();
+        io.rowflow.testing.Api.runToEnd(id);
+        io.rowflow.testing.Api.runToEnd(id);
+        JsonPath runs = given().get("/api/v1/flows/" + id + "/runs?size=1").then().extract().jsonPath();
+        overview = given().get("/api/v1/flows/overview").then().statusCode(200).extract().jsonPath();
+        assertThat(overview.getString("[" + at + "].lastRun.id")).isEqualTo(runs.getString("items[0].id"));
+        assertThat(overview.getString("[" + at + "].lastRun.status")).isEqualTo(runs.getString("items[0].status"));
 
         given().contentType(ContentType.JSON).body(Map.of("name", "bad", "sources", List.of(Map.of("connectionId", connection)),
                 "destinations", List.of(Map.of("type", "excel")),

@@ -215,6 +215,9 @@ class AccessMatrixTest {
     void listsShowOnlyTheCallersWorkspace() {
         List<String> flowsOfB = as(fixture.ownerB()).get("/api/v1/flows").then().statusCode(200).extract().path("id");
         assertThat(flowsOfB).containsExactly(fixture.b().get("flow"));
+        List<String> overviewOfB = as(fixture.ownerB()).get("/api/v1/flows/overview").then().statusCode(200)
+                .extract().path("flow.id");
+        assertThat(overviewOfB).containsExactly(fixture.b().get("flow"));
         List<String> connectionsOfB = as(fixture.ownerB()).get("/api/v1/connections").then().extract().path("id");
         assertThat(connectionsOfB).containsExactly(fixture.b().get("connection"));
         // A flow in B cannot read from a connection of A.
