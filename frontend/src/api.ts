@@ -263,6 +263,13 @@ export interface EmptiedValues {
   examples: string[];
 }
 
+/** A flow as its list shows it (GET /flows/overview). */
+export interface FlowOverview {
+  flow: Flow;
+  lastRun?: Run | null;
+  nextRunAt?: string | null;
+}
+
 export interface NextFires {
   timezone: string | null;
   paused: boolean;

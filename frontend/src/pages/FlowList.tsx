@@ -1,28 +1,14 @@
 import { useEffect, useState } from 'react';
 import { Link, useLocation } from 'react-router-dom';
-import { Flow, NextFires, Run, RunPage, bodyOf, get, messageOf, post, put } from '../api';
+import { FlowOverview, bodyOf, get, messageOf, post, put } from '../api';
 import { describeSchedule } from '../builder/model';
 import { MyInvitations } from '../components/Invitations';
 import { useCan } from '../components/Role';
 import { Empty, ErrorBox, Loading, RelativeTime, StatusBadge, formatCount, useLoad } from '../components/ui';
 
-interface FlowRow {
-  flow: Flow;
-  lastRun?: Run;
-  next?: string;
-}
-
 export default function FlowList() {
-  const flows = useLoad(async (signal) => {
-    const list = await get<Flow[]>('/flows', signal);
-    return Promise.all(list.map(async (flow): Promise<FlowRow> => {
-      const [runs, next] = await Promise.all([
-        get<RunPage>(`/flows/${flow.id}/runs?size=1`, signal),
-        flow.schedule ? get<NextFires>(`/flows/${flow.id}/schedule/next?count=1`, signal) : Promise.resolve(undefined),
-      ]);
-      return { flow, lastRun: runs.items[0], next: next?.next[0]?.at };
-    }));
-  }, []);
+  // One request answers the whole list: each flow with its newest run and next fire time.
+  const flows = useLoad((signal) => get<FlowOverview[]>('/flows/overview', signal), []);
   const can = useCan();
   // A page that sent the user here may leave a word ("… was deleted.").
   const arrivedWith = (useLocation().state as { notice?: string } | null)?.notice ?? null;
@@ -37,7 +23,7 @@ export default function FlowList() {
     return () => window.clearTimeout(timer);
   }, [active, flows.value, flows.reload]);
 
-  const runNow = async (row: FlowRow) => {
+  const runNow = async (row: FlowOverview) => {
     setError(null);
     try {
       await post(`/flows/${row.flow.id}/runs`);
@@ -48,7 +34,7 @@ export default function FlowList() {
     }
   };
 
-  const togglePause = async (row: FlowRow) => {
+  const togglePause = async (row: FlowOverview) => {
     setError(null);
     const schedule = { ...(row.flow.schedule ?? {}) } as Record<string, unknown>;
     const pausing = schedule.paused !== true;
@@ -108,7 +94,7 @@ export default function FlowList() {
                       {paused && <> <StatusBadge status="paused" /></>}
                     </td>
                     <td data-label="Last run">{row.lastRun ? <RelativeTime iso={row.lastRun.endedAt ?? row.lastRun.createdAt} /> : '—'}</td>
-                    <td data-label="Next run">{paused ? 'Paused' : row.next ? <RelativeTime iso={row.next} /> : '—'}</td>
+                    <td data-label="Next run">{paused ? 'Paused' : row.nextRunAt ? <RelativeTime iso={row.nextRunAt} /> : '—'}</td>
                     <td className="num" data-label="Rows">{formatCount(rows)}</td>
                     <td className="actions">
                       {can('editor') && <>
