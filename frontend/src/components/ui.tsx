@@ -205,3 +205,85 @@ export function Dialog({ title, onClose, children }: { title: string; onClose: (
     document.body,
   );
 }
+
+/**
+ * Asks before an action that cannot be undone, in the app's dialog (focus moves in, stays in, and returns on close).
+ * The safe choice comes first and has the focus, so Enter on a dialog opened by mistake does nothing harmful. While the
+ * action runs its button says so; a refusal is shown in the dialog, which stays open to try again or cancel.
+ */
+export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onCancel }: {
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  onConfirm: () => Promise<unknown> | void;
+  onCancel: () => void;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const confirm = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await onConfirm();
+    } catch (e) {
+      setError(messageOf(e));
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title={title} onClose={onCancel}>
+      <div className="stack">
+        {children}
+        {error && <ErrorBox message={error} />}
+        <div className="row wrap">
+          <button type="button" className="button" onClick={onCancel}>Cancel</button>
+          <button type="button" className="button danger" onClick={confirm} disabled={busy}>{busy ? 'Working…' : confirmLabel}</button>
+        </div>
+      </div>
+    </Dialog>
+  );
+}
+
+/**
+ * A secret shown once (a token, an address) with a Copy button. The outcome is said in a live region; where the page
+ * may not use the clipboard (an http address, a refused permission), the text is selected instead, to copy by hand.
+ */
+export function CopyableSecret({ value, what, testId, focus = false }: {
+  value: string;
+  /** What it is, for the button's name: "Copy token". */
+  what: string;
+  testId?: string;
+  /** Move the focus to the Copy button when it appears: copying is the next thing to do. */
+  focus?: boolean;
+}) {
+  const text = useRef<HTMLElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const [note, setNote] = useState('');
+  useEffect(() => {
+    if (focus) button.current?.focus();
+  }, [focus, value]);
+  useEffect(() => {
+    if (!note) return;
+    const timer = window.setTimeout(() => setNote(''), 5000);
+    return () => window.clearTimeout(timer);
+  }, [note]);
+  const copy = async () => {
+    setNote('');
+    try {
+      if (!navigator.clipboard) throw new Error('No clipboard here');
+      await navigator.clipboard.writeText(value);
+      setNote('Copied');
+    } catch {
+      const selection = window.getSelection();
+      if (text.current && selection) selection.selectAllChildren(text.current);
+      setNote('Copying is not allowed here: the text is selected, press Ctrl+C (⌘C on a Mac) to copy it');
+    }
+  };
+  return (
+    <span className="copyable">
+      <code className="secret" ref={text} data-testid={testId}>{value}</code>
+      <button type="button" className="button small" ref={button} onClick={copy} aria-label={`Copy ${what}`}>Copy</button>
+      <span className="copy-note" role="status">{note}</span>
+    </span>
+  );
+}

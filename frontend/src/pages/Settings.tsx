@@ -1,10 +1,11 @@
-import { FormEvent, useState } from 'react';
+import { FormEvent, RefObject, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import {
   ApiError, Flow, Invitation, User, Workspace, del, get, messageOf, post, put,
 } from '../api';
 import { MyInvitations } from '../components/Invitations';
 import { useCurrentWorkspace } from '../components/Role';
-import { ErrorBox, Field, Loading, formatTime, useLoad } from '../components/ui';
+import { ConfirmDialog, CopyableSecret, ErrorBox, Field, Loading, formatTime, useLoad } from '../components/ui';
 
 interface Member {
   userId: string;
@@ -24,6 +25,15 @@ interface Token {
 }
 
 const ROLES = ['viewer', 'editor', 'admin', 'owner'];
+
+/**
+ * Closes a confirmation once its action is done and puts the focus on the section's heading: the button that opened it
+ * goes away with its row, and the focus would otherwise fall back to the top of the page.
+ */
+function closeThenFocus(close: () => void, heading: RefObject<HTMLHeadingElement | null>) {
+  flushSync(close);
+  heading.current?.focus();
+}
 const canAdmin = (role: string) => ['admin', 'owner'].includes(role.toLowerCase());
 
 export default function Settings({ user }: { user: User }) {
@@ -184,6 +194,8 @@ function Notifications({ admin }: { admin: boolean }) {
   const [events, setEvents] = useState<Channel['events']>('failures');
   const [error, setError] = useState<ApiError | string | null>(null);
   const [results, setResults] = useState<Record<string, { ok: boolean; message: string } | 'sending'>>({});
+  const [deleting, setDeleting] = useState<Channel | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
 
   const add = async (e: FormEvent) => {
     e.preventDefault();
@@ -211,7 +223,7 @@ function Notifications({ admin }: { admin: boolean }) {
   const apiError = error instanceof ApiError ? error : null;
   return (
     <section className="card" aria-labelledby="notifications-title">
-      <h2 id="notifications-title">Notifications</h2>
+      <h2 id="notifications-title" tabIndex={-1} ref={heading}>Notifications</h2>
       <p className="hint">
         Rowflow posts to these addresses when a run fails (and when the flow works again), or after every run. A Slack
         incoming webhook shows the message as it is; other receivers get JSON with the flow, the run and the error.
@@ -241,8 +253,7 @@ function Notifications({ admin }: { admin: boolean }) {
                         <button type="button" className="button small" disabled={result === 'sending'} onClick={() => test(c)}>
                           {result === 'sending' ? 'Sending…' : 'Send test'}
                         </button>
-                        <button type="button" className="button small danger"
-                          onClick={() => del(`/notifications/${c.id}`).then(channels.reload, (e) => setError(messageOf(e)))}>Delete</button>
+                        <button type="button" className="button small danger" onClick={() => setDeleting(c)}>Delete</button>
                       </>
                     )}
                   </td>
@@ -270,6 +281,19 @@ function Notifications({ admin }: { admin: boolean }) {
           <button type="submit" className="button">Add notification</button>
         </form>
       )}
+      {deleting && (
+        <ConfirmDialog title="Delete this notification?" confirmLabel="Delete notification" onCancel={() => setDeleting(null)}
+          onConfirm={async () => {
+            await del(`/notifications/${deleting.id}`);
+            closeThenFocus(() => setDeleting(null), heading);
+            channels.reload();
+          }}>
+          <p>
+            Rowflow stops posting to <strong>{deleting.name}</strong> ({deleting.host}). Failed runs are then only shown
+            here, in Rowflow, unless another notification tells about them.
+          </p>
+        </ConfirmDialog>
+      )}
     </section>
   );
 }
@@ -280,6 +304,8 @@ function Tokens() {
   const [days, setDays] = useState('90');
   const [created, setCreated] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [revoking, setRevoking] = useState<Token | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
 
   const create = async (e: FormEvent) => {
     e.preventDefault();
@@ -296,11 +322,12 @@ function Tokens() {
 
   return (
     <section className="card" aria-labelledby="tokens-title">
-      <h2 id="tokens-title">API tokens</h2>
+      <h2 id="tokens-title" tabIndex={-1} ref={heading}>API tokens</h2>
       <p className="hint">For scripts and BI tools: send it as <code>Authorization: Bearer …</code>. It acts as you.</p>
       {created && (
-        <div className="notice" role="status">
-          Copy the token now; it is not shown again: <code className="secret" data-testid="new-token">{created}</code>
+        <div className="notice stack tight">
+          <span>Copy the token now; it is not shown again:</span>
+          <CopyableSecret value={created} what="token" testId="new-token" focus />
         </div>
       )}
       {error && <ErrorBox message={error} />}
@@ -315,8 +342,7 @@ function Tokens() {
                 <td data-label="Expires">{t.expiresAt ? formatTime(t.expiresAt) : 'Never'}</td>
                 <td data-label="Last used">{formatTime(t.lastUsedAt)}</td>
                 <td className="actions">
-                  <button type="button" className="button small danger"
-                    onClick={() => del(`/tokens/${t.id}`).then(tokens.reload, (e) => setError(messageOf(e)))}>Revoke</button>
+                  <button type="button" className="button small danger" onClick={() => setRevoking(t)}>Revoke</button>
                 </td>
               </tr>
             ))}
@@ -330,6 +356,19 @@ function Tokens() {
         </Field>
         <button type="submit" className="button">Create token</button>
       </form>
+      {revoking && (
+        <ConfirmDialog title="Revoke this token?" confirmLabel="Revoke token" onCancel={() => setRevoking(null)}
+          onConfirm={async () => {
+            await del(`/tokens/${revoking.id}`);
+            closeThenFocus(() => setRevoking(null), heading);
+            tokens.reload();
+          }}>
+          <p>
+            Scripts and tools that send <strong>{revoking.name}</strong> (it starts with <code>{revoking.prefix}…</code>) are
+            refused from now on. This cannot be undone: they need a new token.
+          </p>
+        </ConfirmDialog>
+      )}
     </section>
   );
 }
@@ -351,7 +390,7 @@ function Webhooks() {
         {flows.value?.map((flow) => (
           <li key={flow.id} className="row wrap">
             <strong>{flow.name}</strong>
-            {made[flow.id] && <code className="secret">{made[flow.id]}</code>}
+            {made[flow.id] && <CopyableSecret value={made[flow.id]} what={`the address of ${flow.name}`} />}
             <button type="button" className="button small"
               onClick={() => post<{ url: string }>(`/flows/${flow.id}/webhook`).then((w) => setMade({ ...made, [flow.id]: w.url }), (e) => setError(messageOf(e)))}>
               New address
