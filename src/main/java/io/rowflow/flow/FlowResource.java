@@ -6,12 +6,16 @@ import io.rowflow.common.error.NotFoundException;
 import io.rowflow.run.FlowOverview;
 import io.rowflow.run.PreviewService;
 import io.rowflow.run.RunService;
+import io.rowflow.run.RunStats;
 import io.rowflow.run.RunView;
 import io.rowflow.schedule.NextFires;
 import io.rowflow.schedule.ScheduleCalculator;
 import io.rowflow.storage.DataFolder;
 import io.rowflow.workspace.RequiresRole;
 import io.rowflow.workspace.Role;
+import io.rowflow.writer.DestinationLink;
+import io.rowflow.writer.DestinationWriter;
+import io.rowflow.writer.WriterRegistry;
 import io.rowflow.writer.excel.ExcelWriter;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -35,6 +39,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -57,9 +62,12 @@ public class FlowResource {
     private final AuditLog audit;
     private final io.rowflow.common.web.PublicUrl publicUrl;
 
+    private final WriterRegistry writers;
+
     public FlowResource(FlowService flows, RunService runs, PreviewService previews, DataFolder dataFolder,
-            AuditLog audit, io.rowflow.common.web.PublicUrl publicUrl) {
+            AuditLog audit, io.rowflow.common.web.PublicUrl publicUrl, WriterRegistry writers) {
         this.flows = flows;
+        this.writers = writers;
         this.publicUrl = publicUrl;
         this.audit = audit;
         this.runs = runs;
@@ -224,6 +232,38 @@ public class FlowResource {
     public RunView.Page runs(@PathParam("id") UUID id, @QueryParam("page") @DefaultValue("0") @Min(0) int page,
             @QueryParam("size") @DefaultValue("20") @Min(1) @Max(200) int size) {
         return runs.list(id, page, size);
+    }
+
+    @RequiresRole(Role.VIEWER)
+    @GET
+    @Path("{id}/destinations")
+    @Operation(summary = "A flow's destinations, where to open them and what the last successful run wrote",
+            description = "Per destination: its kind in words, a link to open it (the spreadsheet, the workbook's"
+                    + " download, the published CSV; absent when there is nowhere yet), and the rows the newest"
+                    + " successful run wrote, with when and which run (absent before one).")
+    public List<DestinationState> destinations(@PathParam("id") UUID id,
+            @jakarta.ws.rs.core.Context io.vertx.core.http.HttpServerRequest request) {
+        FlowView flow = flows.get(id);
+        Optional<RunView> written = runs.lastSucceeded(id);
+        Optional<String> base = Optional.empty();
+        try {
+            base = Optional.of(publicUrl.base(request.localAddress().port(), "a published URL"));
+        } catch (io.rowflow.common.error.NotConfiguredException unknown) {
+            // Without Rowflow's address a published URL has no link here; the page still lists the destination.
+        }
+        List<DestinationState> states = new java.util.ArrayList<>();
+        for (int i = 0; i < flow.destinations().size(); i++) {
+            FlowRequest.Destination destination = flow.destinations().get(i);
+            DestinationWriter writer = writers.require(destination.type(), "destinations[" + i + "].type");
+            int index = i;
+            Optional<RunStats.DestinationStats> stats = written.flatMap(run -> run.destinations().stream()
+                    .filter(d -> d.index() == index).findFirst());
+            states.add(new DestinationState(i, destination.type(), writer.descriptor().name(), writer.link(
+                    new DestinationLink.Request(id, i, destination.settings(), dataFolder.destinationFile(id, i, ""), base)) // read only
+                    .orElse(null), stats.map(RunStats.DestinationStats::rowsWritten).orElse(null),
+                    stats.isPresent() ? written.get().endedAt() : null, stats.isPresent() ? written.get().id() : null));
+        }
+        return states;
     }
 
     @RequiresRole(Role.VIEWER)

@@ -11,6 +11,7 @@ import io.rowflow.pipeline.ColumnType;
 import io.rowflow.pipeline.RunCancelledException;
 import io.rowflow.pipeline.StagedTable;
 import io.rowflow.storage.DataFolder;
+import io.rowflow.writer.DestinationLink;
 import io.rowflow.writer.DestinationWriter;
 import io.rowflow.writer.WriteContext;
 import io.rowflow.writer.WriteResult;
@@ -33,6 +34,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -53,6 +55,19 @@ public class PublishedWriter implements DestinationWriter {
     private static final ConfigSchema SCHEMA = ConfigSchema.fromResource("schemas/published.json");
     private static final DateTimeFormatter UTC = DateTimeFormatter.ISO_LOCAL_DATE_TIME;
     private static final JsonFactory JSON = new JsonFactory();
+
+    private final PublicationService publications;
+
+    public PublishedWriter(PublicationService publications) {
+        this.publications = publications;
+    }
+
+    /** The CSV address (the page lists the JSON ones), when Rowflow's public address is known. */
+    @Override
+    public Optional<DestinationLink> link(DestinationLink.Request request) {
+        return request.publicBase().map(base -> new DestinationLink(publications.view(request.flowId(), request.index(),
+                base).csvUrl(), "Open the published CSV"));
+    }
 
     @Override
     public WriterDescriptor descriptor() {

@@ -262,6 +262,14 @@ public class RunService implements SlotFiring {
         return latest;
     }
 
+    /** The flow's newest successful run, if it had one. */
+    public Optional<RunView> lastSucceeded(UUID flowId) {
+        flows.find(flowId);
+        return em.createQuery("from RunEntity where flowId = :flow and status = :status order by createdAt desc, id",
+                RunEntity.class).setParameter("flow", flowId).setParameter("status", RunStatus.SUCCEEDED)
+                .setMaxResults(1).getResultStream().findFirst().map(this::view);
+    }
+
     public List<RunView.LogLine> log(UUID runId) {
         return log(runId, 0);
     }

@@ -42,5 +42,10 @@ public interface DestinationWriter {
         return java.util.Optional.empty();
     }
 
+    /** Where a user opens what this destination holds, if there is such a place yet. */
+    default java.util.Optional<DestinationLink> link(DestinationLink.Request request) {
+        return java.util.Optional.empty();
+    }
+
     WriteResult write(WriteContext context, StagedTable table) throws Exception;
 }

@@ -59,6 +59,27 @@ class PublishedOutputTest {
     }
 
     @Test
+    void theFlowPageLinksEachDestinationAndSaysWhatTheLastSuccessfulRunWrote() {
+        String flow = flow(Map.of());
+        JsonPath before = given().get("/api/v1/flows/" + flow + "/destinations").then().statusCode(200).extract().jsonPath();
+        assertThat(before.getList("name", String.class)).containsExactly("Excel workbook (.xlsx)", "Published CSV and JSON URL");
+        // No workbook to download before a run wrote one; the published address exists (and answers 404 until then).
+        assertThat(before.getString("[0].link")).isNull();
+        assertThat(before.getString("[1].link.href")).isEqualTo(urls(flow).getString("csvUrl"));
+        assertThat(before.getString("[1].link.label")).isEqualTo("Open the published CSV");
+        assertThat(before.getList("rowsWritten")).containsExactly(null, null);
+
+        String run = Api.runSucceeds(flow).getString("id");
+        JsonPath after = given().get("/api/v1/flows/" + flow + "/destinations").then().statusCode(200).extract().jsonPath();
+        assertThat(after.getString("[0].link.href")).isEqualTo("/api/v1/flows/" + flow + "/destinations/0/file");
+        assertThat(after.getString("[0].link.label")).isEqualTo("Download the workbook");
+        assertThat(after.getList("rowsWritten", Integer.class)).containsExactly(2, 2);
+        assertThat(after.getList("runId", String.class)).containsExactly(run, run);
+        assertThat(after.getString("[0].writtenAt")).isNotNull();
+        given().get(after.getString("[0].link.href")).then().statusCode(200);
+    }
+
+    @Test
     void theLatestResultIsPublishedExactlyAsCsvJsonAndNdjson() throws Exception {
         String flow = flow(Map.of());
         JsonPath urls = urls(flow);

@@ -145,6 +145,8 @@ class AccessMatrixTest {
         calls.add(new Call("GET flow", Role.VIEWER, r -> s -> s.get("/api/v1/flows/" + r.get("flow"))));
         calls.add(new Call("PUT flow", Role.EDITOR, r -> s -> s.contentType(ContentType.JSON)
                 .body(flowBody(r.get("connection"))).put("/api/v1/flows/" + r.get("flow"))));
+        calls.add(new Call("GET flow destinations", Role.VIEWER,
+                r -> s -> s.get("/api/v1/flows/" + r.get("flow") + "/destinations")));
         calls.add(new Call("GET next fires", Role.VIEWER,
                 r -> s -> s.get("/api/v1/flows/" + r.get("flow") + "/schedule/next")));
         calls.add(new Call("POST preview", Role.EDITOR, r -> s -> s.post("/api/v1/flows/" + r.get("flow") + "/preview")));

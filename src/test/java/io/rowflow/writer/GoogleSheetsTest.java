@@ -270,6 +270,12 @@ class GoogleSheetsTest {
         assertThat(data).hasSize(7);
         assertThat(data.get(6).subList(1, 3)).containsExactly(new BigDecimal(2), "v2");
         assertThat(fake.cell(spreadsheet, "Data", 1, 1).note()).startsWith("Last updated by Rowflow: ");
+        // The flow's page links the spreadsheet itself (Google's address, whatever API host the writer used) and
+        // says what the last run wrote to it.
+        given().get("/api/v1/flows/" + flow + "/destinations").then().statusCode(200)
+                .body("[0].link.href", org.hamcrest.Matchers.equalTo("https://docs.google.com/spreadsheets/d/" + spreadsheet + "/edit"))
+                .body("[0].link.label", org.hamcrest.Matchers.equalTo("Open the spreadsheet"))
+                .body("[0].rowsWritten", org.hamcrest.Matchers.equalTo(2));
     }
 
     @Test

@@ -72,6 +72,14 @@ public class ExcelWriter implements DestinationWriter {
         return SCHEMA;
     }
 
+    /** The latest workbook, to download, once a run wrote one. */
+    @Override
+    public java.util.Optional<io.rowflow.writer.DestinationLink> link(io.rowflow.writer.DestinationLink.Request request) {
+        return Files.exists(request.folder().resolve(FILE_NAME)) ? java.util.Optional.of(new io.rowflow.writer.DestinationLink(
+                "/api/v1/flows/" + request.flowId() + "/destinations/" + request.index() + "/file", "Download the workbook"))
+                : java.util.Optional.empty();
+    }
+
     @Override
     public WriteResult write(WriteContext context, StagedTable table) throws Exception {
         JsonNode settings = SCHEMA.withDefaults(context.settings());

@@ -225,6 +225,14 @@ public class GoogleSheetsWriter implements DestinationWriter {
         return true;
     }
 
+    /** The spreadsheet in Google Sheets (its own address, not the API's). */
+    @Override
+    public java.util.Optional<io.rowflow.writer.DestinationLink> link(io.rowflow.writer.DestinationLink.Request request) {
+        String id = spreadsheetId(request.settings().path("spreadsheet").asText(""));
+        return !id.matches("[A-Za-z0-9_-]+") ? java.util.Optional.empty() : java.util.Optional.of(new io.rowflow.writer.DestinationLink(
+                "https://docs.google.com/spreadsheets/d/" + id + "/edit", "Open the spreadsheet"));
+    }
+
     @Override
     public WriteResult write(WriteContext context, StagedTable table) throws Exception {
         JsonNode settings = SCHEMA.withDefaults(context.settings());
