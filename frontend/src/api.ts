@@ -113,6 +113,10 @@ export interface ConnectorDescriptor {
   oauthSignIn: boolean;
   /** This server holds the connector's OAuth client; without it, the settings form is the way in. */
   oauthSignInSetUp: boolean;
+  /** The tile's colour (#RRGGBB) in the connector picker; absent or null: one derived from the id. */
+  brandColor?: string | null;
+  /** The tile's letters (1-3); absent or null: the initials of the name's first two words. */
+  monogram?: string | null;
 }
 
 export interface WriterDescriptor {

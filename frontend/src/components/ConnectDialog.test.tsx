@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { ConnectDialog } from './ConnectDialog';
+import { ConnectDialog, groupApps } from './ConnectDialog';
 
 const sheets = {
   id: 'google-sheets', name: 'Google Sheets', category: 'spreadsheets', authType: 'oauth', streams: ['rows'],
@@ -10,6 +10,11 @@ const sheets = {
 };
 const hubspot = { ...sheets, id: 'hubspot', name: 'HubSpot', category: 'crm', oauthSignInSetUp: true,
   configSchema: { type: 'object', properties: { access_token: { type: 'string', title: 'Private app token', writeOnly: true } } } };
+
+const jira = { ...hubspot, id: 'jira', name: 'Jira Cloud', category: 'project-management', brandColor: '#0052CC', monogram: 'J' };
+const csv = { ...hubspot, id: 'csv-url', name: 'CSV from URL', category: 'files', oauthSignIn: false, brandColor: '#56606E', monogram: 'CSV' };
+const json = { ...csv, id: 'json-url', name: 'JSON from URL', monogram: '{}' };
+const catalog = [csv, json, sheets, jira, { ...hubspot, brandColor: '#FF7A59' }];
 
 describe('Connect dialog', () => {
   afterEach(() => {
@@ -37,5 +42,61 @@ describe('Connect dialog', () => {
     expect(screen.getByRole('button', { name: 'Sign in with HubSpot' })).toBeTruthy();
     expect(screen.queryByTestId('sign-in-not-set-up')).toBeNull();
     expect(screen.queryByLabelText(/Private app token/)).toBeNull();
+  });
+
+  it('lists the apps by category under human headings, each with a decorative mark beside its name', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify(catalog), { status: 200 })));
+    render(<ConnectDialog onClose={() => {}} onConnected={() => {}} />);
+    await screen.findByRole('button', { name: 'HubSpot' });
+    expect(screen.getAllByRole('heading', { level: 3 }).map((h) => h.textContent))
+      .toEqual(['CRM', 'Project management', 'Spreadsheets', 'Files and URLs']);
+    const files = screen.getByRole('region', { name: 'Files and URLs' });
+    expect(within(files).getAllByRole('button').map((b) => b.textContent)).toEqual(['CSVCSV from URL', '{}JSON from URL']);
+    // The mark is hidden from screen readers: the button is named by the app's name alone.
+    expect(within(files).getAllByRole('button').map((b) => b.querySelector('svg')!.getAttribute('aria-hidden'))).toEqual(['true', 'true']);
+    expect(screen.getByRole('button', { name: 'Jira Cloud' }).querySelector('rect')!.getAttribute('fill')).toBe('#0052CC');
+    expect(screen.queryByText('crm')).toBeNull();
+    expect(screen.queryByText('project-management')).toBeNull();
+  });
+
+  it('finds an app by name as one types, says how many match, and Enter picks the only one', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify(catalog), { status: 200 })));
+    const user = userEvent.setup();
+    render(<ConnectDialog onClose={() => {}} onConnected={() => {}} />);
+    const search = await screen.findByLabelText('Search apps');
+    expect(document.activeElement).toBe(search);
+    await user.type(search, 'url');
+    expect(screen.getAllByRole('button', { name: /from URL/ })).toHaveLength(2);
+    expect(screen.queryByRole('button', { name: 'HubSpot' })).toBeNull();
+    expect(screen.getByText('2 apps match')).toBeTruthy();
+    await user.clear(search);
+    await user.type(search, 'zzz');
+    expect(screen.getByText(/No app matches/)).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Show all apps' }));
+    expect(screen.getAllByRole('listitem')).toHaveLength(5);
+    await user.type(search, 'jira{Enter}');
+    expect(screen.getByRole('dialog', { name: 'Connect Jira Cloud' })).toBeTruthy();
+  });
+
+  it('offers one app without a search field or headings', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify(catalog), { status: 200 })));
+    render(<ConnectDialog only={['google-sheets']} onClose={() => {}} onConnected={() => {}} />);
+    await screen.findByRole('button', { name: 'Google Sheets' });
+    expect(screen.queryByLabelText('Search apps')).toBeNull();
+    expect(screen.queryByRole('heading', { level: 3 })).toBeNull();
+  });
+
+  it('groups by category in the picker order, unknown categories before Other, names sorted inside', () => {
+    const groups = groupApps([
+      { ...csv, id: 'b', name: 'Zeta', category: 'other' },
+      { ...csv, id: 'c', name: 'Mailer', category: 'marketing' },
+      { ...csv, id: 'd', name: 'Shop', category: 'e-commerce' },
+      { ...csv, id: 'e', name: 'Beta', category: 'files' },
+      { ...csv, id: 'f', name: 'Alpha', category: 'files' },
+    ], '');
+    expect(groups.map((g) => g.label)).toEqual(['E-commerce', 'Files and URLs', 'Marketing', 'Other']);
+    expect(groups[1].apps.map((a) => a.name)).toEqual(['Alpha', 'Beta']);
+    expect(groupApps(catalog, 'files').map((g) => g.label)).toEqual(['Files and URLs']);
+    expect(groupApps(catalog, '  HUB ').flatMap((g) => g.apps.map((a) => a.id))).toEqual(['hubspot']);
   });
 });

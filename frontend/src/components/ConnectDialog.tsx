@@ -1,5 +1,7 @@
 import { FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiError, Connection, ConnectorDescriptor, get, messageOf, post } from '../api';
+import { BrandMark } from './BrandMark';
+import { categoryLabel, categoryOf, categoryRank } from './labels';
 import { Dialog, ErrorBox, Field, Loading, useLoad } from './ui';
 import { SchemaForm } from './SchemaForm';
 import { useUnsavedChanges } from './UnsavedChanges';
@@ -33,6 +35,21 @@ export function signInWithPopup(connectorId: string, name: string, connectionId?
   });
 }
 
+/** The apps whose name, id or category holds the query, grouped by category in the picker's order, by name inside. */
+export function groupApps(connectors: ConnectorDescriptor[], query: string) {
+  const q = query.trim().toLocaleLowerCase();
+  const matching = connectors.filter((c) => q === ''
+    || [c.name, c.id, categoryLabel(c.category)].some((text) => text.toLocaleLowerCase().includes(q)));
+  const groups = new Map<string, ConnectorDescriptor[]>();
+  for (const c of matching) groups.set(categoryOf(c.category), [...(groups.get(categoryOf(c.category)) ?? []), c]);
+  return [...groups.entries()]
+    .map(([category, apps]) => ({ category, label: categoryLabel(category), apps: apps.sort((a, b) => a.name.localeCompare(b.name)) }))
+    .sort((a, b) => categoryRank(a.category) - categoryRank(b.category) || a.label.localeCompare(b.label));
+}
+
+/** Fewer apps than this are listed without a search field. */
+const SEARCH_FROM = 4;
+
 /** "Add a connection": pick an app, then sign in with it (OAuth) or fill in its settings. */
 export function ConnectDialog({ onClose, onConnected, only }: {
   onClose: () => void;
@@ -47,7 +64,9 @@ export function ConnectDialog({ onClose, onConnected, only }: {
   const [withKey, setWithKey] = useState(false);
   const [error, setError] = useState<ApiError | string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [query, setQuery] = useState('');
   const nameInput = useRef<HTMLInputElement>(null);
+  const picker = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     if (chosen) {
@@ -59,6 +78,11 @@ export function ConnectDialog({ onClose, onConnected, only }: {
     }
   }, [chosen]);
 
+  // The list arrives after the dialog opened, and comes back after "Other apps": the focus goes to its search (or first app).
+  useEffect(() => {
+    if (!chosen && catalog.value) picker.current?.querySelector<HTMLElement>('input, button')?.focus();
+  }, [chosen, catalog.value]);
+
   // Typed settings or a changed name are work: leaving the page or closing the dialog asks first.
   const unsaved = chosen !== null && (name !== chosen.name || Object.values(config).some((v) => v !== '' && v !== undefined));
   useUnsavedChanges(unsaved);
@@ -67,6 +91,10 @@ export function ConnectDialog({ onClose, onConnected, only }: {
   };
 
   const connectors = (catalog.value ?? []).filter((c) => !only || only.includes(c.id));
+  const groups = groupApps(connectors, query);
+  const shown = groups.reduce((n, g) => n + g.apps.length, 0);
+  // Headings only where the apps span categories; the same with or without a query, so the list does not jump.
+  const headed = new Set(connectors.map((c) => categoryOf(c.category))).size > 1;
 
   const finish = async (id: string) => onConnected(await get<Connection>(`/connections/${id}`));
 
@@ -106,16 +134,44 @@ export function ConnectDialog({ onClose, onConnected, only }: {
       {catalog.loading && <Loading />}
       {catalog.error && <ErrorBox message={catalog.error} onRetry={catalog.reload} />}
       {!chosen && catalog.value && (
-        <ul className="tiles" aria-label="Apps">
-          {connectors.map((c) => (
-            <li key={c.id}>
-              <button type="button" className="tile" onClick={() => setChosen(c)}>
-                <strong>{c.name}</strong>
-                <span className="muted">{c.category}</span>
-              </button>
-            </li>
+        <div className="picker" ref={picker}>
+          {connectors.length >= SEARCH_FROM && (
+            <div className="field picker-search">
+              <label htmlFor="app-search">Search apps</label>
+              <input id="app-search" type="search" autoComplete="off" placeholder="HubSpot, Jira, CSV…" value={query}
+                aria-describedby="app-search-count" onChange={(e) => setQuery(e.target.value)}
+                onKeyDown={(e) => {
+                  // One app left: Enter picks it.
+                  if (e.key === 'Enter' && shown === 1) setChosen(groups[0].apps[0]);
+                }} />
+              <small id="app-search-count" className="hint" role="status">
+                {query.trim() === '' ? '' : shown === 1 ? '1 app matches' : `${shown} apps match`}
+              </small>
+            </div>
+          )}
+          {groups.map((group) => (
+            <section key={group.category} className="app-group" aria-labelledby={headed ? `apps-${group.category}` : undefined}
+              aria-label={headed ? undefined : 'Apps'}>
+              {headed && <h3 id={`apps-${group.category}`}>{group.label}</h3>}
+              <ul className="tiles">
+                {group.apps.map((c) => (
+                  <li key={c.id}>
+                    <button type="button" className="tile" onClick={() => setChosen(c)}>
+                      <BrandMark id={c.id} name={c.name} color={c.brandColor} monogram={c.monogram} />
+                      <span className="tile-name">{c.name}</span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </section>
           ))}
-        </ul>
+          {shown === 0 && (
+            <p className="muted">
+              No app matches “{query.trim()}”.{' '}
+              <button type="button" className="link" onClick={() => setQuery('')}>Show all apps</button>
+            </p>
+          )}
+        </div>
       )}
       {chosen && (
         <form onSubmit={save} className="stack">
