@@ -1,5 +1,5 @@
 import { FormEvent, useEffect, useMemo, useRef, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import {
   ApiError, Connection, ConnectorDescriptor, Destination, EmptiedValues, Flow, FlowBody, Preview, Run, Source, WriterDescriptor, api,
   get, messageOf, post, put,
@@ -84,6 +84,7 @@ function saveMessage(error: ApiError | string, settingTitle: (destination: numbe
 
 export default function FlowBuilder() {
   const { id } = useParams();
+  const [search] = useSearchParams();
   const navigate = useNavigate();
   const [catalog, setCatalog] = useState<Catalog | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -136,6 +137,13 @@ export default function FlowBuilder() {
         }
         setDestinations(flow.destinations.map((d) => ({ type: d.type, settings: d.settings ?? {} })));
         setSchedule(scheduleForm(flow.schedule, localZone));
+      } else {
+        // A new flow may arrive with its source chosen (the first-run guide's sample data).
+        const connection = search.get('connection');
+        if (connection && connections.some((c) => c.id === connection)) {
+          setSources([{ connectionId: connection, stream: search.get('stream') }]);
+          setName(search.get('name') ?? '');
+        }
       }
     }, (e) => setLoadError(messageOf(e)));
   }, [id]);

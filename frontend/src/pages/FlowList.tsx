@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Link, useLocation } from 'react-router-dom';
 import { FlowOverview, bodyOf, get, messageOf, post, put } from '../api';
 import { describeSchedule } from '../builder/model';
+import { FirstRunGuide } from '../components/FirstRunGuide';
 import { MyInvitations } from '../components/Invitations';
 import { useCan } from '../components/Role';
 import { Empty, ErrorBox, Loading, RelativeTime, StatusBadge, formatCount, useLoad } from '../components/ui';
@@ -60,11 +61,12 @@ export default function FlowList() {
       {flows.loading && !flows.value && <Loading />}
       {flows.error && <ErrorBox message={flows.error} onRetry={flows.reload} />}
       {flows.value && flows.value.length === 0 && (
-        <Empty title="No flows yet">
-          <p>A flow reads your apps, shapes the rows and keeps a spreadsheet, workbook or table up to date.</p>
-          {can('editor') ? <Link className="button primary" to="/flows/new">Build your first flow</Link>
-            : <p>An editor of this workspace builds them; you see them here once they exist.</p>}
-        </Empty>
+        can('editor') ? <FirstRunGuide /> : (
+          <Empty title="No flows yet">
+            <p>A flow reads your apps, shapes the rows and keeps a spreadsheet, workbook or table up to date.</p>
+            <p>An editor of this workspace builds them; you see them here once they exist.</p>
+          </Empty>
+        )
       )}
       {flows.value && flows.value.length > 0 && (
         <div className="table-wrap">

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { Flow, LogLine, Run, RunEvent, RunPage, bodyOf, del, get, messageOf, post, put } from '../api';
 import { describeSchedule } from '../builder/model';
+import { FlowDestinations } from './FlowDestinations';
 import { useCan } from '../components/Role';
 import { catalogName, useDestinationKinds } from '../components/catalog';
 import { triggerLabel } from '../components/labels';
@@ -93,6 +94,7 @@ export default function FlowRuns() {
       )}
       {flow.error && <ErrorBox message={flow.error} onRetry={flow.reload} />}
       {error && <ErrorBox message={error} />}
+      {id && <FlowDestinations flowId={id} version={runs.value} />}
       <div className="split">
         <div className="history">
           <h2>Runs</h2>
