@@ -9,9 +9,20 @@ import java.util.List;
  * {@code incrementalStreams} can be read with {@code "sync": "incremental"}; {@code oauthSignIn} says that
  * {@code GET /api/v1/oauth/{id}/authorize} can connect it, and {@code oauthSignInSetUp} that this server holds the
  * OAuth client it needs (without it, the connector's own settings are the way in: a key, a token, a service account).
+ * {@code brandColor} ({@code #RRGGBB}) and {@code monogram} (one to three characters) draw the app's tile in the UI, a
+ * plain mark of Rowflow's rather than the app's artwork. They are data: a declarative connector's {@code metadata.yaml}
+ * ({@code brand_color}, {@code monogram}), else the {@value #BRAND_COLOR} and {@value #MONOGRAM} keywords at the top of
+ * the connector's settings schema (beside {@code x-flow-parameters}). Either is null when the connector gives none; the
+ * UI then derives a colour from the id and letters from the name.
  */
 public record ConnectorDescriptor(String id, String name, String category, String authType, JsonNode configSchema,
-        List<String> streams, List<String> incrementalStreams, boolean oauthSignIn, boolean oauthSignInSetUp) {
+        List<String> streams, List<String> incrementalStreams, boolean oauthSignIn, boolean oauthSignInSetUp,
+        String brandColor, String monogram) {
+    /** The settings schema's keyword for the tile's colour, {@code #RRGGBB}. */
+    public static final String BRAND_COLOR = "x-brand-color";
+    /** The settings schema's keyword for the tile's letters. */
+    public static final String MONOGRAM = "x-monogram";
+
     public ConnectorDescriptor(String id, String name, String category, String authType, JsonNode configSchema,
             List<String> streams) {
         this(id, name, category, authType, configSchema, streams, List.of(), false);
@@ -22,9 +33,25 @@ public record ConnectorDescriptor(String id, String name, String category, Strin
         this(id, name, category, authType, configSchema, streams, incrementalStreams, oauthSignIn, false);
     }
 
+    public ConnectorDescriptor(String id, String name, String category, String authType, JsonNode configSchema,
+            List<String> streams, List<String> incrementalStreams, boolean oauthSignIn, boolean oauthSignInSetUp) {
+        this(id, name, category, authType, configSchema, streams, incrementalStreams, oauthSignIn, oauthSignInSetUp,
+                textAt(configSchema, BRAND_COLOR), textAt(configSchema, MONOGRAM));
+    }
+
+    private static String textAt(JsonNode schema, String keyword) {
+        return schema != null && schema.path(keyword).isTextual() ? schema.get(keyword).asText() : null;
+    }
+
     /** The same, saying whether the server holds the connector's OAuth client. */
     public ConnectorDescriptor withSignInSetUp(boolean setUp) {
         return new ConnectorDescriptor(id, name, category, authType, configSchema, streams, incrementalStreams,
-                oauthSignIn, oauthSignIn && setUp);
+                oauthSignIn, oauthSignIn && setUp, brandColor, monogram);
+    }
+
+    /** The same, with the app's tile: its brand colour ({@code #RRGGBB}) and monogram, each null for none. */
+    public ConnectorDescriptor withBrand(String color, String letters) {
+        return new ConnectorDescriptor(id, name, category, authType, configSchema, streams, incrementalStreams,
+                oauthSignIn, oauthSignInSetUp, color, letters);
     }
 }

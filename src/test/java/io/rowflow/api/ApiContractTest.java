@@ -41,7 +41,10 @@ class ApiContractTest {
                 .body("id", hasItems("csv-url", "json-url"))
                 .body("find { it.id == 'csv-url' }.configSchema.required", hasItems("url"))
                 .body("find { it.id == 'json-url' }.configSchema.properties.headers.writeOnly", equalTo(true))
-                .body("find { it.id == 'csv-url' }.authType", equalTo("none"));
+                .body("find { it.id == 'csv-url' }.authType", equalTo("none"))
+                .body("find { it.id == 'csv-url' }.brandColor", equalTo("#56606E"))
+                .body("find { it.id == 'csv-url' }.monogram", equalTo("CSV"))
+                .body("find { it.id == 'hubspot' }.brandColor", equalTo("#FF7A59"));
         given().get("/api/v1/destinations").then().statusCode(200)
                 .body("id", hasItems("excel"))
                 .body("find { it.id == 'excel' }.configSchema.properties.mode.enum", hasItems("replace", "append"));

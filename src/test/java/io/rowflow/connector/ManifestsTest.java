@@ -8,11 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.rowflow.common.schema.ConfigSchema;
+import io.rowflow.connector.declarative.Manifest;
 import io.rowflow.connector.declarative.ManifestLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -50,5 +53,25 @@ class ManifestsTest {
         assertThatThrownBy(() -> ManifestLoader.load("hubspot", metadata, fixed,
                 metadataSchema, manifestSchema)).hasMessageContaining("connectors/hubspot/")
                 .hasMessageContaining("evil.example.com is not in allowed_hosts");
+    }
+
+    @Test
+    void metadataDrawsThePickerTileAndAColourThatIsNotOneIsRefused() throws IOException {
+        Map<String, Manifest> manifests = ManifestLoader.loadAll().stream()
+                .collect(Collectors.toMap(Manifest::id, m -> m));
+        assertThat(manifests.get("hubspot").brandColor()).isEqualTo("#FF7A59");
+        assertThat(manifests.get("hubspot").monogram()).isNull();
+        assertThat(manifests.get("jira").brandColor()).isEqualTo("#0052CC");
+        assertThat(manifests.get("jira").monogram()).isEqualTo("J");
+
+        ObjectNode metadata = (ObjectNode) YAML.readTree(Path.of("connectors/hubspot/metadata.yaml").toFile());
+        metadata.put("brand_color", "orange").put("monogram", "HUBS");
+        JsonNode manifest = YAML.readTree(Path.of("connectors/hubspot/manifest.yaml").toFile());
+        ConfigSchema manifestSchema = ConfigSchema.of(new ObjectMapper().readTree(Path.of("connectors/manifest.schema.json")
+                .toFile()));
+        ConfigSchema metadataSchema = ConfigSchema.of(new ObjectMapper().readTree(Path.of("connectors/metadata.schema.json")
+                .toFile()));
+        assertThatThrownBy(() -> ManifestLoader.load("hubspot", metadata, manifest, metadataSchema, manifestSchema))
+                .hasMessageContaining("brand_color").hasMessageContaining("monogram");
     }
 }

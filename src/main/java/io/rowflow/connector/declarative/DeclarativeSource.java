@@ -68,7 +68,7 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
         return new ConnectorDescriptor(manifest.id(), manifest.name(), manifest.category(), manifest.auth().get("type")
                 .asText(), manifest.spec(), manifest.streams().stream().map(Manifest.Stream::name).toList(),
                 manifest.streams().stream().filter(st -> st.incremental() != null).map(Manifest.Stream::name).toList(),
-                manifest.oauth() != null);
+                manifest.oauth() != null).withBrand(manifest.brandColor(), manifest.monogram());
     }
 
     @Override

@@ -12,7 +12,8 @@ import java.util.Map;
  * A declarative connector as read from {@code connectors/<id>/}: its metadata and its manifest, both already validated
  * against their JSON Schemas (connectors/metadata.schema.json, connectors/manifest.schema.json).
  */
-public record Manifest(String id, String name, String version, String category, String icon, URI docs, List<String> allowedHosts,
+public record Manifest(String id, String name, String version, String category, String icon, String brandColor,
+        String monogram, URI docs, List<String> allowedHosts,
         List<String> oauthScopes, String baseUrl, JsonNode auth, RateLimit rateLimit, Map<Integer, String> errors, JsonNode spec, List<Stream> streams, JsonNode oauth,
         io.rowflow.pipeline.TextInference typedText) {
 
@@ -81,7 +82,9 @@ public record Manifest(String id, String name, String version, String category, 
         }
         JsonNode limit = manifest.get("rate_limit");
         return new Manifest(metadata.get("id").asText(), metadata.get("name").asText(), metadata.get("version").asText(),
-                metadata.get("category").asText(), metadata.path("icon").asText(null), URI.create(metadata.get("docs").asText()),
+                metadata.get("category").asText(), metadata.path("icon").asText(null),
+                metadata.path("brand_color").asText(null), metadata.path("monogram").asText(null),
+                URI.create(metadata.get("docs").asText()),
                 texts(metadata.get("allowed_hosts")), texts(metadata.get("oauth_scopes")),
                 manifest.get("base_url").asText(), manifest.get("auth"),
                 RateLimit.of(limit), errors, manifest.get("spec"), streams,
