@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';
 import { Connection, ConnectorDescriptor, get, messageOf, post, put, del } from '../api';
+import { BrandMark } from '../components/BrandMark';
 import { ConnectDialog, signInWithPopup } from '../components/ConnectDialog';
 import { EditConnectionDialog } from '../components/EditConnectionDialog';
 import { useCan } from '../components/Role';
+import { nameOfId } from '../components/labels';
 import { Empty, ErrorBox, Loading, StatusBadge, formatTime, useLoad } from '../components/ui';
 
 export default function Connections() {
@@ -79,11 +81,17 @@ export default function Connections() {
                 return (
                   <tr key={c.id} id={'connection-' + c.id} className={c.id === highlighted ? 'highlight' : undefined}>
                     <td>
-                      <strong>{c.name}</strong>
-                      <div className="muted">{connector?.name ?? c.connectorId}</div>
-                      {check && check !== 'checking' && (
-                        <div className={check.ok ? 'ok-text' : 'error-text'} role="status">{check.ok ? '✓ ' : '✗ '}{check.message}</div>
-                      )}
+                      <div className="with-mark">
+                        <BrandMark id={c.connectorId} name={connector?.name ?? nameOfId(c.connectorId)} color={connector?.brandColor}
+                          monogram={connector?.monogram} size={28} />
+                        <div>
+                          <strong>{c.name}</strong>
+                          <div className="muted">{connector?.name ?? nameOfId(c.connectorId)}</div>
+                          {check && check !== 'checking' && (
+                            <div className={check.ok ? 'ok-text' : 'error-text'} role="status">{check.ok ? '✓ ' : '✗ '}{check.message}</div>
+                          )}
+                        </div>
+                      </div>
                     </td>
                     <td>
                       {/* The last word on the account: a sign-in to renew, else this page's test, else not known yet. */}
