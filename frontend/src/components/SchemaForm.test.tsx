@@ -97,3 +97,24 @@ describe('Schema form', () => {
     expect(screen.getByLabelText('Cursor path')).toBeTruthy();
   });
 });
+
+describe('Schema form in a dialog', () => {
+  afterEach(cleanup);
+
+  it('keeps Tab inside the dialog past a closed fold, whose fields cannot take the focus', async () => {
+    const { Dialog } = await import('./ui');
+    const user = userEvent.setup();
+    render(
+      <Dialog title="Edit" onClose={() => {}}>
+        <Harness schema={{ type: 'object', required: ['url'], properties: { url: { type: 'string', title: 'URL' }, delimiter: { type: 'string' } } }} />
+      </Dialog>,
+    );
+    const url = screen.getByLabelText('URL *');
+    expect(document.activeElement).toBe(url);
+    await user.tab();
+    expect(document.activeElement).toBe(screen.getByText('Advanced settings'));
+    // The summary is the dialog's last stop while the fold is closed: Tab goes round to the close button.
+    await user.tab();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Close' }));
+  });
+});

@@ -179,7 +179,9 @@ export function Dialog({ title, onClose, children }: { title: string; onClose: (
   const keepFocusInside = (e: ReactKeyboardEvent<HTMLDivElement>) => {
     if (e.key !== 'Tab' || !ref.current) return;
     const focusable = Array.from(ref.current.querySelectorAll<HTMLElement>(
-      'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])'));
+      'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])'))
+      // What a closed fold holds cannot take the focus.
+      .filter((element) => !element.closest('details:not([open]) > :not(summary)'));
     if (focusable.length === 0) return;
     const first = focusable[0];
     const last = focusable[focusable.length - 1];
