@@ -70,6 +70,7 @@ export const CATEGORIES: { id: string; label: string }[] = [
   { id: 'messaging', label: 'Messaging' },
   { id: 'files', label: 'Files and URLs' },
   { id: 'other', label: 'Other' },
+  { id: 'samples', label: 'Sample data, to try Rowflow' },
 ];
 
 /** Other spellings of a category id, as a connector might give it. */

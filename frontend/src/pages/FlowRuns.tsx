@@ -108,7 +108,7 @@ export default function FlowRuns() {
                   aria-current={run.id === selected ? 'true' : undefined}>
                   <StatusBadge status={run.status} />
                   <span><RelativeTime iso={run.createdAt} /></span>
-                  <span className="muted">{run.trigger}</span>
+                  <span className="muted">{triggerLabel(run.trigger)}</span>
                 </Link>
               </li>
             ))}

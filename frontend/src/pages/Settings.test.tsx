@@ -44,7 +44,7 @@ describe('Settings', () => {
     await clicks.click(screen.getByRole('button', { name: 'Create token' }));
     const copy = await screen.findByRole('button', { name: 'Copy token' });
     expect(screen.getByTestId('new-token').textContent).toBe('rf_ab12_secret');
-    expect(document.activeElement).toBe(copy);
+    await waitFor(() => expect(document.activeElement).toBe(copy));
     await clicks.click(copy);
     expect(writeText).toHaveBeenCalledWith('rf_ab12_secret');
     expect(copy.parentElement!.querySelector('[role="status"]')!.textContent).toBe('Copied');
@@ -84,7 +84,7 @@ describe('Settings', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(calls).toContain('DELETE /tokens/t1');
     await waitFor(() => expect(screen.queryByText('BI tool')).toBeNull());
-    expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'API tokens' }));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'API tokens' })));
   });
 
   it('asks before deleting a notification and says why it could not', async () => {

@@ -249,7 +249,8 @@ class WebUiTest {
 
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Connections").setExact(true)).click();
         expect(page.getByText("Sales HubSpot")).isVisible();
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Test").setExact(true)).click();
+        page.locator("tr", new Page.LocatorOptions().setHasText("Sales HubSpot")).getByRole(AriaRole.BUTTON,
+                new Locator.GetByRoleOptions().setName("Test").setExact(true)).click();
         expect(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("✓"))).isVisible();
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("connections.png")));
 
@@ -519,6 +520,10 @@ class WebUiTest {
             page.locator("tr[data-flow='Big deals'] a").first().click();
             page.waitForURL(Pattern.compile(".*/flows/[0-9a-f-]{36}$"));
             String flowPage = new java.net.URI(page.url()).getPath();
+            // A workspace without flows, for the first-run guide.
+            String empty = io.restassured.RestAssured.given().spec(Api.bearer(Api.createToken(Api.ADMIN_EMAIL,
+                    Api.ADMIN_PASSWORD))).contentType("application/json").body(Map.of("name", "Empty workspace"))
+                    .post("/api/v1/workspaces").then().statusCode(201).extract().path("id");
             for (int[] size : new int[][] {{1440, 900}, {820, 1180}, {390, 844}}) {
                 page.setViewportSize(size[0], size[1]);
                 for (String path : List.of("/flows", "/flows/new", flowPage, flowPage + "/edit", "/connections", "/settings")) {
@@ -533,6 +538,13 @@ class WebUiTest {
                         assertThat(((Number) bar).doubleValue()).as("top bar height, " + where).isLessThan(size[0] < 600 ? 220 : 120);
                     }
                 }
+                where = "the first-run guide at " + size[0] + " px";
+                page.evaluate("id => localStorage.setItem('rowflow.workspace', id)", empty);
+                page.navigate(origin + "/flows");
+                page.waitForSelector(".first-run");
+                assertThat(offScreen(page)).as(where).isEmpty();
+                assertThat(axeViolations(page)).as("axe-core on " + where).isEmpty();
+                page.evaluate("() => localStorage.removeItem('rowflow.workspace')");
                 page.navigate(origin + "/flows");
                 page.waitForSelector("tr[data-flow]");
                 page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("flows-" + size[0] + ".png")));
