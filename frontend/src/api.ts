@@ -158,6 +158,8 @@ export interface Connection {
   createdAt: string;
   updatedAt: string;
   authStatus: string | null;
+  /** How the newest Test, preview or run reading it went; null before the first and after a change of settings. */
+  lastCheck: { ok: boolean; message: string | null; at: string } | null;
 }
 
 export interface Source {

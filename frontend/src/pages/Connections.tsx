@@ -6,7 +6,7 @@ import { ConnectDialog, signInWithPopup } from '../components/ConnectDialog';
 import { EditConnectionDialog } from '../components/EditConnectionDialog';
 import { useCan } from '../components/Role';
 import { nameOfId } from '../components/labels';
-import { Empty, ErrorBox, Loading, StatusBadge, formatTime, useLoad } from '../components/ui';
+import { Empty, ErrorBox, Loading, RelativeTime, StatusBadge, formatTime, useLoad } from '../components/ui';
 
 export default function Connections() {
   const { id: highlighted } = useParams();
@@ -90,13 +90,14 @@ export default function Connections() {
                           {check && check !== 'checking' && (
                             <div className={check.ok ? 'ok-text' : 'error-text'} role="status">{check.ok ? '✓ ' : '✗ '}{check.message}</div>
                           )}
+                          {!check && c.lastCheck && !c.lastCheck.ok && (
+                            <div className="error-text">✗ {c.lastCheck.message} <span className="muted">(<RelativeTime iso={c.lastCheck.at} />)</span></div>
+                          )}
                         </div>
                       </div>
                     </td>
                     <td>
-                      {/* The last word on the account: a sign-in to renew, else this page's test, else not known yet. */}
-                      <StatusBadge status={c.authStatus === 'needs_reauthorization' ? 'needs_reauthorization'
-                        : check === 'checking' ? 'checking' : check ? (check.ok ? 'ok' : 'failing') : 'unchecked'} />
+                      <StatusBadge status={connectionStatus(c, check)} />
                     </td>
                     <td>
                       {can('editor') ? (
@@ -147,4 +148,18 @@ export default function Connections() {
       )}
     </section>
   );
+}
+
+/**
+ * The badge's word on a connection: a sign-in to renew first; else the Test just run on this page; else how the
+ * newest Test, preview or run reading it went (kept by the server); else not known yet.
+ */
+export function connectionStatus(c: Pick<Connection, 'authStatus' | 'lastCheck'>,
+  check: 'checking' | { ok: boolean } | undefined): string {
+  if (c.authStatus === 'needs_reauthorization') return 'needs_reauthorization';
+  if (check === 'checking') return 'checking';
+  if (check) return check.ok ? 'ok' : 'failing';
+  if (c.authStatus === 'needs_attention') return 'failing';
+  if (c.lastCheck) return c.lastCheck.ok ? 'ok' : 'failing';
+  return 'unchecked';
 }

@@ -57,4 +57,14 @@ public class ConnectionEntity {
      */
     @Column(name = "auth_status")
     public String authStatus = "ok";
+
+    /** When a check or read through the connection last ended, whether it worked, and if not why; null before one. */
+    @Column(name = "last_check_at")
+    public Instant lastCheckAt;
+
+    @Column(name = "last_check_ok")
+    public Boolean lastCheckOk;
+
+    @Column(name = "last_check_message")
+    public String lastCheckMessage;
 }

@@ -123,6 +123,13 @@ public class ConnectionService implements SecretStore {
             entity.shared = request.shared();
         }
         entity.updatedAt = Instant.now();
+        ObjectNode settingsBefore = ((ObjectNode) readJson(entity.configJson)).deepCopy().setAll(stored);
+        if (!settingsBefore.equals(config)) {
+            // New settings: how the old ones last went says nothing of them.
+            entity.lastCheckAt = null;
+            entity.lastCheckOk = null;
+            entity.lastCheckMessage = null;
+        }
         store(entity, config, connector.schema());
         audit.record("connection.updated", "connection:" + entity.id, entity.name);
         return view(entity);
@@ -274,14 +281,35 @@ public class ConnectionService implements SecretStore {
         } catch (StopReading enough) {
             // The first record arrived.
         } catch (RowflowException e) {
-            if (e instanceof io.rowflow.common.error.UpstreamException upstream) {
-                credentialsRefused(entity, upstream);
-            }
+            readFailed(entity, e);
             return new CheckResult(false, e.getMessage());
         }
+        String found = columns.get() < 0 ? "Connected; the source has no records"
+                : "Connected; the first record has " + columns.get() + " field(s)";
+        readSucceeded(entity, found);
+        return new CheckResult(true, found);
+    }
+
+    /** A check or read through the connection worked: its badge says so, and a mark left by a refusal is cleared. */
+    public void readSucceeded(ConnectionEntity entity, String message) {
         credentialsAccepted(entity);
-        return new CheckResult(true, columns.get() < 0 ? "Connected; the source has no records"
-                : "Connected; the first record has " + columns.get() + " field(s)");
+        recordCheck(entity.id, true, message);
+    }
+
+    /** A check or read through the connection failed: its badge says why; a refused key or token marks it too. */
+    public void readFailed(ConnectionEntity entity, RowflowException failure) {
+        if (failure instanceof io.rowflow.common.error.UpstreamException upstream) {
+            credentialsRefused(entity, upstream);
+        }
+        recordCheck(entity.id, false, failure.getMessage());
+    }
+
+    /** Kept in a transaction of its own: a run or preview that fails after it must not take it back. */
+    private void recordCheck(UUID id, boolean ok, String message) {
+        String kept = message == null ? null : message.length() > 1000 ? message.substring(0, 999) + "…" : message;
+        QuarkusTransaction.requiringNew().run(() -> em.createQuery("update ConnectionEntity set lastCheckAt = :at,"
+                + " lastCheckOk = :ok, lastCheckMessage = :message where id = :id").setParameter("at", Instant.now())
+                .setParameter("ok", ok).setParameter("message", kept).setParameter("id", id).executeUpdate());
     }
 
     /**
@@ -424,7 +452,8 @@ public class ConnectionService implements SecretStore {
         }
         return new ConnectionView(entity.id, entity.name, entity.connectorId, readJson(entity.configJson), secretFields,
                 entity.shared || entity.createdBy == null, entity.createdBy, entity.createdAt, entity.updatedAt,
-                entity.authStatus);
+                entity.authStatus, entity.lastCheckAt == null ? null : new ConnectionView.LastCheck(
+                        Boolean.TRUE.equals(entity.lastCheckOk), entity.lastCheckMessage, entity.lastCheckAt));
     }
 
     private JsonNode readJson(String json) {

@@ -1,6 +1,6 @@
 package io.rowflow.run;
 
-import io.rowflow.common.error.UpstreamException;
+import io.rowflow.common.error.RowflowException;
 import io.rowflow.connection.ConnectionEntity;
 import io.rowflow.connection.ConnectionService;
 import io.rowflow.connector.ConnectorRegistry;
@@ -55,7 +55,7 @@ public class SourceExtractor {
                 // The caller has what it needs.
             }
         });
-        connections.credentialsAccepted(connection);
+        connections.readSucceeded(connection, "Read " + table.rowCount() + " row(s)");
         return table;
     }
 
@@ -87,8 +87,8 @@ public class SourceExtractor {
         return area.stage(connector.textInference(), sink -> {
             try {
                 reading.read(connector, context, sink);
-            } catch (UpstreamException e) {
-                connections.credentialsRefused(connection, e);
+            } catch (RowflowException e) {
+                connections.readFailed(connection, e);
                 throw e;
             }
         });
