@@ -32,8 +32,9 @@ export function FlowDestinations({ flowId, version }: { flowId: string; version:
                 : <>{formatCount(d.rowsWritten)} {d.rowsWritten === 1 ? 'row' : 'rows'} written <RelativeTime iso={d.writtenAt} /></>}
             </span>
             {d.link && (
-              <a className="button small" href={d.link.href} target={d.link.href.startsWith('/') ? undefined : '_blank'}
-                rel="noreferrer" aria-label={`${d.link.label} (destination ${d.index + 1}, ${d.name})`}>{d.link.label}</a>
+              // Rowflow's own files download; another site's page (a spreadsheet, a published address) opens aside.
+              <a className="button small" href={d.link.href} download={d.link.href.startsWith('/') ? '' : undefined}
+                target={d.link.href.startsWith('/') ? undefined : '_blank'} rel="noreferrer" aria-label={`${d.link.label} (destination ${d.index + 1}, ${d.name})`}>{d.link.label}</a>
             )}
           </li>
         ))}

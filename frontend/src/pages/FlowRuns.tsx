@@ -275,11 +275,6 @@ function RunDetail({ runId, flow, onFinished }: { runId: string; flow?: Flow; on
           </li>
         ))}
       </ol>
-      {run.status === 'succeeded' && flow?.destinations.map((d, i) => d.type === 'excel' && (
-        <a key={i} className="button" href={`/api/v1/flows/${flow.id}/destinations/${i}/file`} download>
-          Download workbook
-        </a>
-      ))}
       {(run.status === 'queued' || run.status === 'running') && can('editor') && (
         <button type="button" className="button small danger" onClick={() => post(`/runs/${run.id}/cancel`).catch((e) => setError(messageOf(e)))}>
           Cancel run

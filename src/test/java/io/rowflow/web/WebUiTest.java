@@ -212,7 +212,8 @@ class WebUiTest {
         String runPage = new java.net.URI(page.url()).getPath();
 
         // The workbook, downloaded as a user would.
-        Download download = page.waitForDownload(() -> page.getByText("Download workbook").click());
+        Download download = page.waitForDownload(() -> page.getByTestId("flow-destinations").getByText(
+                "Download the workbook").click());
         try (XSSFWorkbook workbook = new XSSFWorkbook(download.createReadStream())) {
             Sheet sheet = workbook.getSheet("Deals");
             assertThat(sheet).isNotNull();
@@ -631,7 +632,8 @@ class WebUiTest {
             page.waitForURL(Pattern.compile(".*/flows/[0-9a-f-]{36}$"));
             expect(page.getByTestId("run-detail")).isVisible();
             assertNoButtons(page, "Edit", "Run now", "Cancel run", "Delete", "Duplicate");
-            expect(page.getByText("Download workbook")).isVisible();
+            // What a viewer may do: open the destinations.
+            expect(page.getByTestId("flow-destinations").getByText("Download the workbook")).isVisible();
 
             page.navigate(page.url() + "/edit");
             expect(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Only editors build flows"))).isVisible();
