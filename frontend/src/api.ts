@@ -125,6 +125,27 @@ export interface WriterDescriptor {
   category: string;
   authType: string;
   configSchema: JsonSchema;
+  /** The connection type it writes through (its settings then hold connectionId); null for none. */
+  connectionType: string | null;
+  /** The file each write leaves to download, if any. */
+  file: { fileName: string; mediaType: string; extension: string; linkLabel: string } | null;
+  /** Settings picked from what the connection offers, in the order they are shown. */
+  pickers: Picker[];
+  /** Whether it has secret addresses to show (GET /flows/{id}/destinations/{index}/publication). */
+  publishesAddresses: boolean;
+}
+
+export interface Picker {
+  setting: string;
+  title: string;
+  dependsOn: string[];
+  creatable: boolean;
+  endpoint: string;
+}
+
+export interface PickerOption {
+  value: string;
+  label: string;
 }
 
 export interface JsonSchema {

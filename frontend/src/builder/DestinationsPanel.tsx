@@ -1,18 +1,13 @@
 import { useEffect, useState } from 'react';
-import { ApiError, Connection, Destination, WriterDescriptor, get, messageOf, post } from '../api';
+import { ApiError, Connection, ConnectorDescriptor, Destination, JsonSchema, Picker, PickerOption, WriterDescriptor, get, messageOf, post } from '../api';
 import { ConnectDialog } from '../components/ConnectDialog';
 import { SchemaForm } from '../components/SchemaForm';
-import { ErrorBox, useLoad } from '../components/ui';
+import { useLoad } from '../components/ui';
 
-interface Spreadsheet {
-  id: string;
-  name: string;
-}
-
-/** Where the rows go: a workbook, a Google Sheets tab, … each with its own settings. */
+/** Where the rows go: a workbook, a Google Sheets tab, … each drawn from its catalog entry alone. */
 export function DestinationsPanel({ destinations, onChange, writers, connections, onConnectionAdded, error, flowId }: {
   destinations: Destination[];
-  /** The saved flow's id: a published destination shows its addresses once saved. */
+  /** The saved flow's id: a destination with addresses of its own shows them once saved. */
   flowId?: string;
   onChange: (destinations: Destination[]) => void;
   writers: WriterDescriptor[];
@@ -25,6 +20,9 @@ export function DestinationsPanel({ destinations, onChange, writers, connections
     <div className="stack">
       {destinations.map((destination, index) => {
         const writer = writers.find((w) => w.id === destination.type);
+        const errorFor = (field: string) => error?.field(`destinations[${index}].settings.${field}`);
+        const setSettings = (settings: Record<string, unknown>) => set(index, { ...destination, settings });
+        const picked = writer ? pickedSettings(writer) : [];
         return (
           <div className="card" key={index} data-testid={`destination-${index}`}>
             <div className="row spread">
@@ -41,18 +39,16 @@ export function DestinationsPanel({ destinations, onChange, writers, connections
                 </button>
               )}
             </div>
-            {destination.type === 'google-sheets' && (
-              <SheetPicker settings={destination.settings} connections={connections} onConnectionAdded={onConnectionAdded}
-                onChange={(settings) => set(index, { ...destination, settings })}
-                error={(field) => error?.field(`destinations[${index}].settings.${field}`)} />
+            {writer?.connectionType && (
+              <AccountPickers writer={writer} index={index} settings={destination.settings} connections={connections}
+                onConnectionAdded={onConnectionAdded} onChange={setSettings} error={errorFor} />
             )}
-            {destination.type === 'published' && <PublishedUrls flowId={flowId} index={index} />}
+            {writer?.publishesAddresses && <PublishedUrls flowId={flowId} index={index} />}
             {writer && (
               <SchemaForm idPrefix={`destination-${index}`} value={destination.settings}
-                schema={destination.type === 'google-sheets' ? withoutPicked(writer) : writer.configSchema}
-                onChange={(settings) => set(index, { ...destination, settings: { ...destination.settings, ...settings,
-                  ...(destination.type === 'google-sheets' ? pickedOf(destination.settings) : {}) } })}
-                errorFor={(field) => error?.field(`destinations[${index}].settings.${field}`)} />
+                schema={withoutSettings(writer.configSchema, picked)}
+                onChange={(settings) => setSettings({ ...destination.settings, ...settings, ...only(destination.settings, picked) })}
+                errorFor={errorFor} />
             )}
           </div>
         );
@@ -62,6 +58,22 @@ export function DestinationsPanel({ destinations, onChange, writers, connections
       </button>
     </div>
   );
+}
+
+/** The settings a destination's account and pickers set, which its settings form leaves out. */
+export function pickedSettings(writer: WriterDescriptor): string[] {
+  return writer.connectionType ? ['connectionId', ...writer.pickers.map((p) => p.setting)] : [];
+}
+
+const only = (settings: Record<string, unknown>, keys: string[]) =>
+  Object.fromEntries(keys.filter((k) => k in settings).map((k) => [k, settings[k]]));
+
+/** A settings schema without the given settings (drawn elsewhere). */
+export function withoutSettings(schema: JsonSchema, keys: string[]): JsonSchema {
+  if (keys.length === 0) return schema;
+  const properties = { ...schema.properties };
+  keys.forEach((k) => delete properties[k]);
+  return { ...schema, properties, required: (schema.required ?? []).filter((r) => !keys.includes(r)) };
 }
 
 interface Publication {
@@ -119,52 +131,100 @@ export function spreadsheetIdOf(text: string): string {
   return /^[A-Za-z0-9_-]+$/.test(text.trim()) ? text.trim() : '';
 }
 
-const PICKED = ['connectionId', 'spreadsheet', 'sheetName'];
-const pickedOf = (settings: Record<string, unknown>) => Object.fromEntries(PICKED.filter((k) => k in settings).map((k) => [k, settings[k]]));
-function withoutPicked(writer: WriterDescriptor) {
-  const properties = { ...writer.configSchema.properties };
-  PICKED.forEach((k) => delete properties[k]);
-  return { ...writer.configSchema, properties, required: (writer.configSchema.required ?? []).filter((r) => !PICKED.includes(r)) };
-}
-
-/** The Google account, then a spreadsheet from its Drive, by URL, or a new one. */
-function SheetPicker({ settings, connections, onChange, onConnectionAdded, error }: {
+/**
+ * The account a destination writes through, then its pickers (a spreadsheet, then its tab), as its catalog entry
+ * declares them: the connections of its type with a way to connect a new one, and each picker's options from its
+ * endpoint once what it depends on is chosen. A value can also be typed or pasted (a URL, a new tab's name).
+ */
+function AccountPickers({ writer, index, settings, connections, onChange, onConnectionAdded, error }: {
+  writer: WriterDescriptor;
+  index: number;
   settings: Record<string, unknown>;
   connections: Connection[];
   onChange: (settings: Record<string, unknown>) => void;
   onConnectionAdded: (connection: Connection) => void;
   error: (field: string) => string | undefined;
 }) {
-  const google = connections.filter((c) => c.connectorId === 'google-sheets');
+  const types = useLoad((signal) => get<ConnectorDescriptor[]>('/connection-types', signal), []);
+  const typeName = types.value?.find((t) => t.id === writer.connectionType)?.name ?? writer.name;
+  const label = /account$/i.test(typeName) ? typeName : `${typeName} account`;
+  const accounts = connections.filter((c) => c.connectorId === writer.connectionType);
   const connectionId = settings.connectionId as string | undefined;
   const [connecting, setConnecting] = useState(false);
-  const [creating, setCreating] = useState(false);
+  const id = `destination-${index}-connection`;
+  return (
+    <div className="stack">
+      <div className={'field' + (error('connectionId') ? ' has-error' : '')}>
+        <label htmlFor={id}>{label}</label>
+        <div className="row">
+          <select id={id} value={connectionId ?? ''} aria-describedby={error('connectionId') ? id + '-error' : undefined}
+            onChange={(e) => onChange({ ...settings, connectionId: e.target.value || undefined })}>
+            <option value="">Choose…</option>
+            {accounts.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+          </select>
+          <button type="button" className="button small" onClick={() => setConnecting(true)}>Connect {typeName}</button>
+        </div>
+        {error('connectionId') && <small id={id + '-error'} className="field-error">{error('connectionId')}</small>}
+      </div>
+      {connectionId && writer.pickers.map((picker) => (
+        <PickerField key={picker.setting} picker={picker} index={index} settings={settings} connectionId={connectionId}
+          onChange={(value) => onChange({ ...settings, [picker.setting]: value || undefined })} error={error(picker.setting)} />
+      ))}
+      {connecting && (
+        <ConnectDialog only={[writer.connectionType!]} onClose={() => setConnecting(false)}
+          onConnected={(c) => { setConnecting(false); onConnectionAdded(c); onChange({ ...settings, connectionId: c.id }); }} />
+      )}
+    </div>
+  );
+}
+
+/** The query a picker's options are asked with: the connection and the settings it depends on; null until all are set. */
+export function pickerQuery(picker: Picker, connectionId: string, settings: Record<string, unknown>): string | null {
+  const query = new URLSearchParams({ connectionId });
+  for (const dependency of picker.dependsOn) {
+    const value = String(settings[dependency] ?? '').trim();
+    if (!value) return null;
+    query.set(dependency, value);
+  }
+  return query.toString();
+}
+
+function PickerField({ picker, index, settings, connectionId, onChange, error }: {
+  picker: Picker;
+  index: number;
+  settings: Record<string, unknown>;
+  connectionId: string;
+  onChange: (value: string) => void;
+  error?: string;
+}) {
+  const path = picker.endpoint.replace(/^\/api\/v1/, '');
+  const query = pickerQuery(picker, connectionId, settings);
+  const [options, setOptions] = useState<PickerOption[]>([]);
   const [failure, setFailure] = useState<string | null>(null);
-  const sheets = useLoad(async (signal) => (connectionId
-    ? get<Spreadsheet[]>(`/connections/${connectionId}/spreadsheets`, signal) : []), [connectionId]);
-  const spreadsheetId = spreadsheetIdOf(String(settings.spreadsheet ?? ''));
-  const [tabs, setTabs] = useState<string[]>([]);
+  const [creating, setCreating] = useState(false);
+  const [version, setVersion] = useState(0);
   useEffect(() => {
-    setTabs([]);
-    if (!connectionId || !spreadsheetId) return;
+    setOptions([]);
+    setFailure(null);
+    if (query === null) return;
     const controller = new AbortController();
-    // After a pause in typing: a pasted URL or a picked id, not every keystroke.
+    // After a pause in typing: a pasted URL or a picked value, not every keystroke.
     const timer = window.setTimeout(() => {
-      get<string[]>(`/connections/${connectionId}/spreadsheets/${encodeURIComponent(spreadsheetId)}/tabs`, controller.signal)
-        .then(setTabs, () => setTabs([]));
+      get<PickerOption[]>(`${path}?${query}`, controller.signal).then(setOptions,
+        (e) => { if (!controller.signal.aborted) setFailure(messageOf(e)); });
     }, 400);
     return () => { window.clearTimeout(timer); controller.abort(); };
-  }, [connectionId, spreadsheetId]);
+  }, [path, query, version]);
 
   const create = async () => {
-    const title = window.prompt('Name of the new spreadsheet', 'Rowflow export');
-    if (!title || !connectionId) return;
+    const title = window.prompt(`Name of the new ${picker.title.toLowerCase()}`, 'Rowflow export');
+    if (!title) return;
     setCreating(true);
     setFailure(null);
     try {
-      const created = await post<Spreadsheet>(`/connections/${connectionId}/spreadsheets`, { title });
-      onChange({ ...settings, spreadsheet: created.id });
-      sheets.reload();
+      const made = await post<PickerOption>(path, { connectionId, title });
+      onChange(made.value);
+      setVersion((v) => v + 1);
     } catch (e) {
       setFailure(messageOf(e));
     } finally {
@@ -172,51 +232,28 @@ function SheetPicker({ settings, connections, onChange, onConnectionAdded, error
     }
   };
 
+  const id = `destination-${index}-${picker.setting}`;
+  const value = String(settings[picker.setting] ?? '');
+  const chosen = options.find((o) => o.value === value);
   return (
-    <div className="stack">
-      <div className={'field' + (error('connectionId') ? ' has-error' : '')}>
-        <label htmlFor="google-account">Google account</label>
-        <div className="row">
-          <select id="google-account" value={connectionId ?? ''} onChange={(e) => onChange({ ...settings, connectionId: e.target.value || undefined })}>
-            <option value="">Choose…</option>
-            {google.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-          </select>
-          <button type="button" className="button small" onClick={() => setConnecting(true)}>Connect Google</button>
-        </div>
-        {error('connectionId') && <small className="field-error">{error('connectionId')}</small>}
+    <div className={'field' + (error ? ' has-error' : '')}>
+      <label htmlFor={id}>{picker.title}</label>
+      <div className="row">
+        <input id={id} list={id + '-options'} placeholder={query === null ? 'Choose what it depends on first' : 'Pick one, or type it'}
+          value={value} onChange={(e) => onChange(e.target.value)} aria-describedby={id + '-hint'} />
+        <datalist id={id + '-options'}>
+          {options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+        </datalist>
+        {picker.creatable && (
+          <button type="button" className="button small" onClick={create} disabled={creating}>{creating ? 'Creating…' : 'Create new'}</button>
+        )}
       </div>
-      {connectionId && (
-        <div className={'field' + (error('spreadsheet') ? ' has-error' : '')}>
-          <label htmlFor="spreadsheet">Spreadsheet</label>
-          <div className="row">
-            <input id="spreadsheet" list="spreadsheet-options" placeholder="Pick one, or paste its URL"
-              value={String(settings.spreadsheet ?? '')} onChange={(e) => onChange({ ...settings, spreadsheet: e.target.value })} />
-            <datalist id="spreadsheet-options">
-              {(sheets.value ?? []).map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
-            </datalist>
-            <button type="button" className="button small" onClick={create} disabled={creating}>{creating ? 'Creating…' : 'Create new'}</button>
-          </div>
-          {sheets.error && <small className="field-error">{sheets.error}</small>}
-          {error('spreadsheet') && <small className="field-error">{error('spreadsheet')}</small>}
-        </div>
-      )}
-      {connectionId && (
-        <div className={'field' + (error('sheetName') ? ' has-error' : '')}>
-          <label htmlFor="sheet-tab">Tab</label>
-          <input id="sheet-tab" list="sheet-tab-options" placeholder="Data" value={String(settings.sheetName ?? '')}
-            onChange={(e) => onChange({ ...settings, sheetName: e.target.value || undefined })} />
-          <datalist id="sheet-tab-options">
-            {tabs.map((t) => <option key={t} value={t} />)}
-          </datalist>
-          <small className="hint">{tabs.length > 0 ? `Pick one of its ${tabs.length} tabs, or name a new one: it is created.` : 'Created if absent.'}</small>
-          {error('sheetName') && <small className="field-error">{error('sheetName')}</small>}
-        </div>
-      )}
-      {failure && <ErrorBox message={failure} />}
-      {connecting && (
-        <ConnectDialog only={['google-sheets']} onClose={() => setConnecting(false)}
-          onConnected={(c) => { setConnecting(false); onConnectionAdded(c); onChange({ ...settings, connectionId: c.id }); }} />
-      )}
+      <small id={id + '-hint'} className="hint">
+        {chosen && chosen.label !== chosen.value ? chosen.label + ' · ' : ''}
+        {options.length > 0 ? `${options.length} to pick from` : query === null ? '' : 'None found yet: type it'}
+      </small>
+      {failure && <small className="field-error">{failure}</small>}
+      {error && <small className="field-error">{error}</small>}
     </div>
   );
 }

@@ -57,7 +57,7 @@ export function ConnectDialog({ onClose, onConnected, only }: {
   /** Connector ids to offer (a Google destination wants a Google connection); all when absent. */
   only?: string[];
 }) {
-  const catalog = useLoad((signal) => get<ConnectorDescriptor[]>('/connectors', signal), []);
+  const catalog = useLoad((signal) => get<ConnectorDescriptor[]>('/connection-types', signal), []);
   const [chosen, setChosen] = useState<ConnectorDescriptor | null>(null);
   const [name, setName] = useState('');
   const [config, setConfig] = useState<Record<string, unknown>>({});

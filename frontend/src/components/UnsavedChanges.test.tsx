@@ -55,7 +55,7 @@ describe('Unsaved changes', () => {
   });
 
   it('lets an untouched builder go without asking', async () => {
-    fakeApi({ 'GET /connectors': () => [csvConnector], 'GET /destinations': () => [], 'GET /connections': () => [connection],
+    fakeApi({ 'GET /connectors': () => [csvConnector], 'GET /connection-types': () => [csvConnector], 'GET /destinations': () => [], 'GET /connections': () => [connection],
       'GET /flows/f1': () => flow });
     const user = userEvent.setup();
     const router = renderAt('/flows/f1/edit');
@@ -67,7 +67,7 @@ describe('Unsaved changes', () => {
   }, 120000);
 
   it('asks before a typed flow is left, stays when asked to, leaves when told', async () => {
-    fakeApi({ 'GET /connectors': () => [csvConnector], 'GET /destinations': () => [], 'GET /connections': () => [connection] });
+    fakeApi({ 'GET /connectors': () => [csvConnector], 'GET /connection-types': () => [csvConnector], 'GET /destinations': () => [], 'GET /connections': () => [connection] });
     const user = userEvent.setup();
     const router = renderAt('/flows/new');
     fireEvent.change(await screen.findByLabelText('Flow name'), { target: { value: 'Orders report' } });
@@ -90,7 +90,7 @@ describe('Unsaved changes', () => {
   }, 120000);
 
   it('does not ask once the flow is saved', async () => {
-    fakeApi({ 'GET /connectors': () => [csvConnector], 'GET /destinations': () => [], 'GET /connections': () => [connection],
+    fakeApi({ 'GET /connectors': () => [csvConnector], 'GET /connection-types': () => [csvConnector], 'GET /destinations': () => [], 'GET /connections': () => [connection],
       'POST /flows': (body) => ({ ...flow, ...(body as object), id: 'f2' }) });
     const user = userEvent.setup();
     renderAt('/flows/new');
@@ -102,7 +102,7 @@ describe('Unsaved changes', () => {
   }, 120000);
 
   it('asks before the connection dialog drops typed settings, and counts them while it is open', async () => {
-    fakeApi({ 'GET /connectors': () => [csvConnector], 'GET /destinations': () => [], 'GET /connections': () => [connection],
+    fakeApi({ 'GET /connectors': () => [csvConnector], 'GET /connection-types': () => [csvConnector], 'GET /destinations': () => [], 'GET /connections': () => [connection],
       'GET /flows/f1': () => flow });
     const confirm = vi.fn(() => false);
     vi.stubGlobal('confirm', confirm);

@@ -11,7 +11,7 @@ import { Empty, ErrorBox, Loading, RelativeTime, StatusBadge, formatTime, useLoa
 export default function Connections() {
   const { id: highlighted } = useParams();
   const connections = useLoad((signal) => get<Connection[]>('/connections', signal), []);
-  const catalog = useLoad((signal) => get<ConnectorDescriptor[]>('/connectors', signal), []);
+  const catalog = useLoad((signal) => get<ConnectorDescriptor[]>('/connection-types', signal), []);
   const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState<Connection | null>(null);
   const [checks, setChecks] = useState<Record<string, { ok: boolean; message: string } | 'checking'>>({});

@@ -49,7 +49,7 @@ describe('FlowBuilder', () => {
 
   it('creates a connection in its dialog without submitting the flow, and selects it in the source', async () => {
     const calls = fakeApi({
-      'GET /connectors': () => [csvConnector],
+      'GET /connectors': () => [csvConnector], 'GET /connection-types': () => [csvConnector],
       'GET /destinations': () => [],
       'GET /connections': () => [existing],
       'POST /connections': (body) => ({ ...existing, ...(body as object), id: 'c-new' }),
@@ -95,7 +95,7 @@ describe('FlowBuilder', () => {
       destinations: [{ type: 'excel', settings: {} }], schedule: null, runAfter: [], timeout: null, onlyIfChanged: false,
       retries: null, createdAt: '', updatedAt: '' };
     const calls = fakeApi({
-      'GET /connectors': () => [csvConnector],
+      'GET /connectors': () => [csvConnector], 'GET /connection-types': () => [csvConnector],
       'GET /destinations': () => [],
       'GET /connections': () => [existing],
       'GET /flows/f1': () => flow,
@@ -128,7 +128,7 @@ describe('FlowBuilder', () => {
     const flow = { id: 'f1', name: 'Deals', sources: [{ connectionId: 'c-old' }], transform: { steps },
       destinations: [], schedule: null, createdAt: '', updatedAt: '' };
     const calls = fakeApi({
-      'GET /connectors': () => [csvConnector], 'GET /destinations': () => [], 'GET /connections': () => [existing],
+      'GET /connectors': () => [csvConnector], 'GET /connection-types': () => [csvConnector], 'GET /destinations': () => [], 'GET /connections': () => [existing],
       'GET /flows/f1': () => flow, 'PUT /flows/f1': () => flow,
     });
     const user = userEvent.setup();
@@ -156,7 +156,7 @@ describe('FlowBuilder', () => {
     window.localStorage.setItem('rowflow.columns.f1', JSON.stringify({
       key: JSON.stringify([[['c-old', null, null]], null]), columns }));
     const calls = fakeApi({
-      'GET /connectors': () => [csvConnector], 'GET /destinations': () => [], 'GET /connections': () => [existing],
+      'GET /connectors': () => [csvConnector], 'GET /connection-types': () => [csvConnector], 'GET /destinations': () => [], 'GET /connections': () => [existing],
       'GET /flows/f1': () => flow,
       'POST /flows/preview?step=sources%5B0%5D': () => preview([['A', '527.50'], ['B', '35']]),
       'POST /flows/preview': () => preview([['A', '527.50']]),

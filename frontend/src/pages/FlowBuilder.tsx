@@ -350,7 +350,9 @@ export default function FlowBuilder() {
                   <select id={`source-${index}-connection`} value={source.connectionId}
                     onChange={(e) => setSource(index, { connectionId: e.target.value, stream: null })}>
                     <option value="">Choose…</option>
-                    {catalog.connections.map((c) => (
+                    {/* Only what a source can read: a destination's account (no source of its type) is left out. */}
+                    {catalog.connections.filter((c) => c.id === source.connectionId
+                      || catalog.connectors.some((k) => k.id === c.connectorId)).map((c) => (
                       <option key={c.id} value={c.id}>{c.name}</option>
                     ))}
                   </select>
@@ -499,7 +501,7 @@ export default function FlowBuilder() {
       </section>
 
       {connectingFor !== null && (
-        <ConnectDialog onClose={() => setConnectingFor(null)} onConnected={(c) => {
+        <ConnectDialog only={catalog.connectors.map((k) => k.id)} onClose={() => setConnectingFor(null)} onConnected={(c) => {
           setCatalog((current) => current && { ...current, connections: [...current.connections.filter((x) => x.id !== c.id), c] });
           setSource(connectingFor, { connectionId: c.id, stream: null });
           setConnectingFor(null);

@@ -13,6 +13,9 @@ import io.rowflow.common.error.NotFoundException;
 import io.rowflow.common.error.RowflowException;
 import io.rowflow.common.schema.ConfigSchema;
 import io.rowflow.connector.ConnectorRegistry;
+import io.rowflow.connector.ConnectionAccess;
+import io.rowflow.connector.ConnectionType;
+import io.rowflow.connector.ConnectionTypeRegistry;
 import io.rowflow.connector.SourceConnector;
 import io.rowflow.connector.SourceContext;
 import io.rowflow.flow.FlowConnectionEntity;
@@ -45,6 +48,7 @@ public class ConnectionService implements SecretStore {
     private static final Logger LOG = Logger.getLogger(ConnectionService.class);
     private final EntityManager em;
     private final ConnectorRegistry connectors;
+    private final ConnectionTypeRegistry types;
     private final SecretCipher cipher;
     @jakarta.inject.Inject
     jakarta.enterprise.inject.Instance<TokenSource> tokens;
@@ -53,9 +57,10 @@ public class ConnectionService implements SecretStore {
     private final WorkspaceScope scope;
     private final AuditLog audit;
 
-    public ConnectionService(EntityManager em, ConnectorRegistry connectors, SecretCipher cipher, ObjectMapper mapper,
-            SafeHttpClient http, WorkspaceScope scope, AuditLog audit) {
+    public ConnectionService(EntityManager em, ConnectorRegistry connectors, ConnectionTypeRegistry types,
+            SecretCipher cipher, ObjectMapper mapper, SafeHttpClient http, WorkspaceScope scope, AuditLog audit) {
         this.em = em;
+        this.types = types;
         this.scope = scope;
         this.audit = audit;
         this.connectors = connectors;
@@ -66,7 +71,7 @@ public class ConnectionService implements SecretStore {
 
     @Transactional
     public ConnectionView create(ConnectionRequest request) {
-        SourceConnector connector = connectors.require(request.connectorId(), "connectorId");
+        ConnectionType connector = types.require(request.connectorId(), "connectorId");
         ObjectNode config = request.config() == null ? mapper.createObjectNode() : request.config();
         connector.schema().validate(config, "config");
         ConnectionEntity entity = new ConnectionEntity();
@@ -91,7 +96,7 @@ public class ConnectionService implements SecretStore {
             throw InvalidInputException.field("connectorId", "a connection's connector cannot change (it is \""
                     + entity.connectorId + "\"); create a new connection instead");
         }
-        SourceConnector connector = connectors.require(entity.connectorId, "connectorId");
+        ConnectionType connector = types.require(entity.connectorId, "connectorId");
         ObjectNode config = request.config() == null ? mapper.createObjectNode() : request.config().deepCopy();
         ObjectNode stored = secrets(entity);
         Optional<Origin> before = origin(connector, readJson(entity.configJson));
@@ -196,7 +201,7 @@ public class ConnectionService implements SecretStore {
     public SourceContext sourceContext(ConnectionEntity entity, JsonNode parameters) {
         ObjectNode config = settingsOf(entity);
         if (parameters != null && parameters.isObject() && !parameters.isEmpty()) {
-            SourceConnector connector = connectors.require(entity.connectorId, "connectorId");
+            ConnectionType connector = types.require(entity.connectorId, "connectorId");
             List<FieldError> refused = new ArrayList<>(connector.schema().parameterErrors(parameters, "parameters"));
             Optional<Origin> own = origin(connector, config);
             config.setAll((ObjectNode) parameters);
@@ -230,6 +235,32 @@ public class ConnectionService implements SecretStore {
         return context.withConnection(entity.id, null);
     }
 
+    /**
+     * A connection of type {@code type} the caller may use, resolved for an extension that works through it (a
+     * destination, a picker): its settings with secrets and its tokens. {@code field} names where the id was given.
+     */
+    public ConnectionAccess access(UUID id, String type, String field) {
+        if (id == null) {
+            throw InvalidInputException.field(field, "required: the " + typeName(type) + " connection to use");
+        }
+        ConnectionEntity entity = find(id); // 404 for one the caller may not see, as everywhere
+        if (!entity.connectorId.equals(type)) {
+            throw InvalidInputException.field(field, "must name a " + typeName(type) + " connection of this workspace");
+        }
+        SourceContext context = sourceContext(entity, null);
+        return new ConnectionAccess(entity.id, context.config(), context.accessTokens());
+    }
+
+    /** A connection type's name for messages ("Google Sheets"), its id when unknown. */
+    public String typeName(String type) {
+        return types.find(type).map(t -> t.descriptor().name()).orElse(type);
+    }
+
+    /** Whether {@code id} names a connection of type {@code type} the caller may use. */
+    public boolean usable(UUID id, String type) {
+        return id != null && findVisible(id).filter(c -> c.connectorId.equals(type)).isPresent();
+    }
+
     /** All of a connection's settings, its secrets decrypted among them (a new object, free to change). */
     public ObjectNode settingsOf(ConnectionEntity entity) {
         ObjectNode settings = (ObjectNode) readJson(entity.configJson);
@@ -243,7 +274,7 @@ public class ConnectionService implements SecretStore {
      */
     public ConnectionEntity storeSignedIn(ConnectionEntity existing, String connectorId, String name, UUID workspaceId,
             UUID userId, ObjectNode settings) {
-        SourceConnector connector = connectors.require(connectorId, "connector");
+        ConnectionType connector = types.require(connectorId, "connector");
         ConnectionEntity entity = existing;
         ObjectNode config = settings.deepCopy();
         if (entity == null) {
@@ -268,10 +299,19 @@ public class ConnectionService implements SecretStore {
         return entity;
     }
 
-    /** Reads the first record: proves the URL, the credentials and the format in one go. */
+    /**
+     * Reads the first record through a source of the connection's type: proves the URL, the credentials and the format
+     * in one go. A type no source reads through (a destination's account) is proved by its first write instead.
+     */
     public CheckResult check(UUID id) {
         ConnectionEntity entity = find(id);
-        SourceConnector connector = connectors.require(entity.connectorId, "connectorId");
+        Optional<SourceConnector> reader = connectors.find(entity.connectorId).or(() -> connectors.all().stream()
+                .filter(c -> c.connectionType().equals(entity.connectorId)).findFirst());
+        if (reader.isEmpty()) {
+            return new CheckResult(true, "Saved; nothing reads through this connection to check it: the first write"
+                    + " of a flow does");
+        }
+        SourceConnector connector = reader.get();
         AtomicInteger columns = new AtomicInteger(-1);
         try (OutboundShares.Scope outbound = OutboundShares.as(entity.workspaceId)) {
             connector.read(sourceContext(entity, null), record -> {
@@ -423,12 +463,12 @@ public class ConnectionService implements SecretStore {
      * changed behind the API's back, it no longer decrypts.
      */
     public String aad(ConnectionEntity entity) {
-        return workspaceAad(entity) + connectors.find(entity.connectorId)
+        return workspaceAad(entity) + types.find(entity.connectorId)
                 .flatMap(connector -> origin(connector, readJson(entity.configJson))).map(o -> "/origin:" + o).orElse("");
     }
 
     /** The origin the connection's settings send credentials to, judged from its plain settings only. */
-    static Optional<Origin> origin(SourceConnector connector, JsonNode settings) {
+    static Optional<Origin> origin(ConnectionType connector, JsonNode settings) {
         ObjectNode plain = connector.schema().withDefaults(settings);
         plain.remove(connector.schema().secretFields());
         return connector.origin(plain);

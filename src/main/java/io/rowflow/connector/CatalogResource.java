@@ -18,11 +18,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Catalog", description = "What Rowflow can read from and write to")
 public class CatalogResource {
     private final ConnectorRegistry connectors;
+    private final ConnectionTypeRegistry types;
     private final WriterRegistry writers;
     private final SignInSetup signIns;
 
-    public CatalogResource(ConnectorRegistry connectors, WriterRegistry writers, SignInSetup signIns) {
+    public CatalogResource(ConnectorRegistry connectors, ConnectionTypeRegistry types, WriterRegistry writers,
+            SignInSetup signIns) {
         this.connectors = connectors;
+        this.types = types;
         this.writers = writers;
         this.signIns = signIns;
     }
@@ -34,6 +37,18 @@ public class CatalogResource {
             + " whether its OAuth sign-in is set up on this server.")
     public List<ConnectorDescriptor> connectors() {
         return connectors.all().stream().map(SourceConnector::descriptor)
+                .map(d -> d.withSignInSetUp(signIns.isSetUp(d.id()))).toList();
+    }
+
+    @SignedIn
+    @GET
+    @Path("connection-types")
+    @Operation(summary = "List connection types", description = "What a connection can be: each source connector that"
+            + " is its own type, and the accounts destinations write through (a type no source reads). With the JSON"
+            + " Schema of each one's settings, and whether its OAuth sign-in is set up on this server. A connection's"
+            + " `connectorId` is its type's id.")
+    public List<ConnectorDescriptor> connectionTypes() {
+        return types.all().stream().map(ConnectionType::descriptor)
                 .map(d -> d.withSignInSetUp(signIns.isSetUp(d.id()))).toList();
     }
 

@@ -1,21 +1,20 @@
 package io.rowflow.connector;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.rowflow.common.schema.ConfigSchema;
-import io.rowflow.http.Origin;
 import io.rowflow.pipeline.RecordSink;
 import io.rowflow.pipeline.TextInference;
-import java.util.Optional;
 
 /**
  * A kind of source Rowflow can read from. Implementations are CDI beans found by {@link ConnectorRegistry} through
  * their stable {@link ConnectorDescriptor#id()}.
  */
-public interface SourceConnector {
-    ConnectorDescriptor descriptor();
-
-    /** The JSON Schema of this connector's settings; {@code writeOnly} properties are secrets. */
-    ConfigSchema schema();
+public interface SourceConnector extends ConnectionType {
+    /**
+     * The connection type this source reads through: its own id (the source is then that connection type too), or
+     * another type's, to share an account with other sources and destinations.
+     */
+    default String connectionType() {
+        return descriptor().id();
+    }
 
     /** How the types of this source's text values are decided. */
     TextInference textInference();
@@ -41,13 +40,6 @@ public interface SourceConnector {
     default void readDeletions(SourceContext context, RecordSink sink) {
     }
 
-    /**
-     * Where these settings send the connection's credentials, when the settings decide it (a URL, a site name); empty
-     * when the connector always talks to the same place. Secrets are bound to it: a changed origin needs them again.
-     */
-    default Optional<Origin> origin(JsonNode config) {
-        return Optional.empty();
-    }
 
     /** Emits every record of the source into the sink, in order; stops early if the sink throws StopReading. */
     void read(SourceContext context, RecordSink sink);

@@ -15,8 +15,8 @@ import io.rowflow.workspace.RequiresRole;
 import io.rowflow.workspace.Role;
 import io.rowflow.writer.DestinationLink;
 import io.rowflow.writer.DestinationWriter;
+import io.rowflow.writer.WriterDescriptor;
 import io.rowflow.writer.WriterRegistry;
-import io.rowflow.writer.excel.ExcelWriter;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -49,7 +49,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Flows", description = "Sources, transform and destinations, run by hand or on a schedule")
 public class FlowResource {
-    static final String XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
     private final FlowService flows;
     private final RunService runs;
@@ -269,23 +268,25 @@ public class FlowResource {
     @RequiresRole(Role.VIEWER)
     @GET
     @Path("{id}/destinations/{index}/file")
-    @Produces({ XLSX, "application/problem+json" })
-    @Operation(summary = "Download the latest file a destination wrote")
+    @Produces({ MediaType.WILDCARD, "application/problem+json" })
+    @Operation(summary = "Download the latest file a destination wrote", description = "For a destination kind whose"
+            + " catalog entry has a `file` (an Excel workbook): the file its newest successful write left, named after"
+            + " the flow, in the kind's media type.")
     public Response file(@PathParam("id") UUID id, @PathParam("index") @Min(0) int index) {
         FlowView flow = flows.get(id);
         if (index >= flow.destinations().size()) {
             throw new NotFoundException("Flow " + id + " has no destination " + index);
         }
-        if (!ExcelWriter.ID.equals(flow.destinations().get(index).type())) {
-            throw new NotFoundException("Destination " + index + " of flow " + id + " does not write a file");
-        }
-        java.nio.file.Path file = dataFolder.destinationFile(id, index, ExcelWriter.FILE_NAME);
+        WriterDescriptor.FileOutput output = writers.find(flow.destinations().get(index).type())
+                .map(w -> w.descriptor().file()).orElseThrow(() -> new NotFoundException("Destination " + index
+                        + " of flow " + id + " does not write a file"));
+        java.nio.file.Path file = dataFolder.destinationFile(id, index, output.fileName());
         if (!Files.exists(file)) {
             throw new NotFoundException("Destination " + index + " of flow " + id + " has not written a file yet");
         }
-        String name = flow.name().replaceAll("[^\\p{L}\\p{N} ._-]", "_").strip() + ".xlsx";
+        String name = flow.name().replaceAll("[^\\p{L}\\p{N} ._-]", "_").strip() + output.extension();
         audit.record("file.downloaded", "flow:" + id, "destination " + index);
-        return Response.ok(file.toFile(), XLSX)
+        return Response.ok(file.toFile(), output.mediaType())
                 .header("Content-Disposition", io.rowflow.common.web.ContentDisposition.attachment(name))
                 .header("Cache-Control", "no-store")
                 .build();

@@ -382,6 +382,12 @@ public class FlowService implements FlowSchedules {
             }
             errors.addAll(writer.schema().errors(destination.settings() == null ? mapper.createObjectNode()
                     : destination.settings(), field + ".settings"));
+            String connectionType = writer.descriptor().connectionType();
+            if (connectionType != null && !connections.usable(writer.connectionId(destination.settings()).orElse(null),
+                    connectionType)) {
+                errors.add(new FieldError(field + ".settings.connectionId", "must name a " + connections.typeName(
+                        connectionType) + " connection of this workspace"));
+            }
             errors.addAll(writer.check(destination.settings(), field + ".settings"));
             if (request.sources().stream().anyMatch(FlowRequest.Source::incremental)
                     && !writer.keepsEarlierRows(destination.settings())) {

@@ -15,9 +15,9 @@ import io.rowflow.common.error.UpstreamException;
 import io.rowflow.connection.ConnectionEntity;
 import io.rowflow.connection.ConnectionService;
 import io.rowflow.connection.TokenSource;
-import io.rowflow.connector.ConnectorRegistry;
+import io.rowflow.connector.ConnectionType;
+import io.rowflow.connector.ConnectionTypeRegistry;
 import io.rowflow.connector.OAuthSignIn;
-import io.rowflow.connector.SourceConnector;
 import io.rowflow.connector.json.JsonUrlSource;
 import io.rowflow.http.HttpRequestSpec;
 import io.rowflow.http.SafeHttpClient;
@@ -56,7 +56,7 @@ public class OAuthService implements TokenSource {
 
     private final EntityManager em;
     private final OAuthConfig config;
-    private final ConnectorRegistry connectors;
+    private final ConnectionTypeRegistry connectors;
     private final ConnectionService connections;
     private final SecretCipher cipher;
     private final SafeHttpClient http;
@@ -66,7 +66,7 @@ public class OAuthService implements TokenSource {
     private final MeterRegistry metrics;
     private final PublicUrl publicUrl;
 
-    public OAuthService(EntityManager em, OAuthConfig config, ConnectorRegistry connectors, ConnectionService connections,
+    public OAuthService(EntityManager em, OAuthConfig config, ConnectionTypeRegistry connectors, ConnectionService connections,
             SecretCipher cipher, SafeHttpClient http, WorkspaceScope scope, AuditLog audit, ObjectMapper mapper,
             MeterRegistry metrics, PublicUrl publicUrl) {
         this.em = em;
@@ -89,7 +89,7 @@ public class OAuthService implements TokenSource {
     }
 
     Provider provider(String connectorId) {
-        SourceConnector connector = connectors.find(connectorId).orElseThrow(() -> NotFoundException.of("Connector",
+        ConnectionType connector = connectors.find(connectorId).orElseThrow(() -> NotFoundException.of("Connector",
                 connectorId));
         if (!(connector instanceof OAuthSignIn signIn) || signIn.oauth().isEmpty()) {
             throw new NotFoundException(connector.descriptor().name() + " has no sign-in with OAuth; connect it with its"

@@ -71,7 +71,7 @@ public class PublishedWriter implements DestinationWriter {
 
     @Override
     public WriterDescriptor descriptor() {
-        return new WriterDescriptor(ID, "Published CSV and JSON URL", "files", "none", SCHEMA.document());
+        return new WriterDescriptor(ID, "Published CSV and JSON URL", "files", "none", SCHEMA.document()).withAddresses();
     }
 
     @Override

@@ -26,6 +26,7 @@ import io.rowflow.pipeline.RunCancelledException;
 import io.rowflow.pipeline.StagedTable;
 import io.rowflow.pipeline.StagingArea;
 import io.rowflow.storage.DataFolder;
+import io.rowflow.connection.ConnectionService;
 import io.rowflow.writer.DestinationWriter;
 import io.rowflow.writer.WriteContext;
 import io.rowflow.writer.WriteResult;
@@ -70,6 +71,7 @@ public class RunExecutor {
     private final FlowService flows;
     private final SourceExtractor extractor;
     private final WriterRegistry writers;
+    private final ConnectionService connections;
     private final DataFolder dataFolder;
     private final ObjectMapper mapper;
     private final MeterRegistry metrics;
@@ -106,8 +108,9 @@ public class RunExecutor {
 
     public RunExecutor(EntityManager em, FlowService flows, SourceExtractor extractor, WriterRegistry writers,
             DataFolder dataFolder, ObjectMapper mapper, MeterRegistry metrics, FollowUpRuns followUps, RunConfig config,
-            NotificationService notifications) {
+            NotificationService notifications, ConnectionService connections) {
         this.notifications = notifications;
+        this.connections = connections;
         this.em = em;
         this.flows = flows;
         this.extractor = extractor;
@@ -286,6 +289,12 @@ public class RunExecutor {
                     WriteContext context = new WriteContext(destination.settings(), area.connection(),
                             dataFolder.destinationDir(flow.id, i), () -> cancelRequested(runId),
                             () -> checkFence(runId, claimedAttempt), runId + "/" + i, removes ? deletedResult : null);
+                    String connectionType = writer.descriptor().connectionType();
+                    if (connectionType != null) {
+                        // Resolved here, not by the writer: extensions get their account handed in.
+                        context = context.withConnection(connections.access(writer.connectionId(destination.settings())
+                                .orElse(null), connectionType, "destinations[" + i + "].settings.connectionId"));
+                    }
                     WriteResult written = writer.write(context, result);
                     stats.destinations().add(new RunStats.DestinationStats(i, destination.type(), written.rowsWritten(),
                             written.apiCalls()));

@@ -686,6 +686,53 @@ class WebUiTest {
         assertThat(Api.runToEnd(flow).getString("status")).as("the run after the fix").isEqualTo("succeeded");
     }
 
+    /**
+     * A destination the UI knows only from its catalog entry (TestLedgerWriter, added in the test sources with its
+     * schema and connection type): its account is connected from the builder, its picker offers the account's books,
+     * and the flow runs and its file downloads from the flow's page.
+     */
+    @Test
+    @Order(7)
+    void aDestinationIsDrawnFromItsCatalogEntry() throws Exception {
+        FakeApi.shared().putFile("/files/ledger-walk.csv", "item,amount\nrent,1200.00\ncoffee,0.10\n");
+        String source = Api.createConnection("csv-url", Map.of("url", FakeApi.shared().url("/files/ledger-walk.csv")));
+        String key = "walk-ledger-key-" + java.util.UUID.randomUUID();
+        Api.SECRETS_USED.add(key);
+        String origin = "http://localhost:" + root.getPort();
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1440, 900)
+                .setAcceptDownloads(true));
+        walk(context, "failure-ledger.png", page -> {
+            signInAs(page, origin, Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD);
+            page.navigate(origin + "/flows/new");
+            page.getByLabel("Flow name").fill("Ledger walk");
+            page.getByLabel("Connection", new Page.GetByLabelOptions().setExact(true)).selectOption(source);
+            page.getByLabel("Destination 1").selectOption(new SelectOption().setLabel("Test ledger"));
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Connect Ledger account").setExact(true)).click();
+            Locator dialog = page.getByRole(AriaRole.DIALOG);
+            dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Ledger account")).click();
+            dialog.getByLabel("Name", new Locator.GetByLabelOptions().setExact(true)).fill("Books of the walk");
+            dialog.getByLabel("Books *", new Locator.GetByLabelOptions().setExact(true)).fill("Sales, Ops");
+            dialog.getByLabel("API key *", new Locator.GetByLabelOptions().setExact(true)).fill(key);
+            dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save connection").setExact(true)).click();
+            expect(page.getByRole(AriaRole.DIALOG)).hasCount(0);
+            expect(page.getByLabel("Ledger account", new Page.GetByLabelOptions().setExact(true)).locator("option:checked"))
+                    .hasText("Books of the walk");
+            // The picker's choices come from the account, through the endpoint the catalog names.
+            Locator book = page.getByLabel("Book", new Page.GetByLabelOptions().setExact(true));
+            expect(page.locator("#destination-0-book-options option")).hasCount(2);
+            expect(page.getByText("2 to pick from")).isVisible();
+            book.fill("Ops");
+            expect(page.getByText("Book Ops ·")).isVisible();
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save and run").setExact(true)).click();
+            expect(page.getByTestId("run-detail").locator(".badge").first()).hasText("Succeeded",
+                    new LocatorAssertions.HasTextOptions().setTimeout(30_000));
+            Download download = page.waitForDownload(() -> page.getByTestId("flow-destinations").getByText(
+                    "Download the ledger").click());
+            assertThat(new String(download.createReadStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo("book: Ops\nrent | 1200.00\ncoffee | 0.10\n");
+        });
+    }
+
     private static void assertNoButtons(Page page, String... names) {
         page.waitForLoadState(com.microsoft.playwright.options.LoadState.NETWORKIDLE);
         for (String name : names) {

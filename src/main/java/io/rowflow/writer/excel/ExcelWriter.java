@@ -60,24 +60,18 @@ public class ExcelWriter implements DestinationWriter {
     /** Excel keeps 15 significant digits; longer integers (IDs) are written as text so no digit is lost. */
     static final long LARGEST_EXACT_NUMBER = 999_999_999_999_999L;
     private static final ConfigSchema SCHEMA = ConfigSchema.fromResource("schemas/excel.json");
+    public static final String MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     private static final int WINDOW_ROWS = 100;
 
     @Override
     public WriterDescriptor descriptor() {
-        return new WriterDescriptor(ID, "Excel workbook (.xlsx)", "files", "none", SCHEMA.document());
+        return new WriterDescriptor(ID, "Excel workbook (.xlsx)", "files", "none", SCHEMA.document()).withFile(
+                new WriterDescriptor.FileOutput(FILE_NAME, MEDIA_TYPE, ".xlsx", "Download the workbook"));
     }
 
     @Override
     public ConfigSchema schema() {
         return SCHEMA;
-    }
-
-    /** The latest workbook, to download, once a run wrote one. */
-    @Override
-    public java.util.Optional<io.rowflow.writer.DestinationLink> link(io.rowflow.writer.DestinationLink.Request request) {
-        return Files.exists(request.folder().resolve(FILE_NAME)) ? java.util.Optional.of(new io.rowflow.writer.DestinationLink(
-                "/api/v1/flows/" + request.flowId() + "/destinations/" + request.index() + "/file", "Download the workbook"))
-                : java.util.Optional.empty();
     }
 
     @Override

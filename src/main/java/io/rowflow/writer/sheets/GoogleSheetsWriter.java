@@ -35,9 +35,6 @@ import com.google.api.services.sheets.v4.model.ValueRange;
 import io.rowflow.common.error.DataException;
 import io.rowflow.common.error.FieldError;
 import io.rowflow.common.schema.ConfigSchema;
-import io.rowflow.connection.ConnectionEntity;
-import io.rowflow.connection.ConnectionService;
-import io.rowflow.connector.SourceContext;
 import io.rowflow.pipeline.Column;
 import io.rowflow.pipeline.ColumnType;
 import io.rowflow.pipeline.RunCancelledException;
@@ -47,6 +44,8 @@ import io.rowflow.writer.RowKeys;
 import io.rowflow.writer.WriteContext;
 import io.rowflow.writer.WriteResult;
 import io.rowflow.writer.WriterDescriptor;
+import io.rowflow.writer.PickerOption;
+import io.rowflow.writer.PickerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -97,19 +96,66 @@ public class GoogleSheetsWriter implements DestinationWriter {
     private static final Pattern CELL = Pattern.compile("([A-Za-z]{1,3})([1-9][0-9]*)");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final ConnectionService connections;
     private final GoogleApis google;
     private final SheetsConfig config;
 
-    public GoogleSheetsWriter(ConnectionService connections, GoogleApis google, SheetsConfig config) {
-        this.connections = connections;
+    public GoogleSheetsWriter(GoogleApis google, SheetsConfig config) {
         this.google = google;
         this.config = config;
     }
 
     @Override
     public WriterDescriptor descriptor() {
-        return new WriterDescriptor(ID, "Google Sheets", "spreadsheets", "connection", SCHEMA.document());
+        return new WriterDescriptor(ID, "Google Sheets", "spreadsheets", "connection", SCHEMA.document())
+                .withConnectionType(GoogleSheetsSource.ID)
+                .withPickers(List.of(WriterDescriptor.Picker.of(ID, "spreadsheet", "Spreadsheet", List.of(), true),
+                        WriterDescriptor.Picker.of(ID, "sheetName", "Tab", List.of("spreadsheet"), false)));
+    }
+
+    /**
+     * The spreadsheets the account can pick from (those Rowflow created or the user opened with it: Rowflow asks only
+     * for Drive's per-file access), or a spreadsheet's tabs in its order, Rowflow's hidden staging tabs left out.
+     */
+    @Override
+    public List<PickerOption> options(String setting, PickerRequest request) {
+        GoogleApis.Session session = session(request.connection());
+        try {
+            if (setting.equals("spreadsheet")) {
+                return google.spreadsheets(session).stream().map(f -> new PickerOption(String.valueOf(f.get("id")),
+                        String.valueOf(f.get("name")))).toList();
+            }
+            if (setting.equals("sheetName")) {
+                Spreadsheet found = session.sheets().spreadsheets().get(spreadsheetId(request.require("spreadsheet")))
+                        .setFields("sheets.properties(title,hidden)").execute();
+                return found.getSheets() == null ? List.of() : found.getSheets().stream().map(t -> t.getProperties())
+                        .filter(p -> !Boolean.TRUE.equals(p.getHidden())).map(p -> new PickerOption(p.getTitle(),
+                                p.getTitle())).toList();
+            }
+        } catch (IOException e) {
+            throw GoogleApis.translate(e, setting.equals("spreadsheet") ? "listing the spreadsheets"
+                    : "reading the spreadsheet's tabs");
+        }
+        return DestinationWriter.super.options(setting, request);
+    }
+
+    /** A new spreadsheet in the account, titled as asked. */
+    @Override
+    public PickerOption create(String setting, PickerRequest request, String title) {
+        if (!setting.equals("spreadsheet")) {
+            return DestinationWriter.super.create(setting, request, title);
+        }
+        try {
+            Spreadsheet made = session(request.connection()).sheets().spreadsheets().create(new Spreadsheet()
+                    .setProperties(new com.google.api.services.sheets.v4.model.SpreadsheetProperties().setTitle(title)))
+                    .execute();
+            return new PickerOption(made.getSpreadsheetId(), made.getProperties().getTitle());
+        } catch (IOException e) {
+            throw GoogleApis.translate(e, "creating the spreadsheet");
+        }
+    }
+
+    private GoogleApis.Session session(io.rowflow.connector.ConnectionAccess access) {
+        return google.open(access.connectionId(), access.settings(), access.tokens());
     }
 
     @Override
@@ -118,25 +164,8 @@ public class GoogleSheetsWriter implements DestinationWriter {
     }
 
     @Override
-    public Optional<UUID> connectionId(JsonNode settings) {
-        try {
-            return Optional.ofNullable(settings == null || !settings.hasNonNull("connectionId") ? null
-                    : UUID.fromString(settings.get("connectionId").asText()));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-    }
-
-    @Override
     public List<FieldError> check(JsonNode settings, String field) {
-        List<FieldError> errors = new ArrayList<>();
-        Optional<UUID> id = connectionId(settings);
-        Optional<ConnectionEntity> connection = id.flatMap(connections::findVisible);
-        if (connection.isEmpty() || !connection.get().connectorId.equals(GoogleSheetsSource.ID)) {
-            errors.add(new FieldError(field + ".connectionId", "must name a Google Sheets connection of this workspace"));
-        }
-        errors.addAll(RowKeys.checkUpsert(settings, field));
-        return errors;
+        return RowKeys.checkUpsert(settings, field);
     }
 
     /** The spreadsheet's id from its URL (…/spreadsheets/d/{id}/edit) or the id itself. */
@@ -236,11 +265,10 @@ public class GoogleSheetsWriter implements DestinationWriter {
     @Override
     public WriteResult write(WriteContext context, StagedTable table) throws Exception {
         JsonNode settings = SCHEMA.withDefaults(context.settings());
-        UUID connectionId = connectionId(settings).orElseThrow(() -> new DataException("No Google connection chosen"));
-        ConnectionEntity connection = connections.find(connectionId);
-        SourceContext access = connections.sourceContext(connection, null);
-        return write(google.open(connectionId, access.config(), access.accessTokens()), settings, context, table,
-                config.chunkBytes());
+        if (context.connection() == null) {
+            throw new DataException("No Google connection chosen");
+        }
+        return write(session(context.connection()), settings, context, table, config.chunkBytes());
     }
 
     /** Writes the table through a session (settings with their defaults); what runs and the benchmark both call. */
