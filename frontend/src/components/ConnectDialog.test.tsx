@@ -29,7 +29,7 @@ describe('Connect dialog', () => {
     await user.click(await screen.findByRole('button', { name: /Google Sheets/ }));
     expect(screen.getByTestId('sign-in-not-set-up').textContent)
       .toContain('rowflow.oauth.provider.google-sheets.client-id');
-    expect(screen.getByText(/a service account's key/)).toBeTruthy();
+    expect(screen.getByTestId('sign-in-not-set-up').textContent).toContain('connect with its Service account key below');
     expect(screen.queryByRole('button', { name: 'Sign in with Google Sheets' })).toBeNull();
     expect(screen.getByLabelText(/Service account key/)).toBeTruthy();
   });

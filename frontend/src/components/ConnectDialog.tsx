@@ -184,7 +184,7 @@ export function ConnectDialog({ onClose, onConnected, only }: {
             <p className="notice" data-testid="sign-in-not-set-up">
               Sign-in with {chosen.name} is not set up on this Rowflow yet: an administrator registers an OAuth client
               and sets <code>rowflow.oauth.provider.{chosen.id}.client-id</code> and <code>client-secret</code>.
-              Until then, connect with {chosen.id === 'google-sheets' ? "a service account's key" : 'an API key or token'} below.
+              Until then, connect with {keyFieldsOf(chosen).length > 0 ? `its ${keyFieldsOf(chosen).join(' or ')}` : 'the settings'} below.
             </p>
           )}
           {chosen.oauthSignIn && chosen.oauthSignInSetUp && !withKey && (
@@ -209,4 +209,14 @@ export function ConnectDialog({ onClose, onConnected, only }: {
       )}
     </Dialog>
   );
+}
+
+/**
+ * The secrets a user can enter instead of signing in (a key, a token), by title: those the schema does not mark as set
+ * by the sign-in ({@code x-set-by-sign-in}).
+ */
+export function keyFieldsOf(connector: ConnectorDescriptor): string[] {
+  return Object.entries(connector.configSchema.properties ?? {})
+    .filter(([, property]) => property.writeOnly && !(property as Record<string, unknown>)['x-set-by-sign-in'])
+    .map(([key, property]) => property.title ?? key);
 }
