@@ -142,6 +142,11 @@ class AccessMatrixTest {
                 r -> s -> s.get("/api/v1/connections/" + r.get("connection") + "/spreadsheets")));
         calls.add(new Call("POST spreadsheet", Role.EDITOR, r -> s -> s.contentType(ContentType.JSON)
                 .body(Map.of("title", "x")).post("/api/v1/connections/" + r.get("connection") + "/spreadsheets")));
+        calls.add(new Call("GET destination picker", Role.VIEWER, r -> s -> s.get(
+                "/api/v1/destinations/google-sheets/pickers/spreadsheet?connectionId=" + r.get("connection"))));
+        calls.add(new Call("POST destination picker", Role.EDITOR, r -> s -> s.contentType(ContentType.JSON)
+                .body(Map.of("connectionId", r.get("connection"), "title", "x"))
+                .post("/api/v1/destinations/google-sheets/pickers/spreadsheet")));
         calls.add(new Call("GET flow", Role.VIEWER, r -> s -> s.get("/api/v1/flows/" + r.get("flow"))));
         calls.add(new Call("PUT flow", Role.EDITOR, r -> s -> s.contentType(ContentType.JSON)
                 .body(flowBody(r.get("connection"))).put("/api/v1/flows/" + r.get("flow"))));
