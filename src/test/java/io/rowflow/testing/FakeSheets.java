@@ -909,8 +909,8 @@ public final class FakeSheets implements QuarkusTestResourceLifecycleManager {
      * The writer's settings against a fake at {@code base}: quotas out of the way (the fake keeps its own) and the
      * given first backoff after a refusal.
      */
-    public static io.rowflow.writer.sheets.SheetsConfig writerConfig(String base, java.time.Duration initialBackoff) {
-        return new io.rowflow.writer.sheets.SheetsConfig() {
+    public static io.rowflow.google.SheetsConfig writerConfig(String base, java.time.Duration initialBackoff) {
+        return new io.rowflow.google.SheetsConfig() {
             @Override
             public String rootUrl() {
                 return base + "/";

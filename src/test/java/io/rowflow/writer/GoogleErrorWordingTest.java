@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rowflow.common.error.UpstreamException;
 import io.rowflow.testing.FakeSheets;
-import io.rowflow.writer.sheets.GoogleApis;
+import io.rowflow.google.GoogleApis;
 import java.io.IOException;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;

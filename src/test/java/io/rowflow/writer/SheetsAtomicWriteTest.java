@@ -11,7 +11,7 @@ import io.rowflow.pipeline.StagingArea;
 import io.rowflow.pipeline.StagingSettings;
 import io.rowflow.pipeline.TextInference;
 import io.rowflow.testing.FakeSheets;
-import io.rowflow.writer.sheets.GoogleApis;
+import io.rowflow.google.GoogleApis;
 import io.rowflow.writer.sheets.GoogleSheetsWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

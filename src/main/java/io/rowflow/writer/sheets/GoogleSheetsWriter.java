@@ -39,6 +39,9 @@ import io.rowflow.pipeline.Column;
 import io.rowflow.pipeline.ColumnType;
 import io.rowflow.pipeline.RunCancelledException;
 import io.rowflow.pipeline.StagedTable;
+import io.rowflow.google.GoogleApis;
+import io.rowflow.google.GoogleSheetsSource;
+import io.rowflow.google.SheetsConfig;
 import io.rowflow.writer.DestinationWriter;
 import io.rowflow.writer.RowKeys;
 import io.rowflow.writer.WriteContext;
@@ -92,7 +95,6 @@ public class GoogleSheetsWriter implements DestinationWriter {
     static final String METADATA_KEY = "rowflow.rectangle@";
     private static final LocalDate SERIAL_EPOCH = LocalDate.of(1899, 12, 30);
     private static final ConfigSchema SCHEMA = ConfigSchema.fromResource("schemas/google-sheets-destination.json");
-    private static final Pattern URL_ID = Pattern.compile("/spreadsheets/d/([A-Za-z0-9_-]+)");
     private static final Pattern CELL = Pattern.compile("([A-Za-z]{1,3})([1-9][0-9]*)");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -125,7 +127,7 @@ public class GoogleSheetsWriter implements DestinationWriter {
                         String.valueOf(f.get("name")))).toList();
             }
             if (setting.equals("sheetName")) {
-                Spreadsheet found = session.sheets().spreadsheets().get(spreadsheetId(request.require("spreadsheet")))
+                Spreadsheet found = session.sheets().spreadsheets().get(GoogleApis.spreadsheetId(request.require("spreadsheet")))
                         .setFields("sheets.properties(title,hidden)").execute();
                 return found.getSheets() == null ? List.of() : found.getSheets().stream().map(t -> t.getProperties())
                         .filter(p -> !Boolean.TRUE.equals(p.getHidden())).map(p -> new PickerOption(p.getTitle(),
@@ -168,11 +170,6 @@ public class GoogleSheetsWriter implements DestinationWriter {
         return RowKeys.checkUpsert(settings, field);
     }
 
-    /** The spreadsheet's id from its URL (…/spreadsheets/d/{id}/edit) or the id itself. */
-    static String spreadsheetId(String urlOrId) {
-        Matcher m = URL_ID.matcher(urlOrId);
-        return m.find() ? m.group(1) : urlOrId.strip();
-    }
 
     /** Where the rectangle starts: {row, column}, 0-based. */
     static int[] cell(String a1) {
@@ -257,7 +254,7 @@ public class GoogleSheetsWriter implements DestinationWriter {
     /** The spreadsheet in Google Sheets (its own address, not the API's). */
     @Override
     public java.util.Optional<io.rowflow.writer.DestinationLink> link(io.rowflow.writer.DestinationLink.Request request) {
-        String id = spreadsheetId(request.settings().path("spreadsheet").asText(""));
+        String id = GoogleApis.spreadsheetId(request.settings().path("spreadsheet").asText(""));
         return !id.matches("[A-Za-z0-9_-]+") ? java.util.Optional.empty() : java.util.Optional.of(new io.rowflow.writer.DestinationLink(
                 "https://docs.google.com/spreadsheets/d/" + id + "/edit", "Open the spreadsheet"));
     }
@@ -274,7 +271,7 @@ public class GoogleSheetsWriter implements DestinationWriter {
     /** Writes the table through a session (settings with their defaults); what runs and the benchmark both call. */
     public static WriteResult write(GoogleApis.Session session, JsonNode settings, WriteContext context, StagedTable table,
             int chunkBytes) throws SQLException {
-        String spreadsheetId = spreadsheetId(settings.get("spreadsheet").asText());
+        String spreadsheetId = GoogleApis.spreadsheetId(settings.get("spreadsheet").asText());
         int[] start = cell(settings.path("startCell").asText("A1"));
         Write write = new Write(session.sheets(), spreadsheetId, settings.path("sheetName").asText("Data"), start[0],
                 start[1], context, chunkBytes);

@@ -2,6 +2,7 @@ package io.rowflow.writer.sheets;
 
 import io.quarkus.security.Authenticated;
 import io.rowflow.connection.ConnectionService;
+import io.rowflow.google.GoogleSheetsSource;
 import io.rowflow.writer.PickerOption;
 import io.rowflow.writer.PickerRequest;
 import io.rowflow.workspace.RequiresRole;

@@ -1,4 +1,4 @@
-package io.rowflow.writer.sheets;
+package io.rowflow.google;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.api.client.googleapis.json.GoogleJsonResponseException;
@@ -53,6 +53,15 @@ public class GoogleApis {
     public GoogleApis(SheetsConfig config) {
         this.config = config;
         this.nodeWrites = RequestBudget.of(config.writesPerMinute(), Duration.ofMinutes(1));
+    }
+
+    private static final java.util.regex.Pattern SPREADSHEET_URL = java.util.regex.Pattern.compile(
+            "/spreadsheets/d/([A-Za-z0-9_-]+)");
+
+    /** A spreadsheet's id from its URL (…/spreadsheets/d/{id}/edit) or the id itself. */
+    public static String spreadsheetId(String urlOrId) {
+        java.util.regex.Matcher m = SPREADSHEET_URL.matcher(urlOrId);
+        return m.find() ? m.group(1) : urlOrId.strip();
     }
 
     /** One connection's use of the APIs: the Sheets client and the count of calls Google answered, refusals included. */

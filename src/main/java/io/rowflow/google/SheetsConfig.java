@@ -1,4 +1,4 @@
-package io.rowflow.writer.sheets;
+package io.rowflow.google;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

@@ -1,4 +1,4 @@
-package io.rowflow.writer.sheets;
+package io.rowflow.google;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -78,7 +78,7 @@ public class GoogleSheetsSource implements SourceConnector, OAuthSignIn {
         if (!config.hasNonNull("spreadsheet") || config.get("spreadsheet").asText().isBlank()) {
             throw new DataException("Choose the spreadsheet to read (its URL or id) in the source's settings");
         }
-        String id = GoogleSheetsWriter.spreadsheetId(config.get("spreadsheet").asText());
+        String id = GoogleApis.spreadsheetId(config.get("spreadsheet").asText());
         GoogleApis.Session session = google.open(context.connectionId() == null ? new UUID(0, 0) : context.connectionId(),
                 config, context.accessTokens());
         try {
