@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
-import io.rowflow.vault.SecretUnreadableException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
@@ -26,24 +25,37 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemMapper {
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
 
-    /** Domain exception → HTTP status. A subclass not listed here is a programming error and answers 500. */
+    /**
+     * Domain exception → HTTP status, for the base exceptions of this package: a feature's own exception takes the
+     * status of the nearest listed class it extends (a transform's mistake is an {@link InvalidInputException}, 422),
+     * so this table names no other feature. One that extends none of them answers 500 (a secret that cannot be read).
+     */
     static final Map<Class<? extends RowflowException>, Integer> STATUS_BY_EXCEPTION = Map.ofEntries(
             Map.entry(NotSignedInException.class, 401),
             Map.entry(AccessDeniedException.class, 403),
             Map.entry(NotFoundException.class, 404),
             Map.entry(InvalidInputException.class, 422),
-            Map.entry(io.rowflow.transform.TransformException.class, 422),
             Map.entry(DataException.class, 422),
             Map.entry(ConflictException.class, 409),
             Map.entry(NotConfiguredException.class, 409),
             Map.entry(UpstreamException.class, 502),
             Map.entry(TooManyRequestsException.class, 429),
-            Map.entry(BusyException.class, 503),
-            Map.entry(SecretUnreadableException.class, 500));
+            Map.entry(BusyException.class, 503));
+
+    /** The status of the nearest class of {@code type} the table lists; 500 when none is. */
+    static int statusOf(Class<?> type) {
+        for (Class<?> c = type; c != null && RowflowException.class.isAssignableFrom(c); c = c.getSuperclass()) {
+            Integer status = STATUS_BY_EXCEPTION.get(c);
+            if (status != null) {
+                return status;
+            }
+        }
+        return 500;
+    }
 
     @ServerExceptionMapper
     public Response rowflow(RowflowException e, UriInfo uri) {
-        int status = STATUS_BY_EXCEPTION.getOrDefault(e.getClass(), 500);
+        int status = statusOf(e.getClass());
         List<FieldError> errors = e.fieldErrors().isEmpty() ? null : e.fieldErrors();
         Response response = respond(status, e.problemType(), e.title(), e.getMessage(), uri, errors, e);
         if (e instanceof NotSignedInException) {
