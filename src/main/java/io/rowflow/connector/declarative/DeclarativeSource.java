@@ -384,7 +384,8 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
     /**
      * An OAuth address made from the connection's settings. Each setting it uses must be valid as the connection form
      * declares it (a shop name's pattern), and the token URL's host — Rowflow calls it, with the client secret — must
-     * be one the connector uses (allowed_hosts), as the API's address must; the authorize URL is the browser's to open.
+     * be one the connector uses (allowed_hosts), as the API's address must; so must an authorize URL made from
+     * settings (a fixed one, such as app.hubspot.com, is the browser's to open and may be elsewhere).
      */
     @Override
     public URI oauthAddress(String field, JsonNode settings) {
@@ -412,7 +413,9 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
             throw new io.rowflow.common.error.InvalidInputException("The settings make no valid sign-in address for "
                     + manifest.name(), List.of());
         }
-        if (field.equals("token_url") && !manifest.allows(address.getHost())) {
+        // The authorize URL is the browser's; made from settings, it must still lead to the provider's own hosts.
+        boolean templated = !Templates.settingsNamed(template).isEmpty();
+        if ((field.equals("token_url") || templated) && !manifest.allows(address.getHost())) {
             throw new io.rowflow.common.error.InvalidInputException("The settings lead the sign-in to "
                     + address.getHost() + ", which " + manifest.name() + " does not use", List.of());
         }
