@@ -201,6 +201,11 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
             JsonNode component = stream.incremental() == null ? null : stream.incremental().get("component");
             if (stream.partition() != null) {
                 readPartitions(api, stream, config, since, fields, shaped);
+            } else if (stream.retriever() != null) {
+                // What YAML cannot express: the stream's read is Java's, its records shaped as declared.
+                components.require(stream.retriever().get("component").asText(), "retriever").read(
+                        new StreamComponent.Call(api.base(), headers, api.context(), stream.retriever()
+                                .path("options"), asked.names(), since), shaped);
             } else if (since != null && component != null) {
                 components.require(component.asText(), "component").readChanges(new StreamComponent.Call(api.base(),
                         headers, api.context(), stream.incremental().path("options"), asked.names(), since), shaped);

@@ -23,7 +23,7 @@ public record Manifest(String id, String name, String version, String category, 
      */
     public record Stream(String name, String title, String method, String path, Map<String, String> params,
             JsonNode body, String records, JsonNode paginator, String unwrap, JsonNode discoverFields,
-            JsonNode incremental, JsonNode partition, JsonNode listColumns, JsonNode documents) {
+            JsonNode incremental, JsonNode partition, JsonNode listColumns, JsonNode documents, JsonNode retriever) {
         /** The lookback window of an incremental read: changes up to this long before the last one are read again. */
         java.time.Duration lookback() {
             return incremental == null || !incremental.hasNonNull("lookback") ? java.time.Duration.ZERO
@@ -43,7 +43,7 @@ public record Manifest(String id, String name, String version, String category, 
             return new Stream(name, title, "GET", deletions.get("path").asText(), listingParams, null,
                     deletions.get("records").asText(),
                     deletions.hasNonNull("paginator") ? deletions.get("paginator") : paginator, unwrap, discoverFields,
-                    null, null, listColumns, documents);
+                    null, null, listColumns, documents, null);
         }
     }
 
@@ -108,7 +108,7 @@ public record Manifest(String id, String name, String version, String category, 
                     s.path("method").asText("GET"), s.get("path").asText(), params, s.get("body"),
                     s.get("records").asText(), s.get("paginator"),
                     s.hasNonNull("unwrap") ? s.get("unwrap").asText() : null, s.get("discover_fields"), s.get("incremental"),
-                    s.get("partition"), s.get("list_columns"), s.get("documents")));
+                    s.get("partition"), s.get("list_columns"), s.get("documents"), s.get("retriever")));
         }
         JsonNode limit = manifest.get("rate_limit");
         return new Manifest(metadata.get("id").asText(), metadata.get("name").asText(), metadata.get("version").asText(),
