@@ -35,13 +35,23 @@ public class OAuthResource {
     @Path("authorize")
     @RequiresRole(Role.EDITOR)
     @Operation(summary = "Connect an account by signing in at the provider", description = "Redirects (302) to the"
-            + " provider's consent page. `name` names the new connection; `connectionId` reconnects an existing one. The"
-            + " sign-in must end within 10 minutes, in the same browser session.")
+            + " provider's consent page. `name` names the new connection; `connectionId` reconnects an existing one."
+            + " Where the provider's addresses are made from settings (a Shopify shop), those settings come as"
+            + " parameters of their own (`shop=acme`). The sign-in must end within 10 minutes, in the same browser"
+            + " session.")
     public Response authorize(@PathParam("connector") String connector, @QueryParam("name") String name,
             @QueryParam("connectionId") UUID connectionId,
             @CookieParam(CredentialAuthenticationMechanism.SESSION_COOKIE) String sessionId,
-            @Context HttpServerRequest request) {
-        URI consent = oauth.authorize(connector, name, connectionId, sessionId, request.localAddress().port());
+            @Context HttpServerRequest request, @Context jakarta.ws.rs.core.UriInfo uri) {
+        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+        uri.getQueryParameters().forEach((key, values) -> {
+            if (!values.isEmpty()) {
+                settings.put(key, values.get(0));
+            }
+        });
+        // Only the settings the connector's sign-in addresses name are taken (OAuthService filters them).
+        URI consent = oauth.authorize(connector, name, connectionId, sessionId, request.localAddress().port(),
+                settings);
         return Response.status(Response.Status.FOUND).location(consent).build();
     }
 

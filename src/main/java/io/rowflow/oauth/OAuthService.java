@@ -88,7 +88,13 @@ public class OAuthService implements TokenSource {
             URI resourcesUrl) {
     }
 
-    Provider provider(String connectorId) {
+    /**
+     * The provider for a connection with these settings: where the manifest's addresses are made from settings (a
+     * Shopify shop's own host), they are filled in and checked (see {@link OAuthSignIn#oauthAddress}); the server's
+     * configured addresses, where set, replace them as they are. Null settings: the addresses are not needed yet
+     * (null in the answer).
+     */
+    Provider provider(String connectorId, JsonNode settings) {
         ConnectionType connector = connectors.find(connectorId).orElseThrow(() -> NotFoundException.of("Connector",
                 connectorId));
         if (!(connector instanceof OAuthSignIn signIn) || signIn.oauth().isEmpty()) {
@@ -104,8 +110,10 @@ public class OAuthService implements TokenSource {
         Map<String, String> extra = new LinkedHashMap<>();
         oauth.path("extra_authorize_params").fields().forEachRemaining(e -> extra.put(e.getKey(), e.getValue().asText()));
         return new Provider(connectorId, connector.descriptor().name(),
-                URI.create(registration.authorizeUrl().orElse(oauth.get("authorize_url").asText())),
-                URI.create(registration.tokenUrl().orElse(oauth.get("token_url").asText())),
+                registration.authorizeUrl().map(URI::create).orElseGet(() -> settings == null ? null
+                        : signIn.oauthAddress("authorize_url", settings)),
+                registration.tokenUrl().map(URI::create).orElseGet(() -> settings == null ? null
+                        : signIn.oauthAddress("token_url", settings)),
                 registration.pkce().orElse(oauth.path("pkce").asBoolean(false)),
                 oauth.path("client_auth").asText("body"), signIn.oauthScopes(), extra,
                 registration.clientId(), registration.clientSecret().orElse(""), oauth.get("resources"),
@@ -124,8 +132,21 @@ public class OAuthService implements TokenSource {
 
     /** Starts a sign-in: answers the provider's consent page to send the browser to. */
     public URI authorize(String connectorId, String connectionName, UUID reconnect, String sessionId, int localPort) {
-        Provider provider = provider(connectorId);
-        String redirectUri = redirectUri(connectorId, localPort);
+        return authorize(connectorId, connectionName, reconnect, sessionId, localPort, Map.of());
+    }
+
+    /**
+     * As above, with the settings the provider's addresses are made from ({@code given}: a shop name, from the
+     * sign-in's own request; a reconnect takes the connection's unless given anew). They travel to the callback
+     * encrypted in the sign-in's state and are stored in the connection with its tokens, so its credentials are bound
+     * to the host they were issued by.
+     */
+    public URI authorize(String connectorId, String connectionName, UUID reconnect, String sessionId, int localPort,
+            Map<String, String> given) {
+        ConnectionType connector = connectors.find(connectorId).orElseThrow(() -> NotFoundException.of("Connector",
+                connectorId));
+        ObjectNode before = mapper.createObjectNode();
+        List<String> asked = connector instanceof OAuthSignIn signIn ? signIn.settingsBeforeSignIn() : List.of();
         Caller caller = scope.current().orElseThrow(() -> new IllegalStateException("No workspace in this request"));
         if (reconnect != null) {
             ConnectionEntity existing = connections.find(reconnect);
@@ -133,7 +154,12 @@ public class OAuthService implements TokenSource {
                 throw InvalidInputException.field("connectionId", "that connection reads " + existing.connectorId
                         + ", not " + connectorId);
             }
+            ObjectNode settings = connections.settingsOf(existing);
+            asked.stream().filter(settings::hasNonNull).forEach(name -> before.set(name, settings.get(name)));
         }
+        asked.stream().filter(given::containsKey).forEach(name -> before.put(name, given.get(name).strip()));
+        Provider provider = provider(connectorId, before);
+        String redirectUri = redirectUri(connectorId, localPort);
         String state = RandomTokens.next();
         String verifier = provider.pkce() ? RandomTokens.next() + RandomTokens.next() : null;
         OAuthStateEntity entity = new OAuthStateEntity();
@@ -144,7 +170,10 @@ public class OAuthService implements TokenSource {
         entity.connectorId = connectorId;
         entity.connectionId = reconnect;
         entity.connectionName = connectionName == null || connectionName.isBlank() ? provider.name() : connectionName.strip();
-        entity.verifierCiphertext = verifier == null ? null : cipher.encrypt(verifier, "oauth-state:" + entity.stateHash);
+        // The verifier alone as before; with settings asked before sign-in, both as one JSON object.
+        String kept = before.isEmpty() ? verifier : mapper.createObjectNode().put("verifier", verifier)
+                .<ObjectNode>set("settings", before).toString();
+        entity.verifierCiphertext = kept == null ? null : cipher.encrypt(kept, "oauth-state:" + entity.stateHash);
         entity.redirectUri = redirectUri;
         entity.createdAt = Instant.now();
         entity.expiresAt = entity.createdAt.plus(config.stateTtl());
@@ -169,7 +198,8 @@ public class OAuthService implements TokenSource {
 
     /** The provider sent the browser back: checks the state, exchanges the code, stores the tokens. */
     public UUID complete(String connectorId, String code, String state, String error, String sessionId, UUID userId) {
-        Provider provider = provider(connectorId);
+        // Checked first (an unknown connector, no client set up); its addresses once the state gave the settings.
+        Provider checked = provider(connectorId, null);
         if (state == null || state.isBlank()) {
             throw InvalidInputException.field("state", "missing: start the sign-in again");
         }
@@ -198,7 +228,7 @@ public class OAuthService implements TokenSource {
                     + " from another session): start it again from Rowflow");
         }
         if (error != null) {
-            throw new UpstreamException(provider.name() + " did not grant access (" + error + "); nothing was connected");
+            throw new UpstreamException(checked.name() + " did not grant access (" + error + "); nothing was connected");
         }
         if (code == null || code.isBlank()) {
             throw InvalidInputException.field("code", "missing from the provider's answer");
@@ -207,10 +237,22 @@ public class OAuthService implements TokenSource {
         form.put("grant_type", "authorization_code");
         form.put("code", code);
         form.put("redirect_uri", used.redirectUri);
+        ObjectNode before = mapper.createObjectNode();
         if (used.verifierCiphertext != null) {
-            form.put("code_verifier", cipher.decrypt(used.verifierCiphertext, "oauth-state:" + used.stateHash));
+            String kept = cipher.decrypt(used.verifierCiphertext, "oauth-state:" + used.stateHash);
+            String verifier = kept;
+            if (kept.startsWith("{")) { // a verifier is base64url: a JSON object holds settings too
+                JsonNode both = readTree(kept);
+                before.setAll((ObjectNode) both.get("settings"));
+                verifier = both.hasNonNull("verifier") ? both.get("verifier").asText() : null;
+            }
+            if (verifier != null) {
+                form.put("code_verifier", verifier);
+            }
         }
+        Provider provider = provider(connectorId, before);
         ObjectNode tokens = tokens(provider, form, null);
+        tokens.setAll(before);
         Long lifetime = lifetime(tokens);
         if (provider.resources() != null) {
             tokens.setAll(site(provider, tokens.get("access_token").asText()));
@@ -262,7 +304,7 @@ public class OAuthService implements TokenSource {
             if (rejected == null ? fresh(settings, entity.tokenLifetimeSeconds) : !stored.equals(rejected)) {
                 return stored;
             }
-            Provider provider = provider(entity.connectorId);
+            Provider provider = provider(entity.connectorId, settings);
             Map<String, String> form = new LinkedHashMap<>();
             form.put("grant_type", "refresh_token");
             form.put("refresh_token", settings.path("refresh_token").asText());
@@ -378,6 +420,14 @@ public class OAuthService implements TokenSource {
             settings.put("expires_in", answer.get("expires_in").asLong());
         }
         return settings;
+    }
+
+    private JsonNode readTree(String json) {
+        try {
+            return mapper.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("An unreadable sign-in state", e);
+        }
     }
 
     static String challenge(String verifier) {

@@ -16,7 +16,8 @@ public class DeclarativeConnectors {
         List<Manifest> manifests = ManifestLoader.loadAll();
         for (Manifest manifest : manifests) {
             for (Manifest.Stream stream : manifest.streams()) {
-                String component = stream.incremental() == null ? null : stream.incremental().path("component").asText(null);
+                String component = stream.retriever() != null ? stream.retriever().get("component").asText()
+                        : stream.incremental() == null ? null : stream.incremental().path("component").asText(null);
                 if (component != null && components.find(component).isEmpty()) {
                     throw new IllegalStateException("connectors/" + manifest.id() + "/manifest.yaml: stream " + stream.name()
                             + " names the component \"" + component + "\", which does not exist; " + components.unknown(component));

@@ -17,9 +17,13 @@ public record Manifest(String id, String name, String version, String category, 
         List<String> oauthScopes, String baseUrl, JsonNode auth, RateLimit rateLimit, Map<Integer, String> errors, JsonNode spec, List<Stream> streams, JsonNode oauth,
         io.rowflow.pipeline.TextInference typedText) {
 
-    public record Stream(String name, String title, String path, Map<String, String> params, String records, JsonNode paginator,
-            String unwrap, JsonNode discoverFields, JsonNode incremental, JsonNode partition, JsonNode listColumns,
-            JsonNode documents) {
+    /**
+     * One stream: its request ({@code method}, {@code path}, {@code params}, and a JSON {@code body} whose strings may
+     * hold placeholders; null for none), where its records are, how its pages follow, and how its records are shaped.
+     */
+    public record Stream(String name, String title, String method, String path, Map<String, String> params,
+            JsonNode body, String records, JsonNode paginator, String unwrap, JsonNode discoverFields,
+            JsonNode incremental, JsonNode partition, JsonNode listColumns, JsonNode documents, JsonNode retriever) {
         /** The lookback window of an incremental read: changes up to this long before the last one are read again. */
         java.time.Duration lookback() {
             return incremental == null || !incremental.hasNonNull("lookback") ? java.time.Duration.ZERO
@@ -36,9 +40,10 @@ public record Manifest(String id, String name, String version, String category, 
             JsonNode deletions = deletions();
             Map<String, String> listingParams = new LinkedHashMap<>();
             deletions.path("params").fields().forEachRemaining(p -> listingParams.put(p.getKey(), p.getValue().asText()));
-            return new Stream(name, title, deletions.get("path").asText(), listingParams, deletions.get("records").asText(),
+            return new Stream(name, title, "GET", deletions.get("path").asText(), listingParams, null,
+                    deletions.get("records").asText(),
                     deletions.hasNonNull("paginator") ? deletions.get("paginator") : paginator, unwrap, discoverFields,
-                    null, null, listColumns, documents);
+                    null, null, listColumns, documents, null);
         }
     }
 
@@ -48,8 +53,9 @@ public record Manifest(String id, String name, String version, String category, 
      * learn the upstream account a credential belongs to ({@code accountPath} answering the account's id at
      * {@code accountId}), since the API counts per account, not per credential; null for neither.
      */
-    public record RateLimit(Integer requests, Duration per, String headers, String accountPath, String accountId) {
-        static final RateLimit NONE = new RateLimit(null, null, null, null, null);
+    public record RateLimit(Integer requests, Duration per, String headers, String accountPath, String accountId,
+            QueryCost cost) {
+        static final RateLimit NONE = new RateLimit(null, null, null, null, null, null);
 
         static RateLimit of(JsonNode limit) {
             if (limit == null) {
@@ -60,11 +66,34 @@ public record Manifest(String id, String name, String version, String category, 
                     limit.hasNonNull("per") ? Duration.parse(limit.get("per").asText()) : null,
                     limit.hasNonNull("headers") ? limit.get("headers").asText() : null,
                     account.hasNonNull("path") ? account.get("path").asText() : null,
-                    account.hasNonNull("id") ? account.get("id").asText() : null);
+                    account.hasNonNull("id") ? account.get("id").asText() : null,
+                    limit.hasNonNull("cost") ? QueryCost.of(limit.get("cost")) : null);
         }
 
         boolean limited() {
             return requests != null || headers != null;
+        }
+    }
+
+    /**
+     * A budget of points rather than requests (Shopify's GraphQL query cost): where each answer says what the query
+     * was expected to cost ({@code requested}), how many points are left ({@code available}), how fast they come back
+     * ({@code restoreRate}, points per second) and how many the bucket holds ({@code maximum}, optional). Dotted paths
+     * in the response body.
+     */
+    public record QueryCost(String requested, String available, String restoreRate, String maximum) {
+        static QueryCost of(JsonNode cost) {
+            return new QueryCost(cost.get("requested").asText(), cost.get("available").asText(),
+                    cost.get("restore_rate").asText(), cost.hasNonNull("maximum") ? cost.get("maximum").asText() : null);
+        }
+
+        /** The paths to capture from each page. */
+        List<String> paths() {
+            List<String> paths = new ArrayList<>(List.of(requested, available, restoreRate));
+            if (maximum != null) {
+                paths.add(maximum);
+            }
+            return paths;
         }
     }
 
@@ -76,9 +105,10 @@ public record Manifest(String id, String name, String version, String category, 
             Map<String, String> params = new LinkedHashMap<>();
             s.path("params").fields().forEachRemaining(p -> params.put(p.getKey(), p.getValue().asText()));
             streams.add(new Stream(s.get("name").asText(), s.path("title").asText(s.get("name").asText()),
-                    s.get("path").asText(), params, s.get("records").asText(), s.get("paginator"),
+                    s.path("method").asText("GET"), s.get("path").asText(), params, s.get("body"),
+                    s.get("records").asText(), s.get("paginator"),
                     s.hasNonNull("unwrap") ? s.get("unwrap").asText() : null, s.get("discover_fields"), s.get("incremental"),
-                    s.get("partition"), s.get("list_columns"), s.get("documents")));
+                    s.get("partition"), s.get("list_columns"), s.get("documents"), s.get("retriever")));
         }
         JsonNode limit = manifest.get("rate_limit");
         return new Manifest(metadata.get("id").asText(), metadata.get("name").asText(), metadata.get("version").asText(),

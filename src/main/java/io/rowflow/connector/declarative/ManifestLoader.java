@@ -47,11 +47,19 @@ public final class ManifestLoader {
         }
     }
 
-    public static Manifest load(String folder, JsonNode metadata, JsonNode manifest, ConfigSchema metadataSchema,
+    /**
+     * Checks one connector and reads it: its {@code definitions} are put in place of their {@code $ref}s first, so the
+     * schema checks (and the engine reads) the manifest as written out in full.
+     */
+    public static Manifest load(String folder, JsonNode metadata, JsonNode written, ConfigSchema metadataSchema,
             ConfigSchema manifestSchema) {
         List<FieldError> errors = new ArrayList<>();
+        JsonNode manifest = Definitions.resolve(written, "manifest.yaml", errors);
+        boolean resolved = errors.isEmpty();
         errors.addAll(metadataSchema.errors(metadata, "metadata.yaml"));
-        errors.addAll(manifestSchema.errors(manifest, "manifest.yaml"));
+        if (resolved) {
+            errors.addAll(manifestSchema.errors(manifest, "manifest.yaml"));
+        }
         if (errors.isEmpty() && !folder.equals(metadata.get("id").asText())) {
             errors.add(new FieldError("metadata.yaml.id", "must be the folder's name, \"" + folder + "\""));
         }
@@ -66,7 +74,9 @@ public final class ManifestLoader {
             if (manifest.has("oauth")) {
                 JsonNode oauth = manifest.get("oauth");
                 Map<String, String> addresses = new java.util.LinkedHashMap<>();
-                addresses.put("token_url", oauth.get("token_url").asText());
+                // Rowflow itself calls the token URL (the browser, not Rowflow, goes to the authorize URL): a shop's
+                // own host (https://{{config.shop}}.myshopify.com/…) must fall under allowed_hosts.
+                addresses.put("token_url", oauth.get("token_url").asText().replaceAll("\\{\\{[^}]*}}", "site"));
                 if (oauth.has("base_url")) {
                     addresses.put("base_url", oauth.get("base_url").asText().replaceAll("\\{\\{[^}]*}}", "site"));
                 }
@@ -92,6 +102,12 @@ public final class ManifestLoader {
                     .map(e -> e.field() + ": " + e.message()).collect(Collectors.joining("; ")));
         }
         return Manifest.of(metadata, manifest);
+    }
+
+    /** Checks and reads a connector kept outside connectors/ (a test's), from its two parsed files. */
+    public static Manifest load(String folder, JsonNode metadata, JsonNode manifest) {
+        return load(folder, metadata, manifest, ConfigSchema.of(read("connectors/metadata.schema.json", JSON)),
+                ConfigSchema.of(read("connectors/manifest.schema.json", JSON)));
     }
 
     private static JsonNode read(String resource, ObjectMapper mapper) {

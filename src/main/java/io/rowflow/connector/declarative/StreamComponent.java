@@ -9,8 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Java code a manifest names (by its stable id) where declaring is not enough, such as an API whose change feed is a
- * search with a result cap. Implementations are CDI beans; a manifest naming an unknown id stops the start-up.
+ * Java code a manifest names (by its stable id) where declaring is not enough: a stream's whole read
+ * ({@code retriever: {component: <id>}}, {@link #read}), or only its changes ({@code incremental.component},
+ * {@link #readChanges}), such as an API whose change feed is a search with a result cap. Either way the records go
+ * through the stream's shaping (unwrap, labels, list columns) as the declared requests' would. Implementations are
+ * CDI beans; a manifest naming an unknown id stops the start-up.
  */
 public interface StreamComponent {
     String id();
@@ -19,7 +22,17 @@ public interface StreamComponent {
      * Emits the records changed since {@code call.since()}, each flattened as the stream's own requests would give it
      * ({@code properties.name}, …), so the manifest's key, change time, unwrap and labels apply unchanged.
      */
-    void readChanges(Call call, RecordSink sink);
+    default void readChanges(Call call, RecordSink sink) {
+        throw new IllegalStateException("The component " + id() + " reads whole streams, not changes");
+    }
+
+    /**
+     * Emits every record of the stream, flattened as a declared request would give them; {@code call.since()} is the
+     * time to read changes from on an incremental read (null on a full one).
+     */
+    default void read(Call call, RecordSink sink) {
+        throw new IllegalStateException("The component " + id() + " reads changes only, not whole streams");
+    }
 
     /**
      * What one read gives the component: the API's address, the authentication headers (the OAuth token in them is

@@ -53,18 +53,49 @@ public class JsonUrlSource implements SourceConnector {
         return TextInference.TEMPORAL_ONLY;
     }
 
+    /**
+     * What a reader of pages may add around each request beyond the records: values to read from each response
+     * (a GraphQL query's cost), a wait before each request (until the points it costs are back), and what each page
+     * said at those paths.
+     */
+    public interface PageHook {
+        PageHook NONE = new PageHook() {
+        };
+
+        /** Dotted paths of scalar values to read from every response. */
+        default List<String> capturePaths() {
+            return List.of();
+        }
+
+        /** Called before each page is asked for; may wait. */
+        default void beforeRequest() {
+        }
+
+        /** What a page held at {@link #capturePaths()} (a path it did not have is absent). */
+        default void afterPage(Map<String, String> captured) {
+        }
+    }
+
     @Override
     public void read(SourceContext context, RecordSink sink) {
+        read(context, sink, PageHook.NONE);
+    }
+
+    public void read(SourceContext context, RecordSink sink, PageHook hook) {
         JsonNode config = SCHEMA.withDefaults(context.config());
         Pagination paging = Pagination.from(config.path("pagination"));
         String recordsPath = config.path("recordsPath").asText("").trim();
-        JsonPageReader reader = new JsonPageReader(recordsPath, List.of(paging.nextLinkPath(), paging.cursorPath(),
-                paging.totalPath(), paging.lastPagePath()));
+        List<String> capture = new java.util.ArrayList<>(List.of(paging.nextLinkPath(), paging.cursorPath(),
+                paging.totalPath(), paging.lastPagePath(), paging.hasMorePath()));
+        capture.addAll(hook.capturePaths());
+        JsonPageReader reader = new JsonPageReader(recordsPath, capture);
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Accept", "application/json");
         config.path("headers").fields().forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
         String method = config.path("method").asText("GET");
-        String body = config.hasNonNull("body") ? config.get("body").asText() : null;
+        String firstBody = config.hasNonNull("body") ? config.get("body").asText() : null;
+        JsonNode bodyTemplate = paging.cursorBodyPath().isBlank() ? null : parsedBody(firstBody);
+        String body = firstBody;
         Map<String, String> query = new LinkedHashMap<>();
         config.path("query").fields().forEachRemaining(e -> query.put(e.getKey(), e.getValue().asText()));
         config.path("secretQuery").fields().forEachRemaining(e -> query.put(e.getKey(), e.getValue().asText()));
@@ -82,10 +113,12 @@ public class JsonUrlSource implements SourceConnector {
                         + " kept answering with more pages");
             }
             URI current = next;
+            String currentBody = body;
             // A next link to another origin is followed without the connection's credentials (headers, token).
             boolean ownOrigin = Origin.same(base, current);
             Supplier<PageResult> fetch = () -> {
-                HttpRequestSpec request = new HttpRequestSpec(method, current, headers, body);
+                hook.beforeRequest();
+                HttpRequestSpec request = new HttpRequestSpec(method, current, headers, currentBody);
                 return context.http().execute(ownOrigin ? request : request.withoutCredentials(), response -> {
                     if (response.isWebPage()) {
                         throw new DataException("The address answered with a web page (HTML), not JSON: the link may"
@@ -109,9 +142,17 @@ public class JsonUrlSource implements SourceConnector {
             }
             previousDigest = result.digest();
             previousRecords = read.records();
-            if (!read.recordsFound() && page == 1) {
-                throw new DataException("The response has nothing at \"" + JsonPageReader.display(recordsPath)
-                        + "\"; check the path to the records");
+            if (!read.recordsFound() && (page == 1 || bodyTemplate != null)) {
+                // A GraphQL API answers a failed query (a throttled one too) with 200 and errors instead of data: a
+                // later page without its records is a failure, not the end.
+                throw new DataException((page == 1 ? "The response" : "Page " + page + " of the response")
+                        + " has nothing at \"" + JsonPageReader.display(recordsPath) + "\"; check the path to the"
+                        + " records" + (page == 1 ? "" : " (the API may have answered with errors instead)"));
+            }
+            hook.afterPage(read.captured());
+            if (!paging.hasMorePath().isBlank()
+                    && "false".equalsIgnoreCase(read.captured().get(paging.hasMorePath()))) {
+                break;
             }
             next = switch (paging.type()) {
                 case "none" -> null;
@@ -137,6 +178,11 @@ public class JsonUrlSource implements SourceConnector {
                                 + "\"); stopping to avoid an endless loop");
                     }
                     previousCursor = cursor;
+                    if (bodyTemplate != null) {
+                        // GraphQL: the same address, the cursor in the body's variables.
+                        body = withCursor(bodyTemplate, paging.cursorBodyPath(), cursor);
+                        yield current;
+                    }
                     yield withQuery(base, query, Map.of(paging.cursorParam(), cursor));
                 }
                 default -> throw new IllegalStateException("Unknown pagination " + paging.type());
@@ -166,6 +212,36 @@ public class JsonUrlSource implements SourceConnector {
             return request.get();
         }
     }
+
+    private static JsonNode parsedBody(String body) {
+        try {
+            JsonNode parsed = body == null ? null : CURSOR_JSON.readTree(body);
+            if (parsed == null || !parsed.isObject()) {
+                throw new DataException("Paging with the cursor in the request body needs a JSON object as the body");
+            }
+            return parsed;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new DataException("The request body is not JSON, so the cursor cannot be put in it: "
+                    + e.getOriginalMessage());
+        }
+    }
+
+    /** The body with the cursor at a dotted path (variables.cursor), the objects on the way made where missing. */
+    static String withCursor(JsonNode template, String path, String cursor) {
+        com.fasterxml.jackson.databind.node.ObjectNode body = template.deepCopy();
+        com.fasterxml.jackson.databind.node.ObjectNode at = body;
+        String[] parts = path.split("\\.");
+        for (int i = 0; i < parts.length - 1; i++) {
+            JsonNode child = at.get(parts[i]);
+            at = child instanceof com.fasterxml.jackson.databind.node.ObjectNode object ? object
+                    : at.putObject(parts[i]);
+        }
+        at.put(parts[parts.length - 1], cursor);
+        return body.toString();
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper CURSOR_JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private record PageResult(JsonPageReader.Page page, Optional<String> link, long digest) {
     }
@@ -222,14 +298,15 @@ public class JsonUrlSource implements SourceConnector {
     /** The pagination settings, with their defaults. */
     record Pagination(String type, String nextLinkPath, String offsetParam, String limitParam, String pageParam,
             String pageSizeParam, int startPage, int pageSize, String cursorPath, String cursorParam, int maxPages,
-            String totalPath, String lastPagePath) {
+            String totalPath, String lastPagePath, String cursorBodyPath, String hasMorePath) {
         static Pagination from(JsonNode node) {
             return new Pagination(node.path("type").asText("none"), node.path("nextLinkPath").asText(""),
                     node.path("offsetParam").asText("offset"), node.path("limitParam").asText("limit"),
                     node.path("pageParam").asText("page"), node.path("pageSizeParam").asText(""),
                     node.path("startPage").asInt(1), node.path("pageSize").asInt(100), node.path("cursorPath").asText(""),
                     node.path("cursorParam").asText(""), node.path("maxPages").asInt(100_000),
-                    node.path("totalPath").asText(""), node.path("lastPagePath").asText(""));
+                    node.path("totalPath").asText(""), node.path("lastPagePath").asText(""),
+                    node.path("cursorBodyPath").asText(""), node.path("hasMorePath").asText(""));
         }
 
         /**

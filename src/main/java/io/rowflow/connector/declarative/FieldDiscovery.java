@@ -1,0 +1,108 @@
+package io.rowflow.connector.declarative;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rowflow.connector.SourceContext;
+import io.rowflow.connector.json.JsonUrlSource;
+import io.rowflow.http.HttpRequestSpec;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A stream's fields as the API lists them ({@code discover_fields}): their names (asked for), their labels (column
+ * names) and the columns their types give, narrowed to the fields a connection picked.
+ */
+final class FieldDiscovery {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private FieldDiscovery() {
+    }
+
+    /**
+     * The fields the API lists for a stream, in its order: their names (asked for), labels (column names), and the
+     * columns each gives ({@code columns}: the sub-fields its type declares, e.g. a user's displayName and
+     * accountId; empty for a value that is its own column). {@code announced} are the fields the records carry.
+     */
+    record Fields(List<String> names, Map<String, String> labels, Map<String, List<String>> columns,
+            List<String> announced) {
+        static final Fields NONE = new Fields(List.of(), Map.of(), Map.of(), List.of());
+
+        /** These fields and one more, when the fields are named at all (none named asks the API for its defaults). */
+        Fields with(String field) {
+            if (names.isEmpty() || names.contains(field)) {
+                return this;
+            }
+            List<String> more = new java.util.ArrayList<>(names);
+            more.add(field);
+            return new Fields(more, labels, columns, announced);
+        }
+    }
+
+    /** The stream's fields as the API lists them (custom ones included), with the labels people know them by. */
+    static Fields discover(URI base, Map<String, String> headers, Map<String, String> secretQuery,
+            SourceContext context, JsonNode spec, JsonNode config, String connectorName) {
+        URI uri = JsonUrlSource.withQuery(DeclarativeSource.url(base, spec.get("path").asText()), secretQuery, Map.of());
+        JsonNode body = JsonUrlSource.withFreshToken(context, headers, () -> context.http().execute(
+                new HttpRequestSpec("GET", uri, headers, null), response -> JSON.readTree(response.stream()),
+                context.budget()));
+        JsonNode records = body;
+        for (String part : spec.get("records").asText().split("\\.")) {
+            if (!part.isEmpty()) {
+                records = records.path(part);
+            }
+        }
+        List<String> names = new java.util.ArrayList<>();
+        Map<String, String> labels = new LinkedHashMap<>();
+        Map<String, List<String>> columns = new LinkedHashMap<>();
+        List<String> returned = new java.util.ArrayList<>();
+        String labelField = spec.hasNonNull("label") ? spec.get("label").asText() : null;
+        JsonNode byType = spec.path("columns_by_type");
+        for (JsonNode field : records) {
+            String name = field.path(spec.get("name").asText()).asText();
+            if (!name.isEmpty()) {
+                names.add(name);
+                if (labelField != null && !field.path(labelField).asText().isBlank()) {
+                    labels.put(name, field.path(labelField).asText().strip());
+                }
+                List<String> sub = new java.util.ArrayList<>();
+                if (spec.hasNonNull("type")) {
+                    byType.path(at(field, spec.get("type").asText()).asText()).forEach(c -> sub.add(c.asText()));
+                }
+                columns.put(name, List.copyOf(sub));
+                // A field the API never puts in a record (Jira's non-navigable ones) gets no column.
+                if (!spec.hasNonNull("returned") || at(field, spec.get("returned").asText()).asBoolean(true)) {
+                    returned.add(name);
+                }
+            }
+        }
+        // A connection may pick some fields (by name or label): the others are not asked for.
+        String picked = spec.hasNonNull("select") ? Templates.config(spec.get("select").asText(), config).strip() : "";
+        if (!picked.isEmpty()) {
+            List<String> chosen = new java.util.ArrayList<>();
+            for (String wanted : picked.split("\\s*,\\s*")) {
+                String name = names.contains(wanted) ? wanted : labels.entrySet().stream().filter(e -> e.getValue()
+                        .equalsIgnoreCase(wanted)).map(Map.Entry::getKey).findFirst().orElse(null);
+                if (name == null) {
+                    throw new io.rowflow.common.error.DataException(connectorName + " has no field \"" + wanted
+                            + "\" in this stream; it has " + names);
+                }
+                chosen.add(name);
+            }
+            names = chosen;
+        }
+        List<String> asked = names;
+        // Without types the columns cannot be known before the records: they come as the records bring them.
+        return spec.hasNonNull("type") ? new Fields(names, labels, columns, returned.stream().filter(asked::contains)
+                .toList()) : new Fields(names, labels, Map.of(), List.of());
+    }
+
+    /** The value at a dotted path in a JSON object ("schema.type"). */
+    private static JsonNode at(JsonNode node, String path) {
+        for (String part : path.split("\\.")) {
+            node = node.path(part);
+        }
+        return node;
+    }
+}

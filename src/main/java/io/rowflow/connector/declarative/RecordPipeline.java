@@ -1,0 +1,225 @@
+package io.rowflow.connector.declarative;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rowflow.connector.ChangeTimes;
+import io.rowflow.connector.IncrementalSync;
+import io.rowflow.pipeline.RecordSink;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * What happens to a stream's records between the page reader and the run, each step a sink wrapping the next: rich
+ * text made readable, arrays of associated records made one column, the unwrapped object's fields named by their
+ * labels in a stable order, merged-away keys noted, and on incremental reads only changes not delivered before kept.
+ */
+final class RecordPipeline {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private RecordPipeline() {
+    }
+
+    /**
+     * The keys a changed record names in the manifest's merged-ids field, told to the read as gone; the field is asked
+     * for even when the connection's field choice leaves it out, and then taken off the record again.
+     */
+    static RecordSink mergedAway(JsonNode mergedIds, String unwrap, FieldDiscovery.Fields fields, IncrementalSync sync,
+            RecordSink sink) {
+        if (mergedIds == null || sync == null) {
+            return sink;
+        }
+        String field = mergedIds.get("field").asText();
+        String path = unwrap == null ? field : unwrap + "." + field;
+        String separator = mergedIds.path("separator").asText(";");
+        boolean chosen = fields.names().isEmpty() || fields.names().contains(field);
+        return record -> {
+            Object value = chosen ? record.get(path) : record.remove(path);
+            if (value != null) {
+                for (String key : value.toString().split(Pattern.quote(separator))) {
+                    if (!key.isBlank()) {
+                        sync.mergedAway(key.strip());
+                    }
+                }
+            }
+            sink.accept(record);
+        };
+    }
+
+    /** Only changes not delivered before go on (see {@link IncrementalSync#admit}). */
+    static RecordSink admitted(JsonNode incremental, IncrementalSync sync, RecordSink sink) {
+        if (incremental == null || sync == null) {
+            return sink;
+        }
+        String keyField = incremental.get("primary_key").asText();
+        String cursorField = incremental.get("cursor_field").asText();
+        return record -> {
+            Object key = record.get(keyField);
+            if (sync.admit(key == null ? null : key.toString(), ChangeTimes.parse(record.get(cursorField)))) {
+                sink.accept(record);
+            }
+        };
+    }
+
+    /** Arrays of objects (associated records) as one column of their values joined by commas: "501,502". */
+    static RecordSink listColumns(JsonNode specs, RecordSink sink) {
+        if (specs == null || specs.isEmpty()) {
+            return sink;
+        }
+        return record -> {
+            for (JsonNode spec : specs) {
+                Object list = record.remove(spec.get("path").asText());
+                String joined = null;
+                if (list instanceof io.rowflow.pipeline.JsonText text) {
+                    try {
+                        List<String> values = new java.util.ArrayList<>();
+                        for (JsonNode item : JSON.readTree(text.json())) {
+                            values.add(item.path(spec.get("field").asText()).asText());
+                        }
+                        joined = String.join(",", values);
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                record.put(spec.get("column").asText(), joined);
+            }
+            sink.accept(record);
+        };
+    }
+
+    /**
+     * Records with the unwrapped object's fields as columns of their own, named by their labels, in a stable order:
+     * with the field list's types, the first record is preceded by the columns of every field the API lists (the
+     * record's own top-level columns first), so that the columns and their order come from the field list, not from
+     * whichever record came first. A field whose type declares its columns (a user: displayName, accountId) gives
+     * those, empty when the field is (an unassigned issue), and no others; a field without declared columns is one
+     * column, or its nested values under its label ("Status.name") when its type is not known.
+     */
+    static final class StableColumns implements RecordSink {
+        private final String prefix;
+        private final FieldDiscovery.Fields fields;
+        private final RecordSink sink;
+        /** Each field's column name: its label, or its label and name when another column has that label. */
+        private Map<String, String> baseNames;
+
+        StableColumns(String unwrap, FieldDiscovery.Fields fields, RecordSink sink) {
+            this.prefix = unwrap == null ? null : unwrap + ".";
+            this.fields = fields;
+            this.sink = sink;
+        }
+
+        @Override
+        public void accept(Map<String, Object> record) {
+            if (prefix == null) {
+                sink.accept(record);
+                return;
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            record.forEach((key, value) -> {
+                if (!key.startsWith(prefix)) {
+                    out.put(key, value);
+                }
+            });
+            if (baseNames == null) {
+                baseNames = fields.announced().isEmpty() ? Map.of() : baseNames(out.keySet());
+                if (!fields.announced().isEmpty()) {
+                    List<String> announced = new java.util.ArrayList<>(out.keySet());
+                    for (String field : fields.announced()) {
+                        List<String> sub = fields.columns().getOrDefault(field, List.of());
+                        if (sub.isEmpty()) {
+                            announced.add(baseNames.get(field));
+                        } else {
+                            sub.forEach(column -> announced.add(baseNames.get(field) + "." + column));
+                        }
+                    }
+                    sink.accept(io.rowflow.pipeline.ColumnsAnnouncement.of(announced));
+                }
+            }
+            record.forEach((key, value) -> {
+                if (key.startsWith(prefix)) {
+                    String field = key.substring(prefix.length());
+                    // A nested value (Jira's status.name) keeps its path under the field's label: "Status.name".
+                    int dot = field.indexOf('.');
+                    String head = dot < 0 ? field : field.substring(0, dot);
+                    String rest = dot < 0 ? "" : field.substring(dot + 1);
+                    List<String> sub = fields.columns().getOrDefault(head, List.of());
+                    String base = baseNames.get(head);
+                    if (base == null) {
+                        // Not in the field list: named as it comes, its label taken by another column keeps its name.
+                        String label = fields.labels().getOrDefault(head, head) + (dot < 0 ? "" : field.substring(dot));
+                        out.put(out.containsKey(label) ? label + " (" + field + ")" : label, value);
+                    } else if (sub.isEmpty()) {
+                        out.put(rest.isEmpty() ? base : base + "." + rest, value);
+                    } else if (sub.contains(rest)) {
+                        out.put(base + "." + rest, value);
+                    }
+                    // A field with declared columns: the empty field itself and its other nested values have none.
+                }
+            });
+            sink.accept(out);
+        }
+
+        /** Column names for the listed fields: labels, two fields with one label (or a top-level name) told apart. */
+        private Map<String, String> baseNames(java.util.Set<String> topLevel) {
+            Map<String, String> names = new LinkedHashMap<>();
+            java.util.Set<String> taken = new java.util.HashSet<>(topLevel);
+            for (String field : fields.names()) {
+                String label = fields.labels().getOrDefault(field, field);
+                String name = taken.contains(label) ? label + " (" + field + ")" : label;
+                taken.add(name);
+                names.put(field, name);
+            }
+            return names;
+        }
+    }
+
+    /**
+     * Rich text in Atlassian Document Format (flattened as {@code x.type = "doc"}, {@code x.version},
+     * {@code x.content}) as one column {@code x}: its plain text, or with {@code as: json} the document's JSON.
+     */
+    static RecordSink documents(JsonNode documents, JsonNode config, RecordSink sink) {
+        if (documents == null) {
+            return sink;
+        }
+        String as = Templates.config(documents.path("as").asText("text"), config).strip();
+        boolean json = as.equals("json");
+        return record -> {
+            List<String> found = null;
+            for (Map.Entry<String, Object> e : record.entrySet()) {
+                if (e.getKey().endsWith(".type") && "doc".equals(e.getValue())) {
+                    String at = e.getKey().substring(0, e.getKey().length() - 5);
+                    if (io.rowflow.connector.adf.AdfText.isDocument("doc", record.get(at + ".version"),
+                            record.get(at + ".content"))) {
+                        if (found == null) {
+                            found = new java.util.ArrayList<>();
+                        }
+                        found.add(at);
+                    }
+                }
+            }
+            if (found == null) {
+                sink.accept(record);
+                return;
+            }
+            List<String> documentsAt = found;
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> e : record.entrySet()) {
+                String key = e.getKey();
+                String doc = documentsAt.stream().filter(at -> key.equals(at + ".type") || key.equals(at + ".version")
+                        || key.equals(at + ".content")).findFirst().orElse(null);
+                if (doc == null) {
+                    out.put(key, e.getValue());
+                } else if (!out.containsKey(doc)) {
+                    Object content = record.get(doc + ".content");
+                    String document = "{\"type\":\"doc\",\"version\":" + record.get(doc + ".version")
+                            + ",\"content\":" + (content instanceof io.rowflow.pipeline.JsonText text ? text.json()
+                                    : "[]") + "}";
+                    out.put(doc, json ? new io.rowflow.pipeline.JsonText(document)
+                            : io.rowflow.connector.adf.AdfText.of(document));
+                }
+            }
+            sink.accept(out);
+        };
+    }
+}

@@ -1,0 +1,86 @@
+package io.rowflow.connector.declarative;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rowflow.connector.ChangeTimes;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one place a manifest's text is filled in for a read: {@code {{config.<field>}}} from the connection's settings
+ * (a missing setting is empty), {@code {{since}}} with the start time of an incremental read as the API reads it, and
+ * the same in every string of a JSON request body. The DSL has placeholders only, no expressions.
+ */
+final class Templates {
+    private static final Pattern CONFIG = Pattern.compile("\\{\\{\\s*config\\.([A-Za-z0-9_]+)\\s*}}");
+
+    private Templates() {
+    }
+
+    /** {@code {{config.field}}} replaced by the connection's setting; a missing one is empty. */
+    static String config(String template, JsonNode config) {
+        Matcher m = CONFIG.matcher(template);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, Matcher.quoteReplacement(config.path(m.group(1)).asText("")));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /** The settings a template names, in order ({@code shop} for https://{{config.shop}}.myshopify.com). */
+    static java.util.List<String> settingsNamed(String template) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        Matcher m = CONFIG.matcher(template);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
+    /**
+     * {@code {{since}}} replaced by the start time as the API reads it: {@code since_format} (a java.time pattern or
+     * epoch_millis; default ISO-8601) in {@code since_zone} (default UTC). Text without it comes back as it is.
+     */
+    static String since(String template, Instant since, JsonNode incremental, JsonNode config) {
+        if (since == null || !template.contains("{{since}}")) {
+            return template;
+        }
+        String zone = config(incremental.path("since_zone").asText("UTC"), config);
+        String format = incremental.hasNonNull("since_format") ? incremental.get("since_format").asText() : null;
+        return template.replace("{{since}}", ChangeTimes.format(since, format,
+                ZoneId.of(zone.isBlank() ? "UTC" : zone)));
+    }
+
+    /**
+     * A JSON request body with every string filled in (settings, and the start time when reading changes); numbers,
+     * booleans and nulls are sent as declared. The manifest's tree is never changed: each read gets its own copy.
+     */
+    static JsonNode body(JsonNode template, JsonNode config, Instant since, JsonNode incremental) {
+        if (template == null) {
+            return null;
+        }
+        if (template.isTextual()) {
+            return JsonNodeFactory.instance.textNode(since(config(template.asText(), config), since, incremental,
+                    config));
+        }
+        if (template.isObject()) {
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            for (Map.Entry<String, JsonNode> field : (Iterable<Map.Entry<String, JsonNode>>) template::fields) {
+                out.set(field.getKey(), body(field.getValue(), config, since, incremental));
+            }
+            return out;
+        }
+        if (template.isArray()) {
+            ArrayNode out = JsonNodeFactory.instance.arrayNode();
+            template.forEach(item -> out.add(body(item, config, since, incremental)));
+            return out;
+        }
+        return template.deepCopy();
+    }
+}

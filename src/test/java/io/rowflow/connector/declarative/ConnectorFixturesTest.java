@@ -1,0 +1,184 @@
+package io.rowflow.connector.declarative;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.rowflow.connector.SourceContext;
+import io.rowflow.connector.json.JsonUrlSource;
+import io.rowflow.http.HttpSettings;
+import io.rowflow.http.SafeHttpClient;
+import io.rowflow.pipeline.ColumnsAnnouncement;
+import io.rowflow.pipeline.JsonText;
+import io.rowflow.testing.FakeHttp;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Replays every connector's recorded fixtures ({@code connectors/<id>/fixtures/*.yaml}): a local server answers the
+ * requests each fixture lists (method, path, every query parameter, the JSON body when it has one) with the
+ * responses beside them, and the stream's records must equal the fixture's expected ones, field by field and type by
+ * type. A request the fixture does not list, or a listed one never made, fails the fixture. The stateful fakes
+ * (FakeHubSpot, FakeJira) stay for what needs state: sign-in, changes between reads, rate limits.
+ */
+class ConnectorFixturesTest {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Every fixture of every connector in connectors/index.txt, as "id/file.yaml". */
+    static Stream<String> fixtures() throws IOException {
+        List<String> all = new ArrayList<>();
+        for (String id : ManifestLoader.index()) {
+            Path folder = Path.of("connectors", id, "fixtures");
+            if (Files.isDirectory(folder)) {
+                try (Stream<Path> files = Files.list(folder)) {
+                    files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".yaml")).sorted()
+                            .forEach(f -> all.add(id + "/" + f));
+                }
+            }
+        }
+        return all.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtures")
+    void replaysTheRecordedExchangesIntoTheExpectedRecords(String fixture) throws IOException {
+        String id = fixture.substring(0, fixture.indexOf('/'));
+        JsonNode recorded = YAML.readTree(Path.of("connectors", id, "fixtures", fixture.substring(id.length() + 1))
+                .toFile());
+        Manifest manifest = ManifestLoader.loadAll().stream().filter(m -> m.id().equals(id)).findFirst().orElseThrow();
+        Replay replay = new Replay(recorded.get("exchanges"));
+        HttpServer server = FakeHttp.serve(replay::answer);
+        List<Map<String, Object>> records = new ArrayList<>();
+        try (SafeHttpClient http = new SafeHttpClient(HttpSettings.defaults()
+                .withAllowedNetworks(List.of("127.0.0.0/8")))) {
+            DeclarativeSource source = new DeclarativeSource(manifest, URI.create(FakeHttp.baseUrl(server)),
+                    new JsonUrlSource(), null);
+            source.read(new SourceContext(recorded.get("config"), http).withStream(recorded.get("stream").asText()),
+                    record -> {
+                        if (!(record instanceof ColumnsAnnouncement)) {
+                            records.add(new LinkedHashMap<>(record));
+                        }
+                    });
+        } finally {
+            server.stop(0);
+        }
+
+        assertThat(replay.unexpected).as("requests the fixture does not list").isEmpty();
+        assertThat(replay.unused()).as("listed requests never made").isEmpty();
+        JsonNode expected = recorded.get("records");
+        assertThat(records).as("records").hasSize(expected.size());
+        for (int i = 0; i < expected.size(); i++) {
+            JsonNode want = expected.get(i);
+            Map<String, Object> got = records.get(i);
+            Set<String> wantedFields = new TreeSet<>();
+            want.fieldNames().forEachRemaining(wantedFields::add);
+            assertThat(new TreeSet<>(got.keySet())).as("the fields of record %d", i).isEqualTo(wantedFields);
+            for (String field : wantedFields) {
+                assertSameValue(got.get(field), want.get(field), "record " + i + ", " + field);
+            }
+        }
+    }
+
+    /** A value as read equals the fixture's, in type too: text is text, 12 is a whole number, 4.50 a decimal. */
+    private static void assertSameValue(Object got, JsonNode want, String where) throws IOException {
+        if (want.isNull()) {
+            assertThat(got).as(where).isNull();
+        } else if (got instanceof JsonText text) {
+            assertThat(JSON.readTree(text.json())).as(where).isEqualTo(JSON.readTree(JSON.writeValueAsString(want)));
+        } else if (want.isTextual()) {
+            assertThat(got).as(where).isEqualTo(want.asText());
+        } else if (want.isBoolean()) {
+            assertThat(got).as(where).isEqualTo(want.asBoolean());
+        } else if (want.isIntegralNumber()) {
+            assertThat(got).as(where).isInstanceOfAny(Long.class, java.math.BigInteger.class);
+            assertThat(got.toString()).as(where).isEqualTo(want.asText());
+        } else if (want.isNumber()) {
+            assertThat(got).as(where).isInstanceOf(BigDecimal.class);
+            assertThat((BigDecimal) got).as(where).isEqualByComparingTo(want.decimalValue());
+        } else {
+            throw new AssertionError(where + ": the fixture's value " + want + " is not a scalar, and "
+                    + got + " was read");
+        }
+    }
+
+    /** Answers each request with the first listed exchange it matches, each exchange once. */
+    private static final class Replay {
+        private final List<JsonNode> exchanges = new ArrayList<>();
+        private final List<Boolean> used = new ArrayList<>();
+        final List<String> unexpected = new CopyOnWriteArrayList<>();
+
+        Replay(JsonNode listed) {
+            listed.forEach(exchanges::add);
+            exchanges.forEach(e -> used.add(false));
+        }
+
+        synchronized List<String> unused() {
+            List<String> left = new ArrayList<>();
+            for (int i = 0; i < exchanges.size(); i++) {
+                if (!used.get(i)) {
+                    left.add(exchanges.get(i).get("request").toString());
+                }
+            }
+            return left;
+        }
+
+        void answer(HttpExchange exchange) throws IOException {
+            try (exchange) {
+                String method = exchange.getRequestMethod();
+                String path = exchange.getRequestURI().getPath();
+                Map<String, String> query = FakeHttp.query(exchange.getRequestURI().getRawQuery());
+                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                JsonNode response = match(method, path, query, body);
+                if (response == null) {
+                    unexpected.add(method + " " + path + " " + query + (body.isEmpty() ? "" : " " + body));
+                    FakeHttp.json(exchange, 404, Map.of("message", "not in the fixture"), Map.of());
+                    return;
+                }
+                Map<String, String> headers = new LinkedHashMap<>();
+                response.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
+                FakeHttp.json(exchange, response.path("status").asInt(200), response.get("body"), headers);
+            }
+        }
+
+        private synchronized JsonNode match(String method, String path, Map<String, String> query, String body)
+                throws IOException {
+            for (int i = 0; i < exchanges.size(); i++) {
+                JsonNode request = exchanges.get(i).get("request");
+                if (used.get(i) || !request.path("method").asText("GET").equals(method)
+                        || !request.get("path").asText().equals(path)) {
+                    continue;
+                }
+                Map<String, String> listed = new LinkedHashMap<>();
+                request.path("query").fields().forEachRemaining(q -> listed.put(q.getKey(), q.getValue().asText()));
+                if (!listed.equals(query)) {
+                    continue;
+                }
+                if (request.has("body") && (body.isEmpty() || !JSON.readTree(body).equals(
+                        JSON.readTree(JSON.writeValueAsString(request.get("body")))))) {
+                    continue;
+                }
+                used.set(i, true);
+                return exchanges.get(i).get("response");
+            }
+            return null;
+        }
+    }
+}
