@@ -117,6 +117,8 @@ export interface ConnectorDescriptor {
   brandColor?: string | null;
   /** The tile's letters (1-3); absent or null: the initials of the name's first two words. */
   monogram?: string | null;
+  /** Settings its sign-in addresses are made from (a Shopify shop), asked before the provider's page opens. */
+  settingsBeforeSignIn?: string[];
 }
 
 export interface WriterDescriptor {

@@ -44,6 +44,28 @@ describe('Connect dialog', () => {
     expect(screen.queryByLabelText(/Private app token/)).toBeNull();
   });
 
+  it('asks for the settings a sign-in address is made from before it opens the provider\'s page', async () => {
+    const shopify = { ...hubspot, id: 'shopify', name: 'Shopify', category: 'ecommerce', settingsBeforeSignIn: ['shop'],
+      configSchema: { type: 'object', properties: { shop: { type: 'string', title: 'Shop' },
+        access_token: { type: 'string', writeOnly: true, 'x-set-by-sign-in': true } } } };
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify([shopify]), { status: 200 })));
+    const opened: string[] = [];
+    vi.stubGlobal('open', vi.fn((url: string) => { opened.push(url); return null; }));
+    const user = userEvent.setup();
+    render(<ConnectDialog onClose={() => {}} onConnected={() => {}} />);
+    await user.click(await screen.findByRole('button', { name: /Shopify/ }));
+    await user.click(screen.getByRole('button', { name: 'Sign in with Shopify' }));
+    expect(screen.getByRole('alert').textContent).toContain('Enter Shop first');
+    expect(opened).toEqual([]);
+    await user.type(screen.getByLabelText(/^Shop/), ' acme ');
+    await user.click(screen.getByRole('button', { name: 'Sign in with Shopify' }));
+    expect(opened).toHaveLength(1);
+    const query = new URL(opened[0], 'http://localhost').searchParams;
+    expect(opened[0]).toMatch(/^\/api\/v1\/oauth\/shopify\/authorize\?/);
+    expect(query.get('shop')).toBe('acme');
+    expect(query.get('name')).toBe('Shopify');
+  });
+
   it('lists the apps by category under human headings, each with a decorative mark beside its name', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify(catalog), { status: 200 })));
     render(<ConnectDialog onClose={() => {}} onConnected={() => {}} />);

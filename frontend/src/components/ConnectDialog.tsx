@@ -10,8 +10,9 @@ import { useUnsavedChanges } from './UnsavedChanges';
  * Opens the provider's consent page in a popup; resolves with the connection the sign-in made, or rejects when the
  * popup is blocked or closed first. {@code connectionId} reconnects an existing connection.
  */
-export function signInWithPopup(connectorId: string, name: string, connectionId?: string): Promise<string> {
-  const query = new URLSearchParams({ name });
+export function signInWithPopup(connectorId: string, name: string, connectionId?: string,
+  before: Record<string, string> = {}): Promise<string> {
+  const query = new URLSearchParams({ ...before, name });
   if (connectionId) query.set('connectionId', connectionId);
   const popup = window.open(`/api/v1/oauth/${connectorId}/authorize?${query}`, 'rowflow-oauth', 'width=560,height=720');
   if (!popup) return Promise.reject(new Error('The browser blocked the sign-in window: allow popups for Rowflow and try again.'));
@@ -103,7 +104,14 @@ export function ConnectDialog({ onClose, onConnected, only }: {
     setBusy(true);
     setError(null);
     try {
-      await finish(await signInWithPopup(chosen.id, name.trim() || chosen.name));
+      const before = Object.fromEntries((chosen.settingsBeforeSignIn ?? [])
+        .map((key) => [key, String(config[key] ?? '').trim()]));
+      const missing = Object.entries(before).filter(([, value]) => !value).map(([key]) => titleOf(chosen, key));
+      if (missing.length > 0) {
+        setError(`Enter ${missing.join(' and ')} first: the sign-in page is ${chosen.name}'s own for it.`);
+        return;
+      }
+      await finish(await signInWithPopup(chosen.id, name.trim() || chosen.name, undefined, before));
     } catch (e) {
       setError(messageOf(e));
     } finally {
@@ -189,6 +197,10 @@ export function ConnectDialog({ onClose, onConnected, only }: {
           )}
           {chosen.oauthSignIn && chosen.oauthSignInSetUp && !withKey && (
             <div className="stack">
+              {(chosen.settingsBeforeSignIn ?? []).length > 0 && (
+                <SchemaForm schema={onlySettings(chosen, chosen.settingsBeforeSignIn ?? [])} value={config} onChange={setConfig}
+                  idPrefix="config" errorFor={(path) => apiError?.field('config.' + path)} />
+              )}
               <p>You will approve Rowflow's access on {chosen.name}'s own page, in a new window.</p>
               <button type="button" className="button primary" onClick={signIn} disabled={busy}>
                 {busy ? 'Waiting for the sign-in…' : `Sign in with ${chosen.name}`}
@@ -219,4 +231,14 @@ export function keyFieldsOf(connector: ConnectorDescriptor): string[] {
   return Object.entries(connector.configSchema.properties ?? {})
     .filter(([, property]) => property.writeOnly && !(property as Record<string, unknown>)['x-set-by-sign-in'])
     .map(([key, property]) => property.title ?? key);
+}
+
+/** The settings schema cut to {@code keys}, each required: what a sign-in needs asked first. */
+function onlySettings(connector: ConnectorDescriptor, keys: string[]) {
+  const properties = Object.fromEntries(keys.map((k) => [k, connector.configSchema.properties?.[k] ?? { type: 'string' }]));
+  return { ...connector.configSchema, properties, required: keys };
+}
+
+function titleOf(connector: ConnectorDescriptor, key: string): string {
+  return connector.configSchema.properties?.[key]?.title ?? key;
 }

@@ -36,8 +36,7 @@ public class CatalogResource {
     @Operation(summary = "List source connectors", description = "With the JSON Schema of each one's settings, and"
             + " whether its OAuth sign-in is set up on this server.")
     public List<ConnectorDescriptor> connectors() {
-        return connectors.all().stream().map(SourceConnector::descriptor)
-                .map(d -> d.withSignInSetUp(signIns.isSetUp(d.id()))).toList();
+        return connectors.all().stream().map(this::entry).toList();
     }
 
     @SignedIn
@@ -48,8 +47,13 @@ public class CatalogResource {
             + " Schema of each one's settings, and whether its OAuth sign-in is set up on this server. A connection's"
             + " `connectorId` is its type's id.")
     public List<ConnectorDescriptor> connectionTypes() {
-        return types.all().stream().map(ConnectionType::descriptor)
-                .map(d -> d.withSignInSetUp(signIns.isSetUp(d.id()))).toList();
+        return types.all().stream().map(this::entry).toList();
+    }
+
+    /** A type as the catalog shows it: whether its sign-in is set up here, and what it asks before it. */
+    private ConnectorDescriptor entry(ConnectionType type) {
+        return type.descriptor().withSignInSetUp(signIns.isSetUp(type.descriptor().id())).withSettingsBeforeSignIn(
+                type instanceof OAuthSignIn signIn ? signIn.settingsBeforeSignIn() : List.of());
     }
 
     @SignedIn

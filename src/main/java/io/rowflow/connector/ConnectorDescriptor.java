@@ -17,7 +17,14 @@ import java.util.List;
  */
 public record ConnectorDescriptor(String id, String name, String category, String authType, JsonNode configSchema,
         List<String> streams, List<String> incrementalStreams, boolean oauthSignIn, boolean oauthSignInSetUp,
-        String brandColor, String monogram) {
+        String brandColor, String monogram, List<String> settingsBeforeSignIn) {
+    public ConnectorDescriptor(String id, String name, String category, String authType, JsonNode configSchema,
+            List<String> streams, List<String> incrementalStreams, boolean oauthSignIn, boolean oauthSignInSetUp,
+            String brandColor, String monogram) {
+        this(id, name, category, authType, configSchema, streams, incrementalStreams, oauthSignIn, oauthSignInSetUp,
+                brandColor, monogram, List.of());
+    }
+
     /** The settings schema's keyword for the tile's colour, {@code #RRGGBB}. */
     public static final String BRAND_COLOR = "x-brand-color";
     /** The settings schema's keyword for the tile's letters. */
@@ -46,12 +53,21 @@ public record ConnectorDescriptor(String id, String name, String category, Strin
     /** The same, saying whether the server holds the connector's OAuth client. */
     public ConnectorDescriptor withSignInSetUp(boolean setUp) {
         return new ConnectorDescriptor(id, name, category, authType, configSchema, streams, incrementalStreams,
-                oauthSignIn, oauthSignIn && setUp, brandColor, monogram);
+                oauthSignIn, oauthSignIn && setUp, brandColor, monogram, settingsBeforeSignIn);
     }
 
     /** The same, with the app's tile: its brand colour ({@code #RRGGBB}) and monogram, each null for none. */
     public ConnectorDescriptor withBrand(String color, String letters) {
         return new ConnectorDescriptor(id, name, category, authType, configSchema, streams, incrementalStreams,
-                oauthSignIn, oauthSignInSetUp, color, letters);
+                oauthSignIn, oauthSignInSetUp, color, letters, settingsBeforeSignIn);
+    }
+
+    /**
+     * The same, naming the settings its sign-in addresses are made from (a Shopify shop): the connect dialog asks for
+     * them before it opens the provider's page, and sends them as parameters of the authorize request.
+     */
+    public ConnectorDescriptor withSettingsBeforeSignIn(List<String> names) {
+        return new ConnectorDescriptor(id, name, category, authType, configSchema, streams, incrementalStreams,
+                oauthSignIn, oauthSignInSetUp, brandColor, monogram, List.copyOf(names));
     }
 }
