@@ -303,3 +303,23 @@ export interface Invitation {
   status: string;
   invitedAt: string;
 }
+
+/** A function of the formula language, as the server serves it (GET /transform/functions). */
+export interface FormulaFunction {
+  name: string;
+  minArguments: number;
+  maxArguments: number;
+  description: string;
+  example: string;
+}
+
+let formulaFunctionsOnce: Promise<FormulaFunction[]> | null = null;
+
+/** The formula functions, fetched once per page load (again after a failure). */
+export function formulaFunctions(): Promise<FormulaFunction[]> {
+  formulaFunctionsOnce ??= get<FormulaFunction[]>('/transform/functions').catch((e: unknown) => {
+    formulaFunctionsOnce = null;
+    throw e;
+  });
+  return formulaFunctionsOnce;
+}
