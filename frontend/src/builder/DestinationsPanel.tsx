@@ -42,16 +42,16 @@ export function DestinationsPanel({ destinations, onChange, writers, connections
               )}
             </div>
             {destination.type === 'google-sheets' && (
-              <SheetPicker settings={destination.settings} connections={connections} onConnectionAdded={onConnectionAdded}
+              <SheetPicker settings={destination.settings ?? {}} connections={connections} onConnectionAdded={onConnectionAdded}
                 onChange={(settings) => set(index, { ...destination, settings })}
                 error={(field) => error?.field(`destinations[${index}].settings.${field}`)} />
             )}
             {destination.type === 'published' && <PublishedUrls flowId={flowId} index={index} />}
             {writer && (
-              <SchemaForm idPrefix={`destination-${index}`} value={destination.settings}
+              <SchemaForm idPrefix={`destination-${index}`} value={destination.settings ?? {}}
                 schema={destination.type === 'google-sheets' ? withoutPicked(writer) : writer.configSchema}
                 onChange={(settings) => set(index, { ...destination, settings: { ...destination.settings, ...settings,
-                  ...(destination.type === 'google-sheets' ? pickedOf(destination.settings) : {}) } })}
+                  ...(destination.type === 'google-sheets' ? pickedOf(destination.settings ?? {}) : {}) } })}
                 errorFor={(field) => error?.field(`destinations[${index}].settings.${field}`)} />
             )}
           </div>
