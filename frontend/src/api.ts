@@ -119,6 +119,9 @@ export type Sendable<T> = T extends (infer E)[] ? Sendable<E>[]
   : T extends object ? { [K in keyof T]: undefined extends T[K] ? Sendable<Exclude<T[K], undefined>> | null | undefined : Sendable<T[K]> }
   : T;
 
+/** {@code T} without the fields {@code K}, which must be fields of it (a renamed one fails here too). */
+export type Without<T, K extends keyof T> = Omit<T, K>;
+
 /** {@code T} with the fields {@code K} possibly null: the ones the server sends as null when it has nothing to say. */
 export type Nullable<T, K extends keyof T> = Omit<T, K> & { [P in K]: T[P] | null };
 
@@ -177,7 +180,7 @@ export interface JsonSchema {
 }
 
 /** A connection as the server shows it; lastCheck: how its newest Test, preview or run went (null before one). */
-export type Connection = Nullable<Omit<Sent<Schemas['ConnectionView']>, 'lastCheck'>, 'authStatus'>
+export type Connection = Nullable<Without<Sent<Schemas['ConnectionView']>, 'lastCheck'>, 'authStatus'>
   & { lastCheck: Nullable<Sent<Schemas['LastCheck']>, 'message'> | null };
 
 /** A source of a flow: a connection, a stream, settings of its own, its steps (see Step). */
@@ -203,25 +206,25 @@ export type SourceStats = Sent<Schemas['SourceStats']>;
 
 export type DestinationStats = Nullable<Sent<Schemas['DestinationStats']>, 'apiCalls'>;
 
-export type Run = Nullable<Omit<Sent<Schemas['RunView']>, 'destinations' | 'error'>, 'scheduledFor' | 'startedAt' | 'endedAt'
+export type Run = Nullable<Without<Sent<Schemas['RunView']>, 'destinations' | 'error'>, 'scheduledFor' | 'startedAt' | 'endedAt'
   | 'durationMillis' | 'sources'> & { destinations: DestinationStats[] | null; error: RunError | null };
 export type RunError = Nullable<Sent<Schemas['RunError']>, 'upstreamMessage'>;
 
-export type RunPage = Omit<Sent<Schemas['Page']>, 'items'> & { items: Run[] };
+export type RunPage = Without<Sent<Schemas['Page']>, 'items'> & { items: Run[] };
 
 export type LogLine = Sent<Schemas['LogLine']>;
 
 /** Decimals and integers beyond 2^53 arrive as text ("527.50"), exact; the column type says they are numbers. */
-export type Preview = Nullable<Omit<Sent<Schemas['Preview']>, 'rows' | 'emptied'>, 'step'> & { rows: unknown[][]; emptied?: EmptiedValues[] };
+export type Preview = Nullable<Without<Sent<Schemas['Preview']>, 'rows' | 'emptied'>, 'step'> & { rows: unknown[][]; emptied?: EmptiedValues[] };
 
 export type EmptiedValues = Sent<Schemas['EmptiedValues']>;
 
 /** A flow as its list shows it (GET /flows/overview). */
-export type FlowOverview = Omit<Sent<Schemas['FlowOverview']>, 'lastRun' | 'nextRunAt'> & { lastRun?: Run | null; nextRunAt?: string | null };
+export type FlowOverview = Without<Sent<Schemas['FlowOverview']>, 'lastRun' | 'nextRunAt'> & { lastRun?: Run | null; nextRunAt?: string | null };
 
 export type NextFires = Nullable<Sent<Schemas['NextFires']>, 'timezone'>;
 
-export type RunEvent = Omit<Sent<Schemas['Event1']>, 'run'> & { run: Run };
+export type RunEvent = Without<Sent<Schemas['Event1']>, 'run'> & { run: Run };
 
 export interface Workspace {
   id: string;
