@@ -2766,7 +2766,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["com.fasterxml.jackson.databind.node.ObjectNode"];
+                    "application/json": components["schemas"]["JsonObject"];
                 };
             };
             responses: {
@@ -3544,14 +3544,14 @@ export interface components {
         /** @description How several sources make one table */
         Combine: components["schemas"]["AppendCombine"] | components["schemas"]["JoinCombine"];
         ConnectionRequest: {
-            config?: components["schemas"]["com.fasterxml.jackson.databind.node.ObjectNode"];
+            config?: components["schemas"]["JsonObject"];
             connectorId: string;
             name: string;
             shared?: boolean;
         };
         ConnectionView: {
             authStatus?: string;
-            config?: components["schemas"]["com.fasterxml.jackson.databind.JsonNode"];
+            config?: components["schemas"]["Json"];
             connectorId?: string;
             createdAt?: components["schemas"]["Instant"];
             createdBy?: components["schemas"]["UUID"];
@@ -3566,7 +3566,7 @@ export interface components {
             authType?: string;
             brandColor?: string;
             category?: string;
-            configSchema?: components["schemas"]["com.fasterxml.jackson.databind.JsonNode"];
+            configSchema?: components["schemas"]["Json"];
             id?: string;
             incrementalStreams?: string[];
             monogram?: string;
@@ -3592,7 +3592,7 @@ export interface components {
             ok?: boolean;
         };
         Destination: {
-            settings?: components["schemas"]["com.fasterxml.jackson.databind.node.ObjectNode"];
+            settings?: components["schemas"]["JsonObject"];
             type: string;
         };
         DestinationLink: {
@@ -3651,7 +3651,7 @@ export interface components {
              */
             type: "filter";
             /** @description A test {"column": …, "op": …, "value": …} (ops by column type: see docs/flows.md), or a group {"all": [...]} or {"any": [...]} */
-            where: components["schemas"]["com.fasterxml.jackson.databind.JsonNode"];
+            where: components["schemas"]["Json"];
         };
         Fire: {
             at?: components["schemas"]["Instant"];
@@ -3723,6 +3723,13 @@ export interface components {
              * @enum {string}
              */
             type: "join";
+        };
+        /** @description A JSON object */
+        Json: {
+            [key: string]: unknown;
+        };
+        JsonObject: {
+            [key: string]: unknown;
         };
         KeyPair: {
             left: string;
@@ -3932,7 +3939,7 @@ export interface components {
         Source: {
             connectionId: components["schemas"]["UUID"];
             name?: string;
-            parameters?: components["schemas"]["com.fasterxml.jackson.databind.node.ObjectNode"];
+            parameters?: components["schemas"]["JsonObject"];
             steps?: components["schemas"]["Step"][];
             stream?: string;
             sync?: string;
@@ -4018,15 +4025,9 @@ export interface components {
         WriterDescriptor: {
             authType?: string;
             category?: string;
-            configSchema?: components["schemas"]["com.fasterxml.jackson.databind.JsonNode"];
+            configSchema?: components["schemas"]["Json"];
             id?: string;
             name?: string;
-        };
-        "com.fasterxml.jackson.databind.JsonNode": {
-            [key: string]: unknown;
-        };
-        "com.fasterxml.jackson.databind.node.ObjectNode": {
-            [key: string]: unknown;
         };
     };
     responses: never;
