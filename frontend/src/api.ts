@@ -1,3 +1,5 @@
+import type { components } from './generated/api';
+
 // The REST API v1 as the UI uses it: same origin, the session cookie, and the CSRF token on every change.
 
 export interface FieldError {
@@ -95,6 +97,36 @@ export function messageOf(error: unknown): string {
 }
 
 // ---------------------------------------------------------------------------------------------------- API shapes
+// Generated from the server's OpenAPI description (frontend/openapi.json, by npm run gen:api): a field renamed on the
+// server fails the build wherever the UI still uses the old name. Shapes the description leaves loose (a connector's
+// JSON Schema, the workspace list's answers) are still written out below.
+
+type Schemas = components['schemas'];
+
+/**
+ * A record as the server writes it: Jackson writes every field of a record, so what the description leaves optional
+ * (no @NotNull on the Java side) is there in an answer; the types do not say which of those may be null.
+ */
+export type Sent<T> = T extends (infer E)[] ? Sent<E>[]
+  : T extends object ? { [K in keyof T]-?: Sent<Exclude<T[K], undefined>> }
+  : T;
+
+/**
+ * A request body: fields the description leaves optional may be left out or sent as null (the server reads both as
+ * absent).
+ */
+export type Sendable<T> = T extends (infer E)[] ? Sendable<E>[]
+  : T extends object ? { [K in keyof T]: undefined extends T[K] ? Sendable<Exclude<T[K], undefined>> | null | undefined : Sendable<T[K]> }
+  : T;
+
+/** {@code T} without the fields {@code K}, which must be fields of it (a renamed one fails here too). */
+export type Without<T, K extends keyof T> = Omit<T, K>;
+
+/** {@code T} with the fields {@code K} possibly null: the ones the server sends as null when it has nothing to say. */
+export type Nullable<T, K extends keyof T> = Omit<T, K> & { [P in K]: T[P] | null };
+
+/** A transform step, one type per kind of step (select, filter, calculate…), told apart by its type. */
+export type Step = Schemas['Step'];
 
 export interface User {
   id: string;
@@ -170,54 +202,20 @@ export interface JsonSchema {
   'x-advanced'?: boolean;
 }
 
-export interface Connection {
-  id: string;
-  name: string;
-  connectorId: string;
-  config: Record<string, unknown>;
-  secretFields: string[];
-  shared: boolean;
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
-  authStatus: string | null;
-  /** How the newest Test, preview or run reading it went; null before the first and after a change of settings. */
-  lastCheck: { ok: boolean; message: string | null; at: string } | null;
-}
+/** A connection as the server shows it; lastCheck: how its newest Test, preview or run went (null before one). */
+export type Connection = Nullable<Without<Sent<Schemas['ConnectionView']>, 'lastCheck'>, 'authStatus'>
+  & { lastCheck: Nullable<Sent<Schemas['LastCheck']>, 'message'> | null };
 
-export interface Source {
-  connectionId: string;
-  stream?: string | null;
-  parameters?: Record<string, unknown> | null;
-  name?: string | null;
-  steps?: Record<string, unknown>[] | null;
-  sync?: string | null;
-}
+/** A source of a flow: a connection, a stream, settings of its own, its steps (see Step). */
+export type Source = Sendable<Schemas['Source']>;
 
-export interface Destination {
-  type: string;
-  settings: Record<string, unknown>;
-}
+export type Destination = Sendable<Schemas['Destination']>;
 
-export interface FlowBody {
-  name: string;
-  sources: Source[];
-  transform?: { combine?: Record<string, unknown>; steps?: Record<string, unknown>[] } | null;
-  destinations: Destination[];
-  schedule?: Record<string, unknown> | null;
-  runAfter?: string[] | null;
-  timeout?: string | null;
-  onlyIfChanged?: boolean;
-  retries?: number | null;
-  /** What a run that reads no rows does: keep the destinations' data (default) or write an empty table. */
-  emptyResult?: 'keep' | 'write' | null;
-}
+/** A flow as a request sends it (POST and PUT /flows). */
+export type FlowBody = Sendable<Schemas['FlowRequest']>;
 
-export interface Flow extends FlowBody {
-  id: string;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A saved flow as the server shows it. */
+export type Flow = Sent<Schemas['FlowView']>;
 
 /** A saved flow as a request body: what the server adds (id, times) left out, since it refuses fields it does not know. */
 export function bodyOf(flow: Flow): FlowBody {
@@ -225,90 +223,31 @@ export function bodyOf(flow: Flow): FlowBody {
   return body;
 }
 
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'skipped';
+export type RunStatus = Schemas['RunStatus'];
 
-export interface SourceStats {
-  index: number;
-  connectionId: string;
-  connectorId: string;
-  rowsRead: number;
-}
+export type SourceStats = Sent<Schemas['SourceStats']>;
 
-export interface DestinationStats {
-  index: number;
-  type: string;
-  rowsWritten: number;
-  apiCalls: number | null;
-}
+export type DestinationStats = Nullable<Sent<Schemas['DestinationStats']>, 'apiCalls'>;
 
-export interface Run {
-  id: string;
-  flowId: string;
-  status: RunStatus;
-  trigger: string;
-  scheduledFor: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  endedAt: string | null;
-  durationMillis: number | null;
-  unchanged: boolean;
-  sources: SourceStats[] | null;
-  destinations: DestinationStats[] | null;
-  error: { step: string; message: string; upstreamMessage: string | null } | null;
-}
+export type Run = Nullable<Without<Sent<Schemas['RunView']>, 'destinations' | 'error'>, 'scheduledFor' | 'startedAt' | 'endedAt'
+  | 'durationMillis' | 'sources'> & { destinations: DestinationStats[] | null; error: RunError | null };
+export type RunError = Nullable<Sent<Schemas['RunError']>, 'upstreamMessage'>;
 
-export interface RunPage {
-  items: Run[];
-  page: number;
-  size: number;
-  total: number;
-}
+export type RunPage = Without<Sent<Schemas['Page']>, 'items'> & { items: Run[] };
 
-export interface LogLine {
-  at: string;
-  level: string;
-  message: string;
-}
+export type LogLine = Sent<Schemas['LogLine']>;
 
-export interface Preview {
-  columns: { name: string; type: string }[];
-  /** Decimals and integers beyond 2^53 arrive as text ("527.50"), exact; the column type says they are numbers. */
-  rows: unknown[][];
-  rowCount: number;
-  truncated: boolean;
-  totalRows: number;
-  step: string | null;
-  steps: string[];
-  sourceRowsCapped: boolean;
-  /** Values conversions on the way to this step could not convert and left empty, per step. */
-  emptied?: EmptiedValues[];
-}
+/** Decimals and integers beyond 2^53 arrive as text ("527.50"), exact; the column type says they are numbers. */
+export type Preview = Nullable<Without<Sent<Schemas['Preview']>, 'rows' | 'emptied'>, 'step'> & { rows: unknown[][]; emptied?: EmptiedValues[] };
 
-export interface EmptiedValues {
-  step: string;
-  column: string;
-  to: string;
-  values: number;
-  examples: string[];
-}
+export type EmptiedValues = Sent<Schemas['EmptiedValues']>;
 
 /** A flow as its list shows it (GET /flows/overview). */
-export interface FlowOverview {
-  flow: Flow;
-  lastRun?: Run | null;
-  nextRunAt?: string | null;
-}
+export type FlowOverview = Without<Sent<Schemas['FlowOverview']>, 'lastRun' | 'nextRunAt'> & { lastRun?: Run | null; nextRunAt?: string | null };
 
-export interface NextFires {
-  timezone: string | null;
-  paused: boolean;
-  next: { at: string; local: string }[];
-}
+export type NextFires = Nullable<Sent<Schemas['NextFires']>, 'timezone'>;
 
-export interface RunEvent {
-  run: Run;
-  log: LogLine[];
-}
+export type RunEvent = Without<Sent<Schemas['Event1']>, 'run'> & { run: Run };
 
 export interface Workspace {
   id: string;
@@ -325,4 +264,18 @@ export interface Invitation {
   role: string;
   status: string;
   invitedAt: string;
+}
+
+/** A function of the formula language, as the server serves it (GET /transform/functions). */
+export type FormulaFunction = Sent<Schemas['FormulaFunction']>;
+
+let formulaFunctionsOnce: Promise<FormulaFunction[]> | null = null;
+
+/** The formula functions, fetched once per page load (again after a failure). */
+export function formulaFunctions(): Promise<FormulaFunction[]> {
+  formulaFunctionsOnce ??= get<FormulaFunction[]>('/transform/functions').catch((e: unknown) => {
+    formulaFunctionsOnce = null;
+    throw e;
+  });
+  return formulaFunctionsOnce;
 }

@@ -40,14 +40,14 @@ export function DestinationsPanel({ destinations, onChange, writers, connections
               )}
             </div>
             {writer?.connectionType && (
-              <AccountPickers writer={writer} index={index} settings={destination.settings} connections={connections}
+              <AccountPickers writer={writer} index={index} settings={destination.settings ?? {}} connections={connections}
                 onConnectionAdded={onConnectionAdded} onChange={setSettings} error={errorFor} />
             )}
             {writer?.publishesAddresses && <PublishedUrls flowId={flowId} index={index} />}
             {writer && (
-              <SchemaForm idPrefix={`destination-${index}`} value={destination.settings}
+              <SchemaForm idPrefix={`destination-${index}`} value={destination.settings ?? {}}
                 schema={withoutSettings(writer.configSchema, picked)}
-                onChange={(settings) => setSettings({ ...destination.settings, ...settings, ...only(destination.settings, picked) })}
+                onChange={(settings) => setSettings({ ...destination.settings, ...settings, ...only(destination.settings ?? {}, picked) })}
                 errorFor={errorFor} />
             )}
           </div>

@@ -1,7 +1,9 @@
 import {
   Aggregate, COLUMN_TYPES, Column, ColumnType, Condition, ConversionFailure, OP_LABELS, TransformPanel as Panel, checkFormula,
-  conditionProblem, layoutProblems, move, operandsOf, operatorsFor, shapedColumns,
+  conditionProblem, layoutProblems, move, operandsOf, operatorsFor, setFormulaFunctions, shapedColumns,
 } from './model';
+import { useEffect, useState } from 'react';
+import { formulaFunctions } from '../api';
 
 const AGGREGATE_LABELS: Record<Aggregate['fn'], string> = {
   sum: 'Sum', count: 'Count', count_distinct: 'Count distinct', average: 'Average', min: 'Minimum', max: 'Maximum',
@@ -15,6 +17,20 @@ export function TransformPanel({ columns, panel, onChange, serverErrors }: {
   /** The server's messages for the formulas, by formula index. */
   serverErrors: Record<number, string>;
 }) {
+  // Formulas are checked against the server's functions: rendered again once they arrive.
+  const [, setFunctionsLoaded] = useState(false);
+  useEffect(() => {
+    let live = true;
+    formulaFunctions().then((functions) => {
+      setFormulaFunctions(functions);
+      if (live) setFunctionsLoaded(true);
+    }).catch(() => {
+      // Not loaded: formulas are checked without function names until the server checks them on save.
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
   const problems = layoutProblems(panel.layout);
   const shaped = shapedColumns(columns, panel.layout);
   const afterFormulas: Column[] = [...shaped, ...panel.formulas.filter((f) => f.column).map((f) => ({ name: f.column, type: 'decimal' }))];

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  checkFormula, exactNumber, columnsNamedBy, conditionProblem, describeSchedule, emptyPanel, filterForm, filterStep, layoutOf, layoutProblems, move,
+  checkFormula, setFormulaFunctions, exactNumber, columnsNamedBy, conditionProblem, describeSchedule, emptyPanel, filterForm, filterStep, layoutOf, layoutProblems, move,
   panelFrom, panelSteps, parametersOf, parametersText, scheduleForm, scheduleOf, shapeSteps, defaultSchedule,
 } from './model';
 
@@ -75,6 +75,10 @@ describe('filter builder', () => {
 });
 
 describe('formula check', () => {
+  // A stub of the server's list (GET /transform/functions), as the builder hands it over once loaded.
+  beforeAll(() => setFormulaFunctions(['ROUND', 'IF', 'ISBLANK', 'UPPER'].map((name) => ({ name }))));
+  afterAll(() => setFormulaFunctions(null));
+
   it('accepts columns by name or in brackets, functions and keywords', () => {
     expect(checkFormula('ROUND([amount] * 1.19, 2)', columns)).toEqual({ ok: true });
     expect(checkFormula("IF(amount > 100 AND NOT ISBLANK(dealname), 'big', \"small\")", columns)).toEqual({ ok: true });
@@ -87,6 +91,15 @@ describe('formula check', () => {
     expect(checkFormula('FOO(amount)', columns)).toMatchObject({ ok: false, message: 'No function FOO' });
     expect(checkFormula("'open", columns)).toMatchObject({ ok: false, position: 1 });
     expect(checkFormula('deal name', columns)).toMatchObject({ ok: false, message: 'No column "deal" here (names with spaces go in [ ])' });
+  });
+
+  it('takes the functions from the server: any name passes until they have loaded', () => {
+    setFormulaFunctions(null);
+    expect(checkFormula('FOO(amount)', columns)).toEqual({ ok: true });
+    setFormulaFunctions([{ name: 'foo' }]);
+    expect(checkFormula('FOO(amount)', columns)).toEqual({ ok: true });
+    expect(checkFormula('ROUND(amount)', columns)).toMatchObject({ ok: false, message: 'No function ROUND' });
+    setFormulaFunctions(['ROUND', 'IF', 'ISBLANK', 'UPPER'].map((name) => ({ name })));
   });
 });
 

@@ -229,10 +229,17 @@ export function filterForm(step: Step | undefined): FilterForm {
 
 // ------------------------------------------------------------------------------------------------------------ formula
 
-export const FUNCTIONS = ['UPPER', 'LOWER', 'TRIM', 'LEN', 'LEFT', 'RIGHT', 'MID', 'REPLACE', 'CONCAT', 'CONTAINS',
-  'STARTS_WITH', 'ENDS_WITH', 'SPLIT_PART', 'TEXT', 'NUMBER', 'INTEGER', 'ROUND', 'FLOOR', 'CEILING', 'ABS', 'POWER',
-  'SQRT', 'MIN', 'MAX', 'TODAY', 'NOW', 'YEAR', 'MONTH', 'DAY', 'WEEKDAY', 'DATE', 'DATETIME', 'ADD_DAYS', 'ADD_MONTHS',
-  'DAYS_BETWEEN', 'START_OF', 'FORMAT_DATE', 'IF', 'COALESCE', 'ISBLANK'];
+/**
+ * The names of the formula functions the server serves (GET /transform/functions); null until they have arrived, when
+ * any name passes here and the server's check has the last word.
+ */
+let knownFunctions: ReadonlySet<string> | null = null;
+
+/** Hands checkFormula the server's functions; the builder does it once they have loaded, tests with a list of their own. */
+export function setFormulaFunctions(functions: readonly { name: string }[] | null) {
+  knownFunctions = functions === null ? null : new Set(functions.map((f) => f.name.toUpperCase()));
+}
+
 const KEYWORDS = ['AND', 'OR', 'NOT', 'TRUE', 'FALSE', 'NULL'];
 
 export interface FormulaCheck {
@@ -244,7 +251,7 @@ export interface FormulaCheck {
 
 /**
  * A quick check while the user types, before the server parses the expression for real (the server's answer wins):
- * closed quotes and brackets, balanced parentheses, known columns and functions.
+ * closed quotes and brackets, balanced parentheses, known columns, and functions the server serves (once loaded).
  */
 export function checkFormula(expression: string, columns: Column[]): FormulaCheck {
   if (expression.trim() === '') return { ok: false, message: 'Enter a formula' };
@@ -276,7 +283,7 @@ export function checkFormula(expression: string, columns: Column[]): FormulaChec
       const word = expression.slice(i, end);
       const next = expression.slice(end).trimStart()[0];
       if (next === '(') {
-        if (!FUNCTIONS.includes(word.toUpperCase())) return { ok: false, message: `No function ${word}`, position: i + 1 };
+        if (knownFunctions !== null && !knownFunctions.has(word.toUpperCase())) return { ok: false, message: `No function ${word}`, position: i + 1 };
       } else if (!KEYWORDS.includes(word.toUpperCase()) && !names.has(word.toLowerCase())) {
         return { ok: false, message: `No column "${word}" here (names with spaces go in [ ])`, position: i + 1 };
       }

@@ -2,7 +2,7 @@ import { FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import {
   ApiError, Connection, ConnectorDescriptor, Destination, EmptiedValues, Flow, FlowBody, Preview, Run, Source, WriterDescriptor, api,
-  get, messageOf, post, put,
+  get, messageOf, post, put, Step as ApiStep,
 } from '../api';
 import { DestinationsPanel } from '../builder/DestinationsPanel';
 import { SchedulePanel } from '../builder/SchedulePanel';
@@ -176,11 +176,13 @@ export default function FlowBuilder() {
       transform.combine = combine.type === 'join'
         ? { type: 'join', joins: sources.slice(1).map((_, i) => {
           const join = joinAt(combine, i);
-          return { kind: join.kind, on: [{ left: join.left, right: join.right }] };
+          return { kind: join.kind as 'inner' | 'left' | 'full', on: [{ left: join.left, right: join.right }] };
         }) }
         : { type: 'append', sourceColumn: 'source' };
     }
-    transform.steps = steps ?? (panelColumns && (panelEdited || savedSteps.length === 0) ? panelSteps(panelColumns, panel).steps : savedSteps);
+    // The panel builds its steps field by field; the server checks each against its step type (Step).
+    transform.steps = (steps ?? (panelColumns && (panelEdited || savedSteps.length === 0) ? panelSteps(panelColumns, panel).steps
+      : savedSteps)) as ApiStep[];
     return {
       ...(loadedFlow.current ? { runAfter: loadedFlow.current.runAfter, timeout: loadedFlow.current.timeout,
         onlyIfChanged: loadedFlow.current.onlyIfChanged, retries: loadedFlow.current.retries,

@@ -1,6 +1,9 @@
 package io.rowflow.flow;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rowflow.schedule.Schedule;
+import io.rowflow.transform.Step;
+import io.rowflow.transform.Transform;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -9,6 +12,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * A flow as a client defines it: where rows come from, how they are shaped, where they go and when. {@code runAfter}
@@ -21,16 +26,14 @@ import java.util.UUID;
 public record FlowRequest(
         @NotBlank @Size(max = 200) @io.rowflow.common.validation.PlainText String name,
         @NotNull @Size(min = 1, max = 20) List<@Valid @NotNull Source> sources,
-        @org.eclipse.microprofile.openapi.annotations.media.Schema(description = "How several sources combine and the"
-                + " steps applied to the result: {\"combine\": {\"type\": \"append\"} or {\"type\": \"join\", \"joins\":"
-                + " [...]}, \"steps\": [...]}; see README, Transforms") ObjectNode transform,
+        @Schema(implementation = Transform.class) ObjectNode transform,
         @NotNull @Size(min = 1, max = 20) List<@Valid @NotNull Destination> destinations,
-        ObjectNode schedule,
+        @Schema(implementation = Schedule.class) ObjectNode schedule,
         @Size(max = 20) List<@NotNull UUID> runAfter,
         String timeout,
         Boolean onlyIfChanged,
         @Min(0) @Max(10) Integer retries,
-        @org.eclipse.microprofile.openapi.annotations.media.Schema(description = "What a run whose sources return no"
+        @Schema(description = "What a run whose sources return no"
                 + " rows does: \"keep\" (default) leaves every destination as it was and says so in the run's log;"
                 + " \"write\" writes an empty table with its header (appending destinations have nothing to add either way)")
         @jakarta.validation.constraints.Pattern(regexp = "keep|write", message = "must be keep or write") String emptyResult) {
@@ -43,7 +46,8 @@ public record FlowRequest(
      */
     public record Source(@NotNull UUID connectionId, String stream, ObjectNode parameters,
             @Size(max = 100) @io.rowflow.common.validation.PlainText String name,
-            @Size(max = 100) List<@NotNull ObjectNode> steps,
+            // Read into Step records when checked and run (Step.read), so errors keep their paths and words.
+            @Schema(type = SchemaType.ARRAY, implementation = Step.class) @Size(max = 100) List<@NotNull ObjectNode> steps,
             @jakarta.validation.constraints.Pattern(regexp = "full|incremental", message = "must be full or incremental")
             String sync) {
         public Source withParameters(ObjectNode resolved) {

@@ -78,6 +78,76 @@ public final class Expressions {
             Map.entry("COALESCE", call("coalesce", 2, 50)),
             Map.entry("ISBLANK", fixed(1, a -> "(" + a.get(0) + " IS NULL OR CAST(" + a.get(0) + " AS VARCHAR) = '')")));
 
+    /** A function as the builder offers it: what it does and an example (argument counts: {@link #FUNCTIONS}). */
+    private record Doc(String name, String description, String example) {
+    }
+
+    /** Every function, in the order the builder lists them (by kind): TODAY and NOW are read by the parser itself. */
+    private static final List<Doc> DOCS = List.of(
+            new Doc("UPPER", "Text in capitals", "UPPER([city])"),
+            new Doc("LOWER", "Text in small letters", "LOWER([email])"),
+            new Doc("TRIM", "Text without spaces at either end", "TRIM([name])"),
+            new Doc("LEN", "How many characters a value has", "LEN([name])"),
+            new Doc("LEFT", "The first n characters", "LEFT([zip], 2)"),
+            new Doc("RIGHT", "The last n characters", "RIGHT([iban], 4)"),
+            new Doc("MID", "n characters from a position (1 is the first)", "MID([code], 3, 2)"),
+            new Doc("REPLACE", "Text with every occurrence of one piece replaced by another", "REPLACE([phone], \"-\", \"\")"),
+            new Doc("CONCAT", "Values joined into one text (the & operator does the same)", "CONCAT([first], \" \", [last])"),
+            new Doc("CONTAINS", "Whether a text contains another", "CONTAINS([email], \"@example.com\")"),
+            new Doc("STARTS_WITH", "Whether a text starts with another", "STARTS_WITH([sku], \"A-\")"),
+            new Doc("ENDS_WITH", "Whether a text ends with another", "ENDS_WITH([file], \".pdf\")"),
+            new Doc("SPLIT_PART", "The n-th piece of a text split at a separator", "SPLIT_PART([email], \"@\", 2)"),
+            new Doc("TEXT", "A value as text", "TEXT([id])"),
+            new Doc("NUMBER", "A value as a number; empty when it is not one", "NUMBER([amount])"),
+            new Doc("INTEGER", "A value as a whole number; empty when it is not one", "INTEGER([quantity])"),
+            new Doc("ROUND", "A number rounded to n places (0 when left out)", "ROUND([total] * 1.19, 2)"),
+            new Doc("FLOOR", "A number rounded down", "FLOOR([hours])"),
+            new Doc("CEILING", "A number rounded up", "CEILING([hours])"),
+            new Doc("ABS", "A number without its sign", "ABS([balance])"),
+            new Doc("POWER", "A number raised to a power", "POWER([growth], 2)"),
+            new Doc("SQRT", "The square root of a number", "SQRT([area])"),
+            new Doc("MIN", "The smallest of two values or more", "MIN([price], [cap])"),
+            new Doc("MAX", "The largest of two values or more", "MAX([price], 0)"),
+            new Doc("TODAY", "Today's date in the flow's time zone", "DAYS_BETWEEN([due], TODAY())"),
+            new Doc("NOW", "The date and time the run started", "NOW()"),
+            new Doc("YEAR", "The year of a date", "YEAR([closed])"),
+            new Doc("MONTH", "The month of a date (1 to 12)", "MONTH([closed])"),
+            new Doc("DAY", "The day of the month of a date", "DAY([closed])"),
+            new Doc("WEEKDAY", "The day of the week of a date (1 is Monday, 7 Sunday)", "WEEKDAY([closed])"),
+            new Doc("DATE", "A value as a date, or the date of a year, month and day", "DATE(2026, 3, 31)"),
+            new Doc("DATETIME", "A value as a date and time", "DATETIME([created])"),
+            new Doc("ADD_DAYS", "A date n days later (earlier when n is negative)", "ADD_DAYS([closed], 30)"),
+            new Doc("ADD_MONTHS", "A date n months later (earlier when n is negative)", "ADD_MONTHS([start], 12)"),
+            new Doc("DAYS_BETWEEN", "How many days from one date to another", "DAYS_BETWEEN([created], [closed])"),
+            new Doc("START_OF", "The first day of a date's day, week, month, quarter or year", "START_OF([closed], \"month\")"),
+            new Doc("FORMAT_DATE", "A date as text in a strftime format", "FORMAT_DATE([closed], \"%Y-%m\")"),
+            new Doc("IF", "One value when a condition holds, another when not", "IF([amount] > 1000, \"big\", \"small\")"),
+            new Doc("COALESCE", "The first value that is not empty", "COALESCE([mobile], [phone], \"none\")"),
+            new Doc("ISBLANK", "Whether a value is empty", "ISBLANK([email])"));
+
+    /** A function of the formula language, as {@code GET /api/v1/transform/functions} serves it. */
+    public record FormulaFunction(String name, int minArguments, int maxArguments, String description, String example) {
+    }
+
+    /** Every function with its argument counts, a one-line description and an example. */
+    public static List<FormulaFunction> catalogue() {
+        return DOCS.stream().map(d -> {
+            Fn fn = FUNCTIONS.get(d.name());
+            return new FormulaFunction(d.name(), fn == null ? 0 : fn.min(), fn == null ? 0 : fn.max(), d.description(),
+                    d.example());
+        }).toList();
+    }
+
+    static {
+        // The catalogue is what the builder checks formulas against: a function missing from it would be refused there.
+        Set<String> documented = DOCS.stream().map(Doc::name).collect(Collectors.toSet());
+        Set<String> defined = new java.util.HashSet<>(FUNCTIONS.keySet());
+        defined.addAll(Set.of("TODAY", "NOW"));
+        if (!documented.equals(defined) || documented.size() != DOCS.size()) {
+            throw new IllegalStateException("Expressions.DOCS must describe each function once: " + defined);
+        }
+    }
+
     /** The unit words START_OF accepts as its second argument. */
     private static final Set<String> UNITS = Set.of("day", "week", "month", "quarter", "year");
 

@@ -159,10 +159,11 @@ public final class TransformPlan {
         for (int i = 0; i < steps.size(); i++) {
             String at = path + "[" + i + "]";
             try {
-                if ("sql".equals(Steps.type(steps.get(i), at))) {
-                    SqlStepCheck.checkAlone(Steps.text(steps.get(i), "query", at), at + ".query");
+                Step step = Step.read(steps.get(i), at);
+                if (step instanceof SqlStep sql) {
+                    SqlStepCheck.checkAlone(sql.requiredQuery(at), at + ".query");
                 } else {
-                    Steps.select(steps.get(i), unknown, clock, at);
+                    step.select(unknown, clock, at);
                 }
             } catch (TransformException e) {
                 errors.add(new FieldError(e.field(), e.fieldErrors().get(0).message()));

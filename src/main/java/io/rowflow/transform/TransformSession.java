@@ -135,13 +135,13 @@ public final class TransformSession {
         Relation current = input;
         for (int i = 0; steps != null && i < steps.size(); i++) {
             String at = path + "[" + i + "]";
-            JsonNode step = steps.get(i);
-            if ("sql".equals(Steps.type(step, at))) {
-                current = sqlStep(current, step, at);
+            Step step = Step.read(steps.get(i), at);
+            if (step instanceof SqlStep sql) {
+                current = sqlStep(current, sql, at);
             } else {
                 Relation before = current;
-                current = stage(at, Steps.select(step, before, clock, at));
-                Steps.LossyRetype lossy = Steps.lossyRetype(step, before, at);
+                current = stage(at, step.select(before, clock, at));
+                Steps.LossyRetype lossy = step instanceof RetypeStep retype ? retype.lossy(before, at) : null;
                 if (lossy != null) {
                     lossyRetypes.add(new Lossy(lossy, before));
                 }
@@ -154,8 +154,8 @@ public final class TransformSession {
     }
 
     /** A custom SQL step: one SELECT over {@code input} (the previous step) and the sources ({@code source_1}, …). */
-    private Relation sqlStep(Relation input, JsonNode step, String path) throws SQLException {
-        String query = Steps.text(step, "query", path);
+    private Relation sqlStep(Relation input, SqlStep step, String path) throws SQLException {
+        String query = step.requiredQuery(path);
         SqlStepCheck.check(connection, query, path + ".query");
         execute("CREATE OR REPLACE TEMP VIEW input AS SELECT " + input.columns().stream().map(c -> StagedTable.quote(c.name()))
                 .collect(Collectors.joining(", ")) + " FROM " + input.view() + " ORDER BY " + Relation.ROW, path);
@@ -181,9 +181,9 @@ public final class TransformSession {
     /** The combine step over every source's last stage: append, or joins from left to right. */
     public Relation combine(List<Relation> sources, List<String> names, JsonNode combine) throws SQLException {
         String path = "transform.combine";
-        String type = combine.path("type").asText();
-        if (type.equals("append")) {
-            String sourceColumn = combine.hasNonNull("sourceColumn") ? combine.get("sourceColumn").asText().strip() : null;
+        Combine typed = Steps.readCombine(combine, path);
+        if (typed instanceof Combine.Append append) {
+            String sourceColumn = append.sourceColumn() == null ? null : append.sourceColumn().strip();
             List<String> parts = new ArrayList<>();
             for (int i = 0; i < sources.size(); i++) {
                 parts.add("SELECT " + i + " AS __rf_source, " + (sourceColumn == null ? "" : Sql.literal(names.get(i))
@@ -192,7 +192,7 @@ public final class TransformSession {
             return stage(path, "SELECT * EXCLUDE (__rf_source) REPLACE (row_number() OVER (ORDER BY __rf_source, "
                     + Relation.ROW + ") AS " + Relation.ROW + ") FROM (" + String.join(" UNION ALL BY NAME ", parts) + ")");
         }
-        JsonNode joins = combine.path("joins");
+        List<Combine.SourceJoin> joins = ((Combine.Join) typed).joins();
         Relation left = sources.get(0);
         for (int j = 0; j < joins.size(); j++) {
             left = join(left, sources.get(j + 1), names.get(j + 1), joins.get(j), path + ".joins[" + j + "]",
@@ -201,19 +201,19 @@ public final class TransformSession {
         return left;
     }
 
-    private Relation join(Relation left, Relation right, String rightName, JsonNode join, String path, String stageId)
-            throws SQLException {
-        String kind = join.path("kind").asText("left");
-        JsonNode on = join.path("on");
+    private Relation join(Relation left, Relation right, String rightName, Combine.SourceJoin join, String path,
+            String stageId) throws SQLException {
+        String kind = join.kind() == null ? "left" : join.kind();
         List<String[]> keys = new ArrayList<>();
-        for (int i = 0; i < on.size(); i++) {
+        for (int i = 0; i < join.on().size(); i++) {
             String at = path + ".on[" + i + "]";
-            keys.add(new String[] { Steps.column(Steps.text(on.get(i), "left", at), left, at + ".left"),
-                    Steps.column(Steps.text(on.get(i), "right", at), right, at + ".right") });
+            Combine.KeyPair pair = join.on().get(i);
+            keys.add(new String[] { Steps.column(Steps.required(pair.left(), "left", at), left, at + ".left"),
+                    Steps.column(Steps.required(pair.right(), "right", at), right, at + ".right") });
         }
         String rightKeys = keys.stream().map(k -> StagedTable.quote(k[1])).collect(Collectors.joining(", "));
         String rightView = right.view();
-        if (join.path("duplicates").asText("fail").equals("first")) {
+        if ("first".equals(join.duplicates())) {
             rightView = "(SELECT * FROM " + right.view() + " QUALIFY row_number() OVER (PARTITION BY " + rightKeys
                     + " ORDER BY " + Relation.ROW + ") = 1)";
         } else {

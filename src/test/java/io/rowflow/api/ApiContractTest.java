@@ -74,6 +74,17 @@ class ApiContractTest {
     }
 
     @Test
+    void theFormulaFunctionsAreServedWithTheirArgumentCounts() {
+        given().get("/api/v1/transform/functions").then().statusCode(200)
+                .body("name", hasItems("ROUND", "IF", "TODAY", "CONCAT"))
+                .body("find { it.name == 'ROUND' }.minArguments", equalTo(1))
+                .body("find { it.name == 'ROUND' }.maxArguments", equalTo(2))
+                .body("find { it.name == 'TODAY' }.maxArguments", equalTo(0))
+                .body("find { it.name == 'IF' }.description", containsString("condition"))
+                .body("find { it.name == 'IF' }.example", startsWith("IF("));
+    }
+
+    @Test
     void unknownAndMistypedFieldsAreRefusedNotDropped() {
         String connection = createConnection("csv-url", Map.of("url", "https://example.com/a.csv"));
         // A typo would save a flow without its transform, and the run would write unfiltered data.

@@ -1,0 +1,23 @@
+package io.rowflow.transform;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.rowflow.pipeline.StagedTable;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
+
+/** Keeps the columns listed, in the order listed. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@Schema(name = "SelectStep", description = "Keeps the columns listed, in that order",
+        properties = @SchemaProperty(name = "type", type = SchemaType.STRING, enumeration = "select"),
+        requiredProperties = "type")
+public record SelectStep(@Schema(required = true, description = "The columns to keep") List<String> columns) implements Step {
+    @Override
+    public String select(Relation input, TransformClock clock, String path) {
+        List<String> keep = Steps.columns(columns, "columns", input, path);
+        return "SELECT " + Relation.ROW + keep.stream().map(c -> ", " + StagedTable.quote(c)).collect(Collectors.joining())
+                + " FROM " + input.view();
+    }
+}
