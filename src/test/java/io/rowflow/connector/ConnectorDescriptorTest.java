@@ -21,7 +21,8 @@ class ConnectorDescriptorTest {
         assertThat(json.get("monogram").asText()).isEqualTo("J");
         assertThat(json.get("oauthSignInSetUp").asBoolean()).isTrue();
         assertThat(json.fieldNames()).toIterable().containsExactly("id", "name", "category", "authType", "configSchema",
-                "streams", "incrementalStreams", "oauthSignIn", "oauthSignInSetUp", "brandColor", "monogram");
+                "streams", "incrementalStreams", "oauthSignIn", "oauthSignInSetUp", "brandColor", "monogram",
+                "settingsBeforeSignIn");
     }
 
     @Test
