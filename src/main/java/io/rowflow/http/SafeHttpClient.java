@@ -95,6 +95,15 @@ public final class SafeHttpClient implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * The address a non-HTTP client (a database driver) connects to for {@code host}: every address it resolves to is
+     * checked as an HTTP request's would be, and the first is answered, so that the driver connects to the address
+     * checked rather than resolving the name again.
+     */
+    public java.net.InetAddress resolveChecked(String host) throws java.net.UnknownHostException {
+        return guard.resolve(host)[0];
+    }
+
     /** Requests sent so far, retries and redirects included. */
     public long requestCount() {
         return requests.get();

@@ -1,0 +1,197 @@
+package io.rowflow.connector.sql;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rowflow.common.error.DataException;
+import io.rowflow.common.schema.ConfigSchema;
+import io.rowflow.connector.ConnectorDescriptor;
+import io.rowflow.connector.SourceConnector;
+import io.rowflow.connector.SourceContext;
+import io.rowflow.http.BlockedAddressException;
+import io.rowflow.http.Origin;
+import io.rowflow.pipeline.ColumnsAnnouncement;
+import io.rowflow.pipeline.RecordSink;
+import io.rowflow.pipeline.TextInference;
+import java.math.BigDecimal;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.regex.Pattern;
+
+/**
+ * A SQL database as a source: one query (or a whole table) read in a read-only transaction under a time limit,
+ * streamed row by row (a fetch size, never the whole result in memory), with exact types: decimals as decimals,
+ * integers as integers, a timestamp with a time zone as its UTC instant. The host goes through the same network guard
+ * as every HTTP request, and the driver connects to the address that was checked.
+ */
+abstract class SqlDatabaseSource implements SourceConnector {
+    /** The first word a read may start with; anything else is refused before it reaches the server. */
+    private static final Pattern READ = Pattern.compile("(?is)^\\s*(select|with|table|values)\\b.*");
+    private static final Pattern QUALIFIED_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*(\\.[A-Za-z_][A-Za-z0-9_$]*)?");
+    private static final int FETCH_SIZE = 1000;
+
+    private final ConfigSchema schema;
+
+    SqlDatabaseSource(ConfigSchema schema) {
+        this.schema = schema;
+    }
+
+    abstract String id();
+
+    abstract String name();
+
+    /** The driver's URL for a checked address, without credentials. */
+    abstract String url(String address, int port, String database, boolean tls, int timeoutSeconds);
+
+    /** Opens the read-only transaction, with the server's own time limit where it has one. */
+    abstract void beginReadOnly(Connection connection, int timeoutSeconds) throws SQLException;
+
+    /** A table's name quoted for this database. */
+    abstract String quote(String identifier);
+
+    @Override
+    public ConnectorDescriptor descriptor() {
+        return new ConnectorDescriptor(id(), name(), "database", "password", schema.document(), List.of("rows"));
+    }
+
+    @Override
+    public ConfigSchema schema() {
+        return schema;
+    }
+
+    @Override
+    public TextInference textInference() {
+        // Columns come typed by the database; text stays text (a zip code is not a number).
+        return TextInference.TEMPORAL_ONLY;
+    }
+
+    @Override
+    public Optional<Origin> origin(JsonNode config) {
+        JsonNode c = schema.withDefaults(config);
+        String host = c.path("host").asText("").strip().toLowerCase(Locale.ROOT);
+        return host.isEmpty() ? Optional.empty() : Optional.of(new Origin(id(), host, c.path("port").asInt()));
+    }
+
+    @Override
+    public void read(SourceContext context, RecordSink sink) {
+        JsonNode c = schema.withDefaults(context.config());
+        String sql = statement(c);
+        int timeout = c.path("timeoutSeconds").asInt(300);
+        String host = c.path("host").asText().strip();
+        InetAddress address;
+        try {
+            address = context.http().resolveChecked(host);
+        } catch (BlockedAddressException e) {
+            throw new DataException(name() + " at " + host + " cannot be reached from Rowflow: " + e.getMessage());
+        } catch (UnknownHostException e) {
+            throw new DataException(name() + " at " + host + " was not found (no such host)");
+        }
+        String literal = address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+        Properties credentials = new Properties();
+        credentials.setProperty("user", c.path("user").asText());
+        if (c.hasNonNull("password")) {
+            credentials.setProperty("password", c.get("password").asText());
+        }
+        try (Connection connection = DriverManager.getConnection(url(literal, c.path("port").asInt(),
+                c.path("database").asText(), c.path("tls").asBoolean(false), timeout), credentials)) {
+            connection.setAutoCommit(false);
+            connection.setReadOnly(true);
+            beginReadOnly(connection, timeout);
+            try (Statement statement = connection.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+                statement.setFetchSize(FETCH_SIZE);
+                statement.setQueryTimeout(timeout);
+                try (ResultSet rows = statement.executeQuery(sql)) {
+                    emit(rows, sink);
+                }
+            } finally {
+                connection.rollback();
+            }
+        } catch (SQLException e) {
+            throw new DataException(name() + " refused the read: " + e.getMessage());
+        }
+    }
+
+    /** The query to run: the settings' query (one read statement), else every row of the table named. */
+    String statement(JsonNode c) {
+        String query = c.path("query").asText("").strip();
+        String table = c.path("table").asText("").strip();
+        if (!query.isEmpty()) {
+            String single = query.endsWith(";") ? query.substring(0, query.length() - 1).strip() : query;
+            if (!READ.matcher(single).matches() || single.contains(";")) {
+                throw new DataException("The query must be one read: a SELECT (or WITH … SELECT), without ';' between"
+                        + " statements; Rowflow never writes to a source");
+            }
+            return single;
+        }
+        if (table.isEmpty()) {
+            throw new DataException("Give the query to run, or the table to read, in the source's settings");
+        }
+        if (!QUALIFIED_NAME.matcher(table).matches()) {
+            throw new DataException("\"" + table + "\" is not a table name: schema.table or table, letters, digits, _");
+        }
+        List<String> parts = List.of(table.split("\\."));
+        return "SELECT * FROM " + String.join(".", parts.stream().map(this::quote).toList());
+    }
+
+    private static void emit(ResultSet rows, RecordSink sink) throws SQLException {
+        ResultSetMetaData meta = rows.getMetaData();
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            names.add(meta.getColumnLabel(i));
+        }
+        sink.accept(ColumnsAnnouncement.of(names));
+        while (rows.next()) {
+            Map<String, Object> record = new LinkedHashMap<>();
+            for (int i = 1; i <= names.size(); i++) {
+                record.put(names.get(i - 1), value(rows, i, meta.getColumnType(i), meta.getColumnTypeName(i)));
+            }
+            sink.accept(record);
+        }
+    }
+
+    /** A cell as a record value, exactly: see the class comment. */
+    static Object value(ResultSet rows, int i, int type, String typeName) throws SQLException {
+        Object value = switch (type) {
+            case Types.NUMERIC, Types.DECIMAL -> rows.getBigDecimal(i);
+            case Types.TINYINT, Types.SMALLINT, Types.INTEGER -> rows.getLong(i);
+            case Types.BIGINT -> {
+                BigDecimal big = rows.getBigDecimal(i); // an unsigned BIGINT may pass a long's range
+                yield big == null ? null : big.toBigIntegerExact().bitLength() < 64 ? (Object) big.longValueExact()
+                        : big.toBigIntegerExact();
+            }
+            case Types.BOOLEAN, Types.BIT -> rows.getBoolean(i);
+            case Types.REAL, Types.FLOAT, Types.DOUBLE -> {
+                double d = rows.getDouble(i);
+                yield rows.wasNull() || Double.isNaN(d) || Double.isInfinite(d) ? null : BigDecimal.valueOf(d);
+            }
+            case Types.DATE -> rows.getObject(i, LocalDate.class);
+            case Types.TIMESTAMP_WITH_TIMEZONE -> rows.getObject(i, OffsetDateTime.class);
+            case Types.TIMESTAMP -> typeName.equalsIgnoreCase("timestamptz") ? rows.getObject(i, OffsetDateTime.class)
+                    : rows.getObject(i, LocalDateTime.class);
+            default -> rows.getString(i);
+        };
+        if (rows.wasNull()) {
+            return null;
+        }
+        if (value instanceof OffsetDateTime instant) {
+            return instant.toInstant().toString();
+        }
+        return value instanceof LocalDate || value instanceof LocalDateTime ? value.toString() : value;
+    }
+}

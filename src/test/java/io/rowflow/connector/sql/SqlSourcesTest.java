@@ -1,0 +1,115 @@
+package io.rowflow.connector.sql;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.rowflow.testing.Api;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * PostgreSQL and MariaDB as sources, read from the real servers on this machine: exact decimals and 19-digit ids, a
+ * timestamp with a time zone as its UTC instant, text that looks like a number kept as text; a write in the query is
+ * refused before or by the read-only transaction, and the table is left as it was.
+ */
+@QuarkusTest
+class SqlSourcesTest {
+    record Server(String connector, String jdbc, String user, Map<String, Object> settings, String createTable) {
+    }
+
+    static Server server(String connector) {
+        return connector.equals("postgresql")
+                ? new Server("postgresql", "jdbc:postgresql://127.0.0.1:5432/test", "postgres",
+                        Map.of("host", "127.0.0.1", "port", 5432, "database", "test", "user", "postgres"),
+                        "CREATE TABLE rf_sql_source (id BIGINT PRIMARY KEY, amount NUMERIC(20,4), zip VARCHAR(10),"
+                                + " paid BOOLEAN, due DATE, seen TIMESTAMPTZ, note TEXT)")
+                : new Server("mysql", "jdbc:mariadb://127.0.0.1:3306/test", "root",
+                        Map.of("host", "127.0.0.1", "port", 3306, "database", "test", "user", "root"),
+                        "CREATE TABLE rf_sql_source (id BIGINT PRIMARY KEY, amount DECIMAL(20,4), zip VARCHAR(10),"
+                                + " paid BOOLEAN, due DATE, seen TIMESTAMP NULL, note TEXT)");
+    }
+
+    static void prepare(Server server) throws Exception {
+        try (Connection c = DriverManager.getConnection(server.jdbc(), server.user(), "");
+                Statement s = c.createStatement()) {
+            if (server.connector().equals("mysql")) {
+                s.execute("SET time_zone = '+00:00'");
+            }
+            s.execute("DROP TABLE IF EXISTS rf_sql_source");
+            s.execute(server.createTable());
+            s.execute("INSERT INTO rf_sql_source VALUES (9223372036854775807, 0.1000, '01234', TRUE, '2026-02-28',"
+                    + (server.connector().equals("mysql") ? "'2026-03-29 01:30:00'" : "'2026-03-29 03:30:00+02'")
+                    + ", 'Ærø')");
+            s.execute("INSERT INTO rf_sql_source VALUES (2, 0.2000, '99999', FALSE, NULL, NULL, NULL)");
+            s.execute("INSERT INTO rf_sql_source VALUES (3, 123456789012345.6789, '10', TRUE, '2024-02-29', NULL, 'x')");
+        }
+    }
+
+    static long count(Server server) throws Exception {
+        try (Connection c = DriverManager.getConnection(server.jdbc(), server.user(), "");
+                Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM rf_sql_source")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static JsonPath preview(String connection, Map<String, Object> parameters, int status) {
+        return given().contentType(ContentType.JSON).body(Map.of("name", "sql", "sources", List.of(Map.of(
+                "connectionId", connection, "parameters", parameters)), "destinations", List.of(Map.of("type", "excel"))))
+                .post("/api/v1/flows/preview").then().statusCode(status).extract().jsonPath();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "postgresql", "mysql" })
+    void aTableIsReadExactlyAndAWriteIsRefused(String connector) throws Exception {
+        Server server = server(connector);
+        prepare(server);
+        String connection = Api.createConnection(connector, server.settings());
+        JsonPath read = preview(connection, Map.of("query", "SELECT id, amount, zip, paid, due, seen, note FROM"
+                + " rf_sql_source ORDER BY id"), 200);
+        assertThat(read.getList("columns.name")).containsExactly("id", "amount", "zip", "paid", "due", "seen", "note");
+        assertThat(read.getList("columns.type")).containsExactly("integer", "decimal", "string", "boolean", "date",
+                "timestamp", "string");
+        assertThat(read.getList("rows[0]")).isEqualTo(Arrays.asList(2, "0.2000", "99999", false, null, null, null));
+        assertThat(read.getList("rows[1]")).isEqualTo(Arrays.asList(3, "123456789012345.6789", "10", true,
+                "2024-02-29", null, "x"));
+        assertThat(read.getList("rows[2]")).isEqualTo(Arrays.asList("9223372036854775807", "0.1000", "01234", true,
+                "2026-02-28", "2026-03-29T01:30", "Ærø")); // the instant in UTC, as previews write timestamps
+        // A whole table, by name.
+        assertThat(preview(connection, Map.of("table", "rf_sql_source"), 200).getInt("totalRows")).isEqualTo(3);
+
+        // Writes: refused by their first word, by a second statement, and, hidden in a CTE, by the read-only transaction.
+        for (String write : List.of("DELETE FROM rf_sql_source", "SELECT 1; DELETE FROM rf_sql_source",
+                connector.equals("postgresql") ? "WITH gone AS (DELETE FROM rf_sql_source RETURNING id) SELECT * FROM gone"
+                        : "SELECT * FROM rf_sql_source FOR UPDATE")) {
+            JsonPath refused = preview(connection, Map.of("query", write), 422);
+            assertThat(refused.getString("detail")).as(write).containsAnyOf("one read", "read-only", "READ ONLY",
+                    "read only");
+        }
+        assertThat(count(server)).isEqualTo(3);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "postgresql", "mysql" })
+    void aHostTheNetworkGuardRefusesIsNeverContacted(String connector) {
+        Map<String, Object> settings = new java.util.HashMap<>(server(connector).settings());
+        settings.put("host", "169.254.169.254");
+        String connection = Api.createConnection(connector, settings);
+        assertThat(preview(connection, Map.of("query", "SELECT 1"), 422).getString("detail"))
+                .contains("cannot be reached from Rowflow");
+        given().get("/api/v1/connectors").then().body("find { it.id == '" + connector + "' }.category",
+                equalTo("database"));
+    }
+}
