@@ -101,7 +101,7 @@ class WideSourceStopTest {
     }
 
     @Test
-    void aCancelStopsAWideExtractWithinTwoSeconds() throws Exception {
+    void aCancelStopsAWideExtractPromptly() throws Exception {
         String flow = flow(null);
         String run = given().post("/api/v1/flows/" + flow + "/runs").then().statusCode(202).extract().path("id");
         awaitRowsSent(40); // the columns are made and rows are being staged, a couple at a time
@@ -112,7 +112,9 @@ class WideSourceStopTest {
         Duration stopping = Duration.between(stored.cancelRequestedAt, stored.endedAt);
         System.out.printf("wide source (%d columns, %d rows sent): cancel to end %d ms%n", COLUMNS, rowsSent.get(),
                 stopping.toMillis());
-        assertThat(stopping).as("from the cancel to the run's end").isLessThanOrEqualTo(Duration.ofSeconds(2));
+        // Typically well under a second (docs/runs.md); the bound leaves room for a loaded machine, not for a cancel
+        // that waits for the extract to finish.
+        assertThat(stopping).as("from the cancel to the run's end").isLessThanOrEqualTo(Duration.ofSeconds(4));
     }
 
     @Test
@@ -126,6 +128,8 @@ class WideSourceStopTest {
         RunEntity stored = stored(run);
         Duration took = Duration.between(stored.startedAt, stored.endedAt);
         System.out.printf("wide source past a 3 s limit: ended after %d ms%n", took.toMillis());
-        assertThat(took).as("from the start to the end").isLessThanOrEqualTo(Duration.ofSeconds(5));
+        // The limit's 3 s, plus room for a loaded 2-core machine (5.02 s was seen once in a full CI run); a statement
+        // that ignored the limit would run for minutes.
+        assertThat(took).as("from the start to the end").isLessThanOrEqualTo(Duration.ofSeconds(7));
     }
 }
