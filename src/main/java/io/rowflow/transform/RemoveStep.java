@@ -1,9 +1,7 @@
 package io.rowflow.transform;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.rowflow.pipeline.StagedTable;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
@@ -24,7 +22,6 @@ public record RemoveStep(@Schema(required = true, description = "The columns to 
         if (keep.isEmpty()) {
             throw new TransformException(path + ".columns", "removing every column leaves nothing to write");
         }
-        return "SELECT " + Relation.ROW + keep.stream().map(c -> ", " + StagedTable.quote(c)).collect(Collectors.joining())
-                + " FROM " + input.view();
+        return Steps.keeping(keep, input);
     }
 }

@@ -1,9 +1,7 @@
 package io.rowflow.transform;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.rowflow.pipeline.StagedTable;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
@@ -17,7 +15,6 @@ public record SelectStep(@Schema(required = true, description = "The columns to 
     @Override
     public String select(Relation input, TransformClock clock, String path) {
         List<String> keep = Steps.columns(columns, "columns", input, path);
-        return "SELECT " + Relation.ROW + keep.stream().map(c -> ", " + StagedTable.quote(c)).collect(Collectors.joining())
-                + " FROM " + input.view();
+        return Steps.keeping(keep, input);
     }
 }

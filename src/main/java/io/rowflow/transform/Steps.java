@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import io.rowflow.pipeline.ColumnType;
+import io.rowflow.pipeline.StagedTable;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -134,6 +135,12 @@ final class Steps {
     static TransformException noColumn(String name, Relation input, String path) {
         return new TransformException(path, "no column \"" + name + "\" here; the columns are "
                 + input.names().stream().map(c -> "\"" + c + "\"").collect(Collectors.joining(", ")));
+    }
+
+    /** The hidden row column and {@code keep}, in that order, from {@code input}: what select and remove make. */
+    static String keeping(List<String> keep, Relation input) {
+        return "SELECT " + Relation.ROW + keep.stream().map(c -> ", " + StagedTable.quote(c)).collect(Collectors.joining())
+                + " FROM " + input.view();
     }
 
     /** A column the input has, in the input's own spelling. */

@@ -172,8 +172,8 @@ abstract class SqlDatabaseSource implements SourceConnector {
             case Types.TINYINT, Types.SMALLINT, Types.INTEGER -> rows.getLong(i);
             case Types.BIGINT -> {
                 BigDecimal big = rows.getBigDecimal(i); // an unsigned BIGINT may pass a long's range
-                yield big == null ? null : big.toBigIntegerExact().bitLength() < 64 ? (Object) big.longValueExact()
-                        : big.toBigIntegerExact();
+                java.math.BigInteger whole = big == null ? null : big.toBigIntegerExact();
+                yield whole == null ? null : whole.bitLength() < 64 ? (Object) whole.longValueExact() : whole;
             }
             case Types.BOOLEAN, Types.BIT -> rows.getBoolean(i);
             case Types.REAL, Types.FLOAT, Types.DOUBLE -> {
