@@ -103,6 +103,20 @@ class SqlSourcesTest {
 
     @ParameterizedTest
     @ValueSource(strings = { "postgresql", "mysql" })
+    void aQueryThatNeverEndsIsStoppedAtItsTimeLimit(String connector) {
+        Map<String, Object> settings = new java.util.HashMap<>(server(connector).settings());
+        settings.put("timeoutSeconds", 1);
+        String connection = Api.createConnection(connector, settings);
+        long started = System.nanoTime();
+        JsonPath refused = preview(connection, Map.of("query", connector.equals("postgresql") ? "SELECT pg_sleep(600)"
+                : "SELECT SLEEP(600)"), 422);
+        assertThat(refused.getString("detail")).contains("refused the read");
+        // Stopped by the limit, not by the 600 s the query asks for (nor the preview's own minutes).
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(60));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "postgresql", "mysql" })
     void aHostTheNetworkGuardRefusesIsNeverContacted(String connector) {
         Map<String, Object> settings = new java.util.HashMap<>(server(connector).settings());
         settings.put("host", "169.254.169.254");
