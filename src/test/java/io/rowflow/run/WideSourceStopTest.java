@@ -28,7 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A run of a 16,384-column CSV (Excel's limit) stops within 2 s of a cancel, and ends failed at its time limit, while
+ * A run of a 16,384-column CSV (Excel's limit) stops within 4 s of a cancel, and ends failed at its time limit, while
  * it is in the middle of staging: wide rows keep the staging helper and DuckDB busy, and both now look for the stop.
  * The file is served slowly (a row every 40 ms, for up to a minute), so the run is surely mid-extract when stopped.
  */

@@ -122,7 +122,8 @@ class NativeWorkLimitsTest {
         Instant cancelled = Instant.now();
         given().post("/api/v1/runs/" + run + "/cancel").then().statusCode(200);
         JsonPath ended = awaitRun(run);
-        assertThat(Duration.between(cancelled, Instant.now())).isLessThan(Duration.ofSeconds(2));
+        // The query never ends by itself; the bound only leaves room for a loaded 2-core machine.
+        assertThat(Duration.between(cancelled, Instant.now())).isLessThan(Duration.ofSeconds(5));
         assertThat(ended.getString("status")).isEqualTo("cancelled");
         awaitStopped(run, Duration.ofMillis(500));
         // The slot is free again: a quick flow on the same connection runs.
@@ -142,7 +143,7 @@ class NativeWorkLimitsTest {
         JsonPath ended = awaitRun(start(given(), flow));
         assertThat(ended.getString("status")).isEqualTo("failed");
         assertThat(ended.getString("error.message")).contains("time limit of 2 s (the flow's timeout, PT2S)");
-        assertThat(Duration.between(started, Instant.now())).isLessThan(Duration.ofSeconds(6));
+        assertThat(Duration.between(started, Instant.now())).isLessThan(Duration.ofSeconds(10));
     }
 
     @Test
