@@ -222,7 +222,9 @@ function PickerField({ picker, index, settings, connectionId, onChange, error }:
     setCreating(true);
     setFailure(null);
     try {
-      const made = await post<PickerOption>(path, { connectionId, title });
+      // The destination's other settings go along: what the new choice belongs to (a project) or needs (a location).
+      const values = Object.fromEntries(Object.entries(settings).filter(([, v]) => typeof v === 'string' && v.trim() !== ''));
+      const made = await post<PickerOption>(path, { connectionId, title, values });
       onChange(made.value);
       setVersion((v) => v + 1);
     } catch (e) {

@@ -65,6 +65,7 @@ export const CATEGORIES: { id: string; label: string }[] = [
   { id: 'project-management', label: 'Project management' },
   { id: 'spreadsheets', label: 'Spreadsheets' },
   { id: 'database', label: 'Databases' },
+  { id: 'warehouses', label: 'Data warehouses' },
   { id: 'ecommerce', label: 'E-commerce' },
   { id: 'payments', label: 'Payments' },
   { id: 'messaging', label: 'Messaging' },
@@ -74,7 +75,7 @@ export const CATEGORIES: { id: string; label: string }[] = [
 ];
 
 /** Other spellings of a category id, as a connector might give it. */
-const CATEGORY_ALIASES: Record<string, string> = { databases: 'database', 'e-commerce': 'ecommerce', spreadsheet: 'spreadsheets' };
+const CATEGORY_ALIASES: Record<string, string> = { databases: 'database', 'e-commerce': 'ecommerce', spreadsheet: 'spreadsheets', warehouse: 'warehouses' };
 
 const canonicalCategory = (id: string) => CATEGORY_ALIASES[id.toLowerCase()] ?? id.toLowerCase();
 

@@ -3945,6 +3945,9 @@ export interface components {
         NewChoice: {
             connectionId: components["schemas"]["UUID"];
             title: string;
+            values?: {
+                [key: string]: string;
+            };
         };
         NewSpreadsheet: {
             title: string;

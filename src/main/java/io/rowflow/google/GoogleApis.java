@@ -12,6 +12,7 @@ import com.google.api.client.json.GenericJson;
 import com.google.api.client.json.JsonObjectParser;
 import com.google.api.client.json.gson.GsonFactory;
 import com.google.api.client.util.ExponentialBackOff;
+import com.google.api.services.bigquery.Bigquery;
 import com.google.api.services.sheets.v4.Sheets;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import io.rowflow.common.digest.Digests;
@@ -39,9 +40,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @ApplicationScoped
 public class GoogleApis {
-    /** Read and write spreadsheets; see and create only the Drive files Rowflow opens or makes. */
+    /** BigQuery's scope: datasets, tables, load and query jobs. */
+    public static final String BIGQUERY_SCOPE = "https://www.googleapis.com/auth/bigquery";
+    /**
+     * Read and write spreadsheets; see and create only the Drive files Rowflow opens or makes; load into and query
+     * BigQuery. An account signed in before BigQuery was added lacks the last: BigQuery then asks it to reconnect.
+     */
     public static final List<String> SCOPES = List.of("https://www.googleapis.com/auth/spreadsheets",
-            "https://www.googleapis.com/auth/drive.file");
+            "https://www.googleapis.com/auth/drive.file", BIGQUERY_SCOPE);
     private static final GsonFactory JSON = GsonFactory.getDefaultInstance();
 
     private final SheetsConfig config;
@@ -73,11 +79,43 @@ public class GoogleApis {
      * signed in (null for a service account's key).
      */
     public Session open(UUID connectionId, JsonNode settings, AccessTokens tokens) {
-        TokenSupplier supplier = tokens(settings, tokens);
         RequestBudget writes = connectionWrites.computeIfAbsent(connectionId, k -> RequestBudget.of(
                 config.writesPerMinutePerUser(), Duration.ofMinutes(1)));
         AtomicLong calls = new AtomicLong();
-        HttpRequestInitializer initializer = request -> {
+        HttpRequestInitializer initializer = initializer(settings, tokens, calls, () -> {
+            writes.take();
+            nodeWrites.take();
+        });
+        Sheets sheets = new Sheets.Builder(transport, JSON, initializer).setRootUrl(config.rootUrl())
+                .setApplicationName("Rowflow").build();
+        return new Session(sheets, calls, initializer);
+    }
+
+    /** One connection's use of BigQuery: Google's generated client and the count of calls Google answered. */
+    public record BigQuerySession(Bigquery bigquery, AtomicLong calls) {
+    }
+
+    /**
+     * A BigQuery session for a connection, on {@code rootUrl} (BigQuery's, or a test fake's). BigQuery's quotas are
+     * per project and per table and answered as 403s, which the writer waits out; Sheets' per-minute write quotas do
+     * not apply.
+     */
+    public BigQuerySession bigquery(UUID connectionId, JsonNode settings, AccessTokens tokens, String rootUrl) {
+        AtomicLong calls = new AtomicLong();
+        Bigquery client = new Bigquery.Builder(transport, JSON, initializer(settings, tokens, calls, () -> {
+        })).setRootUrl(rootUrl).setApplicationName("Rowflow").build();
+        return new BigQuerySession(client, calls);
+    }
+
+    /**
+     * How every request to Google is made for a connection: its token (refreshed once when Google rejects it before
+     * its expiry), generous timeouts, 429 and 5xx retried with exponential backoff and jitter, each answered call
+     * counted, and {@code beforeWrite} run before each request that changes something.
+     */
+    private HttpRequestInitializer initializer(JsonNode settings, AccessTokens tokens, AtomicLong calls,
+            Runnable beforeWrite) {
+        TokenSupplier supplier = tokens(settings, tokens);
+        return request -> {
             request.setConnectTimeout(20_000);
             request.setReadTimeout(180_000); // Google allows a request up to 180 s of processing
             request.setNumberOfRetries(8);
@@ -86,8 +124,7 @@ public class GoogleApis {
             request.setInterceptor(r -> {
                 calls.incrementAndGet();
                 if (!"GET".equals(r.getRequestMethod())) {
-                    writes.take();
-                    nodeWrites.take();
+                    beforeWrite.run();
                 }
             });
             ExponentialBackOff backOff = new ExponentialBackOff.Builder()
@@ -114,9 +151,6 @@ public class GoogleApis {
                 return ioHandler.handleIOException(r, retry);
             });
         };
-        Sheets sheets = new Sheets.Builder(transport, JSON, initializer).setRootUrl(config.rootUrl())
-                .setApplicationName("Rowflow").build();
-        return new Session(sheets, calls, initializer);
     }
 
     /** The spreadsheets the account can pick from (with drive.file: those Rowflow created or the user opened with it). */

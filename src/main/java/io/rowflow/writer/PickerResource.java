@@ -45,7 +45,12 @@ public class PickerResource {
         this.connections = connections;
     }
 
-    public record NewChoice(@NotNull UUID connectionId, @NotBlank @Size(max = 200) String title) {
+    /**
+     * A new choice: its title, and the destination's other settings as they stand ({@code values}, optional): what it
+     * belongs to (a dataset's project) or is made with (its location).
+     */
+    public record NewChoice(@NotNull UUID connectionId, @NotBlank @Size(max = 200) String title,
+            @Size(max = 50) Map<@NotBlank @Size(max = 100) String, @Size(max = 2000) String> values) {
     }
 
     @RequiresRole(Role.VIEWER)
@@ -75,8 +80,22 @@ public class PickerResource {
             throw new NotFoundException(writer(type).descriptor().name() + " cannot create a \"" + setting + "\"");
         }
         return Response.status(201).entity(writer(type).create(setting, new PickerRequest(connections.access(
-                choice.connectionId(), writer(type).descriptor().connectionType(), "connectionId"), Map.of()),
+                choice.connectionId(), writer(type).descriptor().connectionType(), "connectionId"),
+                given(choice.values())),
                 choice.title().strip())).build();
+    }
+
+    /** The settings a new choice was asked with, those without a value left out. */
+    private static Map<String, String> given(Map<String, String> values) {
+        Map<String, String> given = new LinkedHashMap<>();
+        if (values != null) {
+            values.forEach((name, value) -> {
+                if (value != null) {
+                    given.put(name, value);
+                }
+            });
+        }
+        return given;
     }
 
     private DestinationWriter writer(String type) {

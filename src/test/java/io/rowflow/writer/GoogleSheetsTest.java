@@ -365,7 +365,7 @@ class GoogleSheetsTest {
         Map<String, String> asked = FakeHttp.query(consent.getRawQuery());
         assertThat(asked).containsEntry("access_type", "offline").containsEntry("code_challenge_method", "S256");
         assertThat(asked.get("scope").split(" ")).containsExactlyInAnyOrder("https://www.googleapis.com/auth/spreadsheets",
-                "https://www.googleapis.com/auth/drive.file");
+                "https://www.googleapis.com/auth/drive.file", "https://www.googleapis.com/auth/bigquery");
         HttpResponse<Void> approved = HttpClient.newHttpClient().send(HttpRequest.newBuilder(consent).build(),
                 HttpResponse.BodyHandlers.discarding());
         URI back = URI.create(approved.headers().firstValue("Location").orElseThrow());
