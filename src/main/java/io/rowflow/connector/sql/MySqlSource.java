@@ -38,6 +38,7 @@ public class MySqlSource extends SqlDatabaseSource {
     void beginReadOnly(Connection connection, int timeoutSeconds) throws SQLException {
         try (Statement s = connection.createStatement()) {
             s.execute("SET SESSION TRANSACTION READ ONLY");
+            s.execute("SET time_zone = '+00:00'");
             s.execute("START TRANSACTION READ ONLY");
         }
     }

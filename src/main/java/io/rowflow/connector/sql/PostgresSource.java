@@ -39,6 +39,7 @@ public class PostgresSource extends SqlDatabaseSource {
         try (Statement s = connection.createStatement()) {
             s.execute("SET TRANSACTION READ ONLY");
             s.execute("SET LOCAL statement_timeout = " + timeoutSeconds * 1000L);
+            s.execute("SET LOCAL TIME ZONE 'UTC'");
         }
     }
 

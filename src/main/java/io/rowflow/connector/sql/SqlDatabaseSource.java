@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rowflow.common.error.DataException;
 import io.rowflow.common.schema.ConfigSchema;
 import io.rowflow.connector.ConnectorDescriptor;
+import io.rowflow.connector.IncrementalSync;
 import io.rowflow.connector.SourceConnector;
 import io.rowflow.connector.SourceContext;
 import io.rowflow.http.BlockedAddressException;
@@ -22,6 +23,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -38,13 +40,19 @@ import java.util.regex.Pattern;
  * A SQL database as a source: one query (or a whole table) read in a read-only transaction under a time limit,
  * streamed row by row (a fetch size, never the whole result in memory), with exact types: decimals as decimals,
  * integers as integers, a timestamp with a time zone as its UTC instant. The host goes through the same network guard
- * as every HTTP request, and the driver connects to the address that was checked.
+ * as every HTTP request, and the driver connects to the address that was checked. Read incrementally, only the rows
+ * whose cursor column (a timestamp or a date, read as UTC) is past the newest one the last committed read reached, less
+ * the lookback window, are asked for; a key column, when given, keeps a row read again inside the window from being
+ * delivered twice.
  */
 abstract class SqlDatabaseSource implements SourceConnector {
     /** The first word a read may start with; anything else is refused before it reaches the server. */
     private static final Pattern READ = Pattern.compile("(?is)^\\s*(select|with|table|values)\\b.*");
     private static final Pattern QUALIFIED_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*(\\.[A-Za-z_][A-Za-z0-9_$]*)?");
+    private static final Pattern COLUMN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*");
     private static final int FETCH_SIZE = 1000;
+    private static final java.time.format.DateTimeFormatter LITERAL = java.time.format.DateTimeFormatter.ofPattern(
+            "yyyy-MM-dd HH:mm:ss.SSSSSS").withZone(java.time.ZoneOffset.UTC);
 
     private final ConfigSchema schema;
 
@@ -59,7 +67,10 @@ abstract class SqlDatabaseSource implements SourceConnector {
     /** The driver's URL for a checked address, without credentials. */
     abstract String url(String address, int port, String database, boolean tls, int timeoutSeconds);
 
-    /** Opens the read-only transaction, with the server's own time limit where it has one. */
+    /**
+     * Opens the read-only transaction, with the server's own time limit where it has one, and the session's time zone
+     * UTC (timestamps are compared and read as UTC).
+     */
     abstract void beginReadOnly(Connection connection, int timeoutSeconds) throws SQLException;
 
     /** A table's name quoted for this database. */
@@ -81,6 +92,12 @@ abstract class SqlDatabaseSource implements SourceConnector {
         return TextInference.TEMPORAL_ONLY;
     }
 
+    /** Any query or table reads incrementally, given a cursor column (the flow's {@code cursorColumn}). */
+    @Override
+    public boolean incremental(String stream) {
+        return true;
+    }
+
     @Override
     public Optional<Origin> origin(JsonNode config) {
         JsonNode c = schema.withDefaults(config);
@@ -91,7 +108,9 @@ abstract class SqlDatabaseSource implements SourceConnector {
     @Override
     public void read(SourceContext context, RecordSink sink) {
         JsonNode c = schema.withDefaults(context.config());
-        String sql = statement(c);
+        IncrementalSync sync = context.sync();
+        Cursor cursor = sync == null ? null : cursor(c, sync);
+        String sql = cursor == null ? statement(c) : cursor.statement(statement(c));
         int timeout = c.path("timeoutSeconds").asInt(300);
         String host = c.path("host").asText().strip();
         InetAddress address;
@@ -117,7 +136,7 @@ abstract class SqlDatabaseSource implements SourceConnector {
                 statement.setFetchSize(FETCH_SIZE);
                 statement.setQueryTimeout(timeout);
                 try (ResultSet rows = statement.executeQuery(sql)) {
-                    emit(rows, sink);
+                    emit(rows, cursor == null ? sink : cursor.admitting(sink));
                 }
             } finally {
                 connection.rollback();
@@ -147,6 +166,66 @@ abstract class SqlDatabaseSource implements SourceConnector {
         }
         List<String> parts = List.of(table.split("\\."));
         return "SELECT * FROM " + String.join(".", parts.stream().map(this::quote).toList());
+    }
+
+    /** An incremental read's cursor: its column, the row key's column (or null), and where the read starts. */
+    private record Cursor(String column, String key, Instant since, IncrementalSync sync, String quoted) {
+        /** The read, narrowed to rows past the start (all of them on a first read), oldest change first. */
+        String statement(String read) {
+            return "SELECT * FROM (" + read + ") rowflow_read" + (since == null ? "" : " WHERE " + quoted + " > '"
+                    + LITERAL.format(since) + "'") + " ORDER BY " + quoted;
+        }
+
+        /** Passes on the rows whose change the sync has not delivered before, learning the newest. */
+        RecordSink admitting(RecordSink sink) {
+            return record -> {
+                if (record instanceof ColumnsAnnouncement announced) {
+                    for (String needed : key == null ? List.of(column) : List.of(column, key)) {
+                        if (!announced.containsKey(needed)) {
+                            throw new DataException("The read has no column \"" + needed + "\" to read changes by;"
+                                    + " it has " + String.join(", ", announced.keySet()));
+                        }
+                    }
+                    sink.accept(record);
+                    return;
+                }
+                Object key = this.key == null ? null : record.get(this.key);
+                if (sync.admit(key == null ? null : key.toString(), changedAt(record.get(column)))) {
+                    sink.accept(record);
+                }
+            };
+        }
+
+        private Instant changedAt(Object value) {
+            if (value == null) {
+                return null;
+            }
+            String text = value.toString();
+            try {
+                return text.endsWith("Z") ? Instant.parse(text) : text.length() == 10
+                        ? LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+                        : LocalDateTime.parse(text).toInstant(java.time.ZoneOffset.UTC);
+            } catch (java.time.format.DateTimeParseException notATime) {
+                throw new DataException("The cursor column \"" + column + "\" holds \"" + text + "\": changes are read"
+                        + " by a timestamp or date column");
+            }
+        }
+    }
+
+    private Cursor cursor(JsonNode c, IncrementalSync sync) {
+        String column = c.path("cursorColumn").asText("").strip();
+        String key = c.path("keyColumn").asText("").strip();
+        if (column.isEmpty()) {
+            throw new DataException("Reading only what changed needs the cursor column: a timestamp (or date) column the"
+                    + " database updates on every change, such as updated_at");
+        }
+        for (String name : key.isEmpty() ? List.of(column) : List.of(column, key)) {
+            if (!COLUMN_NAME.matcher(name).matches()) {
+                throw new DataException("\"" + name + "\" is not a column name: letters, digits, _");
+            }
+        }
+        Instant since = sync.start(java.time.Duration.ofSeconds(c.path("lookbackSeconds").asLong(0))).orElse(null);
+        return new Cursor(column, key.isEmpty() ? null : key, since, sync, quote(column));
     }
 
     private static void emit(ResultSet rows, RecordSink sink) throws SQLException {
