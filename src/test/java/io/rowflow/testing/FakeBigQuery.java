@@ -1513,7 +1513,11 @@ public final class FakeBigQuery implements AutoCloseable {
             } else {
                 columns.add(FakeBigQuerySql.quote(field));
                 String column = FakeBigQuerySql.quote(field);
-                projections.add("CAST(" + (format.equals("CSV") ? "NULLIF(" + column + ", '')" : column) + " AS " + duckType(type) + ")");
+                String text = format.equals("CSV") ? "NULLIF(" + column + ", '')" : column;
+                if (type.equals("TIMESTAMP")) {
+                    text = "regexp_replace(" + text + ", '\\s*UTC$', '+00')"; // BigQuery's "2024-01-01 00:00:00 UTC"
+                }
+                projections.add("CAST(" + text + " AS " + duckType(type) + ")");
             }
         }
         String source;

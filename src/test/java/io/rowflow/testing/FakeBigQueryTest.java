@@ -8,6 +8,7 @@ import com.google.api.client.googleapis.media.MediaHttpUploader;
 import com.google.api.client.http.FileContent;
 import com.google.api.client.http.HttpBackOffUnsuccessfulResponseHandler;
 import com.google.api.client.http.HttpRequestInitializer;
+import com.google.api.client.http.InputStreamContent;
 import com.google.api.client.http.javanet.NetHttpTransport;
 import com.google.api.client.json.gson.GsonFactory;
 import com.google.api.client.util.ExponentialBackOff;
@@ -27,8 +28,10 @@ import com.google.api.services.bigquery.model.TableFieldSchema;
 import com.google.api.services.bigquery.model.TableReference;
 import com.google.api.services.bigquery.model.TableSchema;
 import io.rowflow.testing.FakeBigQuery.Field;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -334,6 +337,32 @@ class FakeBigQueryTest {
         QueryResponse sum = bigquery.jobs().query(P, new QueryRequest().setUseLegacySql(false)
                 .setQuery("SELECT count(DISTINCT s) AS n, sum(id) AS total FROM `rowflow-test.sales.orders` WHERE id < 100000")).execute();
         assertThat(sum.getRows().get(0).getF()).extracting(c -> c.getV()).containsExactly("20000", Long.toString(20_000L * 20_001 / 2));
+    }
+
+    @Test
+    void aStreamOfUnknownLengthUploadsGzippedChunksOfNewlineDelimitedJson() throws Exception {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 1; i <= 8_000; i++) {
+            lines.append("{\"id\": ").append(i).append(", \"name\": \"").append(Integer.toHexString(i * 7919).repeat(8))
+                    .append("\", \"amount\": \"").append(i).append(".5\", \"at\": \"2024-01-01 00:00:00 UTC\"}\n");
+        }
+        lines.append("{\"id\": \"" + PAST_DOUBLE + "\", \"name\": null, \"amount\": \"" + BIG
+                + "\", \"at\": \"2024-02-29T23:59:59.123456Z\"}\n");
+        Job job = loadJob("ndjson-1", "events", "WRITE_APPEND", schema(field("id", "INTEGER", "REQUIRED"),
+                field("name", "STRING", null), field("amount", "NUMERIC", null), field("at", "TIMESTAMP", null)));
+        job.getConfiguration().getLoad().setSourceFormat("NEWLINE_DELIMITED_JSON");
+        Bigquery.Jobs.Insert insert = bigquery.jobs().insert(P, job, new InputStreamContent("application/octet-stream",
+                new ByteArrayInputStream(lines.toString().getBytes(StandardCharsets.UTF_8))));
+        insert.getMediaHttpUploader().setDirectUploadEnabled(false).setChunkSize(MediaHttpUploader.MINIMUM_CHUNK_SIZE);
+        Job done = insert.execute();
+        assertThat(done.getStatus().getErrorResult()).isNull();
+        assertThat(fake.uploadChunks()).isGreaterThan(1);
+        assertThat(fake.rowCount(P, "sales", "events")).isEqualTo(8_001);
+        Map<String, Object> last = fake.rows(P, "sales", "events", "id DESC").get(0);
+        assertThat(last).containsEntry("id", PAST_DOUBLE).containsEntry("name", null)
+                .containsEntry("amount", new BigDecimal(BIG)).containsEntry("at", Instant.parse(AT));
+        assertThat(fake.rows(P, "sales", "events", "id").get(0)).containsEntry("amount", new BigDecimal("1.5"))
+                .containsEntry("at", Instant.parse("2024-01-01T00:00:00Z"));
     }
 
     // ---------------------------------------------------------------- helpers
