@@ -101,6 +101,7 @@ public final class FakeBigQuery implements AutoCloseable {
     private int loadJobsDone;
     private int uploadChunks;
     private int runFor;
+    private final Map<String, String> projects = new java.util.LinkedHashMap<>();
     private long nextStore;
 
     private FakeBigQuery() {
@@ -141,6 +142,54 @@ public final class FakeBigQuery implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- what tests set up and look at
+
+    /** A project the account can see, listed by projects.list with its friendly name (besides those with datasets). */
+    public synchronized void addProject(String project, String friendlyName) {
+        projects.put(project, friendlyName);
+    }
+
+    /** projects.list: the projects added, and every project that has a dataset, in id order. */
+    private synchronized ObjectNode listProjects() throws SQLException {
+        java.util.TreeMap<String, String> all = new java.util.TreeMap<>(projects);
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT DISTINCT project FROM bq_datasets")) {
+            while (rs.next()) {
+                all.putIfAbsent(rs.getString(1), rs.getString(1));
+            }
+        }
+        ObjectNode out = JSON.createObjectNode().put("kind", "bigquery#projectList").put("totalItems", all.size());
+        ArrayNode list = out.putArray("projects");
+        int n = 0;
+        for (Map.Entry<String, String> p : all.entrySet()) {
+            ObjectNode project = list.addObject().put("kind", "bigquery#project").put("id", p.getKey())
+                    .put("numericId", String.valueOf(100000000000L + n++)).put("friendlyName", p.getValue());
+            project.putObject("projectReference").put("projectId", p.getKey());
+        }
+        return out;
+    }
+
+    /**
+     * The fake as a Quarkus test resource: one instance for the app under test, whose BigQuery root URL points at it
+     * ({@link #running()} is that instance).
+     */
+    public static final class Resource implements io.quarkus.test.common.QuarkusTestResourceLifecycleManager {
+        private static FakeBigQuery running;
+
+        public static FakeBigQuery running() {
+            return running;
+        }
+
+        @Override
+        public Map<String, String> start() {
+            running = FakeBigQuery.start();
+            return Map.of("rowflow.bigquery.root-url", running.rootUrl(), "rowflow.bigquery.poll-interval", "20ms",
+                    "rowflow.bigquery.initial-backoff", "20ms");
+        }
+
+        @Override
+        public void stop() {
+            running.close();
+        }
+    }
 
     public synchronized void createDataset(String project, String dataset, String location) {
         if (datasetLocation(project, dataset) != null) {
@@ -494,6 +543,10 @@ public final class FakeBigQuery implements AutoCloseable {
         if (s.size() == 6 && s.get(0).equals("upload") && s.get(1).equals("bigquery") && s.get(2).equals("v2")
                 && s.get(3).equals("projects") && s.get(5).equals("jobs")) {
             upload(ex, method, s.get(4), q);
+            return;
+        }
+        if (s.size() == 3 && method.equals("GET") && s.get(0).equals("bigquery") && s.get(2).equals("projects")) {
+            ok(ex, listProjects());
             return;
         }
         if (s.size() < 5 || !s.get(0).equals("bigquery") || !s.get(1).equals("v2") || !s.get(2).equals("projects")) {
