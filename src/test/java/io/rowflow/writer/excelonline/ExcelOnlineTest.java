@@ -12,11 +12,6 @@ import io.restassured.path.json.JsonPath;
 import io.rowflow.testing.Api;
 import io.rowflow.testing.FakeApi;
 import io.rowflow.testing.FakeGraph;
-import io.rowflow.testing.FakeHttp;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -40,19 +35,12 @@ class ExcelOnlineTest {
                 .body("find { it.id == 'microsoft' }.authType", equalTo("oauth"));
 
         graph.oauth.registeredRedirect = "http://localhost:" + RestAssured.port + "/api/v1/oauth/microsoft/callback";
-        Api.Browser browser = Api.signIn(Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD);
-        URI consent = URI.create(given().spec(browser.spec()).redirects().follow(false).queryParam("name", "My Microsoft")
-                .get("/api/v1/oauth/microsoft/authorize").then().statusCode(302).extract().header("Location"));
-        Map<String, String> asked = FakeHttp.query(consent.getRawQuery());
+        Api.SignedInConnection signedIn = Api.connectWithOAuth("microsoft", "My Microsoft");
+        Map<String, String> asked = signedIn.consentQuery();
         assertThat(asked).containsEntry("code_challenge_method", "S256").containsEntry("prompt", "select_account");
         assertThat(asked.get("scope").split(" ")).containsExactlyInAnyOrder("offline_access", "Files.ReadWrite",
                 "User.Read");
-        HttpResponse<Void> approved = HttpClient.newHttpClient().send(HttpRequest.newBuilder(consent).build(),
-                HttpResponse.BodyHandlers.discarding());
-        URI back = URI.create(approved.headers().firstValue("Location").orElseThrow());
-        String location = given().spec(browser.spec()).redirects().follow(false).get(back.getPath() + "?"
-                + back.getRawQuery()).then().statusCode(303).extract().header("Location");
-        String microsoft = location.substring(location.indexOf("/connections/") + 13, location.indexOf('?'));
+        String microsoft = signedIn.connectionId();
         graph.oauth.refreshTokens().forEach(Api.SECRETS_USED::add);
 
         String drive = given().get("/api/v1/destinations/excel-online/pickers/drive?connectionId=" + microsoft).then()

@@ -95,6 +95,9 @@ class ExcelOnlineWriterTest {
         area.close();
         http.close();
         fake.stop();
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) { // a 32 MB workbook among them
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     @AfterEach
