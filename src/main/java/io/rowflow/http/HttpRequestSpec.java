@@ -4,12 +4,25 @@ import java.net.URI;
 import java.util.Map;
 
 /**
- * One request to send: a method, an absolute URI, headers and an optional body. {@code secretPath} marks an address
- * whose path is itself a credential (a Slack webhook's): logs and messages then show its host only.
+ * One request to send: a method, an absolute URI, headers and an optional body: text ({@code body}) or bytes
+ * ({@code content}, a file's part; sent as application/octet-stream unless a Content-Type header says otherwise).
+ * {@code secretPath} marks an address whose path is itself a credential (a Slack webhook's, a pre-authenticated upload
+ * URL): logs and messages then show its host only.
  */
-public record HttpRequestSpec(String method, URI uri, Map<String, String> headers, String body, boolean secretPath) {
+public record HttpRequestSpec(String method, URI uri, Map<String, String> headers, String body, boolean secretPath,
+        byte[] content) {
+    public HttpRequestSpec(String method, URI uri, Map<String, String> headers, String body, boolean secretPath) {
+        this(method, uri, headers, body, secretPath, null);
+    }
+
     public HttpRequestSpec(String method, URI uri, Map<String, String> headers, String body) {
         this(method, uri, headers, body, false);
+    }
+
+    /** A request carrying bytes, to an address that is itself a credential when {@code secretPath}. */
+    public static HttpRequestSpec bytes(String method, URI uri, Map<String, String> headers, byte[] content,
+            boolean secretPath) {
+        return new HttpRequestSpec(method, uri, headers, null, secretPath, content);
     }
 
     public static HttpRequestSpec get(URI uri, Map<String, String> headers) {
@@ -17,7 +30,7 @@ public record HttpRequestSpec(String method, URI uri, Map<String, String> header
     }
 
     public HttpRequestSpec withUri(URI other) {
-        return new HttpRequestSpec(method, other, headers, body, secretPath);
+        return new HttpRequestSpec(method, other, headers, body, secretPath, content);
     }
 
     /**
@@ -32,6 +45,6 @@ public record HttpRequestSpec(String method, URI uri, Map<String, String> header
                 kept.put(name, value);
             }
         });
-        return new HttpRequestSpec(method, uri, kept, body, secretPath);
+        return new HttpRequestSpec(method, uri, kept, body, secretPath, content);
     }
 }

@@ -36,6 +36,7 @@ import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.EndpointDetails;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.util.Timeout;
 import org.jboss.logging.Logger;
@@ -391,10 +392,14 @@ public final class SafeHttpClient implements AutoCloseable {
     private static HttpUriRequestBase toRequest(HttpRequestSpec spec) {
         HttpUriRequestBase request = new HttpUriRequestBase(spec.method(), spec.uri());
         spec.headers().forEach(request::setHeader);
+        Optional<String> type = spec.headers().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(
+                "Content-Type")).map(Map.Entry::getValue).findFirst();
         if (spec.body() != null) {
-            String type = spec.headers().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("Content-Type"))
-                    .map(Map.Entry::getValue).findFirst().orElse("application/json");
-            request.setEntity(new StringEntity(spec.body(), ContentType.parse(type).withCharset(StandardCharsets.UTF_8)));
+            request.setEntity(new StringEntity(spec.body(), ContentType.parse(type.orElse("application/json"))
+                    .withCharset(StandardCharsets.UTF_8)));
+        } else if (spec.content() != null) {
+            request.setEntity(new ByteArrayEntity(spec.content(), ContentType.parse(type.orElse(
+                    "application/octet-stream"))));
         }
         return request;
     }

@@ -8,6 +8,10 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.restassured.path.json.JsonPath;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,6 +33,28 @@ public final class Api {
             return new RequestSpecBuilder().addCookie("rowflow_session", sessionCookie).addHeader("X-CSRF-Token", csrfToken)
                     .build();
         }
+    }
+
+    /** A connection made by signing in at a provider: what the consent page was asked, and the connection's id. */
+    public record SignedInConnection(Map<String, String> consentQuery, String connectionId) {
+    }
+
+    /**
+     * Connects a new account named {@code name} by OAuth as the admin's browser would: Rowflow's authorize redirect, the
+     * provider's consent page (a fake approving at once), the callback back into Rowflow.
+     */
+    public static SignedInConnection connectWithOAuth(String connectorId, String name) throws Exception {
+        Browser browser = signIn(ADMIN_EMAIL, ADMIN_PASSWORD);
+        URI consent = URI.create(given().spec(browser.spec()).redirects().follow(false)
+                .queryParam("name", name).get("/api/v1/oauth/" + connectorId + "/authorize").then().statusCode(302)
+                .extract().header("Location"));
+        HttpResponse<Void> approved = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(consent).build(), HttpResponse.BodyHandlers.discarding());
+        URI back = URI.create(approved.headers().firstValue("Location").orElseThrow());
+        String location = given().spec(browser.spec()).redirects().follow(false).get(back.getPath() + "?"
+                + back.getRawQuery()).then().statusCode(303).extract().header("Location");
+        return new SignedInConnection(FakeHttp.query(consent.getRawQuery()), location.substring(location.indexOf(
+                "/connections/") + 13, location.indexOf('?')));
     }
 
     public static Browser signIn(String email, String password) {

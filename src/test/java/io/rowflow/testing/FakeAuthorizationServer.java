@@ -150,6 +150,11 @@ public final class FakeAuthorizationServer {
         accessTokens.replaceAll((token, expiry) -> Long.MIN_VALUE);
     }
 
+    /** Revokes every grant: refresh tokens issued so far are refused with invalid_grant (a user removed the app). */
+    public void revokeRefreshTokens() {
+        currentRefresh.clear();
+    }
+
     /** Every refresh token issued so far, oldest first. */
     public List<String> refreshTokens() {
         return new ArrayList<>(issuedRefresh);

@@ -14,7 +14,6 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.rowflow.testing.Api;
 import io.rowflow.testing.FakeApi;
-import io.rowflow.testing.FakeHttp;
 import io.rowflow.testing.FakeSheets;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -359,20 +358,12 @@ class GoogleSheetsTest {
     void connectGoogleThenPickOrCreateASpreadsheet() throws Exception {
         FakeSheets fake = sheets();
         fake.oauth.registeredRedirect = "http://localhost:" + RestAssured.port + "/api/v1/oauth/google-sheets/callback";
-        Api.Browser browser = Api.signIn(Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD);
-        URI consent = URI.create(given().spec(browser.spec()).redirects().follow(false).queryParam("name", "My Google")
-                .get("/api/v1/oauth/google-sheets/authorize").then().statusCode(302).extract().header("Location"));
-        Map<String, String> asked = FakeHttp.query(consent.getRawQuery());
+        Api.SignedInConnection signedIn = Api.connectWithOAuth("google-sheets", "My Google");
+        Map<String, String> asked = signedIn.consentQuery();
         assertThat(asked).containsEntry("access_type", "offline").containsEntry("code_challenge_method", "S256");
         assertThat(asked.get("scope").split(" ")).containsExactlyInAnyOrder("https://www.googleapis.com/auth/spreadsheets",
                 "https://www.googleapis.com/auth/drive.file", "https://www.googleapis.com/auth/bigquery");
-        HttpResponse<Void> approved = HttpClient.newHttpClient().send(HttpRequest.newBuilder(consent).build(),
-                HttpResponse.BodyHandlers.discarding());
-        URI back = URI.create(approved.headers().firstValue("Location").orElseThrow());
-        String location = given().spec(browser.spec()).redirects().follow(false).get(back.getPath() + "?"
-                + back.getRawQuery()).then().statusCode(303).extract().header("Location");
-        String google = location.substring(location.indexOf("/connections/") + 13, location.indexOf('?'));
-
+        String google = signedIn.connectionId();
         JsonPath made = given().contentType(ContentType.JSON).body(Map.of("title", "Rowflow export"))
                 .post("/api/v1/connections/" + google + "/spreadsheets").then().statusCode(201).extract().jsonPath();
         assertThat(made.getString("url")).isEqualTo("https://docs.google.com/spreadsheets/d/" + made.getString("id") + "/edit");

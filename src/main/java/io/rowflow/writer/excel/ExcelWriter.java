@@ -81,10 +81,7 @@ public class ExcelWriter implements DestinationWriter {
         String mode = settings.path("mode").asText("replace");
         Path target = context.folder().resolve(FILE_NAME);
         List<Column> columns = table.columns();
-        if (columns.size() > MAX_COLUMNS) {
-            throw new DataException("The result has " + columns.size() + " columns; an Excel sheet holds at most "
-                    + MAX_COLUMNS + ". Nothing was written.");
-        }
+        checkColumnCount(columns);
         if (context.writeId() != null && Files.exists(target) && context.writeId().equals(WriteStamp.read(target))) {
             return new WriteResult(table.rowCount(), target.getFileName().toString(), true);
         }
@@ -149,7 +146,16 @@ public class ExcelWriter implements DestinationWriter {
         return RowKeys.checkUpsert(settings, field);
     }
 
-    private static void checkRowLimit(int firstDataRow, long rows) {
+    /** Fails when a sheet has fewer columns than the rows need; nothing is written then. */
+    public static void checkColumnCount(List<Column> columns) {
+        if (columns.size() > MAX_COLUMNS) {
+            throw new DataException("The result has " + columns.size() + " columns; an Excel sheet holds at most "
+                    + MAX_COLUMNS + ". Nothing was written.");
+        }
+    }
+
+    /** Fails when a sheet has too few rows for {@code rows} from {@code firstDataRow} (0-based, the header is row 0). */
+    public static void checkRowLimit(int firstDataRow, long rows) {
         if (firstDataRow + rows > MAX_ROWS) {
             throw new DataException("The sheet would need " + (firstDataRow + rows) + " rows with its header; an Excel"
                     + " sheet holds at most " + MAX_ROWS + ". Nothing was written.");
@@ -241,7 +247,7 @@ public class ExcelWriter implements DestinationWriter {
      * One pass over the staged table, before anything is written: fails on a text longer than a cell holds, and
      * measures each column's widest value for the column widths.
      */
-    private static int[] checkCellsAndMeasure(Connection staging, StagedTable table) throws SQLException {
+    public static int[] checkCellsAndMeasure(Connection staging, StagedTable table) throws SQLException {
         List<Column> columns = table.columns();
         int[] widths = new int[columns.size()];
         if (columns.isEmpty() || table.rowCount() == 0) {
