@@ -38,7 +38,7 @@ class ExcelOnlineTest {
         Api.SignedInConnection signedIn = Api.connectWithOAuth("microsoft", "My Microsoft");
         Map<String, String> asked = signedIn.consentQuery();
         assertThat(asked).containsEntry("code_challenge_method", "S256").containsEntry("prompt", "select_account");
-        assertThat(asked.get("scope").split(" ")).containsExactlyInAnyOrder("offline_access", "Files.ReadWrite",
+        assertThat(asked.get("scope").split(" ")).containsExactlyInAnyOrder("offline_access", "Files.ReadWrite.All",
                 "User.Read");
         String microsoft = signedIn.connectionId();
         graph.oauth.refreshTokens().forEach(Api.SECRETS_USED::add);
