@@ -147,7 +147,10 @@ function AccountPickers({ writer, index, settings, connections, onChange, onConn
 }) {
   const types = useLoad((signal) => get<ConnectorDescriptor[]>('/connection-types', signal), []);
   const typeName = types.value?.find((t) => t.id === writer.connectionType)?.name ?? writer.name;
-  const label = /account$/i.test(typeName) ? typeName : `${typeName} account`;
+  // The destination's own word for its account ("Google account") when its schema gives one, else the type's.
+  const titled = (writer.configSchema as { properties?: Record<string, { title?: string }> } | undefined)
+    ?.properties?.connectionId?.title;
+  const label = titled ?? (/account$/i.test(typeName) ? typeName : `${typeName} account`);
   const accounts = connections.filter((c) => c.connectorId === writer.connectionType);
   const connectionId = settings.connectionId as string | undefined;
   const [connecting, setConnecting] = useState(false);

@@ -733,6 +733,89 @@ class WebUiTest {
         });
     }
 
+    /**
+     * BigQuery from the builder: the Google account picked, the project picked from the account's, a dataset made with
+     * "Create new" in the location typed under Advanced settings, a new table typed; the run fills it, and the flow's
+     * page links to the table in BigQuery's console.
+     */
+    @Test
+    @Order(8)
+    void aFlowToBigQueryIsBuiltWithItsPickers() throws Exception {
+        io.rowflow.testing.FakeBigQuery bigquery = io.rowflow.testing.FakeBigQuery.Resource.running();
+        bigquery.addProject("walk-analytics", "Walk Analytics");
+        FakeApi.shared().putFile("/files/bigquery-walk.csv", "deal,amount\nAcme,1200.50\nGlobex,0.10\n");
+        String source = Api.createConnection("csv-url", Map.of("url", FakeApi.shared().url("/files/bigquery-walk.csv")));
+        String google = Api.createConnection("google-sheets", Map.of("service_account_key",
+                io.rowflow.testing.FakeSheets.running().serviceAccountKey()));
+        String origin = "http://localhost:" + root.getPort();
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1440, 900));
+        walk(context, "failure-bigquery.png", page -> {
+            signInAs(page, origin, Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD);
+            page.navigate(origin + "/flows/new");
+            page.getByLabel("Flow name").fill("BigQuery walk");
+            page.getByLabel("Connection", new Page.GetByLabelOptions().setExact(true)).selectOption(source);
+            page.getByLabel("Destination 1").selectOption(new SelectOption().setLabel("BigQuery"));
+            page.getByLabel("Google account", new Page.GetByLabelOptions().setExact(true)).selectOption(google);
+            Locator project = page.getByLabel("Project", new Page.GetByLabelOptions().setExact(true));
+            expect(page.locator("#destination-0-project-options option[value='walk-analytics']")).hasCount(1);
+            project.fill("walk-analytics");
+            expect(page.getByText("Walk Analytics ·")).isVisible();
+            page.getByText("Advanced settings").first().click();
+            page.getByLabel("Location of a new dataset", new Page.GetByLabelOptions().setExact(true)).fill("EU");
+            page.onceDialog(dialog -> dialog.accept("walk_exports"));
+            page.getByTestId("destination-0").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions()
+                    .setName("Create new")).click();
+            expect(page.getByLabel("Dataset", new Page.GetByLabelOptions().setExact(true))).hasValue("walk_exports");
+            expect(page.getByText("walk_exports (EU) ·")).isVisible();
+            page.getByLabel("Table", new Page.GetByLabelOptions().setExact(true)).fill("deals");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save and run").setExact(true)).click();
+            expect(page.getByTestId("run-detail").locator(".badge").first()).hasText("Succeeded",
+                    new LocatorAssertions.HasTextOptions().setTimeout(30_000));
+            assertThat(bigquery.rowCount("walk-analytics", "walk_exports", "deals")).isEqualTo(2);
+            expect(page.getByTestId("flow-destinations").getByRole(AriaRole.LINK, new Locator.GetByRoleOptions()
+                    .setName("Open in BigQuery"))).hasAttribute("href", "https://console.cloud.google.com/bigquery"
+                            + "?p=walk-analytics&d=walk_exports&t=deals&page=table");
+        });
+    }
+
+    /**
+     * Excel Online from the builder: the Microsoft account picked, the drive and the folder picked from the account's,
+     * a file name typed; the run uploads the workbook.
+     */
+    @Test
+    @Order(9)
+    void aFlowToExcelOnlineIsBuiltWithItsPickers() throws Exception {
+        io.rowflow.testing.FakeGraph graph = io.rowflow.testing.FakeGraph.running();
+        graph.oauth.registeredRedirect = "http://localhost:" + io.restassured.RestAssured.port + "/api/v1/oauth/microsoft/callback";
+        String microsoft = Api.connectWithOAuth("microsoft", "Walk Microsoft").connectionId();
+        graph.oauth.refreshTokens().forEach(Api.SECRETS_USED::add);
+        String drive = graph.driveIds().get(0);
+        String folder = graph.addFolder(drive, null, "Reports");
+        FakeApi.shared().putFile("/files/graph-walk.csv", "deal,amount\nAcme,1200.50\nGlobex,0.10\n");
+        String source = Api.createConnection("csv-url", Map.of("url", FakeApi.shared().url("/files/graph-walk.csv")));
+        String origin = "http://localhost:" + root.getPort();
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1440, 900));
+        walk(context, "failure-excel-online.png", page -> {
+            signInAs(page, origin, Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD);
+            page.navigate(origin + "/flows/new");
+            page.getByLabel("Flow name").fill("Excel Online walk");
+            page.getByLabel("Connection", new Page.GetByLabelOptions().setExact(true)).selectOption(source);
+            page.getByLabel("Destination 1").selectOption(new SelectOption().setLabel(
+                    "Excel Online (OneDrive, SharePoint)"));
+            page.getByLabel("Microsoft account", new Page.GetByLabelOptions().setExact(true)).selectOption(microsoft);
+            expect(page.locator("#destination-0-drive-options option")).hasCount(2);
+            page.getByLabel("Drive", new Page.GetByLabelOptions().setExact(true)).fill(drive);
+            expect(page.locator("#destination-0-folder-options option[value='" + folder + "']")).hasCount(1);
+            page.getByLabel("Folder", new Page.GetByLabelOptions().setExact(true)).fill(folder);
+            page.getByLabel("File name", new Page.GetByLabelOptions().setExact(true)).fill("Walk.xlsx");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save and run").setExact(true)).click();
+            expect(page.getByTestId("run-detail").locator(".badge").first()).hasText("Succeeded",
+                    new LocatorAssertions.HasTextOptions().setTimeout(30_000));
+            assertThat(io.rowflow.testing.FakeGraph.cellText(graph.content(drive, folder, "Walk.xlsx"), "Data", "A3"))
+                    .isEqualTo("Globex");
+        });
+    }
+
     private static void assertNoButtons(Page page, String... names) {
         page.waitForLoadState(com.microsoft.playwright.options.LoadState.NETWORKIDLE);
         for (String name : names) {
