@@ -36,9 +36,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * requests are drawn from the API's published budget, and the API's refusals become sentences a user can act on.
  * The parts: {@link Templates} fills the manifest's placeholders (paths, parameters, JSON bodies, sign-in addresses),
  * a stream becomes an {@link ApiRequest} and its {@link Paginator}, which the {@link Requester} reads as JSON from URL
- * does (streaming, retries of 429 with Retry-After and 5xx with backoff), {@link FieldDiscovery} asks for a stream's
- * fields, {@link RecordPipeline} shapes the records, and the request budget and {@link io.rowflow.http.QueryCostBudget}
- * pace the requests; this class puts a read together from them.
+ * does (streaming, retries of 429 with Retry-After and 5xx with backoff), {@link PartitionRouter} reads a stream once
+ * per parent record, {@link FieldDiscovery} asks for a stream's fields, {@link RecordPipeline} shapes the records, and
+ * the request budget and {@link io.rowflow.http.QueryCostBudget} pace the requests; this class puts a read together
+ * from them.
  */
 public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -300,8 +301,7 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
         }
         Map<String, String> query = new LinkedHashMap<>();
         for (Map.Entry<String, String> p : params.entrySet()) {
-            query.put(p.getKey(), Templates.since(Templates.config(p.getValue(), config), since, stream.incremental(),
-                    config));
+            query.put(p.getKey(), Templates.text(p.getValue(), config, since, stream.incremental()));
         }
         if (!fields.names().isEmpty()) {
             query.put(stream.discoverFields().get("param").asText(), String.join(",", fields.names()));
@@ -312,56 +312,24 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
         if (body != null) {
             headers.put("Content-Type", "application/json");
         }
-        String path = Templates.config(stream.path(), config);
-        if (partition != null) {
-            path = path.replace("{{partition}}", java.net.URLEncoder.encode(partition, StandardCharsets.UTF_8)
-                    .replace("+", "%20"));
-        }
-        return new ApiRequest(stream.method(), url(api.base(), path), headers, query, api.secretQuery(),
-                body == null ? null : body.toString(), stream.records());
+        return new ApiRequest(stream.method(), url(api.base(), Templates.path(stream.path(), config, partition)),
+                headers, query, api.secretQuery(), body == null ? null : body.toString(), stream.records());
     }
 
     /**
-     * A stream read once per record of its parent stream (sprints per board, worklogs per issue), the parent's value
-     * added as a column. Reading changes, the parent is asked for what changed too (an issue's worklog changes its
-     * update time). A parent that has nothing of this stream (a Kanban board has no sprints) is skipped.
+     * A stream read once per record of its parent stream. Reading changes, the parent is asked for what changed too
+     * (an issue's worklog changes its update time).
      */
     private void readPartitions(Api api, Manifest.Stream stream, JsonNode config, Instant since,
-            FieldDiscovery.Fields fields,
-            RecordSink sink) {
-        JsonNode partition = stream.partition();
-        Manifest.Stream parent = manifest.stream(partition.get("stream").asText());
-        Map<String, String> overrides = new LinkedHashMap<>();
-        partition.path("params").fields().forEachRemaining(p -> overrides.put(p.getKey(), p.getValue().asText()));
+            FieldDiscovery.Fields fields, RecordSink sink) {
+        PartitionRouter router = stream.partition();
+        Manifest.Stream parent = manifest.stream(router.parent());
         Instant parentSince = since != null && parent.incremental() != null && parent.incremental().has("params")
                 ? since : null;
-        String field = partition.get("field").asText();
-        java.util.LinkedHashSet<String> values = new java.util.LinkedHashSet<>();
-        api.requester().readPages(request(api, parent, config, parentSince, FieldDiscovery.Fields.NONE, null,
-                overrides), parent.paginator(), record -> {
-                    Object value = record.get(field);
-                    if (value != null) {
-                        values.add(value.toString());
-                    }
-                });
-        java.util.Set<Integer> skip = new java.util.HashSet<>();
-        partition.path("skip_status").forEach(status -> skip.add(status.asInt()));
-        String column = partition.get("column").asText();
-        for (String value : values) {
-            try {
-                api.requester().readPages(request(api, stream, config, since, fields, value, Map.of()),
-                        stream.paginator(), record -> {
-                            Map<String, Object> out = new LinkedHashMap<>();
-                            out.put(column, value);
-                            record.forEach(out::putIfAbsent);
-                            sink.accept(out);
-                        });
-            } catch (UpstreamException e) {
-                if (!skip.contains(e.status())) {
-                    throw e;
-                }
-            }
-        }
+        router.read(values -> api.requester().readPages(request(api, parent, config, parentSince,
+                FieldDiscovery.Fields.NONE, null, router.parentParams()), parent.paginator(), values),
+                (value, records) -> api.requester().readPages(request(api, stream, config, since, fields, value,
+                        Map.of()), stream.paginator(), records), sink);
     }
 
     /** The manifest's OAuth settings, if it can sign in with OAuth. */

@@ -20,11 +20,12 @@ public record Manifest(String id, String name, String version, String category, 
 
     /**
      * One stream: its request ({@code method}, {@code path}, {@code params}, and a JSON {@code body} whose strings may
-     * hold placeholders; null for none), where its records are, how its pages follow, and how its records are shaped.
+     * hold placeholders; null for none), where its records are, how its pages follow, the parent it is read once per
+     * record of (null for none), and how its records are shaped.
      */
     public record Stream(String name, String title, String method, String path, Map<String, String> params,
             JsonNode body, String records, Paginator paginator, String unwrap, JsonNode discoverFields,
-            JsonNode incremental, JsonNode partition, JsonNode listColumns, JsonNode documents,
+            JsonNode incremental, PartitionRouter partition, JsonNode listColumns, JsonNode documents,
             JsonNode retriever) {
         /** The lookback window of an incremental read: changes up to this long before the last one are read again. */
         java.time.Duration lookback() {
@@ -111,7 +112,8 @@ public record Manifest(String id, String name, String version, String category, 
                     s.path("method").asText("GET"), s.get("path").asText(), params, s.get("body"),
                     s.get("records").asText(), paginatorOf(s.get("paginator")),
                     s.hasNonNull("unwrap") ? s.get("unwrap").asText() : null, s.get("discover_fields"), s.get("incremental"),
-                    s.get("partition"), s.get("list_columns"), s.get("documents"), s.get("retriever")));
+                    s.hasNonNull("partition") ? PartitionRouter.of(s.get("partition")) : null, s.get("list_columns"),
+                    s.get("documents"), s.get("retriever")));
         }
         JsonNode limit = manifest.get("rate_limit");
         return new Manifest(metadata.get("id").asText(), metadata.get("name").asText(), metadata.get("version").asText(),
