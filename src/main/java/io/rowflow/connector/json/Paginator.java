@@ -175,10 +175,11 @@ public sealed interface Paginator permits Paginator.None, Paginator.NextLink, Pa
         /** Whether the page says it is the last one, having read {@code readSoFar} records up to it. */
         boolean saysLast(Page page, long readSoFar);
 
-        /** Where the page after one holding {@code records} is. */
-        long after(long position, long records);
-
+        /** The first page's position: offset 0, or the API's first page number. */
         long start();
+
+        /** The position of the page after the one at {@code position}, which held {@code records}. */
+        long after(long position, long records);
 
         @Override
         default PageRequest first(ApiRequest request) {
