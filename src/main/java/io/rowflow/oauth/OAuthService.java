@@ -18,7 +18,7 @@ import io.rowflow.connection.TokenSource;
 import io.rowflow.connector.ConnectionType;
 import io.rowflow.connector.ConnectionTypeRegistry;
 import io.rowflow.connector.OAuthSignIn;
-import io.rowflow.connector.json.JsonUrlSource;
+import io.rowflow.connector.json.ApiRequest;
 import io.rowflow.http.HttpRequestSpec;
 import io.rowflow.http.SafeHttpClient;
 import io.rowflow.vault.SecretCipher;
@@ -193,7 +193,7 @@ public class OAuthService implements TokenSource {
             query.put("code_challenge_method", "S256");
         }
         query.putAll(provider.extra());
-        return JsonUrlSource.withQuery(provider.authorizeUrl(), query, Map.of());
+        return ApiRequest.withQuery(provider.authorizeUrl(), query, Map.of());
     }
 
     /** The provider sent the browser back: checks the state, exchanges the code, stores the tokens. */

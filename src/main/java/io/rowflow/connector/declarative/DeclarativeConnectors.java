@@ -2,7 +2,6 @@ package io.rowflow.connector.declarative;
 
 import io.rowflow.connector.ConnectorConfig;
 import io.rowflow.connector.SourceConnector;
-import io.rowflow.connector.json.JsonUrlSource;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import java.util.List;
@@ -12,7 +11,7 @@ import java.util.List;
 public class DeclarativeConnectors {
     private final List<SourceConnector> connectors;
 
-    public DeclarativeConnectors(ConnectorConfig config, JsonUrlSource pages, StreamComponents components) {
+    public DeclarativeConnectors(ConnectorConfig config, StreamComponents components) {
         List<Manifest> manifests = ManifestLoader.loadAll();
         for (Manifest manifest : manifests) {
             for (Manifest.Stream stream : manifest.streams()) {
@@ -25,7 +24,7 @@ public class DeclarativeConnectors {
             }
         }
         this.connectors = manifests.stream().<SourceConnector>map(m -> new DeclarativeSource(m,
-                config.baseUrl().containsKey(m.id()) ? URI.create(config.baseUrl().get(m.id())) : null, pages, components))
+                config.baseUrl().containsKey(m.id()) ? URI.create(config.baseUrl().get(m.id())) : null, components))
                 .toList();
     }
 

@@ -2,7 +2,6 @@ package io.rowflow.connector.declarative;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rowflow.common.digest.Digests;
 import io.rowflow.common.error.UpstreamException;
 import io.rowflow.common.schema.ConfigSchema;
@@ -12,8 +11,10 @@ import io.rowflow.connector.IncrementalSync;
 import io.rowflow.connector.OAuthSignIn;
 import io.rowflow.connector.SourceConnector;
 import io.rowflow.connector.SourceContext;
-import io.rowflow.connector.json.JsonUrlSource;
-import io.rowflow.http.HttpRequestSpec;
+import io.rowflow.connector.json.ApiRequest;
+import io.rowflow.connector.json.PageHook;
+import io.rowflow.connector.json.Paginator;
+import io.rowflow.connector.json.Requester;
 import io.rowflow.http.Origin;
 import io.rowflow.http.RequestBudget;
 import io.rowflow.pipeline.RecordSink;
@@ -33,10 +34,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * URL, its parameters, the authentication), pages are followed until the API's own last-page signal, records are
  * taken from their path, a nested object can be unwrapped into columns named by the labels the API gives its fields,
  * requests are drawn from the API's published budget, and the API's refusals become sentences a user can act on.
- * Paging, streaming and retries (429 with Retry-After, 5xx with backoff) are {@link JsonUrlSource}'s. The parts:
- * {@link Templates} fills the manifest's placeholders (paths, parameters, JSON bodies, sign-in addresses),
- * {@link FieldDiscovery} asks for a stream's fields, {@link RecordPipeline} shapes the records, and the request budget
- * and {@link io.rowflow.http.QueryCostBudget} pace the requests; this class puts a read together from them.
+ * The parts: {@link Templates} fills the manifest's placeholders (paths, parameters, JSON bodies, sign-in addresses),
+ * a stream becomes an {@link ApiRequest} and its {@link Paginator}, which the {@link Requester} reads as JSON from URL
+ * does (streaming, retries of 429 with Retry-After and 5xx with backoff), {@link PartitionRouter} reads a stream once
+ * per parent record, {@link FieldDiscovery} asks for a stream's fields, {@link RecordPipeline} shapes the records, and
+ * the request budget and {@link io.rowflow.http.QueryCostBudget} pace the requests; this class puts a read together
+ * from them.
  */
 public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,7 +55,6 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
     /** The installation's replacement of the manifest's base URL, trusted as configured; null to use the manifest's. */
     private final URI baseUrl;
     private final ConfigSchema schema;
-    private final JsonUrlSource pages;
     private final StreamComponents components;
 
     /** How waits for a query-cost budget pass: the system's clock, or a test's. */
@@ -60,17 +62,16 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
     /** One query-cost budget per credential on this node, for APIs that price their queries (rate_limit.cost). */
     private static final Map<String, io.rowflow.http.QueryCostBudget> COST_BUDGETS = new ConcurrentHashMap<>();
 
-    DeclarativeSource(Manifest manifest, URI baseUrl, JsonUrlSource pages, StreamComponents components) {
-        this(manifest, baseUrl, pages, components, io.rowflow.http.QueryCostBudget.Clock.SYSTEM);
+    DeclarativeSource(Manifest manifest, URI baseUrl, StreamComponents components) {
+        this(manifest, baseUrl, components, io.rowflow.http.QueryCostBudget.Clock.SYSTEM);
     }
 
-    DeclarativeSource(Manifest manifest, URI baseUrl, JsonUrlSource pages, StreamComponents components,
+    DeclarativeSource(Manifest manifest, URI baseUrl, StreamComponents components,
             io.rowflow.http.QueryCostBudget.Clock clock) {
         this.clock = clock;
         this.manifest = manifest;
         this.baseUrl = baseUrl;
         this.schema = ConfigSchema.of(manifest.spec());
-        this.pages = pages;
         this.components = components;
     }
 
@@ -111,36 +112,40 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
         return manifest.stream(stream).incremental() != null;
     }
 
-    /** Where and how one read reaches the API: its address, the authentication, the read's budget. */
+    /**
+     * Where and how one read reaches the API: its address, the authentication, the read's budget, and the requester
+     * that sends its requests (paced by the API's query cost where it prices queries).
+     */
     private record Api(URI base, Map<String, String> headers, Map<String, String> secretQuery, SourceContext context,
-            JsonUrlSource.PageHook pacing) {
-        /** Reads every page of one request, paced by the API's query cost where it prices queries. */
-        void readPages(JsonUrlSource pages, ObjectNode request, RecordSink sink) {
-            pages.read(context.withConfig(request), sink, pacing);
+            Requester requester) {
+        /** A GET of one JSON document at a path of the API, authenticated. */
+        ApiRequest get(String path) {
+            return ApiRequest.get(url(base, path), headers, secretQuery);
         }
     }
 
     /** Where and how one read reaches the API, its budgets drawn for the credential. */
     private Api api(SourceContext context, URI base, Map<String, String> headers, Map<String, String> secretQuery) {
-        return new Api(base, headers, secretQuery, context.withBudget(budget(context, base, headers, secretQuery)),
-                pacing(context, base, headers, secretQuery));
+        SourceContext budgeted = context.withBudget(budget(context, base, headers, secretQuery));
+        return new Api(base, headers, secretQuery, budgeted, new Requester(budgeted, pacing(context, base, headers,
+                secretQuery)));
     }
 
     /**
      * For an API that prices its queries (rate_limit.cost): before each request, wait until the points the query is
      * expected to cost are back; after each page, follow what the API said of its bucket. One budget per credential.
      */
-    private JsonUrlSource.PageHook pacing(SourceContext context, URI base, Map<String, String> headers,
+    private PageHook pacing(SourceContext context, URI base, Map<String, String> headers,
             Map<String, String> secretQuery) {
         Manifest.QueryCost cost = manifest.rateLimit().cost();
         if (cost == null) {
-            return JsonUrlSource.PageHook.NONE;
+            return PageHook.NONE;
         }
         String credential = Digests.sha256(manifest.id() + "\n" + base + "\n" + (context.accessTokens() != null
                 ? context.connectionId() : headers + "\n" + secretQuery));
         io.rowflow.http.QueryCostBudget budget = COST_BUDGETS.computeIfAbsent(credential,
                 k -> new io.rowflow.http.QueryCostBudget(manifest.name(), clock));
-        return new JsonUrlSource.PageHook() {
+        return new PageHook() {
             @Override
             public List<String> capturePaths() {
                 return cost.paths();
@@ -189,9 +194,7 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
         try {
             URI base = base(config);
             Api api = api(context, base, headers, secretQuery);
-            FieldDiscovery.Fields fields = stream.discoverFields() == null ? FieldDiscovery.Fields.NONE
-                    : FieldDiscovery.discover(api.base(), api.headers(), api.secretQuery(), api.context(),
-                            stream.discoverFields(), config, manifest.name());
+            FieldDiscovery.Fields fields = fields(api, stream, config);
             JsonNode mergedIds = since == null || stream.deletions() == null ? null : stream.deletions().get("merged_ids");
             FieldDiscovery.Fields asked = mergedIds == null ? fields : fields.with(mergedIds.get("field").asText());
             RecordSink shaped = RecordPipeline.admitted(stream.incremental(), sync, RecordPipeline.mergedAway(mergedIds,
@@ -210,7 +213,8 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
                 components.require(component.asText(), "component").readChanges(new StreamComponent.Call(api.base(),
                         headers, api.context(), stream.incremental().path("options"), asked.names(), since), shaped);
             } else {
-                api.readPages(pages, request(api, stream, config, since, asked, null, Map.of()), shaped);
+                api.requester().readPages(request(api, stream, config, since, asked, null, Map.of()),
+                        stream.paginator(), shaped);
             }
         } catch (UpstreamException e) {
             throw explained(e);
@@ -239,15 +243,14 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
         try {
             URI base = base(config);
             Api api = api(context, base, headers, secretQuery);
-            FieldDiscovery.Fields fields = stream.discoverFields() == null ? FieldDiscovery.Fields.NONE
-                    : FieldDiscovery.discover(api.base(), api.headers(), api.secretQuery(), api.context(),
-                            stream.discoverFields(), config, manifest.name());
+            FieldDiscovery.Fields fields = fields(api, stream, config);
             RecordSink shaped = RecordPipeline.listColumns(stream.listColumns(), RecordPipeline.documents(
                     stream.documents(), config, new RecordPipeline.StableColumns(stream.unwrap(), fields, sink)));
             Manifest.Stream listing = stream.deletionListing();
             // The deletion time is the listing's own field: kept out, so deleted records have the stream's columns.
             boolean own = !deletedAt.equals(stream.incremental().get("cursor_field").asText());
-            api.readPages(pages, request(api, listing, config, null, fields, null, Map.of()), record -> {
+            ApiRequest deleted = request(api, listing, config, null, fields, null, Map.of());
+            api.requester().readPages(deleted, listing.paginator(), record -> {
                 Object key = record.get(keyField);
                 Object at = own ? record.remove(deletedAt) : record.get(deletedAt);
                 if (key != null && sync.admitDeletion(key.toString(), ChangeTimes.parse(at))
@@ -267,6 +270,13 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
         }
     }
 
+    /** The stream's fields as the API lists them, when the stream discovers them. */
+    private FieldDiscovery.Fields fields(Api api, Manifest.Stream stream, JsonNode config) {
+        return stream.discoverFields() == null ? FieldDiscovery.Fields.NONE : FieldDiscovery.discover(api.requester(),
+                api.get(stream.discoverFields().get("path").asText()), stream.discoverFields(), config,
+                manifest.name());
+    }
+
     /** The API's refusal in the manifest's words, where it has some for the status. */
     private UpstreamException explained(UpstreamException e) {
         String sentence = manifest.errors().get(e.status());
@@ -280,9 +290,8 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
      * The stream's first request: its path (with a parent's value for a partition), its parameters — the incremental
      * ones, with the start time, when reading changes — and the fields discovered.
      */
-    private ObjectNode request(Api api, Manifest.Stream stream, JsonNode config, Instant since,
-            FieldDiscovery.Fields fields,
-            String partition, Map<String, String> overrides) {
+    private ApiRequest request(Api api, Manifest.Stream stream, JsonNode config, Instant since,
+            FieldDiscovery.Fields fields, String partition, Map<String, String> overrides) {
         Map<String, String> params = stream.params();
         if (since != null && stream.incremental().has("params")) {
             params = new LinkedHashMap<>();
@@ -292,75 +301,35 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
         }
         Map<String, String> query = new LinkedHashMap<>();
         for (Map.Entry<String, String> p : params.entrySet()) {
-            query.put(p.getKey(), Templates.since(Templates.config(p.getValue(), config), since, stream.incremental(),
-                    config));
+            query.put(p.getKey(), Templates.text(p.getValue(), config, since, stream.incremental()));
         }
         if (!fields.names().isEmpty()) {
             query.put(stream.discoverFields().get("param").asText(), String.join(",", fields.names()));
         }
         query.putAll(overrides);
-        String path = Templates.config(stream.path(), config);
-        if (partition != null) {
-            path = path.replace("{{partition}}", java.net.URLEncoder.encode(partition, StandardCharsets.UTF_8)
-                    .replace("+", "%20"));
-        }
-        ObjectNode request = JSON.createObjectNode();
-        request.put("url", url(api.base(), path).toString());
-        request.set("headers", JSON.valueToTree(api.headers()));
-        request.set("query", JSON.valueToTree(query));
-        request.set("secretQuery", JSON.valueToTree(api.secretQuery()));
-        request.put("recordsPath", stream.records());
-        request.set("pagination", pagination(stream.paginator()));
-        request.put("method", stream.method());
+        Map<String, String> headers = new LinkedHashMap<>(api.headers());
         JsonNode body = Templates.body(stream.body(), config, since, stream.incremental());
         if (body != null) {
-            request.put("body", body.toString());
-            ((ObjectNode) request.get("headers")).put("Content-Type", "application/json");
+            headers.put("Content-Type", "application/json");
         }
-        return request;
+        return new ApiRequest(stream.method(), url(api.base(), Templates.path(stream.path(), config, partition)),
+                headers, query, api.secretQuery(), body == null ? null : body.toString(), stream.records());
     }
 
     /**
-     * A stream read once per record of its parent stream (sprints per board, worklogs per issue), the parent's value
-     * added as a column. Reading changes, the parent is asked for what changed too (an issue's worklog changes its
-     * update time). A parent that has nothing of this stream (a Kanban board has no sprints) is skipped.
+     * A stream read once per record of its parent stream. Reading changes, the parent is asked for what changed too
+     * (an issue's worklog changes its update time).
      */
     private void readPartitions(Api api, Manifest.Stream stream, JsonNode config, Instant since,
-            FieldDiscovery.Fields fields,
-            RecordSink sink) {
-        JsonNode partition = stream.partition();
-        Manifest.Stream parent = manifest.stream(partition.get("stream").asText());
-        Map<String, String> overrides = new LinkedHashMap<>();
-        partition.path("params").fields().forEachRemaining(p -> overrides.put(p.getKey(), p.getValue().asText()));
+            FieldDiscovery.Fields fields, RecordSink sink) {
+        PartitionRouter router = stream.partition();
+        Manifest.Stream parent = manifest.stream(router.parent());
         Instant parentSince = since != null && parent.incremental() != null && parent.incremental().has("params")
                 ? since : null;
-        String field = partition.get("field").asText();
-        java.util.LinkedHashSet<String> values = new java.util.LinkedHashSet<>();
-        api.readPages(pages, request(api, parent, config, parentSince, FieldDiscovery.Fields.NONE, null, overrides),
-                record -> {
-                    Object value = record.get(field);
-                    if (value != null) {
-                        values.add(value.toString());
-                    }
-                });
-        java.util.Set<Integer> skip = new java.util.HashSet<>();
-        partition.path("skip_status").forEach(status -> skip.add(status.asInt()));
-        String column = partition.get("column").asText();
-        for (String value : values) {
-            try {
-                api.readPages(pages, request(api, stream, config, since, fields, value, Map.of()),
-                        record -> {
-                            Map<String, Object> out = new LinkedHashMap<>();
-                            out.put(column, value);
-                            record.forEach(out::putIfAbsent);
-                            sink.accept(out);
-                        });
-            } catch (UpstreamException e) {
-                if (!skip.contains(e.status())) {
-                    throw e;
-                }
-            }
-        }
+        router.read(values -> api.requester().readPages(request(api, parent, config, parentSince,
+                FieldDiscovery.Fields.NONE, null, router.parentParams()), parent.paginator(), values),
+                (value, records) -> api.requester().readPages(request(api, stream, config, since, fields, value,
+                        Map.of()), stream.paginator(), records), sink);
     }
 
     /** The manifest's OAuth settings, if it can sign in with OAuth. */
@@ -498,16 +467,15 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
 
     private AccountAnswer account(SourceContext context, URI base, Map<String, String> headers,
             Map<String, String> secretQuery, Manifest.RateLimit limit, io.rowflow.http.RateLimitHeaders reader) {
-        URI uri = JsonUrlSource.withQuery(url(base, limit.accountPath()), secretQuery, Map.of());
         Map<String, String> asked = new LinkedHashMap<>(headers);
         asked.put("Accept", "application/json");
         try {
-            return JsonUrlSource.withFreshToken(context, asked, () -> context.http().execute(new HttpRequestSpec("GET",
-                    uri, asked, null), response -> {
+            return new Requester(context).send(ApiRequest.get(url(base, limit.accountPath()), asked, secretQuery),
+                    response -> {
                         JsonNode id = JSON.readTree(response.stream()).path(limit.accountId());
                         return new AccountAnswer(id.isMissingNode() || id.isNull() ? null : id.asText(),
                                 reader.read(response.header()).orElse(null));
-                    }));
+                    });
         } catch (UpstreamException e) {
             if (e.status() == 401 || e.passing()) {
                 throw e; // the credential is refused, or the API is busy: the read would fail too
@@ -540,51 +508,4 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
         String base = baseUrl.toString().replaceAll("/+$", "");
         return URI.create(base + (path.startsWith("/") ? path : "/" + path));
     }
-
-    private static ObjectNode pagination(JsonNode paginator) {
-        ObjectNode out = JSON.createObjectNode();
-        String type = paginator == null ? "none" : paginator.get("type").asText();
-        switch (type) {
-            case "cursor" -> {
-                out.put("type", "cursor").put("cursorPath", paginator.get("cursor_path").asText());
-                if (paginator.hasNonNull("param")) {
-                    out.put("cursorParam", paginator.get("param").asText());
-                }
-                if (paginator.hasNonNull("body_path")) {
-                    out.put("cursorBodyPath", paginator.get("body_path").asText());
-                }
-                if (paginator.hasNonNull("has_more_path")) {
-                    out.put("hasMorePath", paginator.get("has_more_path").asText());
-                }
-            }
-            case "link" -> {
-                out.put("type", "next_link");
-                if (paginator.hasNonNull("link_path")) {
-                    out.put("nextLinkPath", paginator.get("link_path").asText());
-                }
-            }
-            case "offset" -> {
-                out.put("type", "offset").put("pageSize", paginator.get("page_size").asInt())
-                        .put("offsetParam", paginator.path("offset_param").asText("offset"))
-                        .put("limitParam", paginator.path("limit_param").asText("limit"));
-                if (paginator.hasNonNull("total_path")) {
-                    out.put("totalPath", paginator.get("total_path").asText());
-                }
-                if (paginator.hasNonNull("last_page_path")) {
-                    out.put("lastPagePath", paginator.get("last_page_path").asText());
-                }
-            }
-            case "page" -> {
-                out.put("type", "page").put("pageSize", paginator.get("page_size").asInt())
-                        .put("pageParam", paginator.path("page_param").asText("page"))
-                        .put("startPage", paginator.path("first_page").asInt(1));
-                if (paginator.hasNonNull("size_param")) {
-                    out.put("pageSizeParam", paginator.get("size_param").asText());
-                }
-            }
-            default -> out.put("type", "none");
-        }
-        return out;
-    }
-
 }

@@ -2,10 +2,8 @@ package io.rowflow.connector.declarative;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.rowflow.connector.SourceContext;
-import io.rowflow.connector.json.JsonUrlSource;
-import io.rowflow.http.HttpRequestSpec;
-import java.net.URI;
+import io.rowflow.connector.json.ApiRequest;
+import io.rowflow.connector.json.Requester;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,13 +38,13 @@ final class FieldDiscovery {
         }
     }
 
-    /** The stream's fields as the API lists them (custom ones included), with the labels people know them by. */
-    static Fields discover(URI base, Map<String, String> headers, Map<String, String> secretQuery,
-            SourceContext context, JsonNode spec, JsonNode config, String connectorName) {
-        URI uri = JsonUrlSource.withQuery(DeclarativeSource.url(base, spec.get("path").asText()), secretQuery, Map.of());
-        JsonNode body = JsonUrlSource.withFreshToken(context, headers, () -> context.http().execute(
-                new HttpRequestSpec("GET", uri, headers, null), response -> JSON.readTree(response.stream()),
-                context.budget()));
+    /**
+     * The stream's fields as the API lists them (custom ones included) in answer to {@code list}, with the labels people
+     * know them by.
+     */
+    static Fields discover(Requester requester, ApiRequest list, JsonNode spec, JsonNode config,
+            String connectorName) {
+        JsonNode body = requester.send(list, response -> JSON.readTree(response.stream()));
         JsonNode records = body;
         for (String part : spec.get("records").asText().split("\\.")) {
             if (!part.isEmpty()) {

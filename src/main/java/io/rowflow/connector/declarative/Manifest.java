@@ -1,6 +1,7 @@
 package io.rowflow.connector.declarative;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rowflow.connector.json.Paginator;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,11 +20,13 @@ public record Manifest(String id, String name, String version, String category, 
 
     /**
      * One stream: its request ({@code method}, {@code path}, {@code params}, and a JSON {@code body} whose strings may
-     * hold placeholders; null for none), where its records are, how its pages follow, and how its records are shaped.
+     * hold placeholders; null for none), where its records are, how its pages follow, the parent it is read once per
+     * record of (null for none), and how its records are shaped.
      */
     public record Stream(String name, String title, String method, String path, Map<String, String> params,
-            JsonNode body, String records, JsonNode paginator, String unwrap, JsonNode discoverFields,
-            JsonNode incremental, JsonNode partition, JsonNode listColumns, JsonNode documents, JsonNode retriever) {
+            JsonNode body, String records, Paginator paginator, String unwrap, JsonNode discoverFields,
+            JsonNode incremental, PartitionRouter partition, JsonNode listColumns, JsonNode documents,
+            JsonNode retriever) {
         /** The lookback window of an incremental read: changes up to this long before the last one are read again. */
         java.time.Duration lookback() {
             return incremental == null || !incremental.hasNonNull("lookback") ? java.time.Duration.ZERO
@@ -42,7 +45,8 @@ public record Manifest(String id, String name, String version, String category, 
             deletions.path("params").fields().forEachRemaining(p -> listingParams.put(p.getKey(), p.getValue().asText()));
             return new Stream(name, title, "GET", deletions.get("path").asText(), listingParams, null,
                     deletions.get("records").asText(),
-                    deletions.hasNonNull("paginator") ? deletions.get("paginator") : paginator, unwrap, discoverFields,
+                    deletions.hasNonNull("paginator") ? paginatorOf(deletions.get("paginator")) : paginator, unwrap,
+                    discoverFields,
                     null, null, listColumns, documents, null);
         }
     }
@@ -106,9 +110,10 @@ public record Manifest(String id, String name, String version, String category, 
             s.path("params").fields().forEachRemaining(p -> params.put(p.getKey(), p.getValue().asText()));
             streams.add(new Stream(s.get("name").asText(), s.path("title").asText(s.get("name").asText()),
                     s.path("method").asText("GET"), s.get("path").asText(), params, s.get("body"),
-                    s.get("records").asText(), s.get("paginator"),
+                    s.get("records").asText(), paginatorOf(s.get("paginator")),
                     s.hasNonNull("unwrap") ? s.get("unwrap").asText() : null, s.get("discover_fields"), s.get("incremental"),
-                    s.get("partition"), s.get("list_columns"), s.get("documents"), s.get("retriever")));
+                    s.hasNonNull("partition") ? PartitionRouter.of(s.get("partition")) : null, s.get("list_columns"),
+                    s.get("documents"), s.get("retriever")));
         }
         JsonNode limit = manifest.get("rate_limit");
         return new Manifest(metadata.get("id").asText(), metadata.get("name").asText(), metadata.get("version").asText(),
@@ -120,6 +125,31 @@ public record Manifest(String id, String name, String version, String category, 
                 RateLimit.of(limit), errors, manifest.get("spec"), streams,
                 manifest.get("oauth"), "dates".equals(manifest.path("typed_text").asText("all"))
                         ? io.rowflow.pipeline.TextInference.TEMPORAL_ONLY : io.rowflow.pipeline.TextInference.ALL);
+    }
+
+    /** A stream's {@code paginator} as the paginator JSON from URL pages with too; none when it has none. */
+    static Paginator paginatorOf(JsonNode paginator) {
+        if (paginator == null) {
+            return Paginator.NONE;
+        }
+        return switch (paginator.get("type").asText()) {
+            case "cursor" -> new Paginator.Cursor(paginator.get("cursor_path").asText(), text(paginator, "param"),
+                    text(paginator, "body_path"), text(paginator, "has_more_path"));
+            case "link" -> new Paginator.NextLink(text(paginator, "link_path"));
+            case "offset" -> new Paginator.Offset(paginator.get("page_size").asInt(),
+                    paginator.path("offset_param").asText("offset"), paginator.path("limit_param").asText("limit"),
+                    text(paginator, "total_path"), text(paginator, "last_page_path"));
+            case "page" -> new Paginator.PageNumber(paginator.get("page_size").asInt(),
+                    paginator.path("page_param").asText("page"), text(paginator, "size_param"),
+                    paginator.path("first_page").asInt(1), null);
+            default -> Paginator.NONE;
+        };
+    }
+
+    /** A paginator's optional text; an empty one is not set, as in JSON from URL's settings. */
+    private static String text(JsonNode node, String field) {
+        String text = node.path(field).asText("");
+        return text.isBlank() ? null : text;
     }
 
     private static List<String> texts(JsonNode array) {

@@ -66,8 +66,7 @@ public final class ManifestLoader {
         if (errors.isEmpty()) {
             Manifest parsed = Manifest.of(metadata, manifest);
             // A placeholder (a customer's site) stands for any name: the host must still fall under allowed_hosts.
-            String host = java.net.URI.create(manifest.get("base_url").asText().replaceAll("\\{\\{[^}]*}}", "site"))
-                    .getHost();
+            String host = java.net.URI.create(Templates.sample(manifest.get("base_url").asText())).getHost();
             if (!parsed.allows(host)) {
                 errors.add(new FieldError("manifest.yaml.base_url", "its host " + host + " is not in allowed_hosts"));
             }
@@ -76,9 +75,9 @@ public final class ManifestLoader {
                 Map<String, String> addresses = new java.util.LinkedHashMap<>();
                 // Rowflow itself calls the token URL (the browser, not Rowflow, goes to the authorize URL): a shop's
                 // own host (https://{{config.shop}}.myshopify.com/…) must fall under allowed_hosts.
-                addresses.put("token_url", oauth.get("token_url").asText().replaceAll("\\{\\{[^}]*}}", "site"));
+                addresses.put("token_url", Templates.sample(oauth.get("token_url").asText()));
                 if (oauth.has("base_url")) {
-                    addresses.put("base_url", oauth.get("base_url").asText().replaceAll("\\{\\{[^}]*}}", "site"));
+                    addresses.put("base_url", Templates.sample(oauth.get("base_url").asText()));
                 }
                 if (oauth.has("resources")) {
                     addresses.put("resources.url", oauth.get("resources").get("url").asText());

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rowflow.connector.ChangeTimes;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Map;
@@ -13,11 +15,13 @@ import java.util.regex.Pattern;
 
 /**
  * The one place a manifest's text is filled in for a read: {@code {{config.<field>}}} from the connection's settings
- * (a missing setting is empty), {@code {{since}}} with the start time of an incremental read as the API reads it, and
- * the same in every string of a JSON request body. The DSL has placeholders only, no expressions.
+ * (a missing setting is empty), {@code {{since}}} with the start time of an incremental read as the API reads it,
+ * {@code {{partition}}} in a path with a parent record's value, and the same in every string of a JSON request body.
+ * The DSL has placeholders only, no expressions.
  */
 final class Templates {
     private static final Pattern CONFIG = Pattern.compile("\\{\\{\\s*config\\.([A-Za-z0-9_]+)\\s*}}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{[^}]*}}");
 
     private Templates() {
     }
@@ -33,6 +37,14 @@ final class Templates {
         return out.toString();
     }
 
+    /**
+     * Every placeholder replaced by a sample name ("site"), to check at load where an address leads whatever the
+     * settings: a customer's site stands for any name, the host around it must still be one the connector allows.
+     */
+    static String sample(String template) {
+        return PLACEHOLDER.matcher(template).replaceAll("site");
+    }
+
     /** The settings a template names, in order ({@code shop} for https://{{config.shop}}.myshopify.com). */
     static java.util.List<String> settingsNamed(String template) {
         java.util.List<String> names = new java.util.ArrayList<>();
@@ -43,11 +55,23 @@ final class Templates {
         return names;
     }
 
+    /** A request's path: its settings filled in, then the parent's value (null outside a partition) as one segment. */
+    static String path(String template, JsonNode config, String partition) {
+        String path = config(template, config);
+        return partition == null ? path : path.replace("{{partition}}", URLEncoder.encode(partition,
+                StandardCharsets.UTF_8).replace("+", "%20"));
+    }
+
+    /** A parameter's or a body string's text: its settings filled in, then the start time when reading changes. */
+    static String text(String template, JsonNode config, Instant since, JsonNode incremental) {
+        return since(config(template, config), since, incremental, config);
+    }
+
     /**
      * {@code {{since}}} replaced by the start time as the API reads it: {@code since_format} (a java.time pattern or
      * epoch_millis; default ISO-8601) in {@code since_zone} (default UTC). Text without it comes back as it is.
      */
-    static String since(String template, Instant since, JsonNode incremental, JsonNode config) {
+    private static String since(String template, Instant since, JsonNode incremental, JsonNode config) {
         if (since == null || !template.contains("{{since}}")) {
             return template;
         }
@@ -66,8 +90,7 @@ final class Templates {
             return null;
         }
         if (template.isTextual()) {
-            return JsonNodeFactory.instance.textNode(since(config(template.asText(), config), since, incremental,
-                    config));
+            return JsonNodeFactory.instance.textNode(text(template.asText(), config, since, incremental));
         }
         if (template.isObject()) {
             ObjectNode out = JsonNodeFactory.instance.objectNode();

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rowflow.common.error.DataException;
 import io.rowflow.connector.SourceContext;
 import io.rowflow.connector.declarative.StreamComponent;
-import io.rowflow.connector.json.JsonUrlSource;
+import io.rowflow.connector.json.Requester;
 import io.rowflow.http.HttpRequestSpec;
 import io.rowflow.http.RequestBudget;
 import io.rowflow.pipeline.Flattener;
@@ -133,7 +133,7 @@ public class HubSpotSearch implements StreamComponent {
         Map<String, String> headers = new LinkedHashMap<>(call.headers());
         headers.put("Content-Type", "application/json");
         headers.put("Accept", "application/json");
-        return JsonUrlSource.withFreshToken(context, headers, () -> context.http().execute(new HttpRequestSpec("POST",
+        return Requester.withFreshToken(context, headers, () -> context.http().execute(new HttpRequestSpec("POST",
                 uri, headers, body.toString()), response -> JSON.readTree(response.stream()), context.budget()));
     }
 

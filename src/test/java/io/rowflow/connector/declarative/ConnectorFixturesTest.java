@@ -8,7 +8,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.rowflow.connector.SourceContext;
-import io.rowflow.connector.json.JsonUrlSource;
 import io.rowflow.http.HttpSettings;
 import io.rowflow.http.SafeHttpClient;
 import io.rowflow.pipeline.ColumnsAnnouncement;
@@ -69,8 +68,7 @@ class ConnectorFixturesTest {
         List<Map<String, Object>> records = new ArrayList<>();
         try (SafeHttpClient http = new SafeHttpClient(HttpSettings.defaults()
                 .withAllowedNetworks(List.of("127.0.0.0/8")))) {
-            DeclarativeSource source = new DeclarativeSource(manifest, URI.create(FakeHttp.baseUrl(server)),
-                    new JsonUrlSource(), null);
+            DeclarativeSource source = new DeclarativeSource(manifest, URI.create(FakeHttp.baseUrl(server)), null);
             source.read(new SourceContext(recorded.get("config"), http).withStream(recorded.get("stream").asText()),
                     record -> {
                         if (!(record instanceof ColumnsAnnouncement)) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.rowflow.connector.SourceContext;
-import io.rowflow.connector.json.JsonUrlSource;
 import io.rowflow.pipeline.RecordSink;
 import java.io.InputStream;
 import java.net.URI;
@@ -56,8 +55,7 @@ class CustomRetrieverTest {
     void aJavaComponentReadsTheStreamAndItsRecordsAreShapedAsDeclared() throws Exception {
         ReportDownload component = new ReportDownload();
         Manifest manifest = ManifestLoader.load("custom-retriever", yaml("metadata.yaml"), yaml("manifest.yaml"));
-        DeclarativeSource source = new DeclarativeSource(manifest, null, new JsonUrlSource(),
-                new StreamComponents(List.of(component)));
+        DeclarativeSource source = new DeclarativeSource(manifest, null, new StreamComponents(List.of(component)));
         List<Map<String, Object>> records = new ArrayList<>();
         source.read(new SourceContext(new ObjectMapper().createObjectNode().put("api_token", "t0k3n"), null)
                 .withStream("report"), records::add);

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.rowflow.common.error.InvalidInputException;
 import io.rowflow.connector.SourceContext;
-import io.rowflow.connector.json.JsonUrlSource;
 import io.rowflow.http.HttpSettings;
 import io.rowflow.http.Origin;
 import io.rowflow.http.QueryCostBudget;
@@ -84,7 +83,7 @@ class GraphQLConnectorTest {
 
     private List<Map<String, Object>> read(String token) throws IOException {
         DeclarativeSource source = new DeclarativeSource(manifest(), URI.create(shop.root() + "/admin/api/2025-01"),
-                new JsonUrlSource(), null, clock);
+                null, clock);
         ObjectNode config = JSON.createObjectNode().put("shop", "acme").put("access_token", token);
         List<Map<String, Object>> records = new ArrayList<>();
         source.read(new SourceContext(config, http).withStream("products"), record -> {
@@ -144,7 +143,7 @@ class GraphQLConnectorTest {
 
     @Test
     void aTemplatedHostIsTheConnectionsOriginAndMustBeAnAllowedHost() throws IOException {
-        DeclarativeSource source = new DeclarativeSource(manifest(), null, new JsonUrlSource(), null, clock);
+        DeclarativeSource source = new DeclarativeSource(manifest(), null, null, clock);
         assertThat(source.origin(JSON.createObjectNode().put("shop", "acme").put("access_token", "x")))
                 .contains(Origin.parse("https://acme.myshopify.com").orElseThrow());
         // Settings that would send the token elsewhere lead nowhere: no origin, so no credential goes there.
@@ -154,7 +153,7 @@ class GraphQLConnectorTest {
 
     @Test
     void signInAddressesAreMadeFromTheShopAskedBeforeSignIn() throws IOException {
-        DeclarativeSource source = new DeclarativeSource(manifest(), null, new JsonUrlSource(), null, clock);
+        DeclarativeSource source = new DeclarativeSource(manifest(), null, null, clock);
         assertThat(source.settingsBeforeSignIn()).containsExactly("shop");
         ObjectNode shop = JSON.createObjectNode().put("shop", "acme");
         assertThat(source.oauthAddress("authorize_url", shop))

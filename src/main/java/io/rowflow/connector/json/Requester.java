@@ -1,0 +1,143 @@
+package io.rowflow.connector.json;
+
+import io.rowflow.common.error.DataException;
+import io.rowflow.common.error.UpstreamException;
+import io.rowflow.connector.SourceContext;
+import io.rowflow.http.HttpRequestSpec;
+import io.rowflow.http.Origin;
+import io.rowflow.http.SafeHttpClient;
+import io.rowflow.pipeline.RecordSink;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Sends {@link ApiRequest}s for one read through the read's HTTP client (its network guard, retries of 429 and 5xx)
+ * and request budget, with the connection's current OAuth token: one request answered whole, or every page of one,
+ * its records streamed to the sink as they are read and the next page asked for as its {@link Paginator} says.
+ */
+public final class Requester {
+    /** Pages read at the most when nothing else says: an API that always answers with a next page is stopped. */
+    public static final int MAX_PAGES = 100_000;
+
+    private final SourceContext context;
+    private final PageHook hook;
+
+    public Requester(SourceContext context) {
+        this(context, PageHook.NONE);
+    }
+
+    public Requester(SourceContext context, PageHook hook) {
+        this.context = context;
+        this.hook = hook;
+    }
+
+    /** One request, its answer read whole by {@code reader}. */
+    public <T> T send(ApiRequest request, SafeHttpClient.BodyReader<T> reader) {
+        Map<String, String> headers = new LinkedHashMap<>(request.headers());
+        return withFreshToken(context, headers, () -> context.http().execute(new HttpRequestSpec(request.method(),
+                request.uri(Map.of()), headers, request.body()), reader, context.budget()));
+    }
+
+    public void readPages(ApiRequest request, Paginator paginator, RecordSink sink) {
+        readPages(request, paginator, MAX_PAGES, sink);
+    }
+
+    /** Every page of the request, {@code maxPages} at the most. */
+    public void readPages(ApiRequest request, Paginator paginator, int maxPages, RecordSink sink) {
+        List<String> capture = new ArrayList<>(paginator.capturePaths());
+        capture.addAll(hook.capturePaths());
+        JsonPageReader reader = new JsonPageReader(request.recordsPath(), capture);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "application/json");
+        headers.putAll(request.headers());
+        long previousDigest = 0;
+        long previousRecords = -1;
+        Optional<Paginator.PageRequest> next = Optional.of(paginator.first(request));
+        for (int page = 1; next.isPresent(); page++) {
+            if (page > maxPages) {
+                throw new DataException("Stopped after " + maxPages + " pages (pagination.maxPages): the API"
+                        + " kept answering with more pages");
+            }
+            Paginator.PageRequest current = next.get();
+            // A next link to another origin is followed without the connection's credentials (headers, token).
+            boolean ownOrigin = Origin.same(request.uri(), current.uri());
+            Supplier<PageResult> fetch = () -> {
+                hook.beforeRequest();
+                HttpRequestSpec spec = new HttpRequestSpec(request.method(), current.uri(), headers, current.body());
+                return context.http().execute(ownOrigin ? spec : spec.withoutCredentials(), response -> {
+                    if (response.isWebPage()) {
+                        throw new DataException("The address answered with a web page (HTML), not JSON: the link may"
+                                + " have expired or need a sign-in. Nothing was written.");
+                    }
+                    PageDigest digest = new PageDigest();
+                    return new PageResult(reader.read(response.stream(), record -> {
+                        digest.add(record);
+                        sink.accept(record);
+                    }), response.header().apply("Link"), digest.value());
+                }, context.budget());
+            };
+            PageResult result = ownOrigin ? withFreshToken(context, headers, fetch) : fetch.get();
+            JsonPageReader.Page read = result.page();
+            if (page > 1 && read.records() > 0 && read.records() == previousRecords && result.digest() == previousDigest
+                    && paginator instanceof Paginator.Numbered numbered) {
+                throw new DataException("Page " + page + " of the API repeats page " + (page - 1) + " record for record:"
+                        + " the API seems to ignore the \"" + numbered.positionParam() + "\" parameter. Check the"
+                        + " paging settings of the connection; the run stopped rather than read the same rows again"
+                        + " and again, and wrote nothing");
+            }
+            previousDigest = result.digest();
+            previousRecords = read.records();
+            if (!read.recordsFound() && (page == 1 || paginator.everyPageHoldsRecords())) {
+                throw new DataException((page == 1 ? "The response" : "Page " + page + " of the response")
+                        + " has nothing at \"" + JsonPageReader.display(request.recordsPath()) + "\"; check the path"
+                        + " to the records" + (page == 1 ? "" : " (the API may have answered with errors instead)"));
+            }
+            hook.afterPage(read.captured());
+            next = paginator.next(request, current, new Paginator.Page(read.records(), read.captured(),
+                    result.link()));
+        }
+    }
+
+    /**
+     * Runs one request with the connection's current OAuth token (asked before every request, so a token that expires
+     * during a long read is refreshed in between); a 401 means the provider revoked it early, so it is refreshed and
+     * the request made once more. A 401 carries no records, so nothing is read twice. Without OAuth, just the request.
+     */
+    public static <T> T withFreshToken(SourceContext context, Map<String, String> headers, Supplier<T> request) {
+        if (context.accessTokens() == null) {
+            return request.get();
+        }
+        context.budget().awaitRoom(); // the token is picked once the request may go, not before a wait for the budget
+        String token = context.accessTokens().current();
+        headers.put("Authorization", "Bearer " + token);
+        try {
+            return request.get();
+        } catch (UpstreamException e) {
+            if (e.status() != 401) {
+                throw e;
+            }
+            headers.put("Authorization", "Bearer " + context.accessTokens().afterRejection(token));
+            return request.get();
+        }
+    }
+
+    private record PageResult(JsonPageReader.Page page, Optional<String> link, long digest) {
+    }
+
+    /** A running hash of a page's records, to notice an API that answers the same page again and again. */
+    private static final class PageDigest {
+        private long value = 1;
+
+        void add(Map<String, Object> record) {
+            value = 31 * value + record.hashCode();
+        }
+
+        long value() {
+            return value;
+        }
+    }
+}
