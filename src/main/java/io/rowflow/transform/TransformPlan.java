@@ -166,7 +166,7 @@ public final class TransformPlan {
                     step.select(unknown, clock, at);
                 }
             } catch (TransformException e) {
-                errors.add(new FieldError(e.field(), e.fieldErrors().get(0).message()));
+                errors.addAll(e.fieldErrors());
             }
         }
     }
