@@ -26,7 +26,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public sealed interface ColumnTest extends Condition permits ColumnTest.Equality, ColumnTest.Emptiness,
         ColumnTest.TextMatch, ColumnTest.InList, ColumnTest.Comparison, ColumnTest.Range, ColumnTest.DateComparison,
         ColumnTest.RelativeDate, ColumnTest.LastDays {
-    String REQUIRED = "required";
     String VALUE_REQUIRED = "a value is required";
 
     /** The column tested, as the flow names it. */
@@ -72,7 +71,7 @@ public sealed interface ColumnTest extends Condition permits ColumnTest.Equality
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "EqualityTest", description = "Equal (or not) to a value: text, a number, true or false, a day or a"
             + " moment")
-    record Equality(@Schema(required = true) @NotBlank(message = REQUIRED) String column,
+    record Equality(@Schema(required = true) @NotBlank(message = Steps.REQUIRED) String column,
             @Schema(required = true) Op op,
             @Schema(required = true) @NotNull(message = VALUE_REQUIRED) Operand value,
             @Schema(description = "Compare text without regard to case") Boolean ignoreCase) implements ColumnTest {
@@ -109,7 +108,7 @@ public sealed interface ColumnTest extends Condition permits ColumnTest.Equality
     /** Empty (no value, or empty text) or not; any column type. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "EmptinessTest", description = "Empty (no value or empty text), or not")
-    record Emptiness(@Schema(required = true) @NotBlank(message = REQUIRED) String column,
+    record Emptiness(@Schema(required = true) @NotBlank(message = Steps.REQUIRED) String column,
             @Schema(required = true) Op op) implements ColumnTest {
         @Schema(name = "EmptinessOp")
         public enum Op implements Operator { is_empty, is_not_empty }
@@ -127,7 +126,7 @@ public sealed interface ColumnTest extends Condition permits ColumnTest.Equality
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "TextMatchTest", description = "Text containing (or not), starting or ending with a text, or matching"
             + " a regular expression")
-    record TextMatch(@Schema(required = true) @NotBlank(message = REQUIRED) String column,
+    record TextMatch(@Schema(required = true) @NotBlank(message = Steps.REQUIRED) String column,
             @Schema(required = true) Op op,
             @Schema(required = true, description = "The text; for matches, a regular expression")
             @NotEmpty(message = VALUE_REQUIRED) String value,
@@ -165,7 +164,7 @@ public sealed interface ColumnTest extends Condition permits ColumnTest.Equality
     /** One of a list of texts or numbers (or none of them). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "InListTest", description = "One of the values listed (or none of them)")
-    record InList(@Schema(required = true) @NotBlank(message = REQUIRED) String column,
+    record InList(@Schema(required = true) @NotBlank(message = Steps.REQUIRED) String column,
             @Schema(required = true) Op op,
             @Schema(required = true) @NotEmpty(message = SHAPE) List<@NotNull(message = VALUE_REQUIRED) Operand> values,
             @Schema(description = "Compare text without regard to case") Boolean ignoreCase) implements ColumnTest {
@@ -191,7 +190,7 @@ public sealed interface ColumnTest extends Condition permits ColumnTest.Equality
     /** A number column greater or less than a number. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "ComparisonTest", description = "A number greater or less than a value")
-    record Comparison(@Schema(required = true) @NotBlank(message = REQUIRED) String column,
+    record Comparison(@Schema(required = true) @NotBlank(message = Steps.REQUIRED) String column,
             @Schema(required = true) Op op,
             @Schema(required = true) @NotNull(message = VALUE_REQUIRED) Operand value) implements ColumnTest {
         @Schema(name = "ComparisonOp")
@@ -214,7 +213,7 @@ public sealed interface ColumnTest extends Condition permits ColumnTest.Equality
     /** A number in a range, or a date in a range of days; both ends included. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "RangeTest", description = "A number or a date from one value to another, both included")
-    record Range(@Schema(required = true) @NotBlank(message = REQUIRED) String column,
+    record Range(@Schema(required = true) @NotBlank(message = Steps.REQUIRED) String column,
             @Schema(required = true) Op op,
             @Schema(required = true) @NotNull(message = VALUE_REQUIRED) Operand from,
             @Schema(required = true) @NotNull(message = VALUE_REQUIRED) Operand to) implements ColumnTest {
@@ -236,7 +235,7 @@ public sealed interface ColumnTest extends Condition permits ColumnTest.Equality
     /** A date or timestamp column before a day (or moment), or on or after the day after it. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "DateComparisonTest", description = "A date before a day or moment, or after it")
-    record DateComparison(@Schema(required = true) @NotBlank(message = REQUIRED) String column,
+    record DateComparison(@Schema(required = true) @NotBlank(message = Steps.REQUIRED) String column,
             @Schema(required = true) Op op,
             @Schema(required = true, description = "A day (2026-03-31) or a moment (2026-03-31T14:00:00, with an offset"
                     + " or in the flow's zone)") @NotEmpty(message = VALUE_REQUIRED) String value) implements ColumnTest {
@@ -255,7 +254,7 @@ public sealed interface ColumnTest extends Condition permits ColumnTest.Equality
     /** A date or timestamp in a window of days around today, in the flow's zone; weeks start on Monday. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "RelativeDateTest", description = "A date in a window around today, in the flow's time zone")
-    record RelativeDate(@Schema(required = true) @NotBlank(message = REQUIRED) String column,
+    record RelativeDate(@Schema(required = true) @NotBlank(message = Steps.REQUIRED) String column,
             @Schema(required = true) Op op) implements ColumnTest {
         /** Each window: the start of the current one, its length, and whether it is the one before. */
         @Schema(name = "RelativeDateOp")
@@ -296,7 +295,7 @@ public sealed interface ColumnTest extends Condition permits ColumnTest.Equality
     /** A date or timestamp in the last days, today included. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "LastDaysTest", description = "A date in the last days, today included, in the flow's time zone")
-    record LastDays(@Schema(required = true) @NotBlank(message = REQUIRED) String column,
+    record LastDays(@Schema(required = true) @NotBlank(message = Steps.REQUIRED) String column,
             @Schema(required = true) Op op,
             @Schema(required = true, minimum = "1") @NotNull(message = SHAPE) @Min(value = 1, message = SHAPE) Integer days)
             implements ColumnTest {

@@ -102,7 +102,7 @@ public sealed interface Condition permits Condition.All, Condition.Any, ColumnTe
             }
             JsonNode op = node.get("op");
             if (op == null || !op.isTextual() || op.asText().isEmpty()) {
-                throw new Steps.Refusal(parser, "op", "required");
+                throw new Steps.Refusal(parser, "op", Steps.REQUIRED);
             }
             Class<? extends ColumnTest> record = Filters.RECORDS.get(op.asText());
             if (record == null) {

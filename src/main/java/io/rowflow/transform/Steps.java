@@ -42,8 +42,8 @@ final class Steps {
     static final Map<String, ColumnType> RETYPES = Map.of("text", ColumnType.STRING, "integer", ColumnType.INTEGER,
             "decimal", ColumnType.DECIMAL, "boolean", ColumnType.BOOLEAN, "date", ColumnType.DATE, "timestamp",
             ColumnType.TIMESTAMP);
-    static final Set<String> AGGREGATES = Set.of("sum", "count", "count_distinct", "average", "min", "max");
     static final String LIST_COLUMNS = "list at least one column";
+    static final String REQUIRED = "required";
 
     /**
      * Fields a step does not know are ignored, as they were before steps had records; a number given as text
@@ -172,10 +172,10 @@ final class Steps {
         return type;
     }
 
-    /** A text field of a step: present and not empty. */
+    /** A text field of the combine: present and not empty. */
     static String required(String value, String field, String path) {
         if (value == null || value.isEmpty()) {
-            throw new TransformException(path + "." + field, "required");
+            throw new TransformException(path + "." + field, REQUIRED);
         }
         return value;
     }
@@ -196,11 +196,8 @@ final class Steps {
         return input.known() ? input.find(name).orElseThrow(() -> noColumn(name, input, path)).name() : name;
     }
 
-    /** A step's list of columns: at least one, each the input has, none twice. */
+    /** A step's list of columns (at least one, by its record's constraint): each the input has, none twice. */
     static List<String> columns(List<String> list, String field, Relation input, String path) {
-        if (list == null || list.isEmpty()) {
-            throw new TransformException(path + "." + field, LIST_COLUMNS);
-        }
         List<String> names = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < list.size(); i++) {
@@ -214,10 +211,13 @@ final class Steps {
         return names;
     }
 
-    /** Checks a new column name: not empty, not the hidden row column, not taken (unless it replaces {@code replaced}). */
+    /**
+     * Checks a new column name (not blank, by its record's constraint): not the hidden row column, not taken (unless it
+     * replaces {@code replaced}).
+     */
     static String newName(String value, String field, Relation input, String path, String replaced) {
-        String name = required(value, field, path).strip();
-        if (name.isEmpty() || name.equalsIgnoreCase(Relation.ROW)) {
+        String name = value.strip();
+        if (name.equalsIgnoreCase(Relation.ROW)) {
             throw new TransformException(path + "." + field, "\"" + name + "\" cannot be a column name");
         }
         if (input.known() && input.clash(name).isPresent() && (replaced == null || !replaced.equals(name)

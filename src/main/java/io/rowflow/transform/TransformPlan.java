@@ -161,7 +161,7 @@ public final class TransformPlan {
             try {
                 Step step = Step.read(steps.get(i), at);
                 if (step instanceof SqlStep sql) {
-                    SqlStepCheck.checkAlone(sql.requiredQuery(at), at + ".query");
+                    SqlStepCheck.checkAlone(sql.query(), at + ".query");
                 } else {
                     step.select(unknown, clock, at);
                 }
