@@ -3664,6 +3664,14 @@ export interface components {
              */
             type: "aggregate";
         };
+        /** @description Every condition holds */
+        AllConditions: {
+            all: components["schemas"]["Condition"][];
+        };
+        /** @description At least one condition holds */
+        AnyCondition: {
+            any: components["schemas"]["Condition"][];
+        };
         /** @description The sources' rows one below the other, columns matched by name */
         AppendCombine: {
             /** @description A column to add that holds each row's source name */
@@ -3708,6 +3716,16 @@ export interface components {
         };
         /** @description How several sources make one table */
         Combine: components["schemas"]["AppendCombine"] | components["schemas"]["JoinCombine"];
+        /** @enum {string} */
+        ComparisonOp: "gt" | "gte" | "lt" | "lte";
+        /** @description A number greater or less than a value */
+        ComparisonTest: {
+            column: string;
+            op: components["schemas"]["ComparisonOp"];
+            value: components["schemas"]["Operand"];
+        };
+        /** @description A test on one column, or a group {"all": [...]} / {"any": [...]} */
+        Condition: components["schemas"]["AllConditions"] | components["schemas"]["AnyCondition"] | components["schemas"]["EqualityTest"] | components["schemas"]["EmptinessTest"] | components["schemas"]["TextMatchTest"] | components["schemas"]["InListTest"] | components["schemas"]["ComparisonTest"] | components["schemas"]["RangeTest"] | components["schemas"]["DateComparisonTest"] | components["schemas"]["RelativeDateTest"] | components["schemas"]["LastDaysTest"];
         ConnectionRequest: {
             config?: components["schemas"]["JsonObject"];
             connectorId: string;
@@ -3740,6 +3758,15 @@ export interface components {
             oauthSignInSetUp?: boolean;
             settingsBeforeSignIn?: string[];
             streams?: string[];
+        };
+        /** @enum {string} */
+        DateComparisonOp: "before" | "after";
+        /** @description A date before a day or moment, or after it */
+        DateComparisonTest: {
+            column: string;
+            op: components["schemas"]["DateComparisonOp"];
+            /** @description A day (2026-03-31) or a moment (2026-03-31T14:00:00, with an offset or in the flow's zone) */
+            value: string;
         };
         /** @description Keeps one row per key */
         DeduplicateStep: {
@@ -3793,6 +3820,23 @@ export interface components {
             /** Format: int64 */
             values?: number;
         };
+        /** @enum {string} */
+        EmptinessOp: "is_empty" | "is_not_empty";
+        /** @description Empty (no value or empty text), or not */
+        EmptinessTest: {
+            column: string;
+            op: components["schemas"]["EmptinessOp"];
+        };
+        /** @enum {string} */
+        EqualityOp: "equals" | "not_equals";
+        /** @description Equal (or not) to a value: text, a number, true or false, a day or a moment */
+        EqualityTest: {
+            column: string;
+            /** @description Compare text without regard to case */
+            ignoreCase?: boolean;
+            op: components["schemas"]["EqualityOp"];
+            value: components["schemas"]["Operand"];
+        };
         Event: {
             action?: string;
             actor?: string;
@@ -3822,8 +3866,8 @@ export interface components {
              * @enum {string}
              */
             type: "filter";
-            /** @description A test {"column": …, "op": …, "value": …} (ops by column type: see docs/flows.md), or a group {"all": [...]} or {"any": [...]} */
-            where: components["schemas"]["Json"];
+            /** @description A test on one column (the operators by column type: see docs/flows.md), or a group {"all": [...]} or {"any": [...]} */
+            where: components["schemas"]["Condition"];
         };
         Fire: {
             at?: components["schemas"]["Instant"];
@@ -3873,6 +3917,16 @@ export interface components {
             minArguments?: number;
             name?: string;
         };
+        /** @enum {string} */
+        InListOp: "in" | "not_in";
+        /** @description One of the values listed (or none of them) */
+        InListTest: {
+            column: string;
+            /** @description Compare text without regard to case */
+            ignoreCase?: boolean;
+            op: components["schemas"]["InListOp"];
+            values: components["schemas"]["Operand"][];
+        };
         /**
          * Format: date-time
          * @example 2022-03-10T16:15:50Z
@@ -3911,6 +3965,15 @@ export interface components {
             at?: components["schemas"]["Instant"];
             message?: string;
             ok?: boolean;
+        };
+        /** @enum {string} */
+        LastDaysOp: "last_days";
+        /** @description A date in the last days, today included, in the flow's time zone */
+        LastDaysTest: {
+            column: string;
+            /** Format: int32 */
+            days: number;
+            op: components["schemas"]["LastDaysOp"];
         };
         /** @description Keeps the first rows */
         LimitStep: {
@@ -3957,6 +4020,8 @@ export interface components {
             paused?: boolean;
             timezone?: string;
         };
+        /** @description Text, a number, or true or false, as the column's type wants */
+        Operand: string | number | boolean;
         Page: {
             items?: components["schemas"]["RunView"][];
             /** Format: int32 */
@@ -3999,6 +4064,22 @@ export interface components {
             jsonUrl?: string;
             ndjsonUrl?: string;
             publishedAt?: components["schemas"]["Instant"];
+        };
+        /** @enum {string} */
+        RangeOp: "between";
+        /** @description A number or a date from one value to another, both included */
+        RangeTest: {
+            column: string;
+            from: components["schemas"]["Operand"];
+            op: components["schemas"]["RangeOp"];
+            to: components["schemas"]["Operand"];
+        };
+        /** @enum {string} */
+        RelativeDateOp: "today" | "yesterday" | "this_week" | "last_week" | "this_month" | "last_month" | "this_quarter" | "last_quarter" | "this_year" | "last_year";
+        /** @description A date in a window around today, in the flow's time zone */
+        RelativeDateTest: {
+            column: string;
+            op: components["schemas"]["RelativeDateOp"];
         };
         /** @description Drops the columns listed */
         RemoveStep: {
@@ -4171,6 +4252,17 @@ export interface components {
         };
         /** @description A transform step; "type" says which */
         Step: components["schemas"]["SelectStep"] | components["schemas"]["RemoveStep"] | components["schemas"]["RenameStep"] | components["schemas"]["RetypeStep"] | components["schemas"]["FilterStep"] | components["schemas"]["SortStep"] | components["schemas"]["CalculateStep"] | components["schemas"]["AggregateStep"] | components["schemas"]["DeduplicateStep"] | components["schemas"]["LimitStep"] | components["schemas"]["SqlStep"];
+        /** @enum {string} */
+        TextMatchOp: "contains" | "not_contains" | "starts_with" | "ends_with" | "matches";
+        /** @description Text containing (or not), starting or ending with a text, or matching a regular expression */
+        TextMatchTest: {
+            column: string;
+            /** @description Compare without regard to case */
+            ignoreCase?: boolean;
+            op: components["schemas"]["TextMatchOp"];
+            /** @description The text; for matches, a regular expression */
+            value: string;
+        };
         TokenRequest: {
             /** Format: int32 */
             expiresInDays?: number;

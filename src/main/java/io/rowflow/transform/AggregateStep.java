@@ -3,11 +3,14 @@ package io.rowflow.transform;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.rowflow.pipeline.ColumnType;
 import io.rowflow.pipeline.StagedTable;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -20,7 +23,8 @@ import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
         requiredProperties = "type")
 public record AggregateStep(
         @Schema(description = "The columns to group by; none makes one row") List<String> groupBy,
-        @Schema(required = true) List<Aggregate> aggregates) implements Step {
+        @Schema(required = true) @NotEmpty(message = AggregateStep.SHAPE)
+        List<@NotNull(message = Steps.REQUIRED) @Valid Aggregate> aggregates) implements Step {
     static final String SHAPE = "list at least one: [{\"function\": \"sum\", \"column\": \"Amount\", \"as\": \"Total\"}]";
 
     /** One computed column: a function of a column ({@code count} needs none), named {@code as} or after both. */
@@ -28,7 +32,8 @@ public record AggregateStep(
     @Schema(name = "Aggregate")
     public record Aggregate(
             @Schema(required = true, enumeration = { "average", "count", "count_distinct", "max", "min", "sum" })
-            String function,
+            @NotNull(message = Steps.REQUIRED) @Pattern(regexp = "^(sum|count|count_distinct|average|min|max)$",
+                    message = "one of average, count, count_distinct, max, min, sum") String function,
             @Schema(description = "Required for every function but count") String column,
             @Schema(description = "The result column's name; \"sum of Amount\" and the like when left out") String as) {
     }
@@ -37,9 +42,6 @@ public record AggregateStep(
     public String select(Relation input, TransformClock clock, String path) {
         List<String> groups = groupBy != null && !groupBy.isEmpty() ? Steps.columns(groupBy, "groupBy", input, path)
                 : List.of();
-        if (aggregates == null || aggregates.isEmpty()) {
-            throw new TransformException(path + ".aggregates", SHAPE);
-        }
         StringBuilder sql = new StringBuilder("SELECT min(" + Relation.ROW + ") AS " + Relation.ROW);
         Set<String> names = new HashSet<>();
         groups.forEach(g -> {
@@ -48,11 +50,8 @@ public record AggregateStep(
         });
         for (int i = 0; i < aggregates.size(); i++) {
             String at = path + ".aggregates[" + i + "]";
-            Aggregate aggregate = aggregates.get(i) == null ? new Aggregate(null, null, null) : aggregates.get(i);
-            String function = Steps.required(aggregate.function(), "function", at);
-            if (!Steps.AGGREGATES.contains(function)) {
-                throw new TransformException(at + ".function", "one of " + String.join(", ", new TreeSet<>(Steps.AGGREGATES)));
-            }
+            Aggregate aggregate = aggregates.get(i);
+            String function = aggregate.function();
             String column = aggregate.column() != null ? Steps.column(aggregate.column(), input, at + ".column") : null;
             if (column == null && !function.equals("count")) {
                 throw new TransformException(at + ".column", function + " needs a column");

@@ -2,6 +2,7 @@ package io.rowflow.transform;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.rowflow.pipeline.StagedTable;
+import jakarta.validation.constraints.NotBlank;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
@@ -15,14 +16,14 @@ import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
         properties = @SchemaProperty(name = "type", type = SchemaType.STRING, enumeration = "calculate"),
         requiredProperties = "type")
 public record CalculateStep(
-        @Schema(required = true, description = "The new column's name") String column,
-        @Schema(required = true, description = "A formula: see GET /api/v1/transform/functions") String expression,
+        @Schema(required = true, description = "The new column's name") @NotBlank(message = Steps.REQUIRED) String column,
+        @Schema(required = true, description = "A formula: see GET /api/v1/transform/functions")
+        @NotBlank(message = Steps.REQUIRED) String expression,
         @Schema(description = "Replace the column of that name instead of refusing it") Boolean replace) implements Step {
 
     @Override
     public String select(Relation input, TransformClock clock, String path) {
-        Steps.required(expression, "expression", path);
-        String replaced = Boolean.TRUE.equals(replace) ? String.valueOf(column) : null;
+        String replaced = Boolean.TRUE.equals(replace) ? column : null;
         String name = Steps.newName(column, "column", input, path, replaced);
         String sql;
         try {

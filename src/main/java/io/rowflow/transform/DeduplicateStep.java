@@ -2,6 +2,7 @@ package io.rowflow.transform;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.rowflow.pipeline.StagedTable;
+import jakarta.validation.constraints.NotEmpty;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -17,7 +18,8 @@ import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
         properties = @SchemaProperty(name = "type", type = SchemaType.STRING, enumeration = "deduplicate"),
         requiredProperties = "type")
 public record DeduplicateStep(
-        @Schema(required = true, description = "The columns that together make a row's key") List<String> keys,
+        @Schema(required = true, description = "The columns that together make a row's key")
+        @NotEmpty(message = Steps.LIST_COLUMNS) List<String> keys,
         @Schema(description = "Keep the row with the latest value of this column instead of the first row")
         String latestBy) implements Step {
 

@@ -1,7 +1,8 @@
 package io.rowflow.transform;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
@@ -11,15 +12,12 @@ import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
 @Schema(name = "LimitStep", description = "Keeps the first rows",
         properties = @SchemaProperty(name = "type", type = SchemaType.STRING, enumeration = "limit"),
         requiredProperties = "type")
-public record LimitStep(@Schema(required = true, minimum = "0", description = "How many rows to keep") Long count)
-        implements Step {
+public record LimitStep(@Schema(required = true, minimum = "0", description = "How many rows to keep")
+        @NotNull(message = LimitStep.SHAPE) @Min(value = 0, message = LimitStep.SHAPE) Long count) implements Step {
     static final String SHAPE = "how many rows to keep: a whole number, 0 or more";
 
     @Override
     public String select(Relation input, TransformClock clock, String path) {
-        if (count == null || count < 0) {
-            throw new TransformException(path + ".count", SHAPE);
-        }
         return "SELECT * FROM " + input.view() + " ORDER BY " + Relation.ROW + " LIMIT " + count;
     }
 }

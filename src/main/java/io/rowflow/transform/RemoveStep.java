@@ -1,6 +1,7 @@
 package io.rowflow.transform;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.validation.constraints.NotEmpty;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -11,7 +12,8 @@ import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
 @Schema(name = "RemoveStep", description = "Drops the columns listed",
         properties = @SchemaProperty(name = "type", type = SchemaType.STRING, enumeration = "remove"),
         requiredProperties = "type")
-public record RemoveStep(@Schema(required = true, description = "The columns to drop") List<String> columns) implements Step {
+public record RemoveStep(@Schema(required = true, description = "The columns to drop")
+        @NotEmpty(message = Steps.LIST_COLUMNS) List<String> columns) implements Step {
     @Override
     public String select(Relation input, TransformClock clock, String path) {
         List<String> drop = Steps.columns(columns, "columns", input, path);

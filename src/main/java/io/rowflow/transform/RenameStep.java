@@ -2,6 +2,7 @@ package io.rowflow.transform;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.rowflow.pipeline.StagedTable;
+import jakarta.validation.constraints.NotEmpty;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -17,14 +18,12 @@ import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
         properties = @SchemaProperty(name = "type", type = SchemaType.STRING, enumeration = "rename"),
         requiredProperties = "type")
 public record RenameStep(@Schema(required = true, description = "Old name to new name", type = SchemaType.OBJECT,
-        additionalProperties = String.class) Map<String, String> columns) implements Step {
+        additionalProperties = String.class) @NotEmpty(message = RenameStep.SHAPE) Map<String, String> columns)
+        implements Step {
     static final String SHAPE = "map old names to new ones: {\"old name\": \"new name\"}";
 
     @Override
     public String select(Relation input, TransformClock clock, String path) {
-        if (columns == null || columns.isEmpty()) {
-            throw new TransformException(path + ".columns", SHAPE);
-        }
         Map<String, String> renames = new LinkedHashMap<>();
         // A null new name reads as the text "null", as it did when steps were read as JSON.
         columns.forEach((from, to) -> renames.put(Steps.column(from, input, path + ".columns." + from),

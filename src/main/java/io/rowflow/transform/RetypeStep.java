@@ -3,8 +3,9 @@ package io.rowflow.transform;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.rowflow.pipeline.ColumnType;
 import io.rowflow.pipeline.StagedTable;
-import java.util.Set;
-import java.util.TreeSet;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
@@ -18,22 +19,19 @@ import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
         properties = @SchemaProperty(name = "type", type = SchemaType.STRING, enumeration = "retype"),
         requiredProperties = "type")
 public record RetypeStep(
-        @Schema(required = true, description = "The column to convert") String column,
-        @Schema(required = true, enumeration = { "text", "integer", "decimal", "boolean", "date", "timestamp" }) String to,
+        @Schema(required = true, description = "The column to convert") @NotBlank(message = Steps.REQUIRED) String column,
+        @Schema(required = true, enumeration = { "text", "integer", "decimal", "boolean", "date", "timestamp" })
+        @NotNull(message = Steps.REQUIRED) @Pattern(regexp = "^(text|integer|decimal|boolean|date|timestamp)$",
+                message = "one of boolean, date, decimal, integer, text, timestamp") String to,
         @Schema(description = "What a value that does not convert does: \"fail\" (the default) fails the run, \"empty\""
-                + " leaves it empty", enumeration = { "fail", "empty" }) String onError) implements Step {
+                + " leaves it empty", enumeration = { "fail", "empty" })
+        @Pattern(regexp = "^(fail|empty)$", message = "\"fail\" (the run fails on a value that does not convert) or \"empty\""
+                + " (such a value becomes empty)") String onError) implements Step {
 
     @Override
     public String select(Relation input, TransformClock clock, String path) {
-        String name = Steps.column(Steps.required(column, "column", path), input, path + ".column");
-        ColumnType type = Steps.RETYPES.get(Steps.required(to, "to", path));
-        if (type == null) {
-            throw new TransformException(path + ".to", "one of " + String.join(", ", new TreeSet<>(Steps.RETYPES.keySet())));
-        }
-        if (!Set.of("fail", "empty").contains(failureMode())) {
-            throw new TransformException(path + ".onError", "\"fail\" (the run fails on a value that does not convert)"
-                    + " or \"empty\" (such a value becomes empty)");
-        }
+        String name = Steps.column(column, input, path + ".column");
+        ColumnType type = Steps.RETYPES.get(to);
         if (!input.known()) {
             return "";
         }
@@ -58,7 +56,7 @@ public record RetypeStep(
         if (!emptiesFailures() || !input.known()) {
             return null;
         }
-        return new Steps.LossyRetype(path, Steps.column(Steps.required(column, "column", path), input, path + ".column"),
+        return new Steps.LossyRetype(path, Steps.column(column, input, path + ".column"),
                 to, Steps.RETYPES.get(to).duckDbType());
     }
 }

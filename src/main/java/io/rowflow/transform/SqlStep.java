@@ -1,7 +1,7 @@
 package io.rowflow.transform;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
+import jakarta.validation.constraints.NotBlank;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
@@ -14,14 +14,9 @@ import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
 @Schema(name = "SqlStep", description = "A SELECT of your own over \"input\" (the step before) and source_1, source_2…",
         properties = @SchemaProperty(name = "type", type = SchemaType.STRING, enumeration = "sql"),
         requiredProperties = "type")
-public record SqlStep(@Schema(required = true) String query) implements Step {
+public record SqlStep(@Schema(required = true) @NotBlank(message = Steps.REQUIRED) String query) implements Step {
     @Override
     public String select(Relation input, TransformClock clock, String path) {
         throw new IllegalStateException("sql steps are run by the session");
-    }
-
-    /** The query, checked to be there. */
-    String requiredQuery(String path) {
-        return Steps.required(query, "query", path);
     }
 }

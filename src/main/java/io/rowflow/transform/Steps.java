@@ -1,5 +1,6 @@
 package io.rowflow.transform;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -9,15 +10,22 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import io.rowflow.common.error.FieldError;
 import io.rowflow.pipeline.ColumnType;
 import io.rowflow.pipeline.StagedTable;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 
 /**
  * What the {@link Step} records share: reading a step from a flow's JSON, and the checks of column lists and names.
@@ -34,8 +42,8 @@ final class Steps {
     static final Map<String, ColumnType> RETYPES = Map.of("text", ColumnType.STRING, "integer", ColumnType.INTEGER,
             "decimal", ColumnType.DECIMAL, "boolean", ColumnType.BOOLEAN, "date", ColumnType.DATE, "timestamp",
             ColumnType.TIMESTAMP);
-    static final Set<String> AGGREGATES = Set.of("sum", "count", "count_distinct", "average", "min", "max");
     static final String LIST_COLUMNS = "list at least one column";
+    static final String REQUIRED = "required";
 
     /**
      * Fields a step does not know are ignored, as they were before steps had records; a number given as text
@@ -48,6 +56,14 @@ final class Steps {
         mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
         return mapper;
     }
+
+    /**
+     * Checks the fields of a read step, by the Bean Validation constraints on its record. Built here, not injected:
+     * steps are read in static code (the check before a flow is saved, the run), the same in and out of Quarkus. The
+     * messages are the constraints' own words, so no expression language is needed to interpolate them.
+     */
+    private static final Validator VALIDATOR = Validation.byDefaultProvider().configure()
+            .messageInterpolator(new ParameterMessageInterpolator()).buildValidatorFactory().getValidator();
 
     /** What a field holds, for a field whose value has the wrong shape; the plain text fields are "required". */
     private static final Map<String, String> SHAPES = Map.of(
@@ -66,12 +82,47 @@ final class Steps {
     /** See {@link Step#read}. */
     static Step read(JsonNode node, String path) {
         String type = type(node, path);
+        Step step;
         try {
-            return READER.treeToValue(node, Step.class);
+            step = READER.treeToValue(node, Step.class);
         } catch (JsonMappingException e) {
             throw misshapen(type, e, path);
         } catch (JsonProcessingException e) {
             throw new TransformException(path, e.getOriginalMessage());
+        }
+        List<FieldError> refused = VALIDATOR.validate(step).stream()
+                .map(v -> new FieldError(path + field(v.getPropertyPath()), v.getMessage()))
+                .sorted(Comparator.comparing(FieldError::field)).toList();
+        if (!refused.isEmpty()) {
+            throw new TransformException(refused);
+        }
+        return step;
+    }
+
+    /** A constraint's place in a step as the flow writes it: {@code .where.all[0].column}, {@code .values[1]}. */
+    static String field(Path path) {
+        StringBuilder field = new StringBuilder();
+        for (Path.Node node : path) {
+            if (node.isInIterable()) {
+                field.append('[').append(node.getIndex() != null ? node.getIndex() : node.getKey()).append(']');
+            }
+            if (node.getKind() != ElementKind.CONTAINER_ELEMENT) {
+                field.append('.').append(node.getName());
+            }
+        }
+        return field.toString();
+    }
+
+    /**
+     * A field refused while a step is read, in the words to show (a condition without an operator); Jackson adds the
+     * field's place in the step as the error passes out.
+     */
+    static final class Refusal extends JsonMappingException {
+        Refusal(JsonParser parser, String field, String words) {
+            super(parser, words);
+            if (field != null) {
+                prependPath(Step.class, field);
+            }
         }
     }
 
@@ -87,15 +138,21 @@ final class Steps {
     private static TransformException misshapen(String type, JsonMappingException e, String path) {
         StringBuilder at = new StringBuilder(path);
         String first = null;
+        String last = null;
         for (JsonMappingException.Reference reference : e.getPath()) {
             if (reference.getFieldName() != null) {
                 at.append('.').append(reference.getFieldName());
                 first = first == null ? reference.getFieldName() : first;
+                last = reference.getFieldName();
             } else if (reference.getIndex() >= 0) {
                 at.append('[').append(reference.getIndex()).append(']');
+                // One of a list's values: what each value holds.
+                last = "value";
             }
         }
-        String shape = e.getPath().size() == 1 ? SHAPES.get(type + "." + first) : null;
+        String shape = e instanceof Refusal ? e.getOriginalMessage()
+                : e.getPath().size() == 1 ? SHAPES.get(type + "." + first)
+                : type.equals("filter") ? Condition.SHAPES.get(last) : null;
         if (e.getPath().size() == 2 && ELEMENTS.containsKey(type + "." + first)) {
             // A sort key or an aggregate given as text, not an object: its first field is what is missing.
             at.append('.').append(ELEMENTS.get(type + "." + first));
@@ -115,19 +172,10 @@ final class Steps {
         return type;
     }
 
-    /** A text field of a JSON object (a filter's condition): present and not empty. */
-    static String text(JsonNode node, String field, String path) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull() || value.isContainerNode() || value.asText().isEmpty()) {
-            throw new TransformException(path + "." + field, "required");
-        }
-        return value.asText();
-    }
-
-    /** A text field of a step: present and not empty. */
+    /** A text field of the combine: present and not empty. */
     static String required(String value, String field, String path) {
         if (value == null || value.isEmpty()) {
-            throw new TransformException(path + "." + field, "required");
+            throw new TransformException(path + "." + field, REQUIRED);
         }
         return value;
     }
@@ -148,11 +196,8 @@ final class Steps {
         return input.known() ? input.find(name).orElseThrow(() -> noColumn(name, input, path)).name() : name;
     }
 
-    /** A step's list of columns: at least one, each the input has, none twice. */
+    /** A step's list of columns (at least one, by its record's constraint): each the input has, none twice. */
     static List<String> columns(List<String> list, String field, Relation input, String path) {
-        if (list == null || list.isEmpty()) {
-            throw new TransformException(path + "." + field, LIST_COLUMNS);
-        }
         List<String> names = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < list.size(); i++) {
@@ -166,10 +211,13 @@ final class Steps {
         return names;
     }
 
-    /** Checks a new column name: not empty, not the hidden row column, not taken (unless it replaces {@code replaced}). */
+    /**
+     * Checks a new column name (not blank, by its record's constraint): not the hidden row column, not taken (unless it
+     * replaces {@code replaced}).
+     */
     static String newName(String value, String field, Relation input, String path, String replaced) {
-        String name = required(value, field, path).strip();
-        if (name.isEmpty() || name.equalsIgnoreCase(Relation.ROW)) {
+        String name = value.strip();
+        if (name.equalsIgnoreCase(Relation.ROW)) {
             throw new TransformException(path + "." + field, "\"" + name + "\" cannot be a column name");
         }
         if (input.known() && input.clash(name).isPresent() && (replaced == null || !replaced.equals(name)

@@ -161,12 +161,12 @@ public final class TransformPlan {
             try {
                 Step step = Step.read(steps.get(i), at);
                 if (step instanceof SqlStep sql) {
-                    SqlStepCheck.checkAlone(sql.requiredQuery(at), at + ".query");
+                    SqlStepCheck.checkAlone(sql.query(), at + ".query");
                 } else {
                     step.select(unknown, clock, at);
                 }
             } catch (TransformException e) {
-                errors.add(new FieldError(e.field(), e.fieldErrors().get(0).message()));
+                errors.addAll(e.fieldErrors());
             }
         }
     }

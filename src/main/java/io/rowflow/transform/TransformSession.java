@@ -155,7 +155,7 @@ public final class TransformSession {
 
     /** A custom SQL step: one SELECT over {@code input} (the previous step) and the sources ({@code source_1}, …). */
     private Relation sqlStep(Relation input, SqlStep step, String path) throws SQLException {
-        String query = step.requiredQuery(path);
+        String query = step.query();
         SqlStepCheck.check(connection, query, path + ".query");
         execute("CREATE OR REPLACE TEMP VIEW input AS SELECT " + input.columns().stream().map(c -> StagedTable.quote(c.name()))
                 .collect(Collectors.joining(", ")) + " FROM " + input.view() + " ORDER BY " + Relation.ROW, path);

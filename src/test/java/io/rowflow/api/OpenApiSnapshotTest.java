@@ -50,6 +50,14 @@ class OpenApiSnapshotTest {
             assertThat(step.path("discriminator").path("mapping").path(type).asText()).endsWith("/" + name);
             assertThat(schemas.path(name).path("properties").path("type").path("enum").get(0).asText()).isEqualTo(type);
         }
+        // A filter's condition: the two groups and a record per family of tests, each with its operators.
+        assertThat(schemas.path("FilterStep").path("properties").path("where").path("$ref").asText()).endsWith("/Condition");
+        assertThat(schemas.path("Condition").path("oneOf")).hasSize(11);
+        assertThat(schemas.path("ComparisonOp").path("enum").toString()).isEqualTo("[\"gt\",\"gte\",\"lt\",\"lte\"]");
+        assertThat(schemas.path("InListTest").path("properties").path("values").path("items").path("$ref").asText())
+                .endsWith("/Operand");
+        assertThat(schemas.path("Operand").path("oneOf").findValuesAsText("type")).containsExactly("string", "number",
+                "boolean");
         assertThat(schemas.path("Combine").path("oneOf")).hasSize(2);
         assertThat(schemas.path("FlowRequest").path("properties").path("schedule").path("$ref").asText())
                 .endsWith("/Schedule");
