@@ -735,7 +735,7 @@ class WebUiTest {
 
     /**
      * BigQuery from the builder: the Google account picked, the project picked from the account's, a dataset made with
-     * "Create new" in the location typed under Advanced settings, a new table typed; the run fills it, and the flow's
+     * "Create new" in the location typed below, a new table typed; the run fills it, and the flow's
      * page links to the table in BigQuery's console.
      */
     @Test
@@ -760,7 +760,7 @@ class WebUiTest {
             expect(page.locator("#destination-0-project-options option[value='walk-analytics']")).hasCount(1);
             project.fill("walk-analytics");
             expect(page.getByText("Walk Analytics ·")).isVisible();
-            page.getByText("Advanced settings").first().click();
+            // With project, dataset and table picked above, nothing in the form is required: no fold.
             page.getByLabel("Location of a new dataset", new Page.GetByLabelOptions().setExact(true)).fill("EU");
             page.onceDialog(dialog -> dialog.accept("walk_exports"));
             page.getByTestId("destination-0").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions()
@@ -807,7 +807,7 @@ class WebUiTest {
             page.getByLabel("Drive", new Page.GetByLabelOptions().setExact(true)).fill(drive);
             expect(page.locator("#destination-0-folder-options option[value='" + folder + "']")).hasCount(1);
             page.getByLabel("Folder", new Page.GetByLabelOptions().setExact(true)).fill(folder);
-            page.getByLabel("File name", new Page.GetByLabelOptions().setExact(true)).fill("Walk.xlsx");
+            page.getByLabel("File name *", new Page.GetByLabelOptions().setExact(true)).fill("Walk.xlsx");
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save and run").setExact(true)).click();
             expect(page.getByTestId("run-detail").locator(".badge").first()).hasText("Succeeded",
                     new LocatorAssertions.HasTextOptions().setTimeout(30_000));
