@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -106,7 +105,9 @@ public final class FakeBigQuery implements AutoCloseable {
 
     private FakeBigQuery() {
         try {
-            db = DriverManager.getConnection("jdbc:duckdb:");
+            // The driver itself, not DriverManager: a Quarkus test resource starts in a class loader DriverManager
+            // does not trust with a driver it registered from another.
+            db = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
             temp = Files.createTempDirectory("fake-bigquery");
             exec("SET TimeZone='UTC'");
             exec("CREATE TABLE bq_datasets (project VARCHAR, dataset VARCHAR, location VARCHAR, created BIGINT)");
@@ -187,7 +188,9 @@ public final class FakeBigQuery implements AutoCloseable {
 
         @Override
         public void stop() {
-            running.close();
+            if (running != null) {
+                running.close();
+            }
         }
     }
 

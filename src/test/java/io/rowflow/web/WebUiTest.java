@@ -816,6 +816,46 @@ class WebUiTest {
         });
     }
 
+    /**
+     * A published URL from the builder: the destination chosen and its byte order mark turned on, the flow saved and
+     * run; its edit page then shows the addresses with Copy buttons, and the CSV address answers the rows, BOM first,
+     * to a plain HTTP client.
+     */
+    @Test
+    @Order(10)
+    void aFlowIsPublishedAtAnAddressABiToolReads() throws Exception {
+        FakeApi.shared().putFile("/files/published-walk.csv", "deal,amount\nAcme,1200.50\nGlobex,0.10\n");
+        String source = Api.createConnection("csv-url", Map.of("url", FakeApi.shared().url("/files/published-walk.csv")));
+        String origin = "http://localhost:" + root.getPort();
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1440, 900));
+        context.grantPermissions(List.of("clipboard-read", "clipboard-write"));
+        walk(context, "failure-published.png", page -> {
+            signInAs(page, origin, Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD);
+            page.navigate(origin + "/flows/new");
+            page.getByLabel("Flow name").fill("Published walk");
+            page.getByLabel("Connection", new Page.GetByLabelOptions().setExact(true)).selectOption(source);
+            page.getByLabel("Destination 1").selectOption(new SelectOption().setLabel("Published CSV and JSON URL"));
+            page.getByLabel("Start the CSV with a byte order mark").check();
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save and run").setExact(true)).click();
+            expect(page.getByTestId("run-detail").locator(".badge").first()).hasText("Succeeded",
+                    new LocatorAssertions.HasTextOptions().setTimeout(30_000));
+            String flowPath = java.net.URI.create(page.url()).getPath().replaceAll("/runs/.*$", "");
+            page.navigate(origin + flowPath + "/edit");
+            Locator csv = page.getByLabel("CSV address", new Page.GetByLabelOptions().setExact(true));
+            expect(csv).hasValue(java.util.regex.Pattern.compile("/api/v1/published/.+\\.csv$"));
+            page.getByTestId("published-0").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Copy")
+                    .setExact(true)).first().click();
+            expect(page.getByTestId("published-0").getByRole(AriaRole.STATUS)).hasText("Copied.");
+            assertThat(page.evaluate("navigator.clipboard.readText()")).isEqualTo(csv.inputValue());
+            java.net.http.HttpResponse<byte[]> answer = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(csv.inputValue())).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo("\uFEFFdeal,amount\r\nAcme,1200.50\r\nGlobex,0.10\r\n");
+        });
+    }
+
     private static void assertNoButtons(Page page, String... names) {
         page.waitForLoadState(com.microsoft.playwright.options.LoadState.NETWORKIDLE);
         for (String name : names) {
