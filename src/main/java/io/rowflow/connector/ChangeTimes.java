@@ -46,13 +46,19 @@ public final class ChangeTimes {
         }
     }
 
-    /** The instant as an API's filter wants it: a java.time pattern in a zone, epoch_millis, or ISO-8601 (null). */
+    /**
+     * The instant as an API's filter wants it: a java.time pattern in a zone, epoch_millis, epoch_seconds (Unix time,
+     * as Stripe's created[gte] and Slack's oldest take it), or ISO-8601 (null).
+     */
     public static String format(Instant instant, String pattern, java.time.ZoneId zone) {
         if (pattern == null || pattern.isBlank()) {
             return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         }
         if (pattern.equals("epoch_millis")) {
             return Long.toString(instant.toEpochMilli());
+        }
+        if (pattern.equals("epoch_seconds")) {
+            return Long.toString(instant.getEpochSecond());
         }
         return DateTimeFormatter.ofPattern(pattern).withZone(zone).format(instant);
     }

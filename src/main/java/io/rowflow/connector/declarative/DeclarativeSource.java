@@ -128,7 +128,44 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
     private Api api(SourceContext context, URI base, Map<String, String> headers, Map<String, String> secretQuery) {
         SourceContext budgeted = context.withBudget(budget(context, base, headers, secretQuery));
         return new Api(base, headers, secretQuery, budgeted, new Requester(budgeted, pacing(context, base, headers,
-                secretQuery)));
+                secretQuery).andThen(failuresInBody())));
+    }
+
+    /**
+     * For an API that answers a failure with HTTP 200 and names it in the body ({@code error_path}: Slack's
+     * {"ok": false, "error": "invalid_auth"}): the page stops the read with the failure, in the manifest's words where
+     * it has some for the code, rather than reading as a page without records.
+     */
+    private PageHook failuresInBody() {
+        String path = manifest.errorPath();
+        if (path == null) {
+            return PageHook.NONE;
+        }
+        return new PageHook() {
+            @Override
+            public List<String> capturePaths() {
+                return List.of(path);
+            }
+
+            @Override
+            public void afterPage(Map<String, String> captured) {
+                String code = captured.get(path);
+                if (code == null || code.isBlank()) {
+                    return;
+                }
+                String said = manifest.name() + " answered \"" + code + "\"";
+                Manifest.CodedError known = manifest.errorCodes().get(code);
+                throw known == null ? new UpstreamException(said, code, null, false, 0)
+                        : new RefusalInWords(known.message() + " (" + said + ")", code, known.status());
+            }
+        };
+    }
+
+    /** A refusal already put in the manifest's words (a code named in the body): not explained again by status. */
+    private static final class RefusalInWords extends UpstreamException {
+        RefusalInWords(String message, String upstreamMessage, int status) {
+            super(message, upstreamMessage, null, false, status);
+        }
     }
 
     /**
@@ -197,10 +234,10 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
             FieldDiscovery.Fields fields = fields(api, stream, config);
             JsonNode mergedIds = since == null || stream.deletions() == null ? null : stream.deletions().get("merged_ids");
             FieldDiscovery.Fields asked = mergedIds == null ? fields : fields.with(mergedIds.get("field").asText());
-            RecordSink shaped = RecordPipeline.admitted(stream.incremental(), sync, RecordPipeline.mergedAway(mergedIds,
-                    stream.unwrap(), fields, sync, RecordPipeline.listColumns(stream.listColumns(),
-                            RecordPipeline.documents(stream.documents(), config,
-                                    new RecordPipeline.StableColumns(stream.unwrap(), fields, sink)))));
+            RecordSink shaped = RecordPipeline.converted(stream, RecordPipeline.admitted(stream.incremental(), sync,
+                    RecordPipeline.mergedAway(mergedIds, stream.unwrap(), fields, sync, RecordPipeline.listColumns(
+                            stream.listColumns(), RecordPipeline.documents(stream.documents(), config,
+                                    new RecordPipeline.StableColumns(stream.unwrap(), fields, sink))))));
             JsonNode component = stream.incremental() == null ? null : stream.incremental().get("component");
             if (stream.partition() != null) {
                 readPartitions(api, stream, config, since, fields, shaped);
@@ -250,14 +287,14 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
             // The deletion time is the listing's own field: kept out, so deleted records have the stream's columns.
             boolean own = !deletedAt.equals(stream.incremental().get("cursor_field").asText());
             ApiRequest deleted = request(api, listing, config, null, fields, null, Map.of());
-            api.requester().readPages(deleted, listing.paginator(), record -> {
+            api.requester().readPages(deleted, listing.paginator(), RecordPipeline.converted(stream, record -> {
                 Object key = record.get(keyField);
                 Object at = own ? record.remove(deletedAt) : record.get(deletedAt);
                 if (key != null && sync.admitDeletion(key.toString(), ChangeTimes.parse(at))
                         && reported.add(key.toString())) {
                     shaped.accept(record);
                 }
-            });
+            }));
             for (String key : sync.mergedAway()) {
                 if (reported.add(key)) {
                     Map<String, Object> record = new LinkedHashMap<>();
@@ -280,7 +317,7 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
     /** The API's refusal in the manifest's words, where it has some for the status. */
     private UpstreamException explained(UpstreamException e) {
         String sentence = manifest.errors().get(e.status());
-        if (sentence == null) {
+        if (sentence == null || e instanceof RefusalInWords) {
             return e;
         }
         return new UpstreamException(sentence + " (" + e.getMessage() + ")", e.upstreamMessage(), e, false, e.status());
@@ -301,7 +338,13 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
         }
         Map<String, String> query = new LinkedHashMap<>();
         for (Map.Entry<String, String> p : params.entrySet()) {
-            query.put(p.getKey(), Templates.text(p.getValue(), config, since, stream.incremental()));
+            String value = Templates.partition(Templates.text(p.getValue(), config, since, stream.incremental()),
+                    partition);
+            // A parameter made from settings left empty is not sent: the API then takes its default (Slack's
+            // oldest and latest), where an empty value may be an error.
+            if (!value.isBlank() || !Templates.fillsIn(p.getValue())) {
+                query.put(p.getKey(), value);
+            }
         }
         if (!fields.names().isEmpty()) {
             query.put(stream.discoverFields().get("param").asText(), String.join(",", fields.names()));
@@ -323,6 +366,11 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
     private void readPartitions(Api api, Manifest.Stream stream, JsonNode config, Instant since,
             FieldDiscovery.Fields fields, RecordSink sink) {
         PartitionRouter router = stream.partition();
+        if (router.values() != null) {
+            router.readListed(config, (value, records) -> api.requester().readPages(request(api, stream, config, since,
+                    fields, value, Map.of()), stream.paginator(), records), sink);
+            return;
+        }
         Manifest.Stream parent = manifest.stream(router.parent());
         Instant parentSince = since != null && parent.incremental() != null && parent.incremental().has("params")
                 ? since : null;

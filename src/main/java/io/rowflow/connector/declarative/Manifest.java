@@ -15,8 +15,16 @@ import java.util.Map;
  */
 public record Manifest(String id, String name, String version, String category, String icon, String brandColor,
         String monogram, URI docs, List<String> allowedHosts,
-        List<String> oauthScopes, String baseUrl, JsonNode auth, RateLimit rateLimit, Map<Integer, String> errors, JsonNode spec, List<Stream> streams, JsonNode oauth,
+        List<String> oauthScopes, String baseUrl, JsonNode auth, RateLimit rateLimit, Map<Integer, String> errors,
+        String errorPath, Map<String, CodedError> errorCodes, JsonNode spec, List<Stream> streams, JsonNode oauth,
         io.rowflow.pipeline.TextInference typedText) {
+
+    /**
+     * What a user reads when an answer names this failure at {@code error_path} (Slack's "invalid_auth" in a 200), and
+     * the HTTP status it counts as (401 and 403 mark the connection's credentials refused); 0 for none.
+     */
+    public record CodedError(int status, String message) {
+    }
 
     /**
      * One stream: its request ({@code method}, {@code path}, {@code params}, and a JSON {@code body} whose strings may
@@ -26,7 +34,7 @@ public record Manifest(String id, String name, String version, String category, 
     public record Stream(String name, String title, String method, String path, Map<String, String> params,
             JsonNode body, String records, Paginator paginator, String unwrap, JsonNode discoverFields,
             JsonNode incremental, PartitionRouter partition, JsonNode listColumns, JsonNode documents,
-            JsonNode retriever) {
+            JsonNode retriever, List<String> unixTimeFields, RecordPipeline.MinorUnits minorUnits) {
         /** The lookback window of an incremental read: changes up to this long before the last one are read again. */
         java.time.Duration lookback() {
             return incremental == null || !incremental.hasNonNull("lookback") ? java.time.Duration.ZERO
@@ -47,7 +55,7 @@ public record Manifest(String id, String name, String version, String category, 
                     deletions.get("records").asText(),
                     deletions.hasNonNull("paginator") ? paginatorOf(deletions.get("paginator")) : paginator, unwrap,
                     discoverFields,
-                    null, null, listColumns, documents, null);
+                    null, null, listColumns, documents, null, unixTimeFields, minorUnits);
         }
     }
 
@@ -103,7 +111,15 @@ public record Manifest(String id, String name, String version, String category, 
 
     static Manifest of(JsonNode metadata, JsonNode manifest) {
         Map<Integer, String> errors = new LinkedHashMap<>();
-        manifest.path("errors").forEach(e -> errors.put(e.get("status").asInt(), e.get("message").asText()));
+        Map<String, CodedError> errorCodes = new LinkedHashMap<>();
+        for (JsonNode e : manifest.path("errors")) {
+            if (e.hasNonNull("code")) {
+                errorCodes.put(e.get("code").asText(), new CodedError(e.path("status").asInt(0),
+                        e.get("message").asText()));
+            } else {
+                errors.put(e.get("status").asInt(), e.get("message").asText());
+            }
+        }
         List<Stream> streams = new ArrayList<>();
         for (JsonNode s : manifest.get("streams")) {
             Map<String, String> params = new LinkedHashMap<>();
@@ -113,7 +129,8 @@ public record Manifest(String id, String name, String version, String category, 
                     s.get("records").asText(), paginatorOf(s.get("paginator")),
                     s.hasNonNull("unwrap") ? s.get("unwrap").asText() : null, s.get("discover_fields"), s.get("incremental"),
                     s.hasNonNull("partition") ? PartitionRouter.of(s.get("partition")) : null, s.get("list_columns"),
-                    s.get("documents"), s.get("retriever")));
+                    s.get("documents"), s.get("retriever"), texts(s.get("unix_time_fields")),
+                    RecordPipeline.MinorUnits.of(s.get("minor_units"))));
         }
         JsonNode limit = manifest.get("rate_limit");
         return new Manifest(metadata.get("id").asText(), metadata.get("name").asText(), metadata.get("version").asText(),
@@ -122,7 +139,7 @@ public record Manifest(String id, String name, String version, String category, 
                 URI.create(metadata.get("docs").asText()),
                 texts(metadata.get("allowed_hosts")), texts(metadata.get("oauth_scopes")),
                 manifest.get("base_url").asText(), manifest.get("auth"),
-                RateLimit.of(limit), errors, manifest.get("spec"), streams,
+                RateLimit.of(limit), errors, text(manifest, "error_path"), errorCodes, manifest.get("spec"), streams,
                 manifest.get("oauth"), "dates".equals(manifest.path("typed_text").asText("all"))
                         ? io.rowflow.pipeline.TextInference.TEMPORAL_ONLY : io.rowflow.pipeline.TextInference.ALL);
     }
@@ -133,8 +150,9 @@ public record Manifest(String id, String name, String version, String category, 
             return Paginator.NONE;
         }
         return switch (paginator.get("type").asText()) {
-            case "cursor" -> new Paginator.Cursor(paginator.get("cursor_path").asText(), text(paginator, "param"),
-                    text(paginator, "body_path"), text(paginator, "has_more_path"));
+            case "cursor" -> new Paginator.Cursor(text(paginator, "cursor_path"), text(paginator, "param"),
+                    text(paginator, "body_path"), text(paginator, "has_more_path"),
+                    text(paginator, "last_record_field"));
             case "link" -> new Paginator.NextLink(text(paginator, "link_path"));
             case "offset" -> new Paginator.Offset(paginator.get("page_size").asInt(),
                     paginator.path("offset_param").asText("offset"), paginator.path("limit_param").asText("limit"),

@@ -11,22 +11,23 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * A stream read once per record of its parent stream (sprints per board, worklogs per issue), as a manifest's
- * {@code partition} says: the parent's value at {@code field} fills the path's {@code {{partition}}} and is added as
- * the {@code column}. The parent is read with {@code parentParams} in place of its own (only the field asked for); a
+ * A stream read once per record of its parent stream (sprints per board, worklogs per issue), or once per value a
+ * connection's settings list (Slack's chosen channels), as a manifest's {@code partition} says: the parent's value at
+ * {@code field} (or the listed value) fills {@code {{partition}}} in the path and parameters and is added as the
+ * {@code column}. The parent is read with {@code parentParams} in place of its own (only the field asked for); a
  * parent that answers one of {@code skipStatus} has nothing of this stream (a Kanban board has no sprints) and is
- * skipped.
+ * skipped. {@code values} is the settings' comma-separated list (a template), null when a parent gives the values.
  */
 record PartitionRouter(String parent, String field, String column, Map<String, String> parentParams,
-        Set<Integer> skipStatus) {
+        Set<Integer> skipStatus, String values) {
 
     static PartitionRouter of(JsonNode partition) {
         Map<String, String> params = new LinkedHashMap<>();
         partition.path("params").fields().forEachRemaining(p -> params.put(p.getKey(), p.getValue().asText()));
         Set<Integer> skip = new java.util.HashSet<>();
         partition.path("skip_status").forEach(status -> skip.add(status.asInt()));
-        return new PartitionRouter(partition.get("stream").asText(), partition.get("field").asText(),
-                partition.get("column").asText(), params, skip);
+        return new PartitionRouter(partition.path("stream").asText(null), partition.path("field").asText(null),
+                partition.get("column").asText(), params, skip, partition.path("values").asText(null));
     }
 
     /**
@@ -41,6 +42,28 @@ record PartitionRouter(String parent, String field, String column, Map<String, S
                 values.add(value.toString());
             }
         });
+        readEach(values, readPartition, sink);
+    }
+
+    /**
+     * Reads the stream once per value the settings list ({@code values} filled in: "C0123, C0456"), each once, in
+     * their order. A list left empty is a clear error: the read would otherwise succeed with nothing.
+     */
+    void readListed(JsonNode config, BiConsumer<String, RecordSink> readPartition, RecordSink sink) {
+        Set<String> listed = new LinkedHashSet<>();
+        for (String value : Templates.config(values, config).split(",")) {
+            if (!value.isBlank()) {
+                listed.add(value.strip());
+            }
+        }
+        if (listed.isEmpty()) {
+            throw new io.rowflow.common.error.DataException("Nothing to read: the settings name no " + column
+                    + " (a comma-separated list)");
+        }
+        readEach(listed, readPartition, sink);
+    }
+
+    private void readEach(Set<String> values, BiConsumer<String, RecordSink> readPartition, RecordSink sink) {
         for (String value : values) {
             try {
                 readPartition.accept(value, record -> {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rowflow.connector.ChangeTimes;
 import io.rowflow.connector.IncrementalSync;
 import io.rowflow.pipeline.RecordSink;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,102 @@ final class RecordPipeline {
             }
             sink.accept(record);
         };
+    }
+
+    /**
+     * Values as the API's own conventions mean them, before anything else reads the record (an incremental read's
+     * change time included): Unix times as timestamps, then amounts in minor units as decimals.
+     */
+    static RecordSink converted(Manifest.Stream stream, RecordSink sink) {
+        return unixTimes(stream.unixTimeFields(), minorUnits(stream.minorUnits(), sink));
+    }
+
+    /**
+     * Fields holding Unix times in seconds (Stripe's created: 1405641735) as ISO-8601 text in UTC, which is read as a
+     * timestamp like every other date the APIs send as text. 0 is how APIs say "never" (Slack's topic never set): it
+     * is empty. A value that is not a number is left as it is.
+     */
+    static RecordSink unixTimes(List<String> fields, RecordSink sink) {
+        if (fields.isEmpty()) {
+            return sink;
+        }
+        return record -> {
+            for (String field : fields) {
+                Object value = record.get(field);
+                BigDecimal seconds = decimal(value);
+                if (seconds != null) {
+                    record.put(field, seconds.signum() == 0 ? null
+                            : java.time.Instant.ofEpochSecond(seconds.longValue()).toString());
+                }
+            }
+            sink.accept(record);
+        };
+    }
+
+    /**
+     * Amounts an API states in a currency's minor units (Stripe: 1234 USD cents) as decimals of the currency itself
+     * (12.34), exactly: shifted by the currency's exponent — the manifest's list, else {@code default_exponent}, so
+     * 1200 JPY stays 1200 and 1234 KWD fils are 1.234. Every amount becomes a decimal, whatever its currency, so a
+     * column has one type; a record without a currency takes the default exponent too (Stripe leaves a customer's
+     * currency empty only while its balance is 0).
+     */
+    static RecordSink minorUnits(MinorUnits spec, RecordSink sink) {
+        if (spec == null) {
+            return sink;
+        }
+        return record -> {
+            Object currency = record.get(spec.currencyField());
+            int exponent = spec.exponent(currency == null ? "" : currency.toString());
+            for (String field : spec.amountFields()) {
+                BigDecimal minor = decimal(record.get(field));
+                if (minor != null) {
+                    record.put(field, minor.movePointLeft(exponent));
+                }
+            }
+            sink.accept(record);
+        };
+    }
+
+    /**
+     * A stream's {@code minor_units}: which fields are amounts, where their currency is, and each currency's exponent
+     * (keys compared without case: Stripe writes "usd").
+     */
+    record MinorUnits(List<String> amountFields, String currencyField, Map<String, Integer> exponents,
+            int defaultExponent) {
+        static MinorUnits of(JsonNode spec) {
+            if (spec == null) {
+                return null;
+            }
+            List<String> amounts = new java.util.ArrayList<>();
+            spec.get("amount_fields").forEach(field -> amounts.add(field.asText()));
+            Map<String, Integer> exponents = new java.util.HashMap<>();
+            spec.path("exponents").fields().forEachRemaining(e -> exponents.put(e.getKey().toLowerCase(
+                    java.util.Locale.ROOT), e.getValue().asInt()));
+            return new MinorUnits(List.copyOf(amounts), spec.get("currency_field").asText(), Map.copyOf(exponents),
+                    spec.path("default_exponent").asInt(2));
+        }
+
+        int exponent(String currency) {
+            return exponents.getOrDefault(currency.strip().toLowerCase(java.util.Locale.ROOT), defaultExponent);
+        }
+    }
+
+    /** A number as read (a whole number, a decimal, or digits as text); null for anything else. */
+    private static BigDecimal decimal(Object value) {
+        if (value instanceof BigDecimal decimal) {
+            return decimal;
+        }
+        if (value instanceof Long || value instanceof Integer || value instanceof java.math.BigInteger) {
+            return new BigDecimal(value.toString());
+        }
+        if (value instanceof String text && !text.isBlank()) {
+            try {
+                return new BigDecimal(text.strip());
+            } catch (NumberFormatException notANumber) {
+                return null;
+            }
+        }
+        return null;
     }
 
     /** Only changes not delivered before go on (see {@link IncrementalSync#admit}). */

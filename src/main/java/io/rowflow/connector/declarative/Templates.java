@@ -15,26 +15,54 @@ import java.util.regex.Pattern;
 
 /**
  * The one place a manifest's text is filled in for a read: {@code {{config.<field>}}} from the connection's settings
- * (a missing setting is empty), {@code {{since}}} with the start time of an incremental read as the API reads it,
- * {@code {{partition}}} in a path with a parent record's value, and the same in every string of a JSON request body.
- * The DSL has placeholders only, no expressions.
+ * (a missing setting is empty), {@code {{config.<field> | <format>}}} for a date setting as the API reads dates (the
+ * formats of {@code since_format}: Slack's oldest as {@code epoch_seconds}), {@code {{since}}} with the start time of
+ * an incremental read as the API reads it, {@code {{partition}}} in a path or parameter with a parent record's value,
+ * and the same in every string of a JSON request body. The DSL has placeholders only, no expressions.
  */
 final class Templates {
-    private static final Pattern CONFIG = Pattern.compile("\\{\\{\\s*config\\.([A-Za-z0-9_]+)\\s*}}");
+    private static final Pattern CONFIG = Pattern.compile(
+            "\\{\\{\\s*config\\.([A-Za-z0-9_]+)\\s*(?:\\|\\s*([^}]*?)\\s*)?}}");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{[^}]*}}");
 
     private Templates() {
     }
 
-    /** {@code {{config.field}}} replaced by the connection's setting; a missing one is empty. */
+    /**
+     * {@code {{config.field}}} replaced by the connection's setting, a missing one empty; with {@code | format}, the
+     * setting is a date or date-time (ISO-8601, UTC unless it says) written in that format.
+     */
     static String config(String template, JsonNode config) {
         Matcher m = CONFIG.matcher(template);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement(config.path(m.group(1)).asText("")));
+            String value = config.path(m.group(1)).asText("");
+            if (m.group(2) != null && !value.isBlank()) {
+                value = ChangeTimes.format(dateSetting(m.group(1), value), m.group(2), ZoneId.of("UTC"));
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    private static Instant dateSetting(String name, String value) {
+        try {
+            return ChangeTimes.parse(value);
+        } catch (io.rowflow.common.error.DataException notADate) {
+            throw new io.rowflow.common.error.DataException("The setting " + name + " (\"" + value + "\") is not a"
+                    + " date: write it as 2026-01-31 or 2026-01-31T09:00:00Z");
+        }
+    }
+
+    /** Whether a template fills anything in (a setting, the start time, a partition's value). */
+    static boolean fillsIn(String template) {
+        return PLACEHOLDER.matcher(template).find();
+    }
+
+    /** {@code {{partition}}} in a parameter replaced by a partition's value (null outside a partition). */
+    static String partition(String text, String partition) {
+        return partition == null ? text : text.replace("{{partition}}", partition);
     }
 
     /**

@@ -21,7 +21,38 @@ public interface PageHook {
     default void beforeRequest() {
     }
 
-    /** What a page held at {@link #capturePaths()} (a path it did not have is absent). */
+    /** What a page held at {@link #capturePaths()} (a path it did not have is absent); may stop the read. */
     default void afterPage(Map<String, String> captured) {
+    }
+
+    /** This hook and then {@code next}, around every page. */
+    default PageHook andThen(PageHook next) {
+        if (next == NONE) {
+            return this;
+        }
+        if (this == NONE) {
+            return next;
+        }
+        PageHook first = this;
+        return new PageHook() {
+            @Override
+            public List<String> capturePaths() {
+                List<String> paths = new java.util.ArrayList<>(first.capturePaths());
+                paths.addAll(next.capturePaths());
+                return paths;
+            }
+
+            @Override
+            public void beforeRequest() {
+                first.beforeRequest();
+                next.beforeRequest();
+            }
+
+            @Override
+            public void afterPage(Map<String, String> captured) {
+                first.afterPage(captured);
+                next.afterPage(captured);
+            }
+        };
     }
 }

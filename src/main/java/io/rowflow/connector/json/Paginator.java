@@ -26,12 +26,23 @@ public sealed interface Paginator permits Paginator.None, Paginator.NextLink, Pa
     record PageRequest(URI uri, String body, long position, String cursor) {
     }
 
-    /** What a page held that paging reads: how many records, the values at the captured paths, the Link header. */
-    record Page(long records, Map<String, String> captured, Optional<String> linkHeader) {
+    /**
+     * What a page held that paging reads: how many records, the values at the captured paths, the Link header, and
+     * the value of {@link #lastRecordField()} in its last record (null without one).
+     */
+    record Page(long records, Map<String, String> captured, Optional<String> linkHeader, String lastRecordValue) {
+        public Page(long records, Map<String, String> captured, Optional<String> linkHeader) {
+            this(records, captured, linkHeader, null);
+        }
     }
 
     /** The dotted paths in each answer this paging reads (a cursor, a next link, a total). */
     List<String> capturePaths();
+
+    /** The field of each page's last record this paging reads (the id Stripe's next page starts after); null for none. */
+    default String lastRecordField() {
+        return null;
+    }
 
     /** The first page's request. */
     default PageRequest first(ApiRequest request) {
@@ -88,12 +99,18 @@ public sealed interface Paginator permits Paginator.None, Paginator.NextLink, Pa
     }
 
     /**
-     * A cursor (a next-page token) at {@code cursorPath}, sent back as the query parameter {@code param} or, for
-     * GraphQL, at {@code bodyPath} in the JSON body (variables.cursor) to the same address. An absent or empty cursor,
-     * or false at {@code hasMorePath} (pageInfo.hasNextPage), ends the read.
+     * A cursor (a next-page token) at {@code cursorPath}, or the field {@code lastRecordField} of the page's last
+     * record (Stripe: the next page starts after the last object's id), sent back as the query parameter {@code param}
+     * or, for GraphQL, at {@code bodyPath} in the JSON body (variables.cursor) to the same address. An absent or empty
+     * cursor (an empty page has no last record), or false at {@code hasMorePath} (pageInfo.hasNextPage), ends the read.
      */
-    record Cursor(String cursorPath, String param, String bodyPath, String hasMorePath) implements Paginator {
+    record Cursor(String cursorPath, String param, String bodyPath, String hasMorePath, String lastRecordField)
+            implements Paginator {
         private static final ObjectMapper JSON = new ObjectMapper();
+
+        public Cursor(String cursorPath, String param, String bodyPath, String hasMorePath) {
+            this(cursorPath, param, bodyPath, hasMorePath, null);
+        }
 
         @Override
         public List<String> capturePaths() {
@@ -114,13 +131,14 @@ public sealed interface Paginator permits Paginator.None, Paginator.NextLink, Pa
             if (hasMorePath != null && "false".equalsIgnoreCase(page.captured().get(hasMorePath))) {
                 return Optional.empty();
             }
-            String cursor = page.captured().get(cursorPath);
+            String cursor = lastRecordField != null ? page.lastRecordValue() : page.captured().get(cursorPath);
             if (cursor == null || cursor.isEmpty()) {
                 return Optional.empty();
             }
             if (cursor.equals(current.cursor())) {
-                throw new DataException("The API returned the same cursor twice (\"" + cursorPath
-                        + "\"); stopping to avoid an endless loop");
+                throw new DataException("The API returned the same cursor twice (\"" + (lastRecordField != null
+                        ? lastRecordField + "\" of the last record" : cursorPath + "\"")
+                        + "); stopping to avoid an endless loop");
             }
             if (bodyPath != null) {
                 return Optional.of(new PageRequest(current.uri(), withCursor(parsedBody(request.body()), bodyPath,

@@ -51,6 +51,7 @@ public final class Requester {
         List<String> capture = new ArrayList<>(paginator.capturePaths());
         capture.addAll(hook.capturePaths());
         JsonPageReader reader = new JsonPageReader(request.recordsPath(), capture);
+        String lastField = paginator.lastRecordField();
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Accept", "application/json");
         headers.putAll(request.headers());
@@ -74,10 +75,16 @@ public final class Requester {
                                 + " have expired or need a sign-in. Nothing was written.");
                     }
                     PageDigest digest = new PageDigest();
-                    return new PageResult(reader.read(response.stream(), record -> {
+                    Object[] last = new Object[1];
+                    JsonPageReader.Page read = reader.read(response.stream(), record -> {
                         digest.add(record);
+                        if (lastField != null) {
+                            last[0] = record.get(lastField); // before the sink, which may reshape the record
+                        }
                         sink.accept(record);
-                    }), response.header().apply("Link"), digest.value());
+                    });
+                    return new PageResult(read, response.header().apply("Link"), digest.value(),
+                            last[0] == null ? null : last[0].toString());
                 }, context.budget());
             };
             PageResult result = ownOrigin ? withFreshToken(context, headers, fetch) : fetch.get();
@@ -91,14 +98,16 @@ public final class Requester {
             }
             previousDigest = result.digest();
             previousRecords = read.records();
+            // First what the page said of itself: an API that answers a failure with 200 (Slack's ok: false) is
+            // reported as that failure, not as a page without records.
+            hook.afterPage(read.captured());
             if (!read.recordsFound() && (page == 1 || paginator.everyPageHoldsRecords())) {
                 throw new DataException((page == 1 ? "The response" : "Page " + page + " of the response")
                         + " has nothing at \"" + JsonPageReader.display(request.recordsPath()) + "\"; check the path"
                         + " to the records" + (page == 1 ? "" : " (the API may have answered with errors instead)"));
             }
-            hook.afterPage(read.captured());
             next = paginator.next(request, current, new Paginator.Page(read.records(), read.captured(),
-                    result.link()));
+                    result.link(), result.lastRecordValue()));
         }
     }
 
@@ -125,7 +134,7 @@ public final class Requester {
         }
     }
 
-    private record PageResult(JsonPageReader.Page page, Optional<String> link, long digest) {
+    private record PageResult(JsonPageReader.Page page, Optional<String> link, long digest, String lastRecordValue) {
     }
 
     /** A running hash of a page's records, to notice an API that answers the same page again and again. */

@@ -34,8 +34,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Replays every connector's recorded fixtures ({@code connectors/<id>/fixtures/*.yaml}): a local server answers the
  * requests each fixture lists (method, path, every query parameter, the JSON body when it has one) with the
  * responses beside them, and the stream's records must equal the fixture's expected ones, field by field and type by
- * type. A request the fixture does not list, or a listed one never made, fails the fixture. The stateful fakes
- * (FakeHubSpot, FakeJira) stay for what needs state: sign-in, changes between reads, rate limits.
+ * type. A request the fixture does not list, or a listed one never made, fails the fixture. A fixture with
+ * {@code error: {message, status}} expects the read to fail with a message holding that text (and, with a status, an
+ * upstream failure counting as it: 401 and 403 mark a connection), after the records listed, if any. A fixture with
+ * {@code previous_read: {newest: <time>}} is an incremental read after one whose newest change was then. The stateful
+ * fakes (FakeHubSpot, FakeJira) stay for what needs state: sign-in, changes between reads, rate limits.
  */
 class ConnectorFixturesTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -66,22 +69,45 @@ class ConnectorFixturesTest {
         Replay replay = new Replay(recorded.get("exchanges"));
         HttpServer server = FakeHttp.serve(replay::answer);
         List<Map<String, Object>> records = new ArrayList<>();
+        JsonNode expectedError = recorded.get("error");
+        RuntimeException failure = null;
         try (SafeHttpClient http = new SafeHttpClient(HttpSettings.defaults()
                 .withAllowedNetworks(List.of("127.0.0.0/8")))) {
             DeclarativeSource source = new DeclarativeSource(manifest, URI.create(FakeHttp.baseUrl(server)), null);
-            source.read(new SourceContext(recorded.get("config"), http).withStream(recorded.get("stream").asText()),
+            SourceContext context = new SourceContext(recorded.get("config"), http).withStream(recorded.get("stream")
+                    .asText());
+            if (recorded.has("previous_read")) {
+                context = context.withSync(new io.rowflow.connector.IncrementalSync(new io.rowflow.connector
+                        .IncrementalSync.State(java.time.Instant.parse(recorded.get("previous_read").get("newest")
+                                .asText()), Map.of())));
+            }
+            source.read(context,
                     record -> {
                         if (!(record instanceof ColumnsAnnouncement)) {
                             records.add(new LinkedHashMap<>(record));
                         }
                     });
+        } catch (RuntimeException e) {
+            if (expectedError == null) {
+                throw e;
+            }
+            failure = e;
         } finally {
             server.stop(0);
         }
 
         assertThat(replay.unexpected).as("requests the fixture does not list").isEmpty();
         assertThat(replay.unused()).as("listed requests never made").isEmpty();
-        JsonNode expected = recorded.get("records");
+        if (expectedError != null) {
+            assertThat(failure).as("the read's failure").isNotNull();
+            assertThat(failure.getMessage()).as("the read's failure").contains(expectedError.get("message").asText());
+            if (expectedError.has("status")) {
+                assertThat(failure).isInstanceOf(io.rowflow.common.error.UpstreamException.class);
+                assertThat(((io.rowflow.common.error.UpstreamException) failure).status()).as("the failure's status")
+                        .isEqualTo(expectedError.get("status").asInt());
+            }
+        }
+        JsonNode expected = recorded.has("records") ? recorded.get("records") : JSON.createArrayNode();
         assertThat(records).as("records").hasSize(expected.size());
         for (int i = 0; i < expected.size(); i++) {
             JsonNode want = expected.get(i);

@@ -24,6 +24,8 @@ class ManifestPaginatorTest {
         assertThat(paginator("{type: cursor, cursor_path: data.orders.pageInfo.endCursor, body_path: variables.cursor,"
                 + " has_more_path: data.orders.pageInfo.hasNextPage}")).isEqualTo(new Paginator.Cursor(
                         "data.orders.pageInfo.endCursor", null, "variables.cursor", "data.orders.pageInfo.hasNextPage"));
+        assertThat(paginator("{type: cursor, last_record_field: id, param: starting_after, has_more_path: has_more}"))
+                .isEqualTo(new Paginator.Cursor(null, "starting_after", null, "has_more", "id"));
         assertThat(paginator("{type: link}")).isEqualTo(new Paginator.NextLink(null));
         assertThat(paginator("{type: link, link_path: paging.next.link}"))
                 .isEqualTo(new Paginator.NextLink("paging.next.link"));

@@ -49,6 +49,23 @@ class PartitionRouterTest {
     }
 
     @Test
+    void theValuesASettingListsAreEachReadOnceInTheirOrder() throws Exception {
+        PartitionRouter router = PartitionRouter.of(YAML.readTree(
+                "{values: '{{config.channels}}', placeholder: partition, column: channel}"));
+        List<String> asked = new ArrayList<>();
+        List<Map<String, Object>> records = new ArrayList<>();
+        router.readListed(YAML.readTree("{channels: ' C2, C1 ,,C2'}"), (value, sink) -> {
+            asked.add(value);
+            sink.accept(Map.of("ts", value + ".1"));
+        }, records::add);
+        assertThat(asked).containsExactly("C2", "C1");
+        assertThat(records).containsExactly(Map.of("channel", "C2", "ts", "C2.1"), Map.of("channel", "C1", "ts",
+                "C1.1"));
+        assertThatThrownBy(() -> router.readListed(YAML.readTree("{channels: ' , '}"), (value, sink) -> { },
+                record -> { })).hasMessageContaining("Nothing to read: the settings name no channel");
+    }
+
+    @Test
     void aFailureNotListedStopsTheRead() throws Exception {
         assertThatThrownBy(() -> router().read(parent -> parent.accept(Map.of("id", 7L)), (value, sink) -> {
             throw new UpstreamException("Unauthorized", null, null, false, 401);

@@ -75,6 +75,24 @@ class PaginatorTest {
     }
 
     @Test
+    void aCursorFromTheLastRecordGoesBackUntilThereIsNoMoreOrNoRecord() {
+        // Stripe: the next page starts after the last object's id; has_more: false ends the read.
+        Paginator cursor = new Paginator.Cursor(null, "starting_after", null, "has_more", "id");
+        assertThat(cursor.lastRecordField()).isEqualTo("id");
+        assertThat(cursor.capturePaths()).containsExactly("has_more");
+        Paginator.PageRequest first = cursor.first(ITEMS);
+        Paginator.PageRequest second = cursor.next(ITEMS, first, new Paginator.Page(2, Map.of("has_more", "true"),
+                Optional.empty(), "ch_2")).orElseThrow();
+        assertThat(second.uri()).hasToString("https://api.example.com/items?status=open&api_key=k&starting_after=ch_2");
+        assertThat(cursor.next(ITEMS, second, new Paginator.Page(1, Map.of("has_more", "false"), Optional.empty(),
+                "ch_3"))).isEmpty();
+        assertThat(cursor.next(ITEMS, second, new Paginator.Page(0, Map.of("has_more", "true"), Optional.empty(),
+                null))).as("an empty page has no last record").isEmpty();
+        assertThatThrownBy(() -> cursor.next(ITEMS, second, new Paginator.Page(1, Map.of(), Optional.empty(),
+                "ch_2"))).isInstanceOf(DataException.class).hasMessageContaining("\"id\" of the last record");
+    }
+
+    @Test
     void aGraphQLCursorGoesBackInTheBodyToTheSameAddressUntilHasNextPageIsFalse() throws Exception {
         ApiRequest query = new ApiRequest("POST", URI.create("https://shop.example.com/graphql.json"), Map.of(),
                 Map.of(), Map.of(), "{\"query\":\"q\",\"variables\":{\"first\":3}}", "data.products.edges");
