@@ -74,12 +74,39 @@ public class PublicationService implements SecretStore {
         this.audit = audit;
     }
 
-    /** The destination's URLs on {@code base}, made on first request. 404 unless it is a published destination. */
-    @Transactional
+    /**
+     * The destination's URLs on {@code base}, made on first request. 404 unless it is a published destination. Two
+     * first requests at once (the flow page asks for its destinations' links and for the addresses together) both try
+     * to make the row; the one that loses finds the winner's.
+     */
     public PublicationView view(UUID flowId, int index, String base) {
+        try {
+            return QuarkusTransaction.requiringNew().call(() -> findOrCreate(flowId, index, base));
+        } catch (RuntimeException e) {
+            if (!madeMeanwhile(e)) {
+                throw e;
+            }
+            return QuarkusTransaction.requiringNew().call(() -> findOrCreate(flowId, index, base));
+        }
+    }
+
+    private PublicationView findOrCreate(UUID flowId, int index, String base) {
         FlowEntity flow = publishedDestination(flowId, index);
         PublicationEntity publication = find(flow.id, index).orElseGet(() -> create(flow.id, index));
         return view(publication, base);
+    }
+
+    /**
+     * Whether a failure is a unique key another request inserted first: the only row this transaction inserts is the
+     * (flow, destination) one. SQL state 23505 on PostgreSQL and H2 alike.
+     */
+    private static boolean madeMeanwhile(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A new secret for the destination's URLs; the old ones answer 404 from now on. */

@@ -102,32 +102,7 @@ public final class BigQueryBenchmark {
     }
 
     static BigQueryConfig config(String root) {
-        return new BigQueryConfig() {
-            @Override
-            public String rootUrl() {
-                return root;
-            }
-
-            @Override
-            public int uploadChunkBytes() {
-                return 8 * 1024 * 1024;
-            }
-
-            @Override
-            public Duration pollInterval() {
-                return Duration.ofMillis(50);
-            }
-
-            @Override
-            public Duration initialBackoff() {
-                return Duration.ofMillis(100);
-            }
-
-            @Override
-            public int attempts() {
-                return 6;
-            }
-        };
+        return FakeBigQuery.writerConfig(root, 8 * 1024 * 1024, Duration.ofMillis(50));
     }
 
     /** The baseline: the first rows streamed 500 at a time into a table made for them. */

@@ -169,6 +169,40 @@ public final class FakeBigQuery implements AutoCloseable {
     }
 
     /**
+     * The BigQuery writer's settings for this fake: uploads in chunks of {@code chunkBytes}, jobs polled and refusals
+     * waited out every {@code wait} (tests and benchmarks need not wait a second).
+     */
+    public static io.rowflow.writer.bigquery.BigQueryConfig writerConfig(String rootUrl, int chunkBytes,
+            java.time.Duration wait) {
+        return new io.rowflow.writer.bigquery.BigQueryConfig() {
+            @Override
+            public String rootUrl() {
+                return rootUrl;
+            }
+
+            @Override
+            public int uploadChunkBytes() {
+                return chunkBytes;
+            }
+
+            @Override
+            public java.time.Duration pollInterval() {
+                return wait;
+            }
+
+            @Override
+            public java.time.Duration initialBackoff() {
+                return wait;
+            }
+
+            @Override
+            public int attempts() {
+                return 6;
+            }
+        };
+    }
+
+    /**
      * The fake as a Quarkus test resource: one instance for the app under test, whose BigQuery root URL points at it
      * ({@link #running()} is that instance).
      */

@@ -75,32 +75,7 @@ class BigQueryWriterTest {
     }
 
     static BigQueryConfig config(String root) {
-        return new BigQueryConfig() {
-            @Override
-            public String rootUrl() {
-                return root;
-            }
-
-            @Override
-            public int uploadChunkBytes() {
-                return 256 * 1024;
-            }
-
-            @Override
-            public Duration pollInterval() {
-                return Duration.ofMillis(5);
-            }
-
-            @Override
-            public Duration initialBackoff() {
-                return Duration.ofMillis(5);
-            }
-
-            @Override
-            public int attempts() {
-                return 6;
-            }
-        };
+        return FakeBigQuery.writerConfig(root, 256 * 1024, Duration.ofMillis(5));
     }
 
     /** Deals as a source gives them: a 19-digit id, money with cents, a decimal no double holds, a UTC time. */
