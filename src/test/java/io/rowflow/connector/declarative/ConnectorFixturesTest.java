@@ -1,6 +1,7 @@
 package io.rowflow.connector.declarative;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,6 +28,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -34,7 +36,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Replays every connector's recorded fixtures ({@code connectors/<id>/fixtures/*.yaml}): a local server answers the
  * requests each fixture lists (method, path, every query parameter, the JSON body when it has one) with the
  * responses beside them, and the stream's records must equal the fixture's expected ones, field by field and type by
- * type. A request the fixture does not list, or a listed one never made, fails the fixture. The stateful fakes
+ * type; or, where the fixture names an {@code error}, the read must fail saying it. A request the fixture does not
+ * list, or a listed one never made, fails the fixture. The stateful fakes
  * (FakeHubSpot, FakeJira) stay for what needs state: sign-in, changes between reads, rate limits.
  */
 class ConnectorFixturesTest {
@@ -58,7 +61,7 @@ class ConnectorFixturesTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("fixtures")
-    void replaysTheRecordedExchangesIntoTheExpectedRecords(String fixture) throws IOException {
+    void replaysTheRecordedExchangesIntoTheExpectedRecords(String fixture) throws Throwable {
         String id = fixture.substring(0, fixture.indexOf('/'));
         JsonNode recorded = YAML.readTree(Path.of("connectors", id, "fixtures", fixture.substring(id.length() + 1))
                 .toFile());
@@ -69,12 +72,18 @@ class ConnectorFixturesTest {
         try (SafeHttpClient http = new SafeHttpClient(HttpSettings.defaults()
                 .withAllowedNetworks(List.of("127.0.0.0/8")))) {
             DeclarativeSource source = new DeclarativeSource(manifest, URI.create(FakeHttp.baseUrl(server)), null);
-            source.read(new SourceContext(recorded.get("config"), http).withStream(recorded.get("stream").asText()),
-                    record -> {
+            ThrowingCallable read = () -> source.read(new SourceContext(recorded.get("config"), http)
+                    .withStream(recorded.get("stream").asText()), record -> {
                         if (!(record instanceof ColumnsAnnouncement)) {
                             records.add(new LinkedHashMap<>(record));
                         }
                     });
+            if (recorded.hasNonNull("error")) {
+                // A refusal the read must stop on, in the words a user reads (the manifest's errors).
+                assertThatThrownBy(read).as("the read's failure").hasMessageContaining(recorded.get("error").asText());
+            } else {
+                read.call();
+            }
         } finally {
             server.stop(0);
         }
