@@ -301,9 +301,14 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
         }
         Map<String, String> query = new LinkedHashMap<>();
         for (Map.Entry<String, String> p : params.entrySet()) {
-            query.put(p.getKey(), Templates.text(p.getValue(), config, since, stream.incremental()));
+            String value = Templates.text(p.getValue(), config, since, stream.incremental());
+            // An optional setting left empty (an Airtable view) sends no parameter rather than an empty one.
+            if (!value.isEmpty() || Templates.settingsNamed(p.getValue()).isEmpty()) {
+                query.put(p.getKey(), value);
+            }
         }
-        if (!fields.names().isEmpty()) {
+        // Without a param the field list only names the columns (Pipedrive sends every custom field anyway).
+        if (!fields.names().isEmpty() && stream.discoverFields().hasNonNull("param")) {
             query.put(stream.discoverFields().get("param").asText(), String.join(",", fields.names()));
         }
         query.putAll(overrides);

@@ -28,10 +28,15 @@ final class Templates {
 
     /** {@code {{config.field}}} replaced by the connection's setting; a missing one is empty. */
     static String config(String template, JsonNode config) {
+        return config(template, config, java.util.function.UnaryOperator.identity());
+    }
+
+    /** As {@link #config(String, JsonNode)}, each setting's value passed through {@code encode} first. */
+    private static String config(String template, JsonNode config, java.util.function.UnaryOperator<String> encode) {
         Matcher m = CONFIG.matcher(template);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement(config.path(m.group(1)).asText("")));
+            m.appendReplacement(out, Matcher.quoteReplacement(encode.apply(config.path(m.group(1)).asText(""))));
         }
         m.appendTail(out);
         return out.toString();
@@ -55,11 +60,17 @@ final class Templates {
         return names;
     }
 
-    /** A request's path: its settings filled in, then the parent's value (null outside a partition) as one segment. */
+    /**
+     * A request's path: its settings filled in, then the parent's value (null outside a partition), each value one
+     * segment (an Airtable table named "Tasks / 2026" stays one name in the path).
+     */
     static String path(String template, JsonNode config, String partition) {
-        String path = config(template, config);
-        return partition == null ? path : path.replace("{{partition}}", URLEncoder.encode(partition,
-                StandardCharsets.UTF_8).replace("+", "%20"));
+        String path = config(template, config, Templates::segment);
+        return partition == null ? path : path.replace("{{partition}}", segment(partition));
+    }
+
+    private static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** A parameter's or a body string's text: its settings filled in, then the start time when reading changes. */
