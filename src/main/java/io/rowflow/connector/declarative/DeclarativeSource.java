@@ -459,7 +459,7 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
             seen = answer.limit();
         }
         RequestBudget budget = BUDGETS.computeIfAbsent(manifest.id() + "/" + account, k -> RequestBudget.following(
-                manifest.name(), reader, limit.requests(), limit.per()));
+                manifest.name(), reader, limit.requests(), limit.per(), limit.waitAfter429()));
         if (seen != null) {
             budget.observe(seen);
         }
