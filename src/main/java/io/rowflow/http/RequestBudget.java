@@ -32,6 +32,8 @@ public final class RequestBudget {
     private final Deque<long[]> sent = new ArrayDeque<>();
     /** A fixed window used up: nothing is sent before this time (nanoTime), 0 when not paused. */
     private long pausedUntil;
+    /** How long the API refuses everything after a 429 that names no wait (Airtable: 30 s); null when unsaid. */
+    private final Duration waitAfter429;
 
     public RequestBudget(int requests, Duration window, LongSupplier nanoClock) {
         this("", RateLimitHeaders.NONE, requests, window, nanoClock);
@@ -42,6 +44,12 @@ public final class RequestBudget {
      * limit, to follow it; {@code requests} per {@code window}: the published limit, until the API says otherwise.
      */
     public RequestBudget(String name, RateLimitHeaders headers, int requests, Duration window, LongSupplier nanoClock) {
+        this(name, headers, requests, window, nanoClock, null);
+    }
+
+    private RequestBudget(String name, RateLimitHeaders headers, int requests, Duration window, LongSupplier nanoClock,
+            Duration waitAfter429) {
+        this.waitAfter429 = waitAfter429;
         this.name = name;
         this.headers = headers;
         this.requests = requests;
@@ -53,10 +61,20 @@ public final class RequestBudget {
         return new RequestBudget(requests, window, System::nanoTime);
     }
 
-    /** A budget for {@code name} that starts from a published limit (null: none) and follows the API's headers. */
-    public static RequestBudget following(String name, RateLimitHeaders headers, Integer requests, Duration window) {
-        return requests == null ? new RequestBudget(name, headers, Integer.MAX_VALUE, Duration.ofSeconds(1), System::nanoTime)
-                : new RequestBudget(name, headers, requests, withMargin(window), System::nanoTime);
+    /**
+     * A budget for {@code name} that starts from a published limit (null: none) and follows the API's headers;
+     * {@code waitAfter429} is how long the API shuts requests out after a 429 that names no wait (null: unsaid).
+     */
+    public static RequestBudget following(String name, RateLimitHeaders headers, Integer requests, Duration window,
+            Duration waitAfter429) {
+        return requests == null ? new RequestBudget(name, headers, Integer.MAX_VALUE, Duration.ofSeconds(1),
+                System::nanoTime, waitAfter429)
+                : new RequestBudget(name, headers, requests, withMargin(window), System::nanoTime, waitAfter429);
+    }
+
+    /** How long to wait after a 429 that names no wait, as the API documents it; null to back off instead. */
+    public Duration waitAfter429() {
+        return waitAfter429;
     }
 
     private static Duration withMargin(Duration window) {

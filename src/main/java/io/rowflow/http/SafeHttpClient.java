@@ -145,7 +145,9 @@ public final class SafeHttpClient implements AutoCloseable {
             }
             if (outcome.rateLimited()) {
                 refusals++;
-                Duration wait = outcome.retryAfter() != null ? outcome.retryAfter() : backoff(refusals);
+                // Retry-After (or the headers' reset); else the API's documented shut-out (Airtable's 30 s); else backoff.
+                Duration wait = outcome.retryAfter() != null ? outcome.retryAfter()
+                        : budget.waitAfter429() != null ? budget.waitAfter429() : backoff(refusals);
                 if (rateLimited.plus(wait).compareTo(settings.maxRateLimitWait()) > 0) {
                     throw new UpstreamException(describe(spec) + " " + outcome.failure() + " " + refusals + " times and"
                             + " waited " + rateLimited.toSeconds() + " s, as long as rowflow.http.max-rate-limit-wait allows;"

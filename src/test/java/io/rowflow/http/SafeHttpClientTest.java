@@ -108,6 +108,24 @@ class SafeHttpClientTest {
         assertThat(told).hasSize(8).allMatch(line -> line.equals("127.0.0.1 asked to wait 0.0 s (rate limit); waiting"));
     }
 
+    /** A 429 that names no wait, from an API that documents one (Airtable: 30 s), waits that long, not a backoff. */
+    @Test
+    void aDocumentedWaitAfter429IsKeptWhenTheAnswerNamesNone() {
+        api.failNext("/a.csv", 1, new FakeApi.Failure(429, null, "{\"errors\":[{\"error\":\"RATE_LIMIT_REACHED\"}]}"));
+        RequestBudget budget = RequestBudget.following("Airtable", RateLimitHeaders.NONE, 5, Duration.ofSeconds(1),
+                Duration.ofMillis(600));
+        List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (SafeHttpClient client = loopbackAllowed(); RateLimitWaits.Scope scope = RateLimitWaits.reportTo(told::add)) {
+            long start = System.nanoTime();
+            String body = client.execute(HttpRequestSpec.get(URI.create(api.url("/a.csv")), Map.of()),
+                    answer -> new String(answer.stream().readAllBytes(), StandardCharsets.UTF_8), budget);
+            long waited = (System.nanoTime() - start) / 1_000_000;
+            assertThat(body).isEqualTo("x\n1\n");
+            assertThat(waited).as("waited %d ms, the backoff being 10-50 ms", waited).isGreaterThanOrEqualTo(600);
+        }
+        assertThat(told).containsExactly("Airtable has no requests left: waiting 0.6 s (rate limit)");
+    }
+
     /** The waits of one request are bounded in all: past rowflow.http.max-rate-limit-wait it fails, saying when to try. */
     @Test
     void rateLimitWaitsAreBoundedInAll() {

@@ -340,13 +340,14 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
         for (Map.Entry<String, String> p : params.entrySet()) {
             String value = Templates.partition(Templates.text(p.getValue(), config, since, stream.incremental()),
                     partition);
-            // A parameter made from settings left empty is not sent: the API then takes its default (Slack's
-            // oldest and latest), where an empty value may be an error.
+            // A parameter made from settings left empty is not sent: the API then takes its default (Slack's oldest
+            // and latest, an Airtable view), where an empty value may be an error.
             if (!value.isBlank() || !Templates.fillsIn(p.getValue())) {
                 query.put(p.getKey(), value);
             }
         }
-        if (!fields.names().isEmpty()) {
+        // Without a param the field list only names the columns (Pipedrive sends every custom field anyway).
+        if (!fields.names().isEmpty() && stream.discoverFields().hasNonNull("param")) {
             query.put(stream.discoverFields().get("param").asText(), String.join(",", fields.names()));
         }
         query.putAll(overrides);
@@ -502,7 +503,7 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
             seen = answer.limit();
         }
         RequestBudget budget = BUDGETS.computeIfAbsent(manifest.id() + "/" + account, k -> RequestBudget.following(
-                manifest.name(), reader, limit.requests(), limit.per()));
+                manifest.name(), reader, limit.requests(), limit.per(), limit.waitAfter429()));
         if (seen != null) {
             budget.observe(seen);
         }

@@ -61,13 +61,14 @@ public record Manifest(String id, String name, String version, String category, 
 
     /**
      * An API's rate limit: the published {@code requests} per {@code per} (null when it publishes none), the
-     * {@code headers} its answers state the limit in (see {@link io.rowflow.http.RateLimitHeaders#named}), and where to
+     * {@code headers} its answers state the limit in (see {@link io.rowflow.http.RateLimitHeaders#named}), where to
      * learn the upstream account a credential belongs to ({@code accountPath} answering the account's id at
-     * {@code accountId}), since the API counts per account, not per credential; null for neither.
+     * {@code accountId}), since the API counts per account, not per credential; null for neither; and how long it
+     * refuses everything after a 429 that names no wait ({@code waitAfter429}, null when it does not say).
      */
     public record RateLimit(Integer requests, Duration per, String headers, String accountPath, String accountId,
-            QueryCost cost) {
-        static final RateLimit NONE = new RateLimit(null, null, null, null, null, null);
+            QueryCost cost, Duration waitAfter429) {
+        static final RateLimit NONE = new RateLimit(null, null, null, null, null, null, null);
 
         static RateLimit of(JsonNode limit) {
             if (limit == null) {
@@ -79,7 +80,8 @@ public record Manifest(String id, String name, String version, String category, 
                     limit.hasNonNull("headers") ? limit.get("headers").asText() : null,
                     account.hasNonNull("path") ? account.get("path").asText() : null,
                     account.hasNonNull("id") ? account.get("id").asText() : null,
-                    limit.hasNonNull("cost") ? QueryCost.of(limit.get("cost")) : null);
+                    limit.hasNonNull("cost") ? QueryCost.of(limit.get("cost")) : null,
+                    limit.hasNonNull("wait_after_429") ? Duration.parse(limit.get("wait_after_429").asText()) : null);
         }
 
         boolean limited() {

@@ -159,30 +159,67 @@ final class RecordPipeline {
         };
     }
 
-    /** Arrays of objects (associated records) as one column of their values joined by commas: "501,502". */
+    /**
+     * Arrays as one text column of their values, joined by the entry's {@code separator} (default ","): the
+     * {@code field} of each object (associated records' ids: "501,502"), or without one the plain values themselves
+     * (Airtable's select options: "Red, Blue"). A path ending in ".*" takes every array directly under that object,
+     * each staying in its own column, and only where every item gives a plain value: an array of other things is left
+     * as JSON for a later entry (Airtable: attachments by url, then collaborators by name).
+     */
     static RecordSink listColumns(JsonNode specs, RecordSink sink) {
         if (specs == null || specs.isEmpty()) {
             return sink;
         }
         return record -> {
             for (JsonNode spec : specs) {
-                Object list = record.remove(spec.get("path").asText());
-                String joined = null;
-                if (list instanceof io.rowflow.pipeline.JsonText text) {
-                    try {
-                        List<String> values = new java.util.ArrayList<>();
-                        for (JsonNode item : JSON.readTree(text.json())) {
-                            values.add(item.path(spec.get("field").asText()).asText());
+                String path = spec.get("path").asText();
+                String field = spec.hasNonNull("field") ? spec.get("field").asText() : null;
+                String separator = spec.path("separator").asText(",");
+                if (path.endsWith(".*")) {
+                    String under = path.substring(0, path.length() - 1);
+                    for (Map.Entry<String, Object> entry : record.entrySet()) {
+                        String key = entry.getKey();
+                        if (key.startsWith(under) && key.indexOf('.', under.length()) < 0
+                                && entry.getValue() instanceof io.rowflow.pipeline.JsonText text) {
+                            String joined = joined(text, field, separator, true);
+                            if (joined != null) {
+                                entry.setValue(joined);
+                            }
                         }
-                        joined = String.join(",", values);
-                    } catch (java.io.IOException e) {
-                        throw new IllegalStateException(e);
                     }
+                    continue;
                 }
-                record.put(spec.get("column").asText(), joined);
+                Object list = record.remove(path);
+                record.put(spec.get("column").asText(), list instanceof io.rowflow.pipeline.JsonText text
+                        ? joined(text, field, separator, false) : null);
             }
             sink.accept(record);
         };
+    }
+
+    /**
+     * A JSON array's items as text joined by {@code separator}: each item's {@code field}, or the item itself when
+     * none is named. {@code strict}: null unless the JSON is an array whose every item gives a plain value.
+     */
+    private static String joined(io.rowflow.pipeline.JsonText text, String field, String separator, boolean strict) {
+        JsonNode items;
+        try {
+            items = JSON.readTree(text.json());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        if (strict && !items.isArray()) {
+            return null;
+        }
+        List<String> values = new java.util.ArrayList<>();
+        for (JsonNode item : items) {
+            JsonNode value = field == null ? item : item.path(field);
+            if (strict && !value.isValueNode()) {
+                return null;
+            }
+            values.add(value.asText());
+        }
+        return String.join(separator, values);
     }
 
     /**

@@ -33,6 +33,11 @@ final class Templates {
      * setting is a date or date-time (ISO-8601, UTC unless it says) written in that format.
      */
     static String config(String template, JsonNode config) {
+        return config(template, config, java.util.function.UnaryOperator.identity());
+    }
+
+    /** As {@link #config(String, JsonNode)}, each setting's value passed through {@code encode} first. */
+    private static String config(String template, JsonNode config, java.util.function.UnaryOperator<String> encode) {
         Matcher m = CONFIG.matcher(template);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
@@ -40,7 +45,7 @@ final class Templates {
             if (m.group(2) != null && !value.isBlank()) {
                 value = ChangeTimes.format(dateSetting(m.group(1), value), m.group(2), ZoneId.of("UTC"));
             }
-            m.appendReplacement(out, Matcher.quoteReplacement(value));
+            m.appendReplacement(out, Matcher.quoteReplacement(encode.apply(value)));
         }
         m.appendTail(out);
         return out.toString();
@@ -83,11 +88,17 @@ final class Templates {
         return names;
     }
 
-    /** A request's path: its settings filled in, then the parent's value (null outside a partition) as one segment. */
+    /**
+     * A request's path: its settings filled in, then the parent's value (null outside a partition), each value one
+     * segment (an Airtable table named "Tasks / 2026" stays one name in the path).
+     */
     static String path(String template, JsonNode config, String partition) {
-        String path = config(template, config);
-        return partition == null ? path : path.replace("{{partition}}", URLEncoder.encode(partition,
-                StandardCharsets.UTF_8).replace("+", "%20"));
+        String path = config(template, config, Templates::segment);
+        return partition == null ? path : path.replace("{{partition}}", segment(partition));
+    }
+
+    private static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** A parameter's or a body string's text: its settings filled in, then the start time when reading changes. */

@@ -61,7 +61,7 @@ class ConnectorFixturesTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("fixtures")
-    void replaysTheRecordedExchangesIntoTheExpectedRecords(String fixture) throws IOException {
+    void replaysTheRecordedExchangesIntoTheExpectedRecords(String fixture) throws Throwable {
         String id = fixture.substring(0, fixture.indexOf('/'));
         JsonNode recorded = YAML.readTree(Path.of("connectors", id, "fixtures", fixture.substring(id.length() + 1))
                 .toFile());
