@@ -101,11 +101,24 @@ class PublishedMillionRowsIT {
         }
     }
 
-    /** The application's heap in use, from its Prometheus metrics. */
+    /**
+     * The application's heap in use, from its Prometheus metrics: asked with a plain client, since the suite's
+     * request specification already carries an API token in the Authorization header.
+     */
     private static long heapUsed() {
-        String metrics = given().header("Authorization", "Bearer " + SCRAPE_TOKEN).get("/q/metrics").then()
-                .statusCode(200).extract().asString();
-        return metrics.lines().filter(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
-                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        try {
+            HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    RestAssured.baseURI + ":" + RestAssured.port + "/q/metrics")).header("Authorization", "Bearer "
+                            + SCRAPE_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).as("/q/metrics").isEqualTo(200);
+            return metrics.body().lines().filter(l -> l.startsWith("jvm_memory_used_bytes{")
+                    && l.contains("area=\"heap\"")).mapToLong(l -> (long) Double.parseDouble(l.substring(
+                            l.lastIndexOf(' ') + 1))).sum();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }
