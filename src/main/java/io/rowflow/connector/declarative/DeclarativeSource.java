@@ -373,7 +373,8 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
             return;
         }
         Manifest.Stream parent = manifest.stream(router.parent());
-        Instant parentSince = since != null && parent.incremental() != null && parent.incremental().has("params")
+        Instant parentSince = since != null && parent.incremental() != null
+                && (parent.incremental().has("params") || parent.incremental().has("body"))
                 ? since : null;
         router.read(values -> api.requester().readPages(request(api, parent, config, parentSince,
                 FieldDiscovery.Fields.NONE, null, router.parentParams()), parent.paginator(), values),

@@ -125,6 +125,28 @@ final class Templates {
      * booleans and nulls are sent as declared. The manifest's tree is never changed: each read gets its own copy.
      */
     static JsonNode body(JsonNode template, JsonNode config, Instant since, JsonNode incremental) {
+        if (since != null && incremental != null && incremental.has("body")) {
+            template = merge(template, incremental.get("body"));
+        }
+        return fill(template, config, since, incremental);
+    }
+
+    /**
+     * {@code over} laid on {@code base}: objects key by key (recursively), anything else replaced. Neither tree is
+     * changed. An incremental read's {@code body} adds its filter variable to the stream's body this way.
+     */
+    static JsonNode merge(JsonNode base, JsonNode over) {
+        if (base == null || !base.isObject() || !over.isObject()) {
+            return over;
+        }
+        ObjectNode out = base.deepCopy();
+        for (Map.Entry<String, JsonNode> field : (Iterable<Map.Entry<String, JsonNode>>) over::fields) {
+            out.set(field.getKey(), merge(base.get(field.getKey()), field.getValue()));
+        }
+        return out;
+    }
+
+    private static JsonNode fill(JsonNode template, JsonNode config, Instant since, JsonNode incremental) {
         if (template == null) {
             return null;
         }
@@ -134,13 +156,13 @@ final class Templates {
         if (template.isObject()) {
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             for (Map.Entry<String, JsonNode> field : (Iterable<Map.Entry<String, JsonNode>>) template::fields) {
-                out.set(field.getKey(), body(field.getValue(), config, since, incremental));
+                out.set(field.getKey(), fill(field.getValue(), config, since, incremental));
             }
             return out;
         }
         if (template.isArray()) {
             ArrayNode out = JsonNodeFactory.instance.arrayNode();
-            template.forEach(item -> out.add(body(item, config, since, incremental)));
+            template.forEach(item -> out.add(fill(item, config, since, incremental)));
             return out;
         }
         return template.deepCopy();

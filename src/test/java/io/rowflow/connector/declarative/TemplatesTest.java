@@ -42,4 +42,20 @@ class TemplatesTest {
         assertThat(Templates.text("{{since}}", YAML.readTree("{}"), Instant.parse("2023-03-17T22:02:19Z"),
                 incremental)).isEqualTo("1679090539");
     }
+
+    @Test
+    void anIncrementalBodyIsMergedOverTheStreamsBodyOnlyWhenReadingChanges() throws Exception {
+        var body = YAML.readTree("{query: 'query($q: String) { orders(query: $q) { id } }', variables: {first: 100}}");
+        var incremental = YAML.readTree("{since_format: \"yyyy-MM-dd'T'HH:mm:ssX\","
+                + " body: {variables: {q: \"updated_at:>='{{since}}'\"}}}");
+        var config = YAML.readTree("{}");
+        assertThat(Templates.body(body, config, null, incremental)).as("a full read sends the body as written")
+                .isEqualTo(body);
+        assertThat(Templates.body(body, config, Instant.parse("2026-01-01T00:00:00Z"), incremental))
+                .isEqualTo(YAML.readTree("{query: 'query($q: String) { orders(query: $q) { id } }',"
+                        + " variables: {first: 100, q: \"updated_at:>='2026-01-01T00:00:00Z'\"}}"));
+        assertThat(body.get("variables").has("q")).as("the manifest's tree is left as it is").isFalse();
+        assertThat(Templates.merge(YAML.readTree("{a: [1, 2], b: {c: 1}}"), YAML.readTree("{a: [3], b: 2}")))
+                .isEqualTo(YAML.readTree("{a: [3], b: 2}"));
+    }
 }
