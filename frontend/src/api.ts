@@ -200,6 +200,8 @@ export interface JsonSchema {
   oneOf?: JsonSchema[];
   /** A setting most people leave as it is (true), or one shown up front although optional (false). */
   'x-advanced'?: boolean;
+  /** Replaced by a newer field: still read from stored settings, no longer shown. */
+  deprecated?: boolean;
 }
 
 /** A connection as the server shows it; lastCheck: how its newest Test, preview or run went (null before one). */

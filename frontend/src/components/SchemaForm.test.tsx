@@ -87,6 +87,9 @@ describe('Schema form', () => {
       .toEqual({ main: ['url', 'name'], advanced: ['retries'] });
     expect(splitFields({ properties: { sheetName: {}, bom: { 'x-advanced': true } } }))
       .toEqual({ main: ['sheetName'], advanced: ['bom'] });
+    // Replaced by a newer field (a database's old "Require TLS" by its SSL mode): not shown at all.
+    expect(splitFields({ required: ['host'], properties: { host: {}, tls: { type: 'boolean', deprecated: true },
+      sslMode: { enum: ['disable', 'require'] } } })).toEqual({ main: ['host'], advanced: ['sslMode'] });
   });
 
   it('shows no fold when every field is needed, and none inside a nested group', () => {

@@ -8,8 +8,10 @@ type Value = Record<string, unknown>;
 export const labelOf = (key: string, property: JsonSchema) => property.title?.trim() || humanize(key);
 
 /** Fields a sign-in fills ("… (set by "Connect HubSpot")") are not for people to type. */
+/** Fields a person fills: not those a sign-in sets, nor those a newer field replaced (`deprecated`, kept readable). */
 const visibleKeys = (schema: JsonSchema) =>
-  Object.entries(schema.properties ?? {}).filter(([, p]) => !(p.title ?? '').includes('(set by')).map(([key]) => key);
+  Object.entries(schema.properties ?? {}).filter(([, p]) => !(p.title ?? '').includes('(set by') && !p.deprecated)
+    .map(([key]) => key);
 
 /**
  * Which fields come first and which wait in the "Advanced settings" fold. The ones a connection needs come first:

@@ -20,9 +20,6 @@ import io.rowflow.writer.WriteContext;
 import io.rowflow.writer.WriteResult;
 import io.rowflow.writer.bigquery.BigQueryConfig;
 import io.rowflow.writer.bigquery.BigQueryWriter;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +39,7 @@ import java.util.UUID;
  * invocation: streaming inserts (tabledata.insertAll, 500 rows a request as Google recommends) of the first 100,000
  * rows. Prints seconds, requests and the peak heap of this JVM (the fake's work included). Not a test:
  * {@code ./mvnw -Pbench test-compile exec:exec -Dbench.main=io.rowflow.bench.BigQueryBenchmark -Dbench.rows=1000000}
- * (the bench profile runs it under -Xmx512m).
+ * (in the JVM exec starts, with its default heap limit, which it prints).
  */
 public final class BigQueryBenchmark {
     static final int NAIVE_ROWS = 100_000;
@@ -82,7 +79,7 @@ public final class BigQueryBenchmark {
             print("naive: insertAll, 500 rows a request", NAIVE_ROWS, start, fake.requests().size() - requests,
                     "rows as they stream; a retry doubles them");
 
-            resetPeaks();
+            HeapPeak.reset();
             requests = fake.requests().size();
             start = System.nanoTime();
             BigQueryWriter writer = new BigQueryWriter(google, config(fake.rootUrl()));
@@ -95,7 +92,7 @@ public final class BigQueryBenchmark {
             if (written.rowsWritten() != rows || fake.rowCount("bench", "sales", "deals") != rows) {
                 throw new IllegalStateException("wrote " + written.rowsWritten() + " rows");
             }
-            System.out.printf(Locale.ROOT, "peak heap of this JVM during Rowflow's write: %d MiB%n", peakHeap() >> 20);
+            System.out.printf(Locale.ROOT, "peak heap of this JVM during Rowflow's write: %d MiB%n", HeapPeak.peak() >> 20);
         } finally {
             fake.close();
         }
@@ -153,20 +150,5 @@ public final class BigQueryBenchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(Locale.ROOT, "| %s | %,d | %.2f | %,.0f | %d | %s |%n", writer, rows, seconds,
                 rows / seconds, requests, reader);
-    }
-
-    private static void resetPeaks() {
-        System.gc();
-        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
-    }
-
-    private static long peakHeap() {
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        return peak;
     }
 }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Properties;
 
 /** MySQL and MariaDB as a source, through MariaDB's driver (it speaks to both). */
 @ApplicationScoped
@@ -28,10 +29,27 @@ public class MySqlSource extends SqlDatabaseSource {
     }
 
     @Override
-    String url(String address, int port, String database, boolean tls, int timeoutSeconds) {
-        return "jdbc:mariadb://" + address + ":" + port + "/" + URLEncoder.encode(database, StandardCharsets.UTF_8)
-                + "?sslMode=" + (tls ? "verify-ca" : "disable") + "&connectTimeout=20000&socketTimeout="
-                + (timeoutSeconds + 30) * 1000L + "&allowLocalInfile=false&allowMultiQueries=false";
+    String url(String host, String checked, int port, String database, int timeoutSeconds) {
+        // The checked address itself: the driver cannot be given PinnedSocketFactory (see there), so the name is not
+        // given to it, and verify-full (a name check) is not offered.
+        return "jdbc:mariadb://" + checked + ":" + port + "/" + URLEncoder.encode(database, StandardCharsets.UTF_8)
+                + "?connectTimeout=20000&socketTimeout=" + (timeoutSeconds + 30) * 1000L
+                + "&allowLocalInfile=false&allowMultiQueries=false";
+    }
+
+    @Override
+    void connectionProperties(Tls tls, String checked, Properties properties) {
+        // MariaDB's driver calls "require" trust (encrypted, the certificate unchecked).
+        properties.setProperty("sslMode", tls.mode().equals("require") ? "trust" : tls.mode());
+        String ca = tls.caPem();
+        if (tls.verifies() && ca != null) {
+            properties.setProperty("serverSslCert", ca);
+        }
+    }
+
+    @Override
+    String legacySslMode(boolean tls) {
+        return tls ? "verify-ca" : "disable";
     }
 
     @Override

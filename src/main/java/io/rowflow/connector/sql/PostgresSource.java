@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Properties;
 
 /** PostgreSQL as a source (its own JDBC driver, the one the app's database uses). */
 @ApplicationScoped
@@ -28,10 +29,31 @@ public class PostgresSource extends SqlDatabaseSource {
     }
 
     @Override
-    String url(String address, int port, String database, boolean tls, int timeoutSeconds) {
-        return "jdbc:postgresql://" + address + ":" + port + "/" + URLEncoder.encode(database, StandardCharsets.UTF_8)
-                + "?sslmode=" + (tls ? "require" : "prefer") + "&connectTimeout=20&socketTimeout=" + (timeoutSeconds + 30)
-                + "&ApplicationName=Rowflow&readOnly=true";
+    String url(String host, String checked, int port, String database, int timeoutSeconds) {
+        // The name, so that verify-full checks the certificate against it; the socket goes to the checked address.
+        return "jdbc:postgresql://" + host + ":" + port + "/" + URLEncoder.encode(database, StandardCharsets.UTF_8)
+                + "?connectTimeout=20&socketTimeout=" + (timeoutSeconds + 30) + "&ApplicationName=Rowflow&readOnly=true";
+    }
+
+    @Override
+    void connectionProperties(Tls tls, String checked, Properties properties) {
+        properties.setProperty("socketFactory", PinnedSocketFactory.class.getName());
+        properties.setProperty(PinnedSocketFactory.PINNED_ADDRESS, checked);
+        properties.setProperty("sslmode", tls.mode());
+        if (tls.verifies()) {
+            // The CA given, else Java's trusted authorities: libpq's default (~/.postgresql/root.crt) means nothing here.
+            String ca = tls.caPem();
+            properties.setProperty("sslfactory", ca == null ? "org.postgresql.ssl.DefaultJavaSSLFactory"
+                    : "org.postgresql.ssl.SingleCertValidatingFactory");
+            if (ca != null) {
+                properties.setProperty("sslfactoryarg", ca);
+            }
+        }
+    }
+
+    @Override
+    String legacySslMode(boolean tls) {
+        return tls ? "require" : "prefer";
     }
 
     @Override

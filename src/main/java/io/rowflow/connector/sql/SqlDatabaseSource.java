@@ -13,7 +13,6 @@ import io.rowflow.pipeline.ColumnsAnnouncement;
 import io.rowflow.pipeline.RecordSink;
 import io.rowflow.pipeline.TextInference;
 import java.math.BigDecimal;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.sql.Connection;
@@ -50,6 +49,7 @@ abstract class SqlDatabaseSource implements SourceConnector {
     private static final Pattern READ = Pattern.compile("(?is)^\\s*(select|with|table|values)\\b.*");
     private static final Pattern QUALIFIED_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*(\\.[A-Za-z_][A-Za-z0-9_$]*)?");
     private static final Pattern COLUMN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]+|[0-9A-Fa-f:.]+");
     private static final int FETCH_SIZE = 1000;
     private static final java.time.format.DateTimeFormatter LITERAL = java.time.format.DateTimeFormatter.ofPattern(
             "yyyy-MM-dd HH:mm:ss.SSSSSS").withZone(java.time.ZoneOffset.UTC);
@@ -64,8 +64,63 @@ abstract class SqlDatabaseSource implements SourceConnector {
 
     abstract String name();
 
-    /** The driver's URL for a checked address, without credentials. */
-    abstract String url(String address, int port, String database, boolean tls, int timeoutSeconds);
+    /**
+     * The driver's URL, without credentials: to {@code host} (the name as given, for the URL) or to {@code checked}
+     * (the address the network guard checked, an IP literal ready for the URL); either way the driver must reach only
+     * the checked address.
+     */
+    abstract String url(String host, String checked, int port, String database, int timeoutSeconds);
+
+    /** The driver's properties for reaching only the checked address (an IP literal) with the encryption asked for. */
+    abstract void connectionProperties(Tls tls, String checked, Properties properties);
+
+    /** What the older "Require TLS" switch meant for this database, for a connection stored without an SSL mode. */
+    abstract String legacySslMode(boolean tls);
+
+    /**
+     * How the connection is encrypted: an SSL mode as libpq names them (disable, prefer, require, verify-ca,
+     * verify-full) and, for the verifying ones, the CA certificate to trust (PEM, or null for Java's trusted ones).
+     */
+    record Tls(String mode, String caCertificate) {
+        boolean verifies() {
+            return mode.startsWith("verify-");
+        }
+
+        /**
+         * The CA certificate re-wrapped as PEM: a form's one-line field loses the line breaks the drivers' parsers
+         * need, so the base64 between the markers is taken whatever its spacing.
+         */
+        String caPem() {
+            if (caCertificate == null || caCertificate.isBlank()) {
+                return null;
+            }
+            String body = caCertificate.replace("-----BEGIN CERTIFICATE-----", "")
+                    .replace("-----END CERTIFICATE-----", "").replaceAll("\\s", "");
+            StringBuilder pem = new StringBuilder("-----BEGIN CERTIFICATE-----\n");
+            for (int i = 0; i < body.length(); i += 64) {
+                pem.append(body, i, Math.min(body.length(), i + 64)).append('\n');
+            }
+            return pem.append("-----END CERTIFICATE-----\n").toString();
+        }
+    }
+
+    /** The SSL mode of the settings; a connection stored before the mode existed keeps its "Require TLS" meaning. */
+    private Tls tls(JsonNode stored, JsonNode withDefaults) {
+        String mode = stored.hasNonNull("sslMode") || !stored.hasNonNull("tls")
+                ? withDefaults.path("sslMode").asText() : legacySslMode(stored.get("tls").asBoolean());
+        String ca = withDefaults.path("sslRootCertificate").asText("");
+        return new Tls(mode, ca.isBlank() ? null : ca);
+    }
+
+    /** The host as the URL writes it: a name or an IPv4 address as is, an IPv6 address in brackets. */
+    private static String urlHost(String host) {
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (!HOST.matcher(bare).matches()) {
+            throw new DataException("\"" + host + "\" is not a host name or address: letters, digits, '.', '-' (or an"
+                    + " IPv6 address)");
+        }
+        return bare.contains(":") ? "[" + bare + "]" : bare;
+    }
 
     /**
      * Opens the read-only transaction, with the server's own time limit where it has one, and the session's time zone
@@ -113,22 +168,26 @@ abstract class SqlDatabaseSource implements SourceConnector {
         String sql = cursor == null ? statement(c) : cursor.statement(statement(c));
         int timeout = c.path("timeoutSeconds").asInt(300);
         String host = c.path("host").asText().strip();
+        String urlHost = urlHost(host);
         InetAddress address;
         try {
-            address = context.http().resolveChecked(host);
+            address = context.http().resolveChecked(host.startsWith("[") ? urlHost.substring(1, urlHost.length() - 1)
+                    : host);
         } catch (BlockedAddressException e) {
             throw new DataException(name() + " at " + host + " cannot be reached from Rowflow: " + e.getMessage());
         } catch (UnknownHostException e) {
             throw new DataException(name() + " at " + host + " was not found (no such host)");
         }
-        String literal = address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
-        Properties credentials = new Properties();
-        credentials.setProperty("user", c.path("user").asText());
+        Properties properties = new Properties();
+        properties.setProperty("user", c.path("user").asText());
         if (c.hasNonNull("password")) {
-            credentials.setProperty("password", c.get("password").asText());
+            properties.setProperty("password", c.get("password").asText());
         }
-        try (Connection connection = DriverManager.getConnection(url(literal, c.path("port").asInt(),
-                c.path("database").asText(), c.path("tls").asBoolean(false), timeout), credentials)) {
+        String checked = address.getHostAddress().replaceFirst("%.*", "");
+        Tls tls = tls(context.config(), c);
+        connectionProperties(tls, checked, properties);
+        try (Connection connection = DriverManager.getConnection(url(urlHost, checked.contains(":") ? "[" + checked + "]"
+                : checked, c.path("port").asInt(), c.path("database").asText(), timeout), properties)) {
             connection.setAutoCommit(false);
             connection.setReadOnly(true);
             beginReadOnly(connection, timeout);
@@ -142,8 +201,23 @@ abstract class SqlDatabaseSource implements SourceConnector {
                 connection.rollback();
             }
         } catch (SQLException e) {
-            throw new DataException(name() + " refused the read: " + e.getMessage());
+            throw new DataException(name() + " refused the read: " + e.getMessage() + encryptionHint(tls, e));
         }
+    }
+
+    /** What to change when the failure is the encryption asked for: the driver's words alone do not say. */
+    private static String encryptionHint(Tls tls, SQLException e) {
+        String text = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT)
+                + String.valueOf(e.getCause() == null ? "" : e.getCause().getMessage()).toLowerCase(Locale.ROOT);
+        if (!tls.mode().equals("disable") && !tls.mode().equals("prefer")
+                && (text.contains("ssl") || text.contains("tls") || text.contains("certificate"))) {
+            return ". The connection asks for SSL mode " + tls.mode() + (tls.verifies()
+                    ? ": the server must offer TLS with a certificate signed by the CA given (or a trusted one)"
+                    + (tls.mode().equals("verify-full") ? " and naming this host" : "")
+                    : ": the server must offer TLS") + "; change the SSL mode in the connection's settings only if the"
+                    + " network to the server is trusted";
+        }
+        return "";
     }
 
     /** The query to run: the settings' query (one read statement), else every row of the table named. */

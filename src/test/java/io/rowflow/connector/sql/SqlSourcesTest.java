@@ -117,6 +117,38 @@ class SqlSourcesTest {
         assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(60));
     }
 
+    /**
+     * The servers here offer no TLS: every mode that needs it fails with the driver's reason and what to change, a
+     * connection stored before the SSL mode existed keeps its "Require TLS" meaning, and the default mode reads.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "postgresql", "mysql" })
+    void anEncryptionTheServerCannotGiveIsRefusedInPlainWords(String connector) throws Exception {
+        Server server = server(connector);
+        prepare(server);
+        for (String mode : connector.equals("postgresql") ? List.of("require", "verify-ca", "verify-full")
+                : List.of("require", "verify-ca")) {
+            Map<String, Object> settings = new java.util.HashMap<>(server.settings());
+            settings.put("sslMode", mode);
+            String detail = preview(Api.createConnection(connector, settings), Map.of("table", "rf_sql_source"), 422)
+                    .getString("detail");
+            assertThat(detail).as(mode).contains("refused the read", "The connection asks for SSL mode " + mode,
+                    "change the SSL mode in the connection's settings only if the network to the server is trusted");
+        }
+        Map<String, Object> legacy = new java.util.HashMap<>(server.settings());
+        legacy.put("tls", true);
+        assertThat(preview(Api.createConnection(connector, legacy), Map.of("table", "rf_sql_source"), 422)
+                .getString("detail")).contains("The connection asks for SSL mode "
+                        + (connector.equals("postgresql") ? "require" : "verify-ca"));
+        legacy.put("tls", false);
+        assertThat(preview(Api.createConnection(connector, legacy), Map.of("table", "rf_sql_source"), 200)
+                .getInt("totalRows")).isEqualTo(3);
+        Map<String, Object> disabled = new java.util.HashMap<>(server.settings());
+        disabled.put("sslMode", "disable");
+        assertThat(preview(Api.createConnection(connector, disabled), Map.of("table", "rf_sql_source"), 200)
+                .getInt("totalRows")).isEqualTo(3);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = { "postgresql", "mysql" })
     void aHostTheNetworkGuardRefusesIsNeverContacted(String connector) {
