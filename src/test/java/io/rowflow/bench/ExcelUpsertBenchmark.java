@@ -10,9 +10,6 @@ import io.rowflow.writer.WriteContext;
 import io.rowflow.writer.excel.ExcelWriter;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -104,20 +101,12 @@ public final class ExcelUpsertBenchmark {
                     sink.accept(row((i * step) % SHEET_ROWS, 1));
                 }
             });
-            System.gc();
-            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                pool.resetPeakUsage();
-            }
+            HeapPeak.reset();
             long start = System.nanoTime();
             long written = writer.write(new WriteContext(settings, area.connection(), out, () -> false), changed)
                     .rowsWritten();
             double seconds = (System.nanoTime() - start) / 1e9;
-            long heapPeak = 0;
-            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                if (pool.getType() == MemoryType.HEAP) {
-                    heapPeak += pool.getPeakUsage().getUsed();
-                }
-            }
+            long heapPeak = HeapPeak.peak();
             System.out.printf(Locale.ROOT, "RESULT %s %d %.2f %d%n", mode, written, seconds, heapPeak >> 20);
         }
     }

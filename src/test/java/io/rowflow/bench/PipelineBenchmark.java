@@ -13,9 +13,6 @@ import io.rowflow.writer.WriteContext;
 import io.rowflow.writer.excel.ExcelWriter;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -123,12 +120,7 @@ public final class PipelineBenchmark {
         if (rows != expectedRows) {
             throw new IllegalStateException(mode + " wrote " + rows + " rows, expected " + expectedRows);
         }
-        long heapPeak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                heapPeak += pool.getPeakUsage().getUsed();
-            }
-        }
+        long heapPeak = HeapPeak.peak();
         System.out.printf(Locale.ROOT, "RESULT %s %d %.3f %d %d %d %.1f%n", mode, rows, seconds, heapPeak >> 20,
                 peakRssMib(), requests, Files.size(target) / 1048576.0);
     }

@@ -20,7 +20,6 @@ import io.rowflow.transform.TransformPlan;
 import io.rowflow.transform.TransformSession;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -205,18 +204,8 @@ public final class TransformBenchmark {
             System.out.printf(Locale.ROOT, "| floor: DuckDB's join alone | %.2f | %,.0f | %,d |%n", floor, rows / floor, floorRows);
             System.out.printf(Locale.ROOT, "| Rowflow: sandboxed, key check, order kept | %.2f | %,.0f | %,d |%n", seconds,
                     rows / seconds, result.rowCount());
-            System.out.printf(Locale.ROOT, "JVM heap peak %d MiB, process peak RSS %d MiB%n", heapPeakMib(), peakRssMib());
+            System.out.printf(Locale.ROOT, "JVM heap peak %d MiB, process peak RSS %d MiB%n", HeapPeak.peak() >> 20, peakRssMib());
         }
-    }
-
-    private static long heapPeakMib() {
-        long peak = 0;
-        for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == java.lang.management.MemoryType.HEAP) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
-        return peak >> 20;
     }
 
     private static long peakRssMib() throws IOException {
