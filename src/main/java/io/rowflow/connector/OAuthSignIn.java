@@ -30,4 +30,11 @@ public interface OAuthSignIn {
     default URI oauthAddress(String field, JsonNode settings) {
         return URI.create(oauth().orElseThrow().get(field).asText());
     }
+
+    /**
+     * Checks what a token answer gave before it is kept (an API address it names must be one the connector uses);
+     * throws an {@link io.rowflow.common.error.UpstreamException} saying what was refused. Nothing to check by default.
+     */
+    default void checkSignedIn(JsonNode tokenSettings) {
+    }
 }

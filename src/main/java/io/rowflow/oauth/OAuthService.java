@@ -85,7 +85,7 @@ public class OAuthService implements TokenSource {
     /** A provider as this installation signs in to it: the manifest's endpoints, the configured registration. */
     record Provider(String connectorId, String name, URI authorizeUrl, URI tokenUrl, boolean pkce, String clientAuth,
             List<String> scopes, Map<String, String> extra, String clientId, String clientSecret, JsonNode resources,
-            URI resourcesUrl) {
+            URI resourcesUrl, Map<String, String> tokenFields, OAuthSignIn signIn) {
     }
 
     /**
@@ -109,6 +109,8 @@ public class OAuthService implements TokenSource {
         }
         Map<String, String> extra = new LinkedHashMap<>();
         oauth.path("extra_authorize_params").fields().forEachRemaining(e -> extra.put(e.getKey(), e.getValue().asText()));
+        Map<String, String> tokenFields = new LinkedHashMap<>();
+        oauth.path("token_fields").fields().forEachRemaining(e -> tokenFields.put(e.getKey(), e.getValue().asText()));
         return new Provider(connectorId, connector.descriptor().name(),
                 registration.authorizeUrl().map(URI::create).orElseGet(() -> settings == null ? null
                         : signIn.oauthAddress("authorize_url", settings)),
@@ -118,7 +120,7 @@ public class OAuthService implements TokenSource {
                 oauth.path("client_auth").asText("body"), signIn.oauthScopes(), extra,
                 registration.clientId(), registration.clientSecret().orElse(""), oauth.get("resources"),
                 oauth.has("resources") ? URI.create(registration.resourcesUrl().orElse(oauth.get("resources").get("url")
-                        .asText())) : null);
+                        .asText())) : null, tokenFields, signIn);
     }
 
     /**
@@ -410,6 +412,15 @@ public class OAuthService implements TokenSource {
         }
         ObjectNode settings = mapper.createObjectNode();
         settings.put("access_token", answer.get("access_token").asText());
+        // What else the manifest keeps of the answer (Pipedrive's api_domain), checked where it leads before it is kept.
+        provider.tokenFields().forEach((field, setting) -> {
+            if (answer.hasNonNull(field)) {
+                settings.put(setting, answer.get(field).asText());
+            }
+        });
+        if (!provider.tokenFields().isEmpty()) {
+            provider.signIn().checkSignedIn(settings);
+        }
         // Rotating refresh tokens: the new one replaces the old, which the provider no longer accepts.
         String refresh = answer.hasNonNull("refresh_token") ? answer.get("refresh_token").asText() : previousRefresh;
         if (refresh != null) {

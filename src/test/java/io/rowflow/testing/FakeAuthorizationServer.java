@@ -16,10 +16,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 /**
- * The OAuth 2.0 authorization server inside a fake API (HubSpot's, Atlassian's): a consent page approved at once that
- * sends the browser back to the exactly registered redirect URI with a single-use code; a token endpoint taking the
- * parameters as a form (HubSpot) or as JSON (Atlassian), checking the client, the code's redirect URI and the PKCE
- * verifier; access tokens that expire; refresh tokens that rotate, a rotated one presented again revoking its family.
+ * The OAuth 2.0 authorization server inside a fake API (HubSpot's, Atlassian's, Pipedrive's): a consent page approved at
+ * once that sends the browser back to the exactly registered redirect URI with a single-use code; a token endpoint
+ * taking the parameters as a form (HubSpot) or as JSON (Atlassian), the client in the body or as HTTP Basic
+ * (Pipedrive, RFC 6749 §2.3.1), checking the client, the code's redirect URI and the PKCE verifier; fields of the
+ * provider's own in every token answer (Pipedrive's api_domain); access tokens that expire; refresh tokens that rotate, a rotated one presented again revoking its family.
  */
 public final class FakeAuthorizationServer {
     public final String clientId;
@@ -34,6 +35,10 @@ public final class FakeAuthorizationServer {
 
     private final ObjectMapper json = new ObjectMapper();
     private final boolean jsonRequests;
+    /** The client authenticates with HTTP Basic (id:secret), not in the body. */
+    private final boolean basicClientAuth;
+    /** Fields the provider adds to every token answer (Pipedrive's api_domain). */
+    public final Map<String, String> answerFields = new ConcurrentHashMap<>();
     /** The provider's error body for a status and a message. */
     private final BiFunction<String, String, Map<String, String>> errorBody;
     private final Map<String, String[]> codes = new ConcurrentHashMap<>(); // code → redirect, challenge
@@ -47,6 +52,12 @@ public final class FakeAuthorizationServer {
 
     public FakeAuthorizationServer(String clientId, String clientSecret, int accessLifetimeSeconds, boolean jsonRequests,
             BiFunction<String, String, Map<String, String>> errorBody) {
+        this(clientId, clientSecret, accessLifetimeSeconds, jsonRequests, false, errorBody);
+    }
+
+    public FakeAuthorizationServer(String clientId, String clientSecret, int accessLifetimeSeconds, boolean jsonRequests,
+            boolean basicClientAuth, BiFunction<String, String, Map<String, String>> errorBody) {
+        this.basicClientAuth = basicClientAuth;
         this.clientId = clientId;
         this.clientSecret = clientSecret;
         this.accessLifetimeSeconds = accessLifetimeSeconds;
@@ -104,7 +115,15 @@ public final class FakeAuthorizationServer {
         } else {
             form.putAll(FakeHttp.query(raw));
         }
-        if (!clientId.equals(form.get("client_id")) || !clientSecret.equals(form.get("client_secret"))) {
+        if (basicClientAuth) {
+            String given = exchange.getRequestHeaders().getFirst("Authorization");
+            String expected = "Basic " + java.util.Base64.getEncoder().encodeToString((clientId + ":" + clientSecret)
+                    .getBytes(StandardCharsets.UTF_8));
+            if (!expected.equals(given)) {
+                FakeHttp.json(exchange, 401, errorBody.apply("invalid_client", "Invalid client credentials"), Map.of());
+                return;
+            }
+        } else if (!clientId.equals(form.get("client_id")) || !clientSecret.equals(form.get("client_secret"))) {
             FakeHttp.json(exchange, 401, errorBody.apply("invalid_client", "missing or unknown client id"), Map.of());
             return;
         }
@@ -142,6 +161,7 @@ public final class FakeAuthorizationServer {
         issuedRefresh.add(refresh);
         ObjectNode body = json.createObjectNode().put("token_type", "bearer").put("access_token", access)
                 .put("refresh_token", refresh).put("expires_in", accessLifetimeSeconds);
+        answerFields.forEach(body::put);
         FakeHttp.json(exchange, 200, body, Map.of());
     }
 

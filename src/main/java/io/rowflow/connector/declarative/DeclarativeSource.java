@@ -446,6 +446,38 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
         return address;
     }
 
+    /**
+     * An API address the token answer names (Pipedrive's api_domain, kept by {@code token_fields}) must be valid as
+     * the connection form declares the setting and lead to a host the connector uses; otherwise the sign-in (or
+     * refresh) is refused and nothing is kept, so a token is never sent where the manifest does not allow.
+     */
+    @Override
+    public void checkSignedIn(JsonNode tokenSettings) {
+        JsonNode oauth = manifest.oauth();
+        if (oauth == null || !oauth.hasNonNull("base_url") || !oauth.hasNonNull("token_fields")) {
+            return;
+        }
+        List<String> named = Templates.settingsNamed(oauth.get("base_url").asText());
+        boolean fromAnswer = false;
+        for (JsonNode setting : oauth.get("token_fields")) {
+            fromAnswer |= named.contains(setting.asText()) && tokenSettings.has(setting.asText());
+        }
+        if (!fromAnswer) {
+            return; // a refresh that did not name the address again keeps the one checked at sign-in
+        }
+        try {
+            oauthAddress("base_url", tokenSettings);
+        } catch (io.rowflow.common.error.InvalidInputException refused) {
+            StringBuilder given = new StringBuilder();
+            named.forEach(n -> given.append(given.isEmpty() ? "" : ", ").append(n).append(" \"")
+                    .append(tokenSettings.path(n).asText()).append('"'));
+            throw new UpstreamException(manifest.name() + "'s sign-in named an API address Rowflow will not send the"
+                    + " token to (" + given + "): it must be one of " + manifest.name() + "'s own hosts ("
+                    + String.join(", ", manifest.allowedHosts()) + "); nothing was connected", refused.getMessage(),
+                    null, false, 0);
+        }
+    }
+
     /** Whether the connection signed in with OAuth (its tokens are in its settings) rather than with the manifest's auth. */
     private boolean signedIn(JsonNode config) {
         return manifest.oauth() != null && config.hasNonNull("access_token") && !authCarriesAccessToken();

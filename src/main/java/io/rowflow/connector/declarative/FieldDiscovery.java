@@ -24,8 +24,13 @@ final class FieldDiscovery {
      * accountId; empty for a value that is its own column). {@code announced} are the fields the records carry.
      */
     record Fields(List<String> names, Map<String, String> labels, Map<String, List<String>> columns,
-            List<String> announced) {
-        static final Fields NONE = new Fields(List.of(), Map.of(), Map.of(), List.of());
+            List<String> announced, Map<String, Map<String, String>> options) {
+        static final Fields NONE = new Fields(List.of(), Map.of(), Map.of(), List.of(), Map.of());
+
+        Fields(List<String> names, Map<String, String> labels, Map<String, List<String>> columns,
+                List<String> announced) {
+            this(names, labels, columns, announced, Map.of());
+        }
 
         /** These fields and one more, when the fields are named at all (none named asks the API for its defaults). */
         Fields with(String field) {
@@ -34,7 +39,7 @@ final class FieldDiscovery {
             }
             List<String> more = new java.util.ArrayList<>(names);
             more.add(field);
-            return new Fields(more, labels, columns, announced);
+            return new Fields(more, labels, columns, announced, options);
         }
     }
 
@@ -57,6 +62,9 @@ final class FieldDiscovery {
         List<String> returned = new java.util.ArrayList<>();
         String labelField = spec.hasNonNull("label") ? spec.get("label").asText() : null;
         JsonNode byType = spec.path("columns_by_type");
+        // Each field's options, id → label, where the list names them (Pipedrive's enum and set fields).
+        Map<String, Map<String, String>> options = new LinkedHashMap<>();
+        JsonNode optionSpec = spec.get("options");
         for (JsonNode field : records) {
             String name = field.path(spec.get("name").asText()).asText();
             if (!name.isEmpty()) {
@@ -69,6 +77,17 @@ final class FieldDiscovery {
                     byType.path(at(field, spec.get("type").asText()).asText()).forEach(c -> sub.add(c.asText()));
                 }
                 columns.put(name, List.copyOf(sub));
+                if (optionSpec != null && at(field, optionSpec.get("path").asText()).isArray()) {
+                    Map<String, String> byId = new LinkedHashMap<>();
+                    for (JsonNode option : at(field, optionSpec.get("path").asText())) {
+                        JsonNode id = at(option, optionSpec.get("id").asText());
+                        JsonNode label = at(option, optionSpec.get("label").asText());
+                        if (id.isValueNode() && !id.isNull() && label.isValueNode() && !label.isNull()) {
+                            byId.put(id.asText(), label.asText());
+                        }
+                    }
+                    options.put(name, Map.copyOf(byId));
+                }
                 // A field the API never puts in a record (Jira's non-navigable ones) gets no column.
                 if (!spec.hasNonNull("returned") || at(field, spec.get("returned").asText()).asBoolean(true)) {
                     returned.add(name);
@@ -93,7 +112,7 @@ final class FieldDiscovery {
         List<String> asked = names;
         // Without types the columns cannot be known before the records: they come as the records bring them.
         return spec.hasNonNull("type") ? new Fields(names, labels, columns, returned.stream().filter(asked::contains)
-                .toList()) : new Fields(names, labels, Map.of(), List.of());
+                .toList(), options) : new Fields(names, labels, Map.of(), List.of(), options);
     }
 
     /** The value at a dotted path in a JSON object ("schema.type"). */

@@ -76,8 +76,17 @@ public final class ManifestLoader {
                 // Rowflow itself calls the token URL (the browser, not Rowflow, goes to the authorize URL): a shop's
                 // own host (https://{{config.shop}}.myshopify.com/…) must fall under allowed_hosts.
                 addresses.put("token_url", Templates.sample(oauth.get("token_url").asText()));
-                if (oauth.has("base_url")) {
+                // An address the token answer names (Pipedrive's api_domain) is known only at sign-in: it is checked
+                // against allowed_hosts then, at each refresh and at every read.
+                if (oauth.has("base_url") && !Templates.startsWithSettingOf(oauth.get("base_url").asText(),
+                        tokenFields(oauth))) {
                     addresses.put("base_url", Templates.sample(oauth.get("base_url").asText()));
+                }
+                for (String setting : tokenFields(oauth)) {
+                    if (!manifest.get("spec").path("properties").has(setting)) {
+                        errors.add(new FieldError("manifest.yaml.oauth.token_fields", "the setting " + setting
+                                + " is not a property of spec"));
+                    }
                 }
                 if (oauth.has("resources")) {
                     addresses.put("resources.url", oauth.get("resources").get("url").asText());
@@ -101,6 +110,13 @@ public final class ManifestLoader {
                     .map(e -> e.field() + ": " + e.message()).collect(Collectors.joining("; ")));
         }
         return Manifest.of(metadata, manifest);
+    }
+
+    /** The settings an OAuth section keeps from the token answer ({@code token_fields}' values). */
+    private static List<String> tokenFields(JsonNode oauth) {
+        List<String> settings = new ArrayList<>();
+        oauth.path("token_fields").forEach(n -> settings.add(n.asText()));
+        return settings;
     }
 
     /** Checks and reads a connector kept outside connectors/ (a test's), from its two parsed files. */

@@ -282,9 +282,11 @@ final class RecordPipeline {
                     if (base == null) {
                         // Not in the field list: named as it comes, its label taken by another column keeps its name.
                         String label = fields.labels().getOrDefault(head, head) + (dot < 0 ? "" : field.substring(dot));
-                        out.put(out.containsKey(label) ? label + " (" + field + ")" : label, value);
+                        out.put(out.containsKey(label) ? label + " (" + field + ")" : label, dot < 0
+                                ? labelled(head, value) : value);
                     } else if (sub.isEmpty()) {
-                        out.put(rest.isEmpty() ? base : base + "." + rest, value);
+                        out.put(rest.isEmpty() ? base : base + "." + rest, rest.isEmpty() ? labelled(head, value)
+                                : value);
                     } else if (sub.contains(rest)) {
                         out.put(base + "." + rest, value);
                     }
@@ -292,6 +294,45 @@ final class RecordPipeline {
                 }
             });
             sink.accept(out);
+        }
+
+        /**
+         * A field's value with its options' labels in place of their ids (the field list's {@code options}): one id
+         * (27 → "Website"), or several, as a list or as text with commas, joined by ",". Anything else, or an id the
+         * list does not name, stays as it came.
+         */
+        private Object labelled(String field, Object value) {
+            Map<String, String> options = fields.options().get(field);
+            if (options == null || options.isEmpty() || value == null) {
+                return value;
+            }
+            List<String> ids = new java.util.ArrayList<>();
+            if (value instanceof io.rowflow.pipeline.JsonText list) {
+                try {
+                    com.fasterxml.jackson.databind.JsonNode items = JSON.readTree(list.json());
+                    if (!items.isArray()) {
+                        return value;
+                    }
+                    for (com.fasterxml.jackson.databind.JsonNode item : items) {
+                        if (!item.isValueNode() || item.isNull()) {
+                            return value;
+                        }
+                        ids.add(item.asText());
+                    }
+                } catch (java.io.IOException unreadable) {
+                    return value;
+                }
+            } else if (value instanceof java.math.BigDecimal number) {
+                ids.add(number.stripTrailingZeros().toPlainString());
+            } else if (value instanceof String text) {
+                ids.addAll(List.of(text.split("\\s*,\\s*")));
+            } else {
+                ids.add(value.toString());
+            }
+            if (ids.isEmpty() || !ids.stream().allMatch(options::containsKey)) {
+                return value;
+            }
+            return String.join(",", ids.stream().map(options::get).toList());
         }
 
         /** Column names for the listed fields: labels, two fields with one label (or a top-level name) told apart. */

@@ -60,6 +60,12 @@ final class Templates {
         }
     }
 
+    /** Whether a template begins with one of these settings ({@code {{config.api_domain}}/v1}): its host is theirs. */
+    static boolean startsWithSettingOf(String template, java.util.Collection<String> settings) {
+        Matcher m = CONFIG.matcher(template);
+        return m.lookingAt() && m.group(2) == null && settings.contains(m.group(1));
+    }
+
     /** Whether a template fills anything in (a setting, the start time, a partition's value). */
     static boolean fillsIn(String template) {
         return PLACEHOLDER.matcher(template).find();
