@@ -219,6 +219,18 @@ public final class RequestBudget {
         }
     }
 
+    /**
+     * How long the budget still holds every request back: the rest of a used-up fixed window, until its reset
+     * (Pipedrive's x-ratelimit-reset seconds); zero when it holds none.
+     */
+    public synchronized Duration heldFor() {
+        if (pausedUntil == 0) {
+            return Duration.ZERO;
+        }
+        long left = pausedUntil - time.nanoTime();
+        return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
+    }
+
     /** Follows what one answer of the API says about its limit (nothing when it says nothing). */
     public void observe(Function<String, Optional<String>> header) {
         if (this == UNLIMITED) {

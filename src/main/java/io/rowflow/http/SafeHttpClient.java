@@ -174,8 +174,12 @@ public final class SafeHttpClient implements AutoCloseable {
             }
             if (outcome.rateLimited()) {
                 refusals++;
-                // Retry-After (or the headers' reset); else the API's documented shut-out (Airtable's 30 s); else backoff.
+                // Retry-After (or the headers' reset time); else the rest of the window the answer's headers said is
+                // used up (Pipedrive's x-ratelimit-reset seconds); else the API's documented shut-out (Airtable's
+                // 30 s); else backoff.
+                Duration held = budget.heldFor();
                 Duration wait = outcome.retryAfter() != null ? outcome.retryAfter()
+                        : !held.isZero() ? held
                         : budget.waitAfter429() != null ? budget.waitAfter429() : backoff(refusals);
                 if (rateLimited.plus(wait).compareTo(settings.maxRateLimitWait()) > 0) {
                     throw new UpstreamException(describe(spec) + " " + outcome.failure() + " " + refusals + " times and"

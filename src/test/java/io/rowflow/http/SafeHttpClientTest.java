@@ -154,6 +154,28 @@ class SafeHttpClientTest {
         assertThat(told).containsExactly("Airtable has no requests left: waiting 30.0 s (rate limit)");
     }
 
+    /**
+     * A 429 naming no Retry-After but saying in its headers that the window is used up and when it resets (Pipedrive:
+     * x-ratelimit-remaining 0, x-ratelimit-reset in seconds, https://pipedrive.readme.io/docs/core-api-concepts-rate-limiting)
+     * waits exactly until the reset, not a backoff, and the budget then lets the request through without more waiting.
+     */
+    @Test
+    void a429SayingWhenItsWindowResetsWaitsForTheReset() {
+        String body = "{\"success\":false,\"error\":\"Request over limit\",\"errorCode\":429}";
+        RecordedTime time = new RecordedTime(NOW);
+        RequestBudget budget = RequestBudget.following("Pipedrive", RateLimitHeaders.X_RATELIMIT, 20,
+                Duration.ofSeconds(2), null, null, time);
+        try (Script pipedrive = Script.of(List.<Object[]>of(new Object[] { 429, Map.of("x-ratelimit-limit", "20",
+                "x-ratelimit-remaining", "0", "x-ratelimit-reset", "2"), body }, new Object[] { 200, Map.of(
+                "x-ratelimit-limit", "20", "x-ratelimit-remaining", "19", "x-ratelimit-reset", "2"), "{\"data\":[]}" }));
+                SafeHttpClient client = recording(time, HttpSettings.defaults())) {
+            String read = client.execute(HttpRequestSpec.get(URI.create(pipedrive.url()), Map.of()),
+                    answer -> new String(answer.stream().readAllBytes(), StandardCharsets.UTF_8), budget);
+            assertThat(read).isEqualTo("{\"data\":[]}");
+        }
+        assertThat(time.waits()).containsExactly(Duration.ofSeconds(2));
+    }
+
     /** The waits of one request are bounded in all: past rowflow.http.max-rate-limit-wait it fails, saying when to try. */
     @Test
     void rateLimitWaitsAreBoundedInAll() {
