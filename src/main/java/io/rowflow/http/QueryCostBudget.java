@@ -14,31 +14,12 @@ import org.jboss.logging.Logger;
 public final class QueryCostBudget {
     private static final Logger LOG = Logger.getLogger(QueryCostBudget.class);
 
-    /** Time as the budget sees it: a clock and a way to wait, so a test can let time pass without sleeping. */
-    public interface Clock {
-        long nanoTime();
-
-        void sleep(Duration wait) throws InterruptedException;
-
-        Clock SYSTEM = new Clock() {
-            @Override
-            public long nanoTime() {
-                return System.nanoTime();
-            }
-
-            @Override
-            public void sleep(Duration wait) throws InterruptedException {
-                Thread.sleep(Math.max(1, wait.toMillis()));
-            }
-        };
-    }
-
     /** What one answer said: the expected cost of the query, the points left, the refill per second, the bucket. */
     public record Observation(double requested, double available, double restoreRate, Double maximum) {
     }
 
     private final String name;
-    private final Clock clock;
+    private final TimeSource clock;
     private boolean known;
     private double available;
     private double restoreRate;
@@ -47,7 +28,7 @@ public final class QueryCostBudget {
     private long observedAt;
     private long waitedNanos;
 
-    public QueryCostBudget(String name, Clock clock) {
+    public QueryCostBudget(String name, TimeSource clock) {
         this.name = name;
         this.clock = clock;
     }
@@ -96,6 +77,11 @@ public final class QueryCostBudget {
         }
         nextCost = Math.min(seen.requested(), maximum);
         observedAt = clock.nanoTime();
+    }
+
+    /** Where this budget reads the time and waits. */
+    public TimeSource time() {
+        return clock;
     }
 
     /** In all, how long requests waited for points. */

@@ -16,7 +16,7 @@ import java.util.function.LongSupplier;
  * reset when nothing is left.
  */
 public final class RequestBudget {
-    public static final RequestBudget UNLIMITED = new RequestBudget(Integer.MAX_VALUE, Duration.ofSeconds(1), System::nanoTime);
+    public static final RequestBudget UNLIMITED = new RequestBudget(Integer.MAX_VALUE, Duration.ofSeconds(1), TimeSource.SYSTEM);
     /**
      * The API counts a request when it arrives, a little after it is taken from the budget: a 5% longer window keeps
      * the 101st request from arriving inside the API's window of the first.
@@ -27,16 +27,24 @@ public final class RequestBudget {
     private final RateLimitHeaders headers;
     private int requests;
     private long windowNanos;
-    private final LongSupplier clock;
+    /** Where the budget reads the time and waits: the system's, or a test's that waits without sleeping. */
+    private final TimeSource time;
     /** When each request in the window was counted (nanoTime), each in a cell of its own to move it to its answer. */
     private final Deque<long[]> sent = new ArrayDeque<>();
     /** A fixed window used up: nothing is sent before this time (nanoTime), 0 when not paused. */
     private long pausedUntil;
     /** How long the API refuses everything after a 429 that names no wait (Airtable: 30 s); null when unsaid. */
     private final Duration waitAfter429;
+    /** The answer header in which the API says whether a retry may succeed (Stripe-Should-Retry); null when none. */
+    private final String shouldRetryHeader;
 
+    /** A budget reading {@code nanoClock} and waiting for real. */
     public RequestBudget(int requests, Duration window, LongSupplier nanoClock) {
         this("", RateLimitHeaders.NONE, requests, window, nanoClock);
+    }
+
+    public RequestBudget(int requests, Duration window, TimeSource time) {
+        this("", RateLimitHeaders.NONE, requests, window, time, null, null);
     }
 
     /**
@@ -44,21 +52,47 @@ public final class RequestBudget {
      * limit, to follow it; {@code requests} per {@code window}: the published limit, until the API says otherwise.
      */
     public RequestBudget(String name, RateLimitHeaders headers, int requests, Duration window, LongSupplier nanoClock) {
-        this(name, headers, requests, window, nanoClock, null);
+        this(name, headers, requests, window, realWaits(nanoClock), null, null);
     }
 
-    private RequestBudget(String name, RateLimitHeaders headers, int requests, Duration window, LongSupplier nanoClock,
-            Duration waitAfter429) {
+    /** As above, the time read and waited through {@code time}. */
+    public RequestBudget(String name, RateLimitHeaders headers, int requests, Duration window, TimeSource time) {
+        this(name, headers, requests, window, time, null, null);
+    }
+
+    private RequestBudget(String name, RateLimitHeaders headers, int requests, Duration window, TimeSource time,
+            Duration waitAfter429, String shouldRetryHeader) {
         this.waitAfter429 = waitAfter429;
+        this.shouldRetryHeader = shouldRetryHeader;
         this.name = name;
         this.headers = headers;
         this.requests = requests;
         this.windowNanos = window.toNanos();
-        this.clock = nanoClock;
+        this.time = time;
+    }
+
+    /** A clock given as nanoTime alone, with the system's instant and real waits. */
+    private static TimeSource realWaits(LongSupplier nanoClock) {
+        return new TimeSource() {
+            @Override
+            public long nanoTime() {
+                return nanoClock.getAsLong();
+            }
+
+            @Override
+            public java.time.Instant now() {
+                return java.time.Instant.now();
+            }
+
+            @Override
+            public void sleep(Duration wait) throws InterruptedException {
+                TimeSource.SYSTEM.sleep(wait);
+            }
+        };
     }
 
     public static RequestBudget of(int requests, Duration window) {
-        return new RequestBudget(requests, window, System::nanoTime);
+        return new RequestBudget(requests, window, TimeSource.SYSTEM);
     }
 
     /**
@@ -67,14 +101,34 @@ public final class RequestBudget {
      */
     public static RequestBudget following(String name, RateLimitHeaders headers, Integer requests, Duration window,
             Duration waitAfter429) {
-        return requests == null ? new RequestBudget(name, headers, Integer.MAX_VALUE, Duration.ofSeconds(1),
-                System::nanoTime, waitAfter429)
-                : new RequestBudget(name, headers, requests, withMargin(window), System::nanoTime, waitAfter429);
+        return following(name, headers, requests, window, waitAfter429, null, TimeSource.SYSTEM);
+    }
+
+    /**
+     * As above; {@code shouldRetryHeader} names the answer header in which the API says whether retrying may succeed
+     * (Stripe-Should-Retry: true or false; null when it has none), and {@code time} is where the budget reads the
+     * time and waits.
+     */
+    public static RequestBudget following(String name, RateLimitHeaders headers, Integer requests, Duration window,
+            Duration waitAfter429, String shouldRetryHeader, TimeSource time) {
+        return requests == null ? new RequestBudget(name, headers, Integer.MAX_VALUE, Duration.ofSeconds(1), time,
+                waitAfter429, shouldRetryHeader)
+                : new RequestBudget(name, headers, requests, withMargin(window), time, waitAfter429, shouldRetryHeader);
     }
 
     /** How long to wait after a 429 that names no wait, as the API documents it; null to back off instead. */
     public Duration waitAfter429() {
         return waitAfter429;
+    }
+
+    /** The header in which the API's answers say whether a retry may succeed; null when it has none. */
+    public String shouldRetryHeader() {
+        return shouldRetryHeader;
+    }
+
+    /** Where this budget reads the time and waits. */
+    public TimeSource time() {
+        return time;
     }
 
     private static Duration withMargin(Duration window) {
@@ -121,7 +175,7 @@ public final class RequestBudget {
         while (true) {
             long wait;
             synchronized (this) {
-                long now = clock.getAsLong();
+                long now = time.nanoTime();
                 prune(now);
                 if (pausedUntil != 0 && now - pausedUntil < 0) {
                     wait = pausedUntil - now;
@@ -140,7 +194,7 @@ public final class RequestBudget {
                 }
             }
             try {
-                Thread.sleep(Math.max(1, wait / 1_000_000), (int) (wait % 1_000_000));
+                time.sleep(Duration.ofNanos(wait));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new CancellationException("Interrupted while waiting for the API's request budget");
@@ -158,11 +212,23 @@ public final class RequestBudget {
         if (ticket != FREE) {
             synchronized (this) {
                 if (ticket.counted()[1] == 0) {
-                    ticket.counted()[0] = clock.getAsLong();
+                    ticket.counted()[0] = time.nanoTime();
                     ticket.counted()[1] = 1;
                 }
             }
         }
+    }
+
+    /**
+     * How long the budget still holds every request back: the rest of a used-up fixed window, until its reset
+     * (Pipedrive's x-ratelimit-reset seconds); zero when it holds none.
+     */
+    public synchronized Duration heldFor() {
+        if (pausedUntil == 0) {
+            return Duration.ZERO;
+        }
+        long left = pausedUntil - time.nanoTime();
+        return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
     }
 
     /** Follows what one answer of the API says about its limit (nothing when it says nothing). */
@@ -174,7 +240,7 @@ public final class RequestBudget {
     }
 
     public synchronized void observe(RateLimitHeaders.State state) {
-        long now = clock.getAsLong();
+        long now = time.nanoTime();
         if (state.rolling() && state.window() != null && state.limit() > 0) {
             requests = state.limit();
             windowNanos = withMargin(state.window()).toNanos();

@@ -24,6 +24,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -44,11 +45,24 @@ import org.jboss.logging.Logger;
 /**
  * The HTTP client for user-supplied URLs. It refuses private and metadata addresses (checked on every resolution,
  * every redirect hop and against the address actually connected), follows redirects itself, caps response size,
- * and retries 429 and 5xx answers with exponential backoff that honours Retry-After.
+ * and retries 429 and 5xx answers with exponential backoff that honours Retry-After. Every wait passes through its
+ * {@link TimeSource}, so a test sees each one without sleeping.
  */
 public final class SafeHttpClient implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SafeHttpClient.class);
     private static final int UPSTREAM_EXCERPT_BYTES = 2048;
+    /** Each thread's own random numbers, drawn where they are used. */
+    private static final RandomGenerator THREAD_JITTER = new RandomGenerator() {
+        @Override
+        public long nextLong() {
+            return ThreadLocalRandom.current().nextLong();
+        }
+
+        @Override
+        public long nextLong(long bound) {
+            return ThreadLocalRandom.current().nextLong(bound);
+        }
+    };
 
     /** Reads a successful response. Called at most once per request: a failure while reading is not retried. */
     @FunctionalInterface
@@ -61,6 +75,10 @@ public final class SafeHttpClient implements AutoCloseable {
     private final CloseableHttpClient client;
     private final AtomicLong requests = new AtomicLong();
     private final OutboundShares shares;
+    /** Where the client reads the time and waits (the system's, or a test's). */
+    private final TimeSource time;
+    /** The jitter of backoffs: random, so that many clients refused at once do not come back at once. */
+    private final RandomGenerator jitter;
     /** Fires each attempt's deadline (rowflow.http.request-timeout); a timer only, the abort itself is quick. */
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "rowflow-http-deadline");
@@ -73,8 +91,19 @@ public final class SafeHttpClient implements AutoCloseable {
     }
 
     public SafeHttpClient(HttpSettings settings, OutboundShares shares) {
+        this(settings, shares, TimeSource.SYSTEM, THREAD_JITTER);
+    }
+
+    /** A client without workspace shares whose waits pass through {@code time} and whose backoffs draw on {@code jitter}. */
+    public SafeHttpClient(HttpSettings settings, TimeSource time, RandomGenerator jitter) {
+        this(settings, new OutboundShares(Integer.MAX_VALUE, Duration.ZERO), time, jitter);
+    }
+
+    public SafeHttpClient(HttpSettings settings, OutboundShares shares, TimeSource time, RandomGenerator jitter) {
         this.settings = settings;
         this.shares = shares;
+        this.time = time;
+        this.jitter = jitter;
         this.guard = new NetworkGuard(settings.allowPrivateNetworks(), settings.allowedNetworks());
         ConnectionConfig connection = ConnectionConfig.custom()
                 .setConnectTimeout(Timeout.of(settings.connectTimeout()))
@@ -127,7 +156,7 @@ public final class SafeHttpClient implements AutoCloseable {
      * rowflow.http.max-rate-limit-wait, and each by rowflow.http.max-retry-after.
      */
     public <T> T execute(HttpRequestSpec spec, BodyReader<T> reader, RequestBudget budget) {
-        Instant started = Instant.now();
+        long started = time.nanoTime();
         Duration rateLimited = Duration.ZERO;
         int refusals = 0;
         for (int attempt = 1;; ) {
@@ -145,8 +174,12 @@ public final class SafeHttpClient implements AutoCloseable {
             }
             if (outcome.rateLimited()) {
                 refusals++;
-                // Retry-After (or the headers' reset); else the API's documented shut-out (Airtable's 30 s); else backoff.
+                // Retry-After (or the headers' reset time); else the rest of the window the answer's headers said is
+                // used up (Pipedrive's x-ratelimit-reset seconds); else the API's documented shut-out (Airtable's
+                // 30 s); else backoff.
+                Duration held = budget.heldFor();
                 Duration wait = outcome.retryAfter() != null ? outcome.retryAfter()
+                        : !held.isZero() ? held
                         : budget.waitAfter429() != null ? budget.waitAfter429() : backoff(refusals);
                 if (rateLimited.plus(wait).compareTo(settings.maxRateLimitWait()) > 0) {
                     throw new UpstreamException(describe(spec) + " " + outcome.failure() + " " + refusals + " times and"
@@ -165,7 +198,7 @@ public final class SafeHttpClient implements AutoCloseable {
             if (attempt >= settings.maxAttempts()) {
                 // How many tries in all, and over how long: "after 5 attempts" alone hides that a run waited minutes.
                 throw new UpstreamException(describe(spec) + ": " + outcome.failure() + "; gave up after " + attempt
-                        + " attempts over " + span(Duration.between(started, Instant.now())), outcome.upstreamMessage(),
+                        + " attempts over " + span(Duration.ofNanos(time.nanoTime() - started)), outcome.upstreamMessage(),
                         null, true, 0, outcome.retryAfter());
             }
             Duration wait = outcome.retryAfter() != null ? outcome.retryAfter() : backoff(attempt);
@@ -182,8 +215,8 @@ public final class SafeHttpClient implements AutoCloseable {
     }
 
     /** The time {@code wait} from now, to the second, in UTC: when a refused request may be tried again. */
-    private static String after(Duration wait) {
-        return DateTimeFormatter.ISO_INSTANT.format(Instant.now().plus(wait).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    private String after(Duration wait) {
+        return DateTimeFormatter.ISO_INSTANT.format(time.now().plus(wait).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     }
 
     /**
@@ -303,8 +336,16 @@ public final class SafeHttpClient implements AutoCloseable {
                 }
                 String excerpt = excerpt(response.getEntity());
                 String failure = "answered HTTP " + status + reason(response);
-                if (status == 429 || status == 500 || status == 502 || status == 503 || status == 504) {
-                    Duration retryAfter = rateLimitWait(response);
+                boolean retriedByStatus = status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+                // The API's own word on whether a retry may succeed (Stripe-Should-Retry) outranks the status.
+                String adviceHeader = budget.shouldRetryHeader();
+                Boolean advice = shouldRetry(response, adviceHeader);
+                if (retriedByStatus && Boolean.FALSE.equals(advice)) {
+                    throw new UpstreamException(describe(original) + " " + failure + " and said in " + adviceHeader
+                            + " that trying again would not succeed", excerpt, null, false, status);
+                }
+                if (retriedByStatus || Boolean.TRUE.equals(advice)) {
+                    Duration retryAfter = rateLimitWait(response, time.now());
                     if (retryAfter != null && retryAfter.compareTo(settings.maxRetryAfter()) > 0) {
                         throw new UpstreamException(describe(original) + " " + failure + " and asked to wait "
                                 + retryAfter.toSeconds() + " s, longer than rowflow.http.max-retry-after ("
@@ -409,7 +450,7 @@ public final class SafeHttpClient implements AutoCloseable {
     private Duration backoff(int attempt) {
         long base = settings.initialBackoff().toMillis() << Math.min(attempt - 1, 20);
         long capped = Math.min(base, settings.maxBackoff().toMillis());
-        return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+        return Duration.ofMillis(capped / 2 + jitter.nextLong(capped / 2 + 1));
     }
 
     /**
@@ -417,8 +458,8 @@ public final class SafeHttpClient implements AutoCloseable {
      * else, with no requests remaining, the limit's window (HubSpot's X-HubSpot-RateLimit-Interval-Milliseconds, a
      * rolling window: after a whole window the oldest requests have left it). Null: back off exponentially.
      */
-    static Duration rateLimitWait(org.apache.hc.core5.http.HttpResponse response) {
-        Duration retryAfter = retryAfter(response.getFirstHeader("Retry-After"));
+    static Duration rateLimitWait(org.apache.hc.core5.http.HttpResponse response, Instant now) {
+        Duration retryAfter = retryAfter(response.getFirstHeader("Retry-After"), now);
         if (retryAfter != null) {
             return retryAfter;
         }
@@ -427,7 +468,7 @@ public final class SafeHttpClient implements AutoCloseable {
             try {
                 Instant at = java.time.OffsetDateTime.parse(reset.getValue().trim(), java.time.format.DateTimeFormatter
                         .ofPattern("yyyy-MM-dd'T'HH:mm[:ss][.SSS]XXX")).toInstant();
-                Duration wait = Duration.between(Instant.now(), at);
+                Duration wait = Duration.between(now, at);
                 return wait.isNegative() ? Duration.ZERO : wait;
             } catch (RuntimeException notIso) {
                 // an epoch or another format: fall through to the window or backoff
@@ -464,8 +505,18 @@ public final class SafeHttpClient implements AutoCloseable {
         return named != null && named.find() ? named.group(1) : null;
     }
 
-    /** Retry-After as seconds (integer or decimal) or an HTTP date; null when absent or unreadable. */
-    static Duration retryAfter(Header header) {
+    /**
+     * Whether the answer says a retry may succeed, in the header the API names for it (Stripe-Should-Retry: "true" or
+     * "false"); null when it has no such header or does not say.
+     */
+    private static Boolean shouldRetry(ClassicHttpResponse response, String name) {
+        Header header = name == null ? null : response.getFirstHeader(name);
+        String value = header == null ? "" : header.getValue().strip();
+        return value.equalsIgnoreCase("true") ? Boolean.TRUE : value.equalsIgnoreCase("false") ? Boolean.FALSE : null;
+    }
+
+    /** Retry-After as seconds (integer or decimal) or an HTTP date, from {@code now}; null when absent or unreadable. */
+    static Duration retryAfter(Header header, Instant now) {
         if (header == null) {
             return null;
         }
@@ -475,7 +526,7 @@ public final class SafeHttpClient implements AutoCloseable {
         } catch (NumberFormatException notSeconds) {
             try {
                 ZonedDateTime at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
-                Duration wait = Duration.between(ZonedDateTime.now(at.getZone()), at);
+                Duration wait = Duration.between(now, at.toInstant());
                 return wait.isNegative() ? Duration.ZERO : wait;
             } catch (RuntimeException notADate) {
                 return null;
@@ -483,9 +534,9 @@ public final class SafeHttpClient implements AutoCloseable {
         }
     }
 
-    private static void sleep(Duration wait) {
+    private void sleep(Duration wait) {
         try {
-            Thread.sleep(wait.toMillis());
+            time.sleep(wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CancellationException("Interrupted while waiting to retry");

@@ -2,38 +2,30 @@ package io.rowflow.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rowflow.testing.RecordedTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The proactive budget with a clock the test moves: HubSpot's 100 requests per rolling 10 s. */
+/**
+ * The proactive budget on a test's time, which stands still until the budget waits: HubSpot's 100 requests per rolling
+ * 10 s, the window HubSpot's headers state, and Jira's fixed window. Each wait is asserted to the nanosecond.
+ */
 class RequestBudgetTest {
+    private final RecordedTime time = new RecordedTime(Instant.parse("2026-12-01T12:00:00Z"));
+
     @Test
     void theHundredAndFirstRequestWaitsForTheOldestToLeaveTheWindow() {
-        AtomicLong now = new AtomicLong();
-        RequestBudget budget = new RequestBudget(100, Duration.ofSeconds(10), now::get);
+        RequestBudget budget = new RequestBudget(100, Duration.ofSeconds(10), time);
         for (int i = 0; i < 100; i++) {
-            now.addAndGet(10_000_000); // one request every 10 ms
+            time.pass(Duration.ofMillis(10)); // one request every 10 ms
             assertThat(budget.take()).isZero();
         }
-        // The window is full; the first request (at 10 ms) leaves it at 10.010 s. The clock moves as the budget sleeps
-        // only in real time, so a real thread moves it for the test.
-        Thread mover = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                now.addAndGet(1_000_000_000);
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        mover.start();
-        long waited = budget.take();
-        mover.interrupt();
-        assertThat(waited).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(10).toNanos());
-        assertThat(now.get()).isGreaterThanOrEqualTo(10_010_000_000L);
+        // The window is full at 1.000 s; the first request (at 10 ms) leaves it at 10.010 s: 9.010 s on.
+        assertThat(budget.take()).isEqualTo(Duration.ofMillis(9010).toNanos());
+        assertThat(time.waits()).containsExactly(Duration.ofMillis(9010));
+        assertThat(time.nanoTime()).isEqualTo(Duration.ofMillis(10_010).toNanos());
     }
 
     /**
@@ -42,8 +34,7 @@ class RequestBudgetTest {
      */
     @Test
     void theApisHeadersSetTheWindowAndCountOthersRequests() {
-        AtomicLong now = new AtomicLong(1);
-        RequestBudget budget = new RequestBudget("HubSpot", RateLimitHeaders.HUBSPOT, 100, Duration.ofSeconds(10), now::get);
+        RequestBudget budget = new RequestBudget("HubSpot", RateLimitHeaders.HUBSPOT, 100, Duration.ofSeconds(10), time);
         RequestBudget.Ticket first = budget.acquire();
         budget.answered(first);
         budget.observe(name -> java.util.Optional.ofNullable(Map.of("X-HubSpot-RateLimit-Max", "20",
@@ -52,47 +43,36 @@ class RequestBudgetTest {
         for (int i = 0; i < 9; i++) {
             assertThat(budget.take()).isZero();
         }
-        Thread mover = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                now.addAndGet(100_000_000);
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        mover.start();
-        long waited = budget.take();
-        mover.interrupt();
         // The 21st waits for the stated window (1 s, 5% more for the way there), not for 10 s.
-        assertThat(waited).isPositive().isLessThanOrEqualTo(1_050_000_000L);
-        assertThat(now.get()).isGreaterThanOrEqualTo(1_050_000_001L);
+        assertThat(budget.take()).isEqualTo(1_050_000_000L);
+        assertThat(time.waits()).containsExactly(Duration.ofMillis(1050));
     }
 
     /** A fixed window used up (X-RateLimit-Remaining 0) holds every request until its reset. */
     @Test
     void aUsedUpFixedWindowWaitsForItsReset() {
-        AtomicLong now = new AtomicLong(1);
         RequestBudget budget = new RequestBudget("Jira", RateLimitHeaders.X_RATELIMIT, Integer.MAX_VALUE,
-                Duration.ofSeconds(1), now::get);
+                Duration.ofSeconds(1), time);
         assertThat(budget.take()).isZero();
         budget.observe(name -> java.util.Optional.ofNullable(Map.of("X-RateLimit-Limit", "100", "X-RateLimit-Remaining",
                 "0", "X-RateLimit-Reset", "3").get(name)));
-        Thread mover = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                now.addAndGet(100_000_000);
-                try {
-                    Thread.sleep(2);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        mover.start();
-        long waited = budget.take();
-        mover.interrupt();
-        assertThat(waited).isPositive();
-        assertThat(now.get()).as("not before the reset, 3 s on").isGreaterThanOrEqualTo(3_000_000_001L);
+        assertThat(budget.take()).as("not before the reset, 3 s on").isEqualTo(3_000_000_000L);
+        assertThat(time.waits()).containsExactly(Duration.ofSeconds(3));
+    }
+
+    /** A wait is interruptible: a cancelled run stops waiting for the budget. */
+    @Test
+    void aWaitEndsWhenTheThreadIsInterrupted() {
+        RequestBudget budget = new RequestBudget(1, Duration.ofSeconds(10), time);
+        budget.take();
+        Thread.currentThread().interrupt();
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(budget::take)
+                    .isInstanceOf(java.util.concurrent.CancellationException.class);
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(time.waits()).isEmpty();
     }
 }

@@ -57,17 +57,17 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
     private final ConfigSchema schema;
     private final StreamComponents components;
 
-    /** How waits for a query-cost budget pass: the system's clock, or a test's. */
-    private final io.rowflow.http.QueryCostBudget.Clock clock;
+    /** How the budgets' waits pass: the system's clock, or a test's. */
+    private final io.rowflow.http.TimeSource clock;
     /** One query-cost budget per credential on this node, for APIs that price their queries (rate_limit.cost). */
     private static final Map<String, io.rowflow.http.QueryCostBudget> COST_BUDGETS = new ConcurrentHashMap<>();
 
     DeclarativeSource(Manifest manifest, URI baseUrl, StreamComponents components) {
-        this(manifest, baseUrl, components, io.rowflow.http.QueryCostBudget.Clock.SYSTEM);
+        this(manifest, baseUrl, components, io.rowflow.http.TimeSource.SYSTEM);
     }
 
     DeclarativeSource(Manifest manifest, URI baseUrl, StreamComponents components,
-            io.rowflow.http.QueryCostBudget.Clock clock) {
+            io.rowflow.http.TimeSource clock) {
         this.clock = clock;
         this.manifest = manifest;
         this.baseUrl = baseUrl;
@@ -180,8 +180,8 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
         }
         String credential = Digests.sha256(manifest.id() + "\n" + base + "\n" + (context.accessTokens() != null
                 ? context.connectionId() : headers + "\n" + secretQuery));
-        io.rowflow.http.QueryCostBudget budget = COST_BUDGETS.computeIfAbsent(credential,
-                k -> new io.rowflow.http.QueryCostBudget(manifest.name(), clock));
+        io.rowflow.http.QueryCostBudget budget = COST_BUDGETS.compute(credential, (k, kept) -> kept != null
+                && kept.time() == clock ? kept : new io.rowflow.http.QueryCostBudget(manifest.name(), clock));
         return new PageHook() {
             @Override
             public List<String> capturePaths() {
@@ -535,8 +535,10 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
             ACCOUNTS.put(credential, account);
             seen = answer.limit();
         }
-        RequestBudget budget = BUDGETS.computeIfAbsent(manifest.id() + "/" + account, k -> RequestBudget.following(
-                manifest.name(), reader, limit.requests(), limit.per(), limit.waitAfter429()));
+        // A budget keeps the time of the clock it was made with; a read on another clock (a test's) gets its own.
+        RequestBudget budget = BUDGETS.compute(manifest.id() + "/" + account, (k, kept) -> kept != null
+                && kept.time() == clock ? kept : RequestBudget.following(manifest.name(), reader, limit.requests(),
+                        limit.per(), limit.waitAfter429(), limit.shouldRetryHeader(), clock));
         if (seen != null) {
             budget.observe(seen);
         }

@@ -64,11 +64,13 @@ public record Manifest(String id, String name, String version, String category, 
      * {@code headers} its answers state the limit in (see {@link io.rowflow.http.RateLimitHeaders#named}), where to
      * learn the upstream account a credential belongs to ({@code accountPath} answering the account's id at
      * {@code accountId}), since the API counts per account, not per credential; null for neither; and how long it
-     * refuses everything after a 429 that names no wait ({@code waitAfter429}, null when it does not say).
+     * refuses everything after a 429 that names no wait ({@code waitAfter429}, null when it does not say); and the
+     * answer header in which it says whether a retry may succeed ({@code shouldRetryHeader}: Stripe-Should-Retry,
+     * "true" or "false"; null when it has none).
      */
     public record RateLimit(Integer requests, Duration per, String headers, String accountPath, String accountId,
-            QueryCost cost, Duration waitAfter429) {
-        static final RateLimit NONE = new RateLimit(null, null, null, null, null, null, null);
+            QueryCost cost, Duration waitAfter429, String shouldRetryHeader) {
+        static final RateLimit NONE = new RateLimit(null, null, null, null, null, null, null, null);
 
         static RateLimit of(JsonNode limit) {
             if (limit == null) {
@@ -81,7 +83,8 @@ public record Manifest(String id, String name, String version, String category, 
                     account.hasNonNull("path") ? account.get("path").asText() : null,
                     account.hasNonNull("id") ? account.get("id").asText() : null,
                     limit.hasNonNull("cost") ? QueryCost.of(limit.get("cost")) : null,
-                    limit.hasNonNull("wait_after_429") ? Duration.parse(limit.get("wait_after_429").asText()) : null);
+                    limit.hasNonNull("wait_after_429") ? Duration.parse(limit.get("wait_after_429").asText()) : null,
+                    limit.hasNonNull("should_retry_header") ? limit.get("should_retry_header").asText() : null);
         }
 
         boolean limited() {

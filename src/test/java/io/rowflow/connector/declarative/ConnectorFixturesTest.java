@@ -13,6 +13,7 @@ import io.rowflow.http.SafeHttpClient;
 import io.rowflow.pipeline.ColumnsAnnouncement;
 import io.rowflow.pipeline.JsonText;
 import io.rowflow.testing.FakeHttp;
+import io.rowflow.testing.RecordedTime;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -37,12 +38,22 @@ import org.junit.jupiter.params.provider.MethodSource;
  * type. A request the fixture does not list, or a listed one never made, fails the fixture. A fixture with
  * {@code error: {message, status}} expects the read to fail with a message holding that text (and, with a status, an
  * upstream failure counting as it: 401 and 403 mark a connection), after the records listed, if any. A fixture with
- * {@code previous_read: {newest: <time>}} is an incremental read after one whose newest change was then. The stateful
- * fakes (FakeHubSpot, FakeJira) stay for what needs state: sign-in, changes between reads, rate limits.
+ * {@code previous_read: {newest: <time>}} is an incremental read after one whose newest change was then. With
+ * {@code error: {…, upstream: "…"}} the provider's own words the run keeps beside the message must hold that text.
+ * <p>
+ * Time is the test's ({@link RecordedTime}): it stands still until the client or a budget waits, and every wait is
+ * recorded instead of slept. {@code waits: [30s, 1.05s, 500ms]} lists the waits the read must have made, exactly and
+ * in order (a 429's Retry-After, Airtable's documented 30 s, a budget's window; a backoff is drawn at its longest, 1 s
+ * for the first); a fixture without {@code waits} must have waited not at all. The clock starts at
+ * {@link #START}, which a Retry-After date or a reset time in a fixture is measured from. The stateful fakes
+ * (FakeHubSpot, FakeJira) stay for what needs state: sign-in, changes between reads.
  */
 class ConnectorFixturesTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Where the test's time starts. */
+    static final java.time.Instant START = java.time.Instant.parse("2026-12-01T12:00:00Z");
+    private static final java.util.regex.Pattern WAIT = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|min)");
 
     /** Every fixture of every connector in connectors/index.txt, as "id/file.yaml". */
     static Stream<String> fixtures() throws IOException {
@@ -71,9 +82,11 @@ class ConnectorFixturesTest {
         List<Map<String, Object>> records = new ArrayList<>();
         JsonNode expectedError = recorded.get("error");
         RuntimeException failure = null;
+        RecordedTime time = new RecordedTime(START);
         try (SafeHttpClient http = new SafeHttpClient(HttpSettings.defaults()
-                .withAllowedNetworks(List.of("127.0.0.0/8")))) {
-            DeclarativeSource source = new DeclarativeSource(manifest, URI.create(FakeHttp.baseUrl(server)), null);
+                .withAllowedNetworks(List.of("127.0.0.0/8")), time, RecordedTime.LONGEST_BACKOFF)) {
+            DeclarativeSource source = new DeclarativeSource(manifest, URI.create(FakeHttp.baseUrl(server)), null,
+                    time);
             SourceContext context = new SourceContext(recorded.get("config"), http).withStream(recorded.get("stream")
                     .asText());
             if (recorded.has("previous_read")) {
@@ -98,6 +111,9 @@ class ConnectorFixturesTest {
 
         assertThat(replay.unexpected).as("requests the fixture does not list").isEmpty();
         assertThat(replay.unused()).as("listed requests never made").isEmpty();
+        List<java.time.Duration> expectedWaits = new ArrayList<>();
+        recorded.path("waits").forEach(w -> expectedWaits.add(duration(w.asText())));
+        assertThat(time.waits()).as("the waits, in order").containsExactlyElementsOf(expectedWaits);
         if (expectedError != null) {
             assertThat(failure).as("the read's failure").isNotNull();
             assertThat(failure.getMessage()).as("the read's failure").contains(expectedError.get("message").asText());
@@ -105,6 +121,11 @@ class ConnectorFixturesTest {
                 assertThat(failure).isInstanceOf(io.rowflow.common.error.UpstreamException.class);
                 assertThat(((io.rowflow.common.error.UpstreamException) failure).status()).as("the failure's status")
                         .isEqualTo(expectedError.get("status").asInt());
+            }
+            if (expectedError.has("upstream")) {
+                assertThat(failure).isInstanceOf(io.rowflow.common.error.UpstreamException.class);
+                assertThat(((io.rowflow.common.error.UpstreamException) failure).upstreamMessage())
+                        .as("the provider's words kept with the failure").contains(expectedError.get("upstream").asText());
             }
         }
         JsonNode expected = recorded.has("records") ? recorded.get("records") : JSON.createArrayNode();
@@ -119,6 +140,24 @@ class ConnectorFixturesTest {
                 assertSameValue(got.get(field), want.get(field), "record " + i + ", " + field);
             }
         }
+    }
+
+    /** A wait as a fixture writes it: "30s", "1.05s", "500ms", "2min", or ISO-8601 ("PT30S"). */
+    static java.time.Duration duration(String text) {
+        if (text.startsWith("PT")) {
+            return java.time.Duration.parse(text);
+        }
+        java.util.regex.Matcher m = WAIT.matcher(text.strip());
+        if (!m.matches()) {
+            throw new AssertionError("The fixture's wait \"" + text + "\" is not a duration such as 30s, 1.5s or 500ms");
+        }
+        BigDecimal amount = new BigDecimal(m.group(1));
+        BigDecimal nanos = amount.multiply(BigDecimal.valueOf(switch (m.group(2)) {
+            case "ms" -> 1_000_000L;
+            case "s" -> 1_000_000_000L;
+            default -> 60_000_000_000L;
+        }));
+        return java.time.Duration.ofNanos(nanos.longValueExact());
     }
 
     /** A value as read equals the fixture's, in type too: text is text, 12 is a whole number, 4.50 a decimal. */

@@ -11,8 +11,8 @@ import io.rowflow.common.error.InvalidInputException;
 import io.rowflow.connector.SourceContext;
 import io.rowflow.http.HttpSettings;
 import io.rowflow.http.Origin;
-import io.rowflow.http.QueryCostBudget;
 import io.rowflow.http.SafeHttpClient;
+import io.rowflow.http.TimeSource;
 import io.rowflow.pipeline.ColumnsAnnouncement;
 import io.rowflow.testing.FakeShopifyGraphql;
 import java.io.IOException;
@@ -42,10 +42,15 @@ class GraphQLConnectorTest {
     /** The test's time: moved only by the engine's waits. */
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private final List<Duration> waits = new CopyOnWriteArrayList<>();
-    private final QueryCostBudget.Clock clock = new QueryCostBudget.Clock() {
+    private final TimeSource clock = new TimeSource() {
         @Override
         public long nanoTime() {
             return nanos.get();
+        }
+
+        @Override
+        public java.time.Instant now() {
+            return java.time.Instant.ofEpochSecond(1_767_225_600L).plusNanos(nanos.get());
         }
 
         @Override
