@@ -2,6 +2,7 @@ package io.rowflow.connector.declarative;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -279,7 +280,8 @@ class ShopifyConnectorTest {
                 "gid://shopify/Order/5630100007", "gid://shopify/Order/5630100500", "gid://shopify/Order/5630101049");
         assertThat(shop.bulkOperations()).hasSize(1); // incremental: the paged query with updated_at
         JsonNode asked = shop.requests.get(shop.requests.size() - 1).path("variables");
-        assertThat(asked.path("query").asText()).startsWith("updated_at:>='2026-02-01T10:");
+        // From the first read's newest change (order 1050, 17:30:13) less the manifest's minute of lookback.
+        assertThat(asked.path("query").asText()).isEqualTo("updated_at:>='2026-01-01T17:29:13Z'");
         assertThat(countOf(shop.requests, "query Orders(") - pagesBefore).isEqualTo(1);
         Map<String, Object> changed = byId(secondRead, "gid://shopify/Order/5630100500");
         assertThat(changed).containsEntry("displayFinancialStatus", "PARTIALLY_REFUNDED")
@@ -327,7 +329,8 @@ class ShopifyConnectorTest {
         JsonNode refused = shop.answers.get(shop.requests.indexOf(starts.get(0)));
         assertThat(refused.at("/data/bulkOperationRunQuery/userErrors/0/code").asText())
                 .isEqualTo("OPERATION_IN_PROGRESS");
-        // The other one was polled until it ended (1 + 2 + 4 + 8 + 5… s), then ours (1, 1 s at most 2 s).
+        // The other one is polled until it ends (20 s: after 1 + 2 + 4 + 8 + 16 s), then ours (2 s: 1 + 2).
+        assertThat(pollWaits).extracting(Duration::toSeconds).containsExactly(1L, 2L, 4L, 8L, 16L, 1L, 2L);
         assertThat(shop.bulkOperations()).hasSize(2);
     }
 
@@ -336,7 +339,7 @@ class ShopifyConnectorTest {
         // The API's host is allowed, the file's host (127.0.0.2, as GCS is another host) is not.
         open(1000, 100, List.of("127.0.0.1/32"));
         seed(1_000);
-        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> read(context()));
+        Throwable refused = catchThrowable(() -> read(context()));
 
         assertThat(refused).isInstanceOf(UpstreamException.class).hasMessageContaining("127.0.0.2");
         FakeShopify.BulkOperation operation = shop.bulkOperations().get(0);
