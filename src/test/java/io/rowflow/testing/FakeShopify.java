@@ -553,6 +553,11 @@ public final class FakeShopify implements AutoCloseable {
             return signature;
         }
 
+        /** The size of the file written, once the operation completed and was asked about. */
+        public long fileSize() throws IOException {
+            return Files.size(file);
+        }
+
         ObjectNode describe(List<Selection.Field> selection) {
             String status = status();
             if (status.equals("COMPLETED") && file == null && root != null) {
