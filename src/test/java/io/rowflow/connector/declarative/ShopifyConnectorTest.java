@@ -255,6 +255,36 @@ class ShopifyConnectorTest {
     }
 
     @Test
+    void aBucketAnotherClientKeepsEmptyStopsTheReadAfterTenRefusalsSayingWhy() throws IOException {
+        open(1000, 50, List.of("127.0.0.0/8"));
+        seed(5);
+        shop.drain(1000);
+        // Whenever Rowflow waits, the other client spends the points again.
+        QueryCostBudget.Clock contested = new QueryCostBudget.Clock() {
+            @Override
+            public long nanoTime() {
+                return nanos.get();
+            }
+
+            @Override
+            public void sleep(Duration wait) {
+                costWaits.add(wait);
+                nanos.addAndGet(wait.toNanos());
+                shop.drain(1000);
+            }
+        };
+        DeclarativeSource source = new DeclarativeSource(manifest(), URI.create(shop.base()), new StreamComponents(
+                List.of(new ShopifyBulkQuery(clock(pollWaits)))), contested);
+
+        assertThatThrownBy(() -> source.read(context(), record -> { })).isInstanceOf(UpstreamException.class)
+                .hasMessageContaining("Shopify answered THROTTLED").hasMessageContaining("10 times in a row")
+                .hasMessageContaining("Try the run again later");
+        assertThat(shop.throttled()).isEqualTo(10);
+        // Each time it waited what the answer said: (1 point for the count − 0 left) / 50 a second = 20 ms.
+        assertThat(costWaits).hasSize(9).allMatch(w -> w.toMillis() == 20);
+    }
+
+    @Test
     void incrementalReadsGetOnlyTheChangedAndNewOrdersAndTogetherEqualAFreshWholeRead() throws IOException {
         open(2000, 100, List.of("127.0.0.0/8"));
         seed(1_050);
