@@ -152,7 +152,10 @@ class ShopifyConnectorTest {
         assertThat(shop.fileRequests).hasSize(1);
         assertThat(shop.fileRequests.get(0).keySet()).noneMatch(h -> h.equalsIgnoreCase("X-Shopify-Access-Token")
                 || h.equalsIgnoreCase("Authorization"));
+        // A sample (a preview, a Test) starts no export and counts nothing: it pages, here to the end.
         assertThat(countOf(shop.requests, "query Orders(")).isEqualTo(120);
+        assertThat(countOf(shop.requests, "ordersCount")).isEqualTo(1);
+        assertThat(shop.bulkOperations()).hasSize(1);
 
         // The same records, field for field, in the same order, with the same columns in the same order.
         assertThat(bulk).hasSize(1_200);
