@@ -314,7 +314,7 @@ public class ConnectionService implements SecretStore {
         SourceConnector connector = reader.get();
         AtomicInteger columns = new AtomicInteger(-1);
         try (OutboundShares.Scope outbound = OutboundShares.as(entity.workspaceId)) {
-            connector.read(sourceContext(entity, null), record -> {
+            connector.read(sourceContext(entity, null).asSample(), record -> {
                 columns.set(record.size());
                 throw new StopReading();
             });

@@ -10,33 +10,45 @@ import java.util.UUID;
  * budget to draw from before each request (an API's published rate limit, kept proactively), the stream to read, the
  * connection it reads through, and — for connections signed in with OAuth — where to get a current access token
  * before each request (it is refreshed when it is about to expire, also in the middle of a long read); for an
- * incremental read, where the last one stopped ({@code sync}, null for a full read).
+ * incremental read, where the last one stopped ({@code sync}, null for a full read); and whether the read is a
+ * {@code sample} (a preview's or a Test's first records, cut short by the caller), so a source skips work meant for
+ * whole reads (Shopify's bulk export of every order).
  */
 public record SourceContext(JsonNode config, SafeHttpClient http, RequestBudget budget, String stream, UUID connectionId,
-        AccessTokens accessTokens, IncrementalSync sync) {
+        AccessTokens accessTokens, IncrementalSync sync, boolean sample) {
+    public SourceContext(JsonNode config, SafeHttpClient http, RequestBudget budget, String stream, UUID connectionId,
+            AccessTokens accessTokens, IncrementalSync sync) {
+        this(config, http, budget, stream, connectionId, accessTokens, sync, false);
+    }
+
     public SourceContext(JsonNode config, SafeHttpClient http) {
-        this(config, http, RequestBudget.UNLIMITED, null, null, null, null);
+        this(config, http, RequestBudget.UNLIMITED, null, null, null, null, false);
     }
 
     public SourceContext withConfig(JsonNode other) {
-        return new SourceContext(other, http, budget, stream, connectionId, accessTokens, sync);
+        return new SourceContext(other, http, budget, stream, connectionId, accessTokens, sync, sample);
     }
 
     public SourceContext withBudget(RequestBudget other) {
-        return new SourceContext(config, http, other, stream, connectionId, accessTokens, sync);
+        return new SourceContext(config, http, other, stream, connectionId, accessTokens, sync, sample);
     }
 
     /** The stream to read, of a connector that has several (null: its first). */
     public SourceContext withStream(String name) {
-        return new SourceContext(config, http, budget, name, connectionId, accessTokens, sync);
+        return new SourceContext(config, http, budget, name, connectionId, accessTokens, sync, sample);
     }
 
     public SourceContext withConnection(UUID id, AccessTokens tokens) {
-        return new SourceContext(config, http, budget, stream, id, tokens, sync);
+        return new SourceContext(config, http, budget, stream, id, tokens, sync, sample);
     }
 
     /** Reads only what changed since the state given (see {@link IncrementalSync}); null reads everything. */
     public SourceContext withSync(IncrementalSync incremental) {
-        return new SourceContext(config, http, budget, stream, connectionId, accessTokens, incremental);
+        return new SourceContext(config, http, budget, stream, connectionId, accessTokens, incremental, sample);
+    }
+
+    /** A read of the first few records only (a preview, a Test): the caller stops it early. */
+    public SourceContext asSample() {
+        return new SourceContext(config, http, budget, stream, connectionId, accessTokens, sync, true);
     }
 }

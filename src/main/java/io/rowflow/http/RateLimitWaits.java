@@ -30,7 +30,7 @@ public final class RateLimitWaits {
         };
     }
 
-    static void report(String sentence) {
+    public static void report(String sentence) {
         Consumer<String> listener = LISTENER.get();
         if (listener != null) {
             try {

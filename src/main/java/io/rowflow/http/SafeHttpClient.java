@@ -156,6 +156,15 @@ public final class SafeHttpClient implements AutoCloseable {
      * rowflow.http.max-rate-limit-wait, and each by rowflow.http.max-retry-after.
      */
     public <T> T execute(HttpRequestSpec spec, BodyReader<T> reader, RequestBudget budget) {
+        return execute(spec, reader, budget, settings.maxResponseBytes());
+    }
+
+    /**
+     * As {@link #execute(HttpRequestSpec, BodyReader, RequestBudget)}, the answer capped at {@code maxResponseBytes}
+     * instead of rowflow.http.max-response-bytes: for a file whose size the API announced beforehand (Shopify's bulk
+     * export), read as a stream, whatever its size, and never past what was announced.
+     */
+    public <T> T execute(HttpRequestSpec spec, BodyReader<T> reader, RequestBudget budget, long maxResponseBytes) {
         long started = time.nanoTime();
         Duration rateLimited = Duration.ZERO;
         int refusals = 0;
@@ -164,7 +173,7 @@ public final class SafeHttpClient implements AutoCloseable {
             java.util.concurrent.Semaphore turn = shares.take(describe(spec));
             Attempt<T> outcome;
             try {
-                outcome = attempt(spec, reader, budget, place);
+                outcome = attempt(spec, reader, budget, place, maxResponseBytes);
             } finally {
                 turn.release();
                 budget.answered(place);
@@ -240,9 +249,9 @@ public final class SafeHttpClient implements AutoCloseable {
     }
 
     private <T> Attempt<T> attempt(HttpRequestSpec original, BodyReader<T> reader, RequestBudget budget,
-            RequestBudget.Ticket place) {
+            RequestBudget.Ticket place, long maxResponseBytes) {
         try (Deadline deadline = new Deadline(settings.requestTimeout())) {
-            return attempt(original, reader, budget, place, deadline);
+            return attempt(original, reader, budget, place, deadline, maxResponseBytes);
         }
     }
 
@@ -298,7 +307,7 @@ public final class SafeHttpClient implements AutoCloseable {
     }
 
     private <T> Attempt<T> attempt(HttpRequestSpec original, BodyReader<T> reader, RequestBudget budget,
-            RequestBudget.Ticket place, Deadline deadline) {
+            RequestBudget.Ticket place, Deadline deadline, long maxResponseBytes) {
         HttpRequestSpec spec = original;
         for (int redirects = 0;; redirects++) {
             checkScheme(spec.uri());
@@ -332,7 +341,7 @@ public final class SafeHttpClient implements AutoCloseable {
                 }
                 if (status >= 200 && status < 300) {
                     deadline.reading = true;
-                    return Attempt.success(read(spec, response, reader));
+                    return Attempt.success(read(spec, response, reader, maxResponseBytes));
                 }
                 String excerpt = excerpt(response.getEntity());
                 String failure = "answered HTTP " + status + reason(response);
@@ -399,12 +408,13 @@ public final class SafeHttpClient implements AutoCloseable {
         }
     }
 
-    private <T> T read(HttpRequestSpec spec, ClassicHttpResponse response, BodyReader<T> reader) throws IOException {
+    private <T> T read(HttpRequestSpec spec, ClassicHttpResponse response, BodyReader<T> reader, long maxResponseBytes)
+            throws IOException {
         HttpEntity entity = response.getEntity();
         InputStream raw = entity == null ? InputStream.nullInputStream() : entity.getContent();
         Optional<Charset> charset = Optional.ofNullable(entity == null ? null : entity.getContentType())
                 .map(ContentType::parseLenient).map(ContentType::getCharset);
-        HttpBody body = new HttpBody(spec.uri(), response.getCode(), new CappedInputStream(raw, settings.maxResponseBytes()),
+        HttpBody body = new HttpBody(spec.uri(), response.getCode(), new CappedInputStream(raw, maxResponseBytes),
                 charset, name -> Optional.ofNullable(response.getFirstHeader(name)).map(Header::getValue));
         try {
             return reader.read(body);

@@ -93,7 +93,7 @@ public class PreviewCache {
             boolean[] capped = { false };
             StagedTable table;
             try (StagingArea area = StagingArea.open(scratch, extractor.stagingSettings())) {
-                table = extractor.extract(area, source, sink -> record -> {
+                table = extractor.extractSample(area, source, sink -> record -> {
                     if (seen[0] == cap) {
                         capped[0] = true;
                         throw new StopReading();

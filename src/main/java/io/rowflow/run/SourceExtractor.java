@@ -38,17 +38,25 @@ public class SourceExtractor {
         return connectors.require(connection(source).connectorId, "connectionId");
     }
 
-    /** Stages the source; {@code wrap} can watch or cut the record stream (cancellation, preview limits). */
-    public StagedTable extract(StagingArea area, FlowRequest.Source source, UnaryOperator<RecordSink> wrap)
+    /**
+     * Stages the source's first records, as a preview does; {@code wrap} cuts the record stream. The source is told
+     * the read is a sample, so it skips work meant for whole reads (Shopify's bulk export).
+     */
+    public StagedTable extractSample(StagingArea area, FlowRequest.Source source, UnaryOperator<RecordSink> wrap)
             throws SQLException {
-        return extract(area, source, null, wrap);
+        return extract(area, source, null, true, wrap);
     }
 
     /** Stages what changed of the source since {@code sync}'s state (null: all of it). */
     public StagedTable extract(StagingArea area, FlowRequest.Source source, IncrementalSync sync,
             UnaryOperator<RecordSink> wrap) throws SQLException {
+        return extract(area, source, sync, false, wrap);
+    }
+
+    private StagedTable extract(StagingArea area, FlowRequest.Source source, IncrementalSync sync, boolean sample,
+            UnaryOperator<RecordSink> wrap) throws SQLException {
         ConnectionEntity connection = connection(source);
-        StagedTable table = stage(area, connection, source, sync, (connector, context, sink) -> {
+        StagedTable table = stage(area, connection, source, sync, sample, (connector, context, sink) -> {
             try {
                 connector.read(context, wrap.apply(sink));
             } catch (StopReading enough) {
@@ -69,7 +77,7 @@ public class SourceExtractor {
         if (sync == null || !connectors.require(connection.connectorId, "connectionId").listsDeletions(source.stream())) {
             return null;
         }
-        return stage(area, connection, source, sync,
+        return stage(area, connection, source, sync, false,
                 (connector, context, sink) -> connector.readDeletions(context, wrap.apply(sink)));
     }
 
@@ -80,10 +88,11 @@ public class SourceExtractor {
 
     /** Stages what {@code reading} gets from the source; a key or token the provider refuses marks the connection. */
     private StagedTable stage(StagingArea area, ConnectionEntity connection, FlowRequest.Source source,
-            IncrementalSync sync, Reading reading) throws SQLException {
+            IncrementalSync sync, boolean sample, Reading reading) throws SQLException {
         SourceConnector connector = connectors.require(connection.connectorId, "connectionId");
-        SourceContext context = connections.sourceContext(connection, source.parameters()).withStream(source.stream())
+        SourceContext opened = connections.sourceContext(connection, source.parameters()).withStream(source.stream())
                 .withSync(sync);
+        SourceContext context = sample ? opened.asSample() : opened;
         return area.stage(connector.textInference(), sink -> {
             try {
                 reading.read(connector, context, sink);

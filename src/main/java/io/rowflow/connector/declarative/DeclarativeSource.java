@@ -194,6 +194,14 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
             }
 
             @Override
+            public String askAgain(Map<String, String> captured) {
+                // The bucket ran dry under another client of the same app and shop; afterPage saw what the answer
+                // says is left, so the next beforeRequest waits until the query's points are back.
+                return cost.throttled(captured) ? manifest.name() + " answered " + captured.get(cost.throttledPath())
+                        + ": the shop's query points ran out" : null;
+            }
+
+            @Override
             public void afterPage(Map<String, String> captured) {
                 Double requested = number(captured.get(cost.requested()));
                 Double available = number(captured.get(cost.available()));
@@ -241,14 +249,15 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
             JsonNode component = stream.incremental() == null ? null : stream.incremental().get("component");
             if (stream.partition() != null) {
                 readPartitions(api, stream, config, since, fields, shaped);
-            } else if (stream.retriever() != null) {
+            } else if (stream.retriever() != null && retrieverReads(api, stream, config, since, context.sample())) {
                 // What YAML cannot express: the stream's read is Java's, its records shaped as declared.
                 components.require(stream.retriever().get("component").asText(), "retriever").read(
                         new StreamComponent.Call(api.base(), headers, api.context(), stream.retriever()
-                                .path("options"), asked.names(), since), shaped);
+                                .path("options"), asked.names(), since, api.requester()), shaped);
             } else if (since != null && component != null) {
                 components.require(component.asText(), "component").readChanges(new StreamComponent.Call(api.base(),
-                        headers, api.context(), stream.incremental().path("options"), asked.names(), since), shaped);
+                        headers, api.context(), stream.incremental().path("options"), asked.names(), since,
+                        api.requester()), shaped);
             } else {
                 api.requester().readPages(request(api, stream, config, since, asked, null, Map.of()),
                         stream.paginator(), shaped);
@@ -305,6 +314,34 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
         } catch (UpstreamException e) {
             throw explained(e);
         }
+    }
+
+    /**
+     * Whether the stream's component reads it this time ({@code retriever.only}): a component meant for whole reads
+     * (Shopify's bulk export) leaves incremental reads and samples (a preview, a Test) to the declared requests, and
+     * one meant for large lists reads only when the API counts at least so many records first.
+     */
+    private boolean retrieverReads(Api api, Manifest.Stream stream, JsonNode config, Instant since, boolean sample) {
+        JsonNode only = stream.retriever().path("only");
+        if (only.path("whole_reads").asBoolean(false) && (since != null || sample)) {
+            return false;
+        }
+        JsonNode atLeast = only.path("at_least");
+        if (atLeast.isMissingNode()) {
+            return true;
+        }
+        Map<String, String> headers = new LinkedHashMap<>(api.headers());
+        headers.put("Content-Type", "application/json");
+        JsonNode body = Templates.body(atLeast.get("body"), config, null, null);
+        JsonNode answer = api.requester().query(new ApiRequest(stream.method(), url(api.base(), Templates.path(
+                stream.path(), config, null)), headers, Map.of(), api.secretQuery(), body.toString(), ""));
+        JsonNode count = answer.at("/" + atLeast.get("path").asText().replace(".", "/"));
+        if (!count.isNumber()) {
+            throw new UpstreamException(manifest.name() + " did not say how many " + stream.title().toLowerCase(
+                    java.util.Locale.ROOT) + " there are (nothing at " + atLeast.get("path").asText() + ")",
+                    answer.path("errors").toString(), null, false, 0);
+        }
+        return count.asLong() >= atLeast.get("count").asLong();
     }
 
     /** The stream's fields as the API lists them, when the stream discovers them. */

@@ -96,12 +96,17 @@ public record Manifest(String id, String name, String version, String category, 
      * A budget of points rather than requests (Shopify's GraphQL query cost): where each answer says what the query
      * was expected to cost ({@code requested}), how many points are left ({@code available}), how fast they come back
      * ({@code restoreRate}, points per second) and how many the bucket holds ({@code maximum}, optional). Dotted paths
-     * in the response body.
+     * in the response body. {@code throttledPath} holding {@code throttledValue} marks an answer refused for want of
+     * points (optional): it is asked again once the points it needs are back.
      */
-    public record QueryCost(String requested, String available, String restoreRate, String maximum) {
+    public record QueryCost(String requested, String available, String restoreRate, String maximum,
+            String throttledPath, String throttledValue) {
         static QueryCost of(JsonNode cost) {
+            JsonNode throttled = cost.path("throttled");
             return new QueryCost(cost.get("requested").asText(), cost.get("available").asText(),
-                    cost.get("restore_rate").asText(), cost.hasNonNull("maximum") ? cost.get("maximum").asText() : null);
+                    cost.get("restore_rate").asText(), cost.hasNonNull("maximum") ? cost.get("maximum").asText() : null,
+                    throttled.hasNonNull("path") ? throttled.get("path").asText() : null,
+                    throttled.hasNonNull("value") ? throttled.get("value").asText() : null);
         }
 
         /** The paths to capture from each page. */
@@ -110,7 +115,15 @@ public record Manifest(String id, String name, String version, String category, 
             if (maximum != null) {
                 paths.add(maximum);
             }
+            if (throttledPath != null) {
+                paths.add(throttledPath);
+            }
             return paths;
+        }
+
+        /** Whether an answer is the API's refusal for want of points (Shopify's THROTTLED), to be asked again. */
+        boolean throttled(Map<String, String> captured) {
+            return throttledPath != null && throttledValue.equals(captured.get(throttledPath));
         }
     }
 

@@ -2,6 +2,7 @@ package io.rowflow.connector.declarative;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rowflow.connector.SourceContext;
+import io.rowflow.connector.json.Requester;
 import io.rowflow.pipeline.RecordSink;
 import java.net.URI;
 import java.time.Instant;
@@ -37,9 +38,11 @@ public interface StreamComponent {
     /**
      * What one read gives the component: the API's address, the authentication headers (the OAuth token in them is
      * replaced as it is refreshed), the read's HTTP client and budget, the manifest's options, the stream's fields as
-     * discovered (empty if it does not discover them), and the time to read changes from.
+     * discovered (empty if it does not discover them), the time to read changes from, and the read's requester: its
+     * {@link Requester#query} paces each request as the declared ones are (an API's query cost, its THROTTLED
+     * answers asked again).
      */
     record Call(URI base, Map<String, String> headers, SourceContext context, JsonNode options, List<String> fields,
-            Instant since) {
+            Instant since, Requester requester) {
     }
 }

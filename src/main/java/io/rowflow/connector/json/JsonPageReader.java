@@ -16,7 +16,8 @@ import java.util.function.Consumer;
 
 /**
  * Streams one JSON response: the records at {@code recordsPath} go to the consumer one at a time (only one record is
- * in memory), and the scalar values at the {@code capturePaths} (next link, cursor) are kept for pagination.
+ * in memory), and the scalar values at the {@code capturePaths} (next link, cursor) are kept for pagination. A
+ * capture path names an array's item by its index ({@code errors.0.extensions.code}).
  */
 final class JsonPageReader {
     /** Nested arrays are kept as JSON text; reading their decimals as BigDecimal keeps every digit of them. */
@@ -86,6 +87,11 @@ final class JsonPageReader {
                     String name = parser.currentName();
                     parser.nextToken();
                     value(parser, path.isEmpty() ? name : path + "." + name);
+                }
+            } else if (token == JsonToken.START_ARRAY && leadsSomewhere(path)) {
+                // A captured path may go through an array by index: errors.0.extensions.code (GraphQL's errors).
+                for (int index = 0; parser.nextToken() != JsonToken.END_ARRAY; index++) {
+                    value(parser, path.isEmpty() ? Integer.toString(index) : path + "." + index);
                 }
             } else if (token.isStructStart()) {
                 parser.skipChildren();

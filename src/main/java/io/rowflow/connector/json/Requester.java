@@ -1,10 +1,13 @@
 package io.rowflow.connector.json;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rowflow.common.error.DataException;
 import io.rowflow.common.error.UpstreamException;
 import io.rowflow.connector.SourceContext;
 import io.rowflow.http.HttpRequestSpec;
 import io.rowflow.http.Origin;
+import io.rowflow.http.RateLimitWaits;
 import io.rowflow.http.SafeHttpClient;
 import io.rowflow.pipeline.RecordSink;
 import java.util.ArrayList;
@@ -13,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 
 /**
  * Sends {@link ApiRequest}s for one read through the read's HTTP client (its network guard, retries of 429 and 5xx)
@@ -22,6 +26,11 @@ import java.util.function.Supplier;
 public final class Requester {
     /** Pages read at the most when nothing else says: an API that always answers with a next page is stopped. */
     public static final int MAX_PAGES = 100_000;
+
+    private static final Logger LOG = Logger.getLogger(Requester.class);
+    /** Decimals as BigDecimal, as pages read them, so a component's records keep every digit. */
+    private static final ObjectMapper TREE = new ObjectMapper().enable(
+            com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private final SourceContext context;
     private final PageHook hook;
@@ -58,6 +67,7 @@ public final class Requester {
         long previousDigest = 0;
         long previousRecords = -1;
         Optional<Paginator.PageRequest> next = Optional.of(paginator.first(request));
+        int refusals = 0;
         for (int page = 1; next.isPresent(); page++) {
             if (page > maxPages) {
                 throw new DataException("Stopped after " + maxPages + " pages (pagination.maxPages): the API"
@@ -89,6 +99,12 @@ public final class Requester {
             };
             PageResult result = ownOrigin ? withFreshToken(context, headers, fetch) : fetch.get();
             JsonPageReader.Page read = result.page();
+            String refused = read.records() == 0 ? refusedForNow(read.captured(), ++refusals) : null;
+            if (refused != null) {
+                page--; // the same page again, once the hook's wait (before the request) has passed
+                continue;
+            }
+            refusals = 0;
             if (page > 1 && read.records() > 0 && read.records() == previousRecords && result.digest() == previousDigest
                     && paginator instanceof Paginator.Numbered numbered) {
                 throw new DataException("Page " + page + " of the API repeats page " + (page - 1) + " record for record:"
@@ -96,11 +112,13 @@ public final class Requester {
                         + " paging settings of the connection; the run stopped rather than read the same rows again"
                         + " and again, and wrote nothing");
             }
+            if (read.records() > 0) {
+                // First what the page said of itself: an API that answers a failure with 200 (Slack's ok: false) is
+                // reported as that failure, not as a page without records. (A page without records was seen above.)
+                hook.afterPage(read.captured());
+            }
             previousDigest = result.digest();
             previousRecords = read.records();
-            // First what the page said of itself: an API that answers a failure with 200 (Slack's ok: false) is
-            // reported as that failure, not as a page without records.
-            hook.afterPage(read.captured());
             if (!read.recordsFound() && (page == 1 || paginator.everyPageHoldsRecords())) {
                 throw new DataException((page == 1 ? "The response" : "Page " + page + " of the response")
                         + " has nothing at \"" + JsonPageReader.display(request.recordsPath()) + "\"; check the path"
@@ -108,6 +126,57 @@ public final class Requester {
             }
             next = paginator.next(request, current, new Paginator.Page(read.records(), read.captured(),
                     result.link(), result.lastRecordValue()));
+        }
+    }
+
+    /** Refusals of one request in a row (THROTTLED) after which the read stops rather than keep asking. */
+    static final int MAX_REFUSALS_IN_A_ROW = 10;
+
+    /**
+     * What a page without records said of itself ({@link PageHook#afterPage}), and whether it was a refusal for now
+     * that the hook wants asked again: null when not. The hook waits before the next request as the answer said.
+     */
+    private String refusedForNow(Map<String, String> captured, int inARow) {
+        hook.afterPage(captured);
+        String why = hook.askAgain(captured);
+        if (why == null) {
+            return null;
+        }
+        if (inARow >= MAX_REFUSALS_IN_A_ROW) {
+            throw new UpstreamException(why + " " + inARow + " times in a row, although each time Rowflow waited as"
+                    + " long as the answer said; something else is using up the same quota (another process with this"
+                    + " app's token). Try the run again later", why, null, true, 429);
+        }
+        LOG.infof("%s; asking again once the wait the answer states has passed", why);
+        RateLimitWaits.report(why + "; waiting as the answer says, then asking again");
+        return why;
+    }
+
+    /**
+     * One JSON request answered whole, as a page is: the hook waits before it (the query's points), sees what it
+     * said, and has it asked again while the API refuses it for now (THROTTLED). For the API calls of a Java component
+     * (Shopify's bulk operation: start it, ask how it is going).
+     */
+    public JsonNode query(ApiRequest request) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "application/json");
+        headers.putAll(request.headers());
+        for (int inARow = 1;; inARow++) {
+            JsonNode answer = withFreshToken(context, headers, () -> {
+                hook.beforeRequest();
+                return context.http().execute(new HttpRequestSpec(request.method(), request.uri(Map.of()), headers,
+                        request.body()), response -> TREE.readTree(response.stream()), context.budget());
+            });
+            Map<String, String> captured = new java.util.HashMap<>();
+            for (String path : hook.capturePaths()) {
+                JsonNode value = answer.at("/" + path.replace(".", "/"));
+                if (value.isValueNode()) {
+                    captured.put(path, value.isNull() ? null : value.asText());
+                }
+            }
+            if (refusedForNow(captured, inARow) == null) {
+                return answer;
+            }
         }
     }
 
