@@ -63,7 +63,7 @@ export default function Connections() {
       {connections.loading && !connections.value && <Loading />}
       {connections.error && <ErrorBox message={connections.error} onRetry={connections.reload} />}
       {connections.value?.length === 0 && (
-        <Empty title="No connections yet"><p>Connect HubSpot, Jira, Google Sheets or a CSV/JSON URL to start.</p></Empty>
+        <Empty title="No connections yet"><p>Connect HubSpot, Shopify, Stripe, Google Sheets, a database or a CSV/JSON URL to start.</p></Empty>
       )}
       {connections.value && connections.value.length > 0 && (
         <div className="table-wrap">

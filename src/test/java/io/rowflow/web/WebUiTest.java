@@ -21,6 +21,8 @@ import io.quarkus.test.junit.TestProfile;
 import io.rowflow.testing.Api;
 import io.rowflow.testing.FakeApi;
 import io.rowflow.testing.FakeHubSpot;
+import io.rowflow.testing.FakePipedrive;
+import io.rowflow.testing.FakeStripe;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URL;
@@ -60,10 +62,14 @@ class WebUiTest {
     public static class WebUi implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.quinoa", "true", "quarkus.quinoa.run-tests", "true");
+            // Stripe's address: a fake this test class starts, Stripe having no test resource of its own.
+            return Map.of("quarkus.quinoa", "true", "quarkus.quinoa.run-tests", "true",
+                    "rowflow.connector.base-url.stripe", STRIPE.baseUrl());
         }
     }
 
+    static final String STRIPE_KEY = "rk_test_WalkKey0000000000000000";
+    static final FakeStripe STRIPE = new FakeStripe(STRIPE_KEY);
     static final Path SCREENSHOTS = Paths.get("target/screenshots");
     static Playwright playwright;
     static Browser browser;
@@ -98,6 +104,7 @@ class WebUiTest {
         if (playwright != null) {
             playwright.close();
         }
+        STRIPE.close();
     }
 
     @Test
@@ -853,6 +860,96 @@ class WebUiTest {
             assertThat(answer.statusCode()).isEqualTo(200);
             assertThat(new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8))
                     .isEqualTo("\uFEFFdeal,amount\r\nAcme,1200.50\r\nGlobex,0.10\r\n");
+        });
+    }
+
+    /**
+     * The apps this release adds are in the picker, each drawn with its brand colour. Stripe connects with a restricted
+     * key typed in the dialog: a mistyped key first, whose Test says what Stripe refused and how to fix it, then the
+     * right one, tested Connected; its charges preview with their amounts exact (yen without decimals, dinars with
+     * three). Pipedrive connects through its OAuth popup, and its deals preview from the company's own address.
+     */
+    @Test
+    @Order(11)
+    void newAppsConnectByKeyAndBySigningIn() throws Exception {
+        FakePipedrive pipedrive = FakePipedrive.running();
+        String origin = "http://localhost:" + root.getPort();
+        pipedrive.oauth.registeredRedirect = origin + "/api/v1/oauth/pipedrive/callback";
+        Api.SECRETS_USED.add(STRIPE_KEY);
+        STRIPE.charge(123_456, "jpy", 1_767_225_600L);
+        STRIPE.charge(5_120, "kwd", 1_767_225_660L);
+        Map<String, String> colours = new HashMap<>();
+        io.restassured.RestAssured.given().get("/api/v1/connectors").then().statusCode(200).extract().jsonPath()
+                .getList("", Map.class).forEach(c -> colours.put((String) c.get("name"), (String) c.get("brandColor")));
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1440, 900)
+                .setTimezoneId("Europe/Berlin").setLocale("en-GB"));
+        walk(context, "failure-new-apps.png", page -> {
+            signInAs(page, origin, Api.ADMIN_EMAIL, Api.ADMIN_PASSWORD);
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Connections").setExact(true)).click();
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add connection").setExact(true)).click();
+            Locator dialog = page.getByRole(AriaRole.DIALOG);
+            for (String app : List.of("Shopify", "Stripe", "Pipedrive", "Airtable", "Slack", "PostgreSQL",
+                    "MySQL or MariaDB")) {
+                Locator tile = dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(app).setExact(true));
+                expect(tile).isVisible();
+                assertThat(colours.get(app)).as(app + "'s brand colour in the catalog").matches("#[0-9A-Fa-f]{6}");
+                assertThat(tile.locator("svg.brand-mark rect").getAttribute("fill")).as(app)
+                        .isEqualToIgnoringCase(colours.get(app));
+            }
+            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("connect-apps.png")));
+
+            // Stripe, by key: mistyped first.
+            dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Stripe").setExact(true)).click();
+            dialog.getByLabel("Name", new Locator.GetByLabelOptions().setExact(true)).fill("Finance Stripe");
+            dialog.getByLabel("Restricted API key *", new Locator.GetByLabelOptions().setExact(true))
+                    .fill("rk_test_Mistyped0000000000");
+            dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save connection").setExact(true)).click();
+            expect(page.getByRole(AriaRole.DIALOG)).hasCount(0);
+            Locator stripeRow = page.locator("tr", new Page.LocatorOptions().setHasText("Finance Stripe"));
+            stripeRow.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Test").setExact(true)).click();
+            expect(stripeRow.locator(".badge")).hasText("Failing", new LocatorAssertions.HasTextOptions().setTimeout(15_000));
+            expect(stripeRow.getByRole(AriaRole.STATUS)).containsText("Stripe");
+            stripeRow.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Edit").setExact(true)).click();
+            Locator edit = page.getByRole(AriaRole.DIALOG);
+            edit.getByLabel("Restricted API key *", new Locator.GetByLabelOptions().setExact(true)).fill(STRIPE_KEY);
+            edit.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save changes")).click();
+            expect(page.getByRole(AriaRole.DIALOG)).hasCount(0);
+            expect(stripeRow.locator(".badge")).hasText("Connected", new LocatorAssertions.HasTextOptions().setTimeout(15_000));
+
+            // Pipedrive, by signing in.
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add connection").setExact(true)).click();
+            page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Pipedrive")
+                    .setExact(true)).click();
+            page.getByRole(AriaRole.DIALOG).getByLabel("Name", new Locator.GetByLabelOptions().setExact(true))
+                    .fill("Sales Pipedrive");
+            int exchanges = pipedrive.oauth.codeExchanges.get();
+            Page popup = page.waitForPopup(() -> page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions()
+                    .setName("Sign in with Pipedrive").setExact(true)).click());
+            Locator pipedriveRow = page.locator("tr", new Page.LocatorOptions().setHasText("Sales Pipedrive"));
+            expect(pipedriveRow).hasCount(1);
+            assertThat(popup.isClosed()).as("the popup closes itself").isTrue();
+            assertThat(pipedrive.oauth.codeExchanges.get()).isEqualTo(exchanges + 1);
+            pipedriveRow.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Test").setExact(true)).click();
+            expect(pipedriveRow.locator(".badge")).hasText("Connected", new LocatorAssertions.HasTextOptions().setTimeout(15_000));
+
+            // Each previews in the builder.
+            page.navigate(origin + "/flows/new");
+            Locator connection = page.getByLabel("Connection", new Page.GetByLabelOptions().setExact(true));
+            connection.selectOption(new SelectOption().setLabel("Finance Stripe"));
+            page.getByLabel("Data", new Page.GetByLabelOptions().setExact(true)).selectOption("charges");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Load columns").setExact(true)).click();
+            Locator result = page.locator(".result");
+            expect(result.getByTestId("preview-total")).hasText("2", new LocatorAssertions.HasTextOptions().setTimeout(15_000));
+            // Each charge's amount and amount captured, in the currency's own unit.
+            expect(result.locator("td.num", new Locator.LocatorOptions().setHasText("123456"))).hasCount(2);
+            expect(result.locator("td.num", new Locator.LocatorOptions().setHasText("5.120"))).hasCount(2);
+            page.navigate(origin + "/flows/new");
+            connection.selectOption(new SelectOption().setLabel("Sales Pipedrive"));
+            page.getByLabel("Data", new Page.GetByLabelOptions().setExact(true)).selectOption("deals");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Load columns").setExact(true)).click();
+            expect(result.getByTestId("preview-total")).hasText(java.util.regex.Pattern.compile(
+                    "1,?" + String.format("%03d", FakePipedrive.DEALS % 1000)), new LocatorAssertions.HasTextOptions()
+                    .setTimeout(30_000));
         });
     }
 
