@@ -70,8 +70,40 @@ public final class FakePipedrive implements QuarkusTestResourceLifecycleManager 
         server.stop(0);
     }
 
-    /** Deal {@code id} (1 … DEALS) as API v2 lists it; every third has the "Contract value" money field empty. */
+    /** Deals changed or added since the start ({@link #change}, {@link #add}), as they are now. */
+    private final Map<Integer, ObjectNode> changed = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile int count = DEALS;
+
+    /** A deal renamed at {@code updateTime} (RFC 3339), as a user's edit in Pipedrive would. */
+    public synchronized ObjectNode change(int id, String title, String updateTime) {
+        ObjectNode deal = deal(id).deepCopy().put("title", title).put("update_time", updateTime);
+        changed.put(id, deal);
+        return deal;
+    }
+
+    /** A new deal, added (and so last updated) at {@code time}; its id follows the last one's. */
+    public synchronized ObjectNode add(String title, String time) {
+        int id = ++count;
+        ObjectNode deal = deal(id).deepCopy().put("title", title).put("add_time", time).put("update_time", time);
+        changed.put(id, deal);
+        return deal;
+    }
+
+    /** Every deal as Pipedrive holds it now, by id. */
+    public List<ObjectNode> deals() {
+        List<ObjectNode> all = new java.util.ArrayList<>();
+        for (int id = 1; id <= count; id++) {
+            all.add(deal(id));
+        }
+        return all;
+    }
+
+    /** Deal {@code id} as API v2 lists it; every third has the "Contract value" money field empty. */
     ObjectNode deal(int id) {
+        ObjectNode current = changed.get(id);
+        if (current != null) {
+            return current;
+        }
         ObjectNode deal = json.createObjectNode().put("id", id).put("title", "Deal " + id).put("owner_id", 9001)
                 .put("value", id * 10).put("currency", "EUR").put("status", "open")
                 .put("add_time", String.format("2026-01-01T00:%02d:%02dZ", id / 60 % 60, id % 60))
@@ -120,17 +152,24 @@ public final class FakePipedrive implements QuarkusTestResourceLifecycleManager 
                     send(exchange, 200, body);
                 }
                 case "/api/v2/deals" -> {
+                    // By id; updated_since keeps those updated at or after it (RFC 3339), as the v2 reference says.
                     int limit = Math.min(500, Integer.parseInt(q.getOrDefault("limit", "100")));
                     int after = q.containsKey("cursor") ? Integer.parseInt(new String(Base64.getUrlDecoder().decode(
                             q.get("cursor")), StandardCharsets.UTF_8).replace("deal:", "")) : 0;
+                    java.time.Instant since = q.containsKey("updated_since")
+                            ? java.time.Instant.parse(q.get("updated_since")) : null;
                     ObjectNode body = json.createObjectNode().put("success", true);
                     ArrayNode data = body.putArray("data");
-                    int last = Math.min(DEALS, after + limit);
-                    for (int id = after + 1; id <= last; id++) {
-                        data.add(deal(id));
+                    int total = count;
+                    int last = after;
+                    while (last < total && data.size() < limit) {
+                        ObjectNode deal = deal(++last);
+                        if (since == null || !java.time.Instant.parse(deal.get("update_time").asText()).isBefore(since)) {
+                            data.add(deal);
+                        }
                     }
                     ObjectNode additional = body.putObject("additional_data");
-                    if (last < DEALS) {
+                    if (last < total) {
                         additional.put("next_cursor", Base64.getUrlEncoder().withoutPadding().encodeToString(("deal:"
                                 + last).getBytes(StandardCharsets.UTF_8)));
                     } else {
