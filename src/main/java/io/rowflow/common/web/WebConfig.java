@@ -13,4 +13,11 @@ public interface WebConfig {
      * {@code rowflow.oauth.public-url} is still read.
      */
     Optional<String> publicUrl();
+
+    /**
+     * Largest request body of any route but an upload (those: rowflow.uploads.max-size); a larger one is refused with
+     * 413. quarkus.http.limits.max-body-size is the outer bound of both and follows rowflow.uploads.max-size.
+     */
+    @io.smallrye.config.WithDefault("2M")
+    io.quarkus.runtime.configuration.MemorySize maxBodySize();
 }
