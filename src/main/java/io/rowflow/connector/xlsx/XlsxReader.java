@@ -222,7 +222,7 @@ public final class XlsxReader {
     }
 
     /** An Excel number as the pipeline takes it: Long when whole, else an exact BigDecimal of 15 significant digits. */
-    static Object number(String text) {
+    public static Object number(String text) {
         BigDecimal value;
         try {
             value = new BigDecimal(text.strip());
