@@ -8,7 +8,7 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "rowflow.uploads")
 public interface UploadConfig {
     /**
-     * Largest file one upload may be. Uploads are the one request body allowed past quarkus.http.limits.max-body-size;
+     * Largest file one upload may be. Uploads are the one request body allowed past rowflow.web.max-body-size;
      * the bytes go straight to the data folder, never into memory, and a larger upload is refused with 413.
      */
     @WithDefault("50M")
