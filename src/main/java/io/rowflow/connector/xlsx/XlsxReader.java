@@ -354,13 +354,17 @@ public final class XlsxReader {
         private Object cellValue() {
             String t = type == null ? "n" : type;
             return switch (t) {
-                case "s" -> strings.getItemAt(Integer.parseInt(value.strip())).getString();
-                case "inlineStr", "str" -> value;
+                case "s" -> emptyToNull(strings.getItemAt(Integer.parseInt(value.strip())).getString());
+                case "inlineStr", "str" -> emptyToNull(value); // "" (a formula's empty text) is an empty cell, as in CSV
                 case "b" -> "1".equals(value.strip()) || "true".equalsIgnoreCase(value.strip());
                 case "e" -> value; // #DIV/0!, #N/A…: kept as Excel shows them, not hidden as empty
                 case "d" -> value; // an ISO 8601 date cell (strict files); already in the pipeline's form
                 default -> numeric();
             };
+        }
+
+        private static String emptyToNull(String text) {
+            return text == null || text.isEmpty() ? null : text;
         }
 
         private Object numeric() {
