@@ -38,37 +38,6 @@ class HttpLimitsTest {
                         + "\"instance\":\"/api/v1/flows\"}");
     }
 
-    /**
-     * A body sent in chunks declares no length: it is cut off while being read, at the general limit (2M), even though
-     * Quarkus' own limit is the larger one uploads need. What arrives is an error, never a flow made from 3 MB.
-     */
-    @Test
-    void aChunkedBodyOverTheLimitIsCutOff() throws Exception {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), RestAssured.port)) {
-            socket.setSoTimeout(20_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /api/v1/flows HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            byte[] chunk = ("64000\r\n" + "[".repeat(0x64000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-            try {
-                for (int i = 0; i < 8; i++) { // 3.1 MB in all
-                    out.write(chunk);
-                }
-                out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-            } catch (java.io.IOException closed) {
-                // The server stopped reading and closed: what the limit is for.
-            }
-            String answer;
-            try {
-                answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (java.io.IOException reset) {
-                answer = "";
-            }
-            assertThat(answer).satisfiesAnyOf(a -> assertThat(a).isEmpty(), a -> assertThat(a).startsWith("HTTP/1.1 413"));
-        }
-    }
-
     @Test
     void anAddressOverTheLimitIs414WithAProblem() {
         given().queryParam("q", "x".repeat(9000)).get("/api/v1/flows").then().statusCode(414)
