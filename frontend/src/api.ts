@@ -53,10 +53,11 @@ export function chooseWorkspace(id: string | null) {
 /** Sent when the person's workspaces or the chosen one change (an invitation accepted, the switcher used). */
 export const WORKSPACES_CHANGED = 'rowflow:workspaces-changed';
 
-export async function api<T>(path: string, options: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+export async function api<T>(path: string, options: { method?: string; body?: unknown; file?: Blob; signal?: AbortSignal } = {}): Promise<T> {
   const method = options.method ?? 'GET';
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (options.file !== undefined) headers['Content-Type'] = 'application/octet-stream';
   const token = csrfToken();
   if (method !== 'GET' && token) headers['X-CSRF-Token'] = token;
   const workspace = currentWorkspace();
@@ -65,7 +66,7 @@ export async function api<T>(path: string, options: { method?: string; body?: un
   try {
     response = await fetch('/api/v1' + path, {
       method, headers, credentials: 'same-origin', signal: options.signal,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.file ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
     });
   } catch (e) {
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
@@ -90,6 +91,13 @@ export const get = <T>(path: string, signal?: AbortSignal) => api<T>(path, { sig
 export const post = <T>(path: string, body?: unknown) => api<T>(path, { method: 'POST', body: body ?? {} });
 export const put = <T>(path: string, body: unknown) => api<T>(path, { method: 'PUT', body });
 export const del = <T>(path: string) => api<T>(path, { method: 'DELETE' });
+
+/** An uploaded file as the server keeps it: the id a setting names, the original name, its size in bytes. */
+export type Upload = Sent<Schemas['Upload']>;
+
+/** Sends a file's bytes as they are (no form encoding); the server keeps it in the current workspace. */
+export const uploadFile = (file: File) =>
+  api<Upload>('/uploads?name=' + encodeURIComponent(file.name), { method: 'POST', file });
 
 export function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
@@ -202,6 +210,8 @@ export interface JsonSchema {
   'x-advanced'?: boolean;
   /** Replaced by a newer field: still read from stored settings, no longer shown. */
   deprecated?: boolean;
+  /** A setting holding the id of an uploaded file of this kind ("xlsx"): drawn as a file picker that uploads. */
+  'x-upload'?: string;
 }
 
 /** A connection as the server shows it; lastCheck: how its newest Test, preview or run went (null before one). */

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { JsonSchema } from '../api';
 import { humanize } from './labels';
+import { UploadField } from './UploadField';
 
 type Value = Record<string, unknown>;
 
@@ -42,7 +43,8 @@ const hasValue = (v: unknown) => v !== undefined && v !== null && v !== ''
  * words), its description is its hint, tied to it with aria-describedby. The fields a connection needs come first;
  * optional ones wait in a closed "Advanced settings" fold (see splitFields), which opens by itself when one of them
  * holds a value, a stored secret or an error. Secrets (writeOnly) are password fields and, once stored, are left empty
- * to keep them. Fields a sign-in fills ("set by …") are not shown.
+ * to keep them. A field marked "x-upload" (an uploaded file's id) is a file chooser that uploads (UploadField). Fields a
+ * sign-in fills ("set by …") are not shown.
  */
 export function SchemaForm({ schema, value, onChange, idPrefix, errorFor, storedSecrets = [], path = '', fold = path === '' }: {
   schema: JsonSchema;
@@ -90,7 +92,12 @@ export function SchemaForm({ schema, value, onChange, idPrefix, errorFor, stored
       );
     }
     let input;
-    if (property.enum) {
+    if (property['x-upload']) {
+      input = (
+        <UploadField id={id} kind={property['x-upload']} value={current === undefined ? undefined : String(current)}
+          onChange={(v) => set(key, v)} describedBy={describedBy} invalid={Boolean(error)} required={required} />
+      );
+    } else if (property.enum) {
       input = (
         <select id={id} {...aria} value={String(current ?? property.default ?? '')} onChange={(e) => set(key, e.target.value)}>
           {!property.default && <option value="">Choose…</option>}

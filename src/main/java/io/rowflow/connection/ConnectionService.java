@@ -217,7 +217,7 @@ public class ConnectionService implements SecretStore {
                 throw InvalidInputException.of(refused);
             }
         }
-        SourceContext context = new SourceContext(config, http);
+        SourceContext context = new SourceContext(config, http).withWorkspace(entity.workspaceId);
         if (config.hasNonNull("refresh_token") && tokens.isResolvable()) {
             UUID id = entity.id;
             return context.withConnection(id, new io.rowflow.connector.AccessTokens() {

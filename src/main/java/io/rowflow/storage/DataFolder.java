@@ -21,7 +21,7 @@ import org.jboss.logging.Logger;
 /**
  * The layout of the data folder, in one place. Everything in it is private to the account Rowflow runs as: folders
  * 0700, files 0600 (the embedded database, the master key, run staging databases and spill files, written workbooks,
- * preview extracts). Java cannot set the process umask, so folders are created with their mode, files Rowflow writes
+ * preview extracts, uploaded files). Java cannot set the process umask, so folders are created with their mode, files Rowflow writes
  * itself are created 0600 ({@link #createPrivateFile}), and at start-up the folder and what Rowflow keeps in it
  * ({@link #OWN}) are brought to these modes (an upgrade from a version that left files 0644, files the embedded
  * database created). Files a library creates
@@ -34,7 +34,8 @@ public class DataFolder {
     public static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
 
     /** What Rowflow keeps in the data folder: the embedded database, the generated key, run and preview scratch, files. */
-    static final java.util.List<String> OWN = java.util.List.of("db", "master.key", "runs", "files", "preview-cache");
+    static final java.util.List<String> OWN = java.util.List.of("db", "master.key", "runs", "files", "preview-cache", "uploads",
+            "scratch");
 
     private final Path root;
 

@@ -27,7 +27,8 @@ class ConnectorDescriptorTest {
 
     @Test
     void aJavaConnectorsTileComesFromItsSettingsSchema() {
-        for (String resource : List.of("schemas/csv-url.json", "schemas/json-url.json", "schemas/google-sheets.json")) {
+        for (String resource : List.of("schemas/csv-url.json", "schemas/json-url.json", "schemas/google-sheets.json",
+                "schemas/xlsx.json")) {
             JsonNode schema = ConfigSchema.fromResource(resource).document();
             ConnectorDescriptor descriptor = new ConnectorDescriptor("x", "X", "files", "none", schema, List.of());
             assertThat(descriptor.brandColor()).as(resource).matches("#[0-9A-Fa-f]{6}");

@@ -428,7 +428,8 @@ public final class FakeSheets implements QuarkusTestResourceLifecycleManager {
                 FakeHttp.json(exchange, 200, spreadsheet(books.get(id), false), Map.of());
                 return;
             }
-            Matcher m = Pattern.compile("^/v4/spreadsheets/([^/:]+)(:batchUpdate|/values/(.+?)(:append)?)?$").matcher(path);
+            Matcher m = Pattern.compile("^/v4/spreadsheets/([^/:]+)(:batchUpdate|/values:batchGet|/values/(.+?)(:append)?)?$")
+                    .matcher(path);
             if (!m.matches()) {
                 error(exchange, 404, "Not found: " + path, "NOT_FOUND");
                 return;
@@ -440,8 +441,16 @@ public final class FakeSheets implements QuarkusTestResourceLifecycleManager {
             }
             synchronized (book) {
                 try {
-                    if (m.group(2) == null && method.equals("GET")) {
+                    List<String> ranges = repeated(exchange.getRequestURI().getRawQuery(), "ranges");
+                    if (m.group(2) == null && method.equals("GET") && !ranges.isEmpty()
+                            && query.getOrDefault("fields", "").contains("effectiveFormat")) {
+                        FakeHttp.json(exchange, 200, formats(book, ranges), Map.of());
+                    } else if (m.group(2) == null && method.equals("GET")) {
                         FakeHttp.json(exchange, 200, spreadsheet(book, "true".equals(query.get("includeGridData"))), Map.of());
+                    } else if ("/values:batchGet".equals(m.group(2)) && method.equals("GET")) {
+                        batchGets.incrementAndGet();
+                        FakeHttp.json(exchange, 200, batchGet(book, ranges, query.getOrDefault("valueRenderOption",
+                                "FORMATTED_VALUE"), query.getOrDefault("dateTimeRenderOption", "SERIAL_NUMBER")), Map.of());
                     } else if (":batchUpdate".equals(m.group(2))) {
                         JsonNode requests = json.readTree(body);
                         String refused = refuseBatch.get(book.id);
@@ -644,6 +653,9 @@ public final class FakeSheets implements QuarkusTestResourceLifecycleManager {
             case "RAW_CELLS" -> cell;
             case "FORMULA" -> v instanceof Formula f ? f.text() : v;
             case "UNFORMATTED_VALUE" -> v instanceof Formula ? "#N/A (not computed by the fake)" : v;
+            case "UNFORMATTED_DATES_FORMATTED" -> v instanceof BigDecimal n && cell.format() != null
+                    && !formatType(cell.format()).equals("NUMBER") ? render(cell, "FORMATTED_VALUE") : render(cell,
+                            "UNFORMATTED_VALUE");
             default -> v instanceof Formula ? "#N/A (not computed by the fake)" : v instanceof BigDecimal n
                     ? (cell.format() != null && cell.format().startsWith("yyyy") ? java.time.LocalDate.of(1899, 12, 30)
                             .plusDays(n.longValue()).toString() : n.stripTrailingZeros().toPlainString())
@@ -660,6 +672,108 @@ public final class FakeSheets implements QuarkusTestResourceLifecycleManager {
         }
         return out;
     }
+
+    /** Every value of a repeated query parameter ({@code ranges=a&ranges=b}), decoded, in order. */
+    private static List<String> repeated(String rawQuery, String name) {
+        List<String> values = new ArrayList<>();
+        if (rawQuery != null) {
+            for (String pair : rawQuery.split("&")) {
+                String[] kv = pair.split("=", 2);
+                if (URLDecoder.decode(kv[0], StandardCharsets.UTF_8).equals(name) && kv.length > 1) {
+                    values.add(URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return values;
+    }
+
+    /**
+     * spreadsheets.values.batchGet, after
+     * https://developers.google.com/sheets/api/reference/rest/v4/spreadsheets.values/batchGet: one ValueRange per
+     * requested range, in the order asked ({@code {spreadsheetId, valueRanges: [{range, majorDimension, values}]}}).
+     * With UNFORMATTED_VALUE, a date cell is its serial number (days since 1899-12-30, the time of day as the fraction)
+     * when dateTimeRenderOption is SERIAL_NUMBER, and its formatted text with FORMATTED_STRING
+     * (https://developers.google.com/sheets/api/reference/rest/v4/DateTimeRenderOption).
+     */
+    private ObjectNode batchGet(Book book, List<String> ranges, String render, String dateTime) {
+        ObjectNode out = json.createObjectNode().put("spreadsheetId", book.id);
+        ArrayNode valueRanges = out.putArray("valueRanges");
+        for (String a1 : ranges) {
+            ObjectNode one = getValues(book, a1, render);
+            if ("UNFORMATTED_VALUE".equals(render) && "FORMATTED_STRING".equals(dateTime) && one.has("values")) {
+                Range r = range(book, a1);
+                one.set("values", json.valueToTree(values(r.tab(), r.row(), r.column(), r.endRow(), r.endColumn(),
+                        "UNFORMATTED_DATES_FORMATTED")));
+            }
+            valueRanges.add(one);
+        }
+        return out;
+    }
+
+    /**
+     * spreadsheets.get with ranges and a fields mask asking for cells' effective number formats
+     * ({@code sheets(properties.title,data(startRow,startColumn,rowData.values.effectiveFormat.numberFormat))}), after
+     * https://developers.google.com/sheets/api/reference/rest/v4/spreadsheets/get and the CellFormat.numberFormat of
+     * https://developers.google.com/sheets/api/reference/rest/v4/spreadsheets/cells#NumberFormat: a sheet per range
+     * asked, its GridData with the range's start and, per cell, {@code {}} when the cell has no number format, else
+     * {@code effectiveFormat.numberFormat {type, pattern}} (type one of NUMBER, DATE, TIME, DATE_TIME…).
+     */
+    private ObjectNode formats(Book book, List<String> ranges) {
+        ObjectNode out = json.createObjectNode();
+        ArrayNode sheets = out.putArray("sheets");
+        Map<String, ArrayNode> dataByTab = new java.util.LinkedHashMap<>();
+        for (String a1 : ranges) {
+            Range r = range(book, a1);
+            ArrayNode data = dataByTab.computeIfAbsent(r.tab().title, title -> {
+                ObjectNode sheet = sheets.addObject();
+                sheet.putObject("properties").put("title", title);
+                return sheet.putArray("data");
+            });
+            ObjectNode grid = data.addObject();
+            if (r.row() > 0) {
+                grid.put("startRow", r.row()); // zero values are left out of Google's JSON
+            }
+            if (r.column() > 0) {
+                grid.put("startColumn", r.column());
+            }
+            ArrayNode rows = grid.putArray("rowData");
+            for (int row = r.row(); row < Math.min(r.endRow(), r.tab().rows); row++) {
+                ArrayNode cells = rows.addObject().putArray("values");
+                for (int column = r.column(); column < Math.min(r.endColumn(), r.tab().columns); column++) {
+                    ObjectNode cell = cells.addObject();
+                    Cell c = r.tab().cells.get(Tab.at(row, column));
+                    if (c != null && c.format() != null) {
+                        cell.putObject("effectiveFormat").putObject("numberFormat").put("type", formatType(c.format()))
+                                .put("pattern", c.format());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The NumberFormatType Sheets gives a pattern: a date, a time, both, or a number. */
+    static String formatType(String pattern) {
+        String bare = pattern.replaceAll("\"[^\"]*\"", "").toLowerCase(java.util.Locale.ROOT);
+        boolean date = bare.contains("y") || bare.contains("d");
+        boolean time = bare.contains("h") || bare.contains("s");
+        return date && time ? "DATE_TIME" : date ? "DATE" : time ? "TIME" : "NUMBER";
+    }
+
+    /** A value with its number format, as a user sets one in the Format menu. */
+    public void put(String spreadsheetId, String tab, int row, int column, Object value, String format) {
+        Book book = books.get(spreadsheetId);
+        synchronized (book) {
+            Tab t = book.tab(tab);
+            if (t == null) {
+                t = addTab(book, tab, 1000, 26, false);
+            }
+            t.cells.put(Tab.at(row, column), new Cell(value, format, null));
+        }
+    }
+
+    /** values.batchGet calls answered. */
+    public final AtomicInteger batchGets = new AtomicInteger();
 
     private ObjectNode putValues(Book book, String a1, JsonNode body, String input, boolean append) {
         if (!input.equals("RAW") && !input.equals("USER_ENTERED")) {

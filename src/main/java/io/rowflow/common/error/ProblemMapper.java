@@ -37,6 +37,7 @@ public class ProblemMapper {
             Map.entry(InvalidInputException.class, 422),
             Map.entry(DataException.class, 422),
             Map.entry(ConflictException.class, 409),
+            Map.entry(ContentTooLargeException.class, 413),
             Map.entry(NotConfiguredException.class, 409),
             Map.entry(UpstreamException.class, 502),
             Map.entry(TooManyRequestsException.class, 429),

@@ -11,25 +11,48 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The HTTP layer's limits answered as RFC 9457 problems, like every other error: 413 (body larger than
- * quarkus.http.limits.max-body-size, told by Content-Length), 414 (request target longer than {@value #MAX_URI}
+ * rowflow.web.max-body-size, or for an upload rowflow.uploads.max-size, told by Content-Length), 414 (request target longer than {@value #MAX_URI}
  * characters) and 431 (headers together larger than {@value #MAX_HEADERS} bytes). Vert.x answers these itself, without
  * a body, before any route runs; so its own limits (max-initial-line-length, max-header-size) are set above these and
  * this filter, which runs before Quarkus' upload limit, answers first. Requests beyond Vert.x's outer limits still get
  * Vert.x's bare answer, as do chunked bodies that grow too large while being read.
+ *
+ * <p>Quarkus' own body limit (quarkus.http.limits.max-body-size) is set to the largest body any route takes, an
+ * upload's; a second filter, after Quarkus has set that limit on the request, lowers it to rowflow.web.max-body-size
+ * for every other route, meant to cut off a body without a declared length there too (not shown by a test yet).
  */
 @ApplicationScoped
 public class HttpLimits {
     static final int MAX_URI = 8192;
     static final int MAX_HEADERS = 20 * 1024;
 
-    private final long maxBody;
+    /** The one route whose body may be larger: a file uploaded in the browser, capped by rowflow.uploads.max-size. */
+    static final String UPLOADS = "/api/v1/uploads";
 
-    public HttpLimits(@ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10M") MemorySize maxBody) {
+    private final long maxBody;
+    private final long maxUpload;
+
+    /** Where Quarkus keeps a request's body limit, which its blocking body readers enforce as they read. */
+    static final String BODY_LIMIT_KEY = "io.quarkus.max-request-size";
+
+    public HttpLimits(@ConfigProperty(name = "rowflow.web.max-body-size", defaultValue = "2M") MemorySize maxBody,
+            @ConfigProperty(name = "rowflow.uploads.max-size", defaultValue = "50M") MemorySize maxUpload) {
         this.maxBody = maxBody.asLongValue();
+        this.maxUpload = maxUpload.asLongValue();
     }
 
     void register(@Observes Filters filters) {
         filters.register(this::check, 200); // order -200: before Quarkus' upload limit (-2) and every route
+        filters.register(this::limitBody, 1); // order -1: after Quarkus' upload limit has set its own
+    }
+
+    private boolean isUpload(HttpServerRequest request) {
+        return UPLOADS.equals(path(request.uri())) && request.method() == io.vertx.core.http.HttpMethod.POST;
+    }
+
+    private void limitBody(RoutingContext context) {
+        context.put(BODY_LIMIT_KEY, isUpload(context.request()) ? maxUpload : maxBody);
+        context.next();
     }
 
     private void check(RoutingContext context) {
@@ -57,9 +80,12 @@ public class HttpLimits {
             } catch (NumberFormatException e) {
                 declared = -1;
             }
-            if (declared > maxBody) {
-                reject(context, 413, "content-too-large", "Content Too Large", "The request body has " + declared
-                        + " bytes; at most " + maxBody + " are accepted", path(uri));
+            boolean upload = isUpload(request);
+            long limit = upload ? maxUpload : maxBody;
+            if (declared > limit) {
+                reject(context, 413, "content-too-large", "Content Too Large", upload ? "The file has " + declared
+                        + " bytes; an upload may have at most " + limit + " (rowflow.uploads.max-size)"
+                        : "The request body has " + declared + " bytes; at most " + limit + " are accepted", path(uri));
                 return;
             }
         }

@@ -1,6 +1,8 @@
 package io.rowflow.common.web;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import java.util.Optional;
 
 /** How users' browsers and other systems reach Rowflow. */
@@ -13,4 +15,11 @@ public interface WebConfig {
      * {@code rowflow.oauth.public-url} is still read.
      */
     Optional<String> publicUrl();
+
+    /**
+     * Largest request body of any route but an upload (those: rowflow.uploads.max-size); a larger one is refused with
+     * 413. quarkus.http.limits.max-body-size is the outer bound of both and follows rowflow.uploads.max-size.
+     */
+    @WithDefault("2M")
+    MemorySize maxBodySize();
 }
