@@ -98,8 +98,13 @@ public class ScheduleEngine {
             return;
         }
         boolean postgres = database.kind() == DatabaseConfig.Kind.POSTGRESQL;
+        start(postgres ? pg.get() : embedded.get(), postgres);
+    }
+
+    /** Starts firing on {@code dataSource} (its tables made by Flyway); PostgreSQL claims due slots with lock-and-fetch. */
+    void start(javax.sql.DataSource dataSource, boolean postgres) {
         String node = nodeName();
-        SchedulerBuilder builder = Scheduler.create(postgres ? pg.get() : embedded.get(), List.of(slotTask, resyncTask))
+        SchedulerBuilder builder = Scheduler.create(dataSource, List.of(slotTask, resyncTask))
                 .schedulerName(new SchedulerName.Fixed(node))
                 .threads(config.threads())
                 .pollingInterval(config.pollingInterval())
@@ -134,6 +139,10 @@ public class ScheduleEngine {
     }
 
     void stop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    void stop() {
         Scheduler running = scheduler;
         if (running != null) {
             // Slots being handed over finish first (up to shutdown-max-wait); the runs themselves belong to the run pool.
