@@ -5,6 +5,7 @@ import com.github.kagkarlsson.scheduler.ScheduledExecutionsFilter;
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerBuilder;
 import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.event.AbstractSchedulerListener;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceNotFoundException;
 import com.github.kagkarlsson.scheduler.serializer.Serializer;
@@ -36,6 +37,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -70,6 +75,7 @@ public class ScheduleEngine {
     private final CustomTask<Void> slotTask;
     private final OneTimeTask<Void> resyncTask;
     private volatile Scheduler scheduler;
+    private final LookEarly lookEarly;
 
     public ScheduleEngine(ScheduleConfig config, DatabaseConfig database,
             @DataSource("embedded") Instance<AgroalDataSource> embedded, @DataSource("pg") Instance<AgroalDataSource> pg,
@@ -80,6 +86,7 @@ public class ScheduleEngine {
         this.pg = pg;
         this.flows = flows;
         this.firing = firing;
+        this.lookEarly = new LookEarly(config.pollingInterval());
         this.slotTask = Tasks.custom(TASK, Void.class)
                 // A node died or froze while firing: the slot fires again elsewhere with its own time (its run's key).
                 .onDeadExecution((complete, ops) -> ops.reschedule(complete, complete.getExecution().executionTime))
@@ -113,12 +120,15 @@ public class ScheduleEngine {
                 .shutdownMaxWait(config.shutdownMaxWait())
                 // A slot moved to now or the past (a late chain, a revived slot) is looked for at once, not next poll.
                 .enableImmediateExecution()
+                // A slot due before the next poll (a flow every few seconds, a slot just set) is looked for at its time.
+                .addSchedulerListener(lookEarly)
                 // Nothing Java-serialized in the database: the executions carry no data, and the flow id is their id.
                 .serializer(new NoDataSerializer());
         builder = postgres ? builder.pollUsingLockAndFetch(config.refillBelowPerThread(), config.batchPerThread())
                 : builder.pollUsingFetchAndLockOnExecute(config.refillBelowPerThread(), config.batchPerThread());
         Scheduler started = builder.build();
         scheduler = started;
+        lookEarly.scheduler = started;
         int synced = reconcile();
         started.start();
         LOG.infof("Scheduler started (%s, %s, node %s); %d flow schedule(s) in step", postgres ? "PostgreSQL"
@@ -144,6 +154,7 @@ public class ScheduleEngine {
 
     void stop() {
         Scheduler running = scheduler;
+        lookEarly.stop();
         if (running != null) {
             // Slots being handed over finish first (up to shutdown-max-wait); the runs themselves belong to the run pool.
             running.stop();
@@ -298,6 +309,46 @@ public class ScheduleEngine {
     void resume() {
         scheduler.resume();
         scheduler.triggerCheckForDueExecutions();
+    }
+
+    /**
+     * Polling alone finds a slot up to one polling interval late. When an execution is set to a time before the next
+     * poll, this wakes the scheduler at that time instead. Slots share whole seconds and minutes: one wake-up per
+     * distinct time.
+     */
+    static final class LookEarly extends AbstractSchedulerListener {
+        private final Duration pollingInterval;
+        private final ScheduledThreadPoolExecutor timer;
+        private final Map<Instant, ScheduledFuture<?>> wakeUps = new ConcurrentHashMap<>();
+        volatile Scheduler scheduler;
+
+        LookEarly(Duration pollingInterval) {
+            this.pollingInterval = pollingInterval;
+            this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "rowflow-schedule-look-early");
+                t.setDaemon(true);
+                return t;
+            });
+            timer.setRemoveOnCancelPolicy(true);
+        }
+
+        @Override
+        public void onExecutionScheduled(TaskInstanceId id, Instant executionTime) {
+            Scheduler target = scheduler;
+            Duration wait = Duration.between(Instant.now(), executionTime);
+            if (target == null || wait.isNegative() || wait.isZero() || wait.compareTo(pollingInterval) >= 0
+                    || timer.isShutdown()) {
+                return; // due now (db-scheduler looks at once), or the next poll comes first
+            }
+            wakeUps.computeIfAbsent(executionTime, at -> timer.schedule(() -> {
+                wakeUps.remove(at);
+                target.triggerCheckForDueExecutions();
+            }, wait.toMillis() + 1, TimeUnit.MILLISECONDS));
+        }
+
+        void stop() {
+            timer.shutdownNow();
+        }
     }
 
     /**
