@@ -173,12 +173,26 @@ public class ScheduleEngine {
      * the execution cannot move; the change is then applied again in a moment, durably, by any node.
      */
     void resync(UUID flowId) {
-        try {
-            resyncOrThrow(flowId);
-        } catch (TaskInstanceCurrentlyExecutingException e) {
-            scheduler.scheduleIfNotExists(resyncTask.instance(flowId.toString()), Instant.now().plus(config.pollingInterval()));
+        // Handing a slot over takes milliseconds: a few short tries usually see it done, and the caller (a test, the
+        // UI) then reads the flow's new next slot at once.
+        for (int attempt = 0; attempt < RESYNC_TRIES; attempt++) {
+            try {
+                resyncOrThrow(flowId);
+                return;
+            } catch (TaskInstanceCurrentlyExecutingException e) {
+                try {
+                    Thread.sleep(RESYNC_PAUSE.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
         }
+        scheduler.scheduleIfNotExists(resyncTask.instance(flowId.toString()), Instant.now().plus(config.pollingInterval()));
     }
+
+    private static final int RESYNC_TRIES = 20;
+    private static final Duration RESYNC_PAUSE = Duration.ofMillis(25);
 
     private void resyncOrThrow(UUID flowId) {
         sync(flowId, flows.of(flowId), Instant.now());
