@@ -159,7 +159,7 @@ class SchedulerUpgradeTest {
         assertThat(engine.nextSlot(flow)).contains(expected);
     }
 
-    private static Schedule dailyAt(Instant at) {
+    static Schedule dailyAt(Instant at) {
         ZonedDateTime t = at.atZone(ZoneOffset.UTC);
         String cron = t.getSecond() + " " + t.getMinute() + " " + t.getHour() + " * * ?";
         return new Schedule("cron", "UTC", null, null, null, null, null, cron, null);
@@ -178,7 +178,7 @@ class SchedulerUpgradeTest {
         return rows;
     }
 
-    private static void insertFlow(Connection c, UUID flow) throws SQLException {
+    static void insertFlow(Connection c, UUID flow) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("insert into flow (id, name, definition_json, created_at,"
                 + " updated_at, workspace_id) values (?, ?, '{}', ?, ?, ?)")) {
             Timestamp now = Timestamp.from(Instant.now());
@@ -235,7 +235,7 @@ class SchedulerUpgradeTest {
         }
     }
 
-    private static DatabaseConfig database(boolean postgres) {
+    static DatabaseConfig database(boolean postgres) {
         return new DatabaseConfig() {
             @Override
             public Kind kind() {
@@ -260,7 +260,12 @@ class SchedulerUpgradeTest {
     }
 
     /** The defaults of {@link ScheduleConfig}. */
-    private static ScheduleConfig config() {
+    static ScheduleConfig config() {
+        return config(Duration.ofSeconds(2));
+    }
+
+    /** The defaults of {@link ScheduleConfig}, but for the heartbeat interval. */
+    static ScheduleConfig config(Duration heartbeat) {
         return new ScheduleConfig() {
             @Override
             public boolean enabled() {
@@ -274,7 +279,7 @@ class SchedulerUpgradeTest {
 
             @Override
             public Duration heartbeatInterval() {
-                return Duration.ofSeconds(2);
+                return heartbeat;
             }
 
             @Override
