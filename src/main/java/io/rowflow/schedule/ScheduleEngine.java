@@ -4,8 +4,10 @@ import com.github.kagkarlsson.scheduler.ScheduledExecution;
 import com.github.kagkarlsson.scheduler.ScheduledExecutionsFilter;
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerBuilder;
+import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.event.AbstractSchedulerListener;
+import com.github.kagkarlsson.scheduler.exceptions.FailedToScheduleBatchException;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceNotFoundException;
 import com.github.kagkarlsson.scheduler.serializer.Serializer;
@@ -13,6 +15,7 @@ import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.ExecutionContext;
 import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
+import com.github.kagkarlsson.scheduler.task.SchedulableInstance;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
@@ -31,6 +34,7 @@ import jakarta.enterprise.inject.Instance;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +78,10 @@ public class ScheduleEngine {
     private final SlotFiring firing;
     private final CustomTask<Void> slotTask;
     private final OneTimeTask<Void> resyncTask;
+    /** Fires slots; null where this node fires none. */
     private volatile Scheduler scheduler;
+    /** Reads and moves executions: the scheduler itself, or a bare client on a node that fires no slots. */
+    private volatile SchedulerClient client;
     private final LookEarly lookEarly;
 
     public ScheduleEngine(ScheduleConfig config, DatabaseConfig database,
@@ -100,12 +107,16 @@ public class ScheduleEngine {
 
     /** After Flyway (which made the table) and the other start-up work; before the HTTP port opens. */
     void start(@Observes @Priority(5000) StartupEvent event) {
+        boolean postgres = database.kind() == DatabaseConfig.Kind.POSTGRESQL;
+        javax.sql.DataSource dataSource = postgres ? pg.get() : embedded.get();
         if (!config.enabled()) {
-            LOG.info("The scheduler is off on this node (rowflow.schedule.enabled=false)");
+            // Flows changed through this node still move their executions; the other nodes fire them.
+            client = SchedulerClient.Builder.create(dataSource, List.of(slotTask, resyncTask))
+                    .serializer(new NoDataSerializer()).build();
+            LOG.info("The scheduler is off on this node (rowflow.schedule.enabled=false): it fires no slots");
             return;
         }
-        boolean postgres = database.kind() == DatabaseConfig.Kind.POSTGRESQL;
-        start(postgres ? pg.get() : embedded.get(), postgres);
+        start(dataSource, postgres);
     }
 
     /** Starts firing on {@code dataSource} (its tables made by Flyway); PostgreSQL claims due slots with lock-and-fetch. */
@@ -128,6 +139,7 @@ public class ScheduleEngine {
                 : builder.pollUsingFetchAndLockOnExecute(config.refillBelowPerThread(), config.batchPerThread());
         Scheduler started = builder.build();
         scheduler = started;
+        client = started;
         lookEarly.scheduler = started;
         int synced = reconcile();
         started.start();
@@ -163,7 +175,7 @@ public class ScheduleEngine {
 
     /** Keeps the flow's execution in step once its change has committed (a rolled-back change leaves it as it was). */
     void onFlowChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS) FlowScheduleChanged change) {
-        if (scheduler != null) {
+        if (client != null) {
             resync(change.flowId());
         }
     }
@@ -188,9 +200,10 @@ public class ScheduleEngine {
                 }
             }
         }
-        scheduler.scheduleIfNotExists(resyncTask.instance(flowId.toString()), Instant.now().plus(config.pollingInterval()));
+        client.scheduleIfNotExists(resyncTask.instance(flowId.toString()), Instant.now().plus(config.pollingInterval()));
     }
 
+    private static final int RECONCILE_BATCH = 500;
     private static final int RESYNC_TRIES = 20;
     private static final Duration RESYNC_PAUSE = Duration.ofMillis(25);
 
@@ -202,15 +215,26 @@ public class ScheduleEngine {
     int reconcile() {
         Map<UUID, Schedule> schedules = flows.all();
         Set<String> existing = new HashSet<>();
-        List<ScheduledExecution<Void>> executions = scheduler.getScheduledExecutionsForTask(TASK, Void.class,
+        List<ScheduledExecution<Void>> executions = client.getScheduledExecutionsForTask(TASK, Void.class,
                 ScheduledExecutionsFilter.all());
         executions.forEach(e -> existing.add(e.getTaskInstance().getId()));
         Instant now = Instant.now();
+        List<SchedulableInstance<?>> missing = new ArrayList<>();
         for (Map.Entry<UUID, Schedule> flow : schedules.entrySet()) {
             // An execution that exists already keeps its slot (it may be a late one about to fire).
             if (!existing.contains(flow.getKey().toString())) {
                 nextAfter(flow.getValue(), now).ifPresent(next ->
-                        scheduler.scheduleIfNotExists(slotTask.instance(flow.getKey().toString()), next));
+                        missing.add(SchedulableInstance.of(slotTask.instance(flow.getKey().toString()), next)));
+            }
+        }
+        // Thousands of flows (a first start, a restored database) are written in batches, not a round trip each.
+        for (int from = 0; from < missing.size(); from += RECONCILE_BATCH) {
+            List<SchedulableInstance<?>> batch = missing.subList(from, Math.min(missing.size(), from + RECONCILE_BATCH));
+            try {
+                client.scheduleBatch(batch);
+            } catch (FailedToScheduleBatchException e) {
+                // Another node starting at the same time wrote some of them first: the rest one by one.
+                batch.forEach(client::scheduleIfNotExists);
             }
         }
         for (ScheduledExecution<Void> execution : executions) {
@@ -234,13 +258,13 @@ public class ScheduleEngine {
     void sync(UUID flowId, Optional<Schedule> schedule, Instant after) {
         Optional<Instant> next = schedule.flatMap(s -> nextAfter(s, after));
         TaskInstanceId id = TaskInstanceId.of(TASK, flowId.toString());
-        Optional<ScheduledExecution<Object>> current = scheduler.getScheduledExecution(id);
+        Optional<ScheduledExecution<Object>> current = client.getScheduledExecution(id);
         if (next.isEmpty()) {
             current.ifPresent(e -> remove(id));
             return;
         }
         if (current.isEmpty()) {
-            scheduler.scheduleIfNotExists(slotTask.instance(flowId.toString()), next.get());
+            client.scheduleIfNotExists(slotTask.instance(flowId.toString()), next.get());
             return;
         }
         if (current.get().getExecutionTime().equals(next.get())) {
@@ -250,7 +274,7 @@ public class ScheduleEngine {
             throw new TaskInstanceCurrentlyExecutingException(TASK, flowId.toString());
         }
         try {
-            scheduler.reschedule(id, next.get());
+            client.reschedule(id, next.get());
         } catch (TaskInstanceNotFoundException e) {
             // Removed a moment ago by another node (the flow was deleted there): nothing to move.
         }
@@ -258,7 +282,7 @@ public class ScheduleEngine {
 
     private void remove(TaskInstanceId id) {
         try {
-            scheduler.cancel(id);
+            client.cancel(id);
         } catch (TaskInstanceNotFoundException e) {
             // Already gone (another node reconciled, or the flow's change was applied there first).
         } catch (TaskInstanceCurrentlyExecutingException e) {
@@ -310,8 +334,8 @@ public class ScheduleEngine {
 
     /** The next slot the flow's execution is set to, if any (for tests and diagnostics). */
     public Optional<Instant> nextSlot(UUID flowId) {
-        return scheduler == null ? Optional.empty()
-                : scheduler.getScheduledExecution(TaskInstanceId.of(TASK, flowId.toString()))
+        return client == null ? Optional.empty()
+                : client.getScheduledExecution(TaskInstanceId.of(TASK, flowId.toString()))
                         .map(ScheduledExecution::getExecutionTime);
     }
 
