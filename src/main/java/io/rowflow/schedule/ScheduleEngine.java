@@ -176,7 +176,13 @@ public class ScheduleEngine {
     /** Keeps the flow's execution in step once its change has committed (a rolled-back change leaves it as it was). */
     void onFlowChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS) FlowScheduleChanged change) {
         if (client != null) {
-            resync(change.flowId());
+            try {
+                resync(change.flowId());
+            } catch (RuntimeException e) {
+                // The change itself is stored: the flow's next firing reads it, and each start-up reconciles.
+                LOG.warnf("Could not move the scheduled slot of flow %s to its new schedule: %s", change.flowId(),
+                        e.getMessage());
+            }
         }
     }
 
