@@ -214,7 +214,25 @@ public class ScheduleEngine {
     private static final Duration RESYNC_PAUSE = Duration.ofMillis(25);
 
     private void resyncOrThrow(UUID flowId) {
-        sync(flowId, flows.of(flowId), Instant.now());
+        Optional<Schedule> schedule = flows.of(flowId);
+        Instant now = Instant.now();
+        Optional<Instant> current = client.getScheduledExecution(TaskInstanceId.of(TASK, flowId.toString()))
+                .map(ScheduledExecution::getExecutionTime);
+        if (schedule.isPresent() && current.isPresent()
+                && keepsDueSlot(schedule.get(), current.get(), now, config.misfireThreshold())) {
+            return;
+        }
+        sync(flowId, schedule, now);
+    }
+
+    /**
+     * Whether a flow's execution keeps its slot through a change of the flow: when the slot is due (its time has come,
+     * within the misfire threshold) and still one of the schedule's slots, as after a rename, it fires with its own
+     * time; any other change moves the execution to the first slot after now.
+     */
+    static boolean keepsDueSlot(Schedule schedule, Instant slot, Instant now, Duration misfireThreshold) {
+        return !slot.isAfter(now) && !slot.isBefore(now.minus(misfireThreshold))
+                && nextAfter(schedule, slot.minusMillis(1)).equals(Optional.of(slot));
     }
 
     /** Every flow's execution created when missing, executions of deleted flows removed. Safe on several nodes at once. */
