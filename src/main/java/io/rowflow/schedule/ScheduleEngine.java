@@ -10,6 +10,7 @@ import com.github.kagkarlsson.scheduler.event.AbstractSchedulerListener;
 import com.github.kagkarlsson.scheduler.exceptions.FailedToScheduleBatchException;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceNotFoundException;
+import com.github.kagkarlsson.scheduler.jdbc.DefaultJdbcCustomization;
 import com.github.kagkarlsson.scheduler.serializer.Serializer;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
@@ -136,7 +137,9 @@ public class ScheduleEngine {
                 // Nothing Java-serialized in the database: the executions carry no data, and the flow id is their id.
                 .serializer(new NoDataSerializer());
         builder = postgres ? builder.pollUsingLockAndFetch(config.refillBelowPerThread(), config.batchPerThread())
-                : builder.pollUsingFetchAndLockOnExecute(config.refillBelowPerThread(), config.batchPerThread());
+                : builder.pollUsingFetchAndLockOnExecute(config.refillBelowPerThread(), config.batchPerThread())
+                        // H2 has no overrides of its own; V40 gives it zoned timestamps, as db-scheduler's default assumes.
+                        .jdbcCustomization(new DefaultJdbcCustomization(false));
         Scheduler started = builder.build();
         scheduler = started;
         client = started;
