@@ -4,25 +4,55 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
-/** The clustered scheduler (Quartz with its JDBC job store in Rowflow's database). */
+/** The clustered scheduler (db-scheduler, its one table in Rowflow's database). */
 @ConfigMapping(prefix = "rowflow.schedule")
 public interface ScheduleConfig {
-    /** Whether this node fires schedules; every node of a cluster may, Quartz fires each slot on one of them. */
+    /** Whether this node fires schedules; every node of a cluster may, each slot is claimed by one of them. */
     @WithDefault("true")
     boolean enabled();
 
-    /** How often each node tells the others it is alive; a node silent for about two of these is taken over. */
-    @WithDefault("7500ms")
-    Duration clusterCheckinInterval();
+    /**
+     * How often each node looks for due slots. A due slot waits at most this long on an idle node; a node that has just
+     * fired a slot looks again at once while more are due.
+     */
+    @WithDefault("1s")
+    Duration pollingInterval();
 
-    /** A slot later than this (the server was down or busy) is a misfire: the flow runs once now, not per slot. */
+    /**
+     * How often a node marks the slots it is firing as alive. A slot whose node missed {@code missed-heartbeats} of
+     * these in a row (killed, frozen) is fired again by another node, with its own time.
+     */
+    @WithDefault("2s")
+    Duration heartbeatInterval();
+
+    /** Heartbeats a node may miss before the others take over the slots it was firing. */
+    @WithDefault("4")
+    int missedHeartbeats();
+
+    /** A slot later than this (the server was down or busy) is a misfire: the flow runs once, not once per slot. */
     @WithDefault("60s")
     Duration misfireThreshold();
 
     /**
-     * Threads that fire slots; each fires a batch of slots taken in one go. Firing only records the run and sets the
-     * next slot (the runs have their own pool), so the work is mostly waiting on the database.
+     * Threads that fire slots. Firing only records the run and sets the next slot (the runs have their own pool), so
+     * the work is mostly waiting on the database.
      */
     @WithDefault("8")
     int threads();
+
+    /**
+     * Due slots a node claims in one statement, per firing thread (PostgreSQL: {@code FOR UPDATE SKIP LOCKED}, so nodes
+     * never wait for each other). Claimed slots wait in the node's queue without heartbeats: keep the queue short
+     * enough to drain well within {@code heartbeat-interval × missed-heartbeats}.
+     */
+    @WithDefault("4.0")
+    double batchPerThread();
+
+    /** The node claims the next batch once its queue is down to this many slots per firing thread. */
+    @WithDefault("1.0")
+    double refillBelowPerThread();
+
+    /** On shutdown (SIGTERM), how long slots being fired may take to finish before their threads are interrupted. */
+    @WithDefault("10s")
+    Duration shutdownMaxWait();
 }

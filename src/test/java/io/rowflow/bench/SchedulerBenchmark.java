@@ -56,13 +56,13 @@ public final class SchedulerBenchmark {
         } finally {
             source.stop(0);
         }
-        System.out.printf("%n| flows due at once | start-up (triggers set) | lateness p50 | p99 | max | later than 60 s"
+        System.out.printf("%n| flows due at once | start-up (slots set) | lateness p50 | p99 | max | later than 60 s"
                 + " | transactions | rows read | rows written | node CPU s |%n|---|---|---|---|---|---|---|---|---|---|%n");
         rows.forEach(System.out::println);
     }
 
     private static String measure(int flows, String url) throws Exception {
-        // The slot: a whole minute far enough ahead for the node to start and set every trigger.
+        // The slot: a whole minute far enough ahead for the node to start and set every flow's slot.
         Instant slot = Instant.ofEpochSecond((Instant.now().plusSeconds(90 + flows / 100).getEpochSecond() / 60 + 1) * 60);
         try (Connection admin = DriverManager.getConnection(BASE + "test", "postgres", ""); Statement s = admin.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + DB + " WITH (FORCE)");
@@ -105,12 +105,15 @@ public final class SchedulerBenchmark {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
     }
 
-    /** Quartz's default misfire threshold (rowflow.schedule.misfire-threshold): later slots fire "now". */
+    /**
+     * The default misfire threshold (rowflow.schedule.misfire-threshold): a flow whose slot fired later than this
+     * moves on to the first slot after now instead of the one after the fired slot.
+     */
     static final long MISFIRE_MS = 60_000;
 
     /**
-     * Waits until every flow has a scheduled run from the slot on; answers each one's lateness in ms. A slot dispatched
-     * later than the misfire threshold carries the time it fired instead of its own, so runs are matched by flow.
+     * Waits until every flow has a scheduled run from the slot on; answers each one's lateness in ms. Runs are matched by
+     * flow: under Quartz (before V40) a slot dispatched later than the misfire threshold carried the time it fired.
      */
     private static List<Long> awaitDispatch(Instant slot, int flows) throws Exception {
         Instant deadline = slot.plusSeconds(600);

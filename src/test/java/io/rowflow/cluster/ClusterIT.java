@@ -71,7 +71,7 @@ class ClusterIT {
         env.put("ROWFLOW_HTTP_ALLOWED_NETWORKS", "127.0.0.0/8");
         env.put("ROWFLOW_RUN_LEASE", "6s");
         env.put("ROWFLOW_RUN_HEARTBEAT_INTERVAL", "1s");
-        env.put("ROWFLOW_SCHEDULE_CLUSTER_CHECKIN_INTERVAL", "2s");
+        env.put("ROWFLOW_SCHEDULE_HEARTBEAT_INTERVAL", "1s");
         env.put("ROWFLOW_SCHEDULE_MISFIRE_THRESHOLD", "30s");
         builder.redirectErrorStream(true).redirectOutput(dir.resolve("node.log").toFile());
         Process process = builder.start();

@@ -82,7 +82,7 @@ class ScheduledRunsTest {
     @Test
     void afterDowntimeAFlowRunsOnceNotOncePerMissedSlot() throws Exception {
         FakeApi.shared().putFile("/files/downtime.csv", "id\n1\n");
-        // The whole cluster is down before the flow's first slot: a trigger Quartz had already taken up when standby
+        // The whole cluster is down before the flow's first slot: a slot this node had already claimed when standby
         // began would still fire.
         engine.standby();
         String flow;

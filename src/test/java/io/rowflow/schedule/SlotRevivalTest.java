@@ -1,0 +1,92 @@
+package io.rowflow.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * A node killed while handing a slot over leaves its flow's execution claimed (picked, its heartbeat stopping): another
+ * node revives it once the heartbeats it missed pass {@code missed-heartbeats}, and fires the slot with its own time
+ * (the run's key), then moves the flow on to its next slot. On PostgreSQL (its own database,
+ * {@code rowflow.test.revival-db}, dropped and made anew), where slots are claimed with lock-and-fetch.
+ */
+class SlotRevivalTest {
+    @Test
+    void aSlotClaimedByAKilledNodeFiresElsewhereWithItsOwnTime() throws Exception {
+        String db = System.getProperty("rowflow.test.revival-db", "rowflow_scheduler_revival");
+        try (Connection admin = DriverManager.getConnection(SchedulerUpgradeTest.PG_BASE + "postgres", "postgres", "");
+                Statement s = admin.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+            s.execute("CREATE DATABASE " + db);
+        }
+        PGSimpleDataSource pg = new PGSimpleDataSource();
+        pg.setURL(SchedulerUpgradeTest.PG_BASE + db);
+        pg.setUser("postgres");
+        Flyway.configure().dataSource(pg).locations("classpath:db/migration", "classpath:db/quartz/postgresql",
+                "classpath:db/scheduler/postgresql").load().migrate();
+
+        Instant slot = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(5);
+        UUID flow = UUID.randomUUID();
+        Schedule schedule = SchedulerUpgradeTest.dailyAt(slot);
+        try (Connection c = pg.getConnection(); PreparedStatement claimed = c.prepareStatement("insert into"
+                + " scheduled_tasks (task_name, task_instance, execution_time, picked, picked_by, last_heartbeat, version)"
+                + " values (?, ?, ?, true, 'killed-node', ?, 2)")) {
+            SchedulerUpgradeTest.insertFlow(c, flow);
+            // The row as a node leaves it when killed right after claiming the slot (its last heartbeat then).
+            claimed.setString(1, ScheduleEngine.TASK);
+            claimed.setString(2, flow.toString());
+            claimed.setTimestamp(3, Timestamp.from(slot));
+            claimed.setTimestamp(4, Timestamp.from(slot.plusMillis(20)));
+            claimed.executeUpdate();
+        }
+
+        List<Map.Entry<UUID, Instant>> fired = new CopyOnWriteArrayList<>();
+        CountDownLatch firedOnce = new CountDownLatch(1);
+        FlowSchedules flows = new FlowSchedules() {
+            @Override
+            public Optional<Schedule> of(UUID flowId) {
+                return flowId.equals(flow) ? Optional.of(schedule) : Optional.empty();
+            }
+
+            @Override
+            public Map<UUID, Schedule> all() {
+                return Map.of(flow, schedule);
+            }
+        };
+        ScheduleEngine survivor = new ScheduleEngine(SchedulerUpgradeTest.config(Duration.ofMillis(500)),
+                SchedulerUpgradeTest.database(true), null, null, flows, (f, s) -> {
+                    fired.add(Map.entry(f, s));
+                    firedOnce.countDown();
+                });
+        survivor.start(pg, true);
+        try {
+            assertThat(firedOnce.await(30, TimeUnit.SECONDS)).as("the claimed slot was revived and fired").isTrue();
+            Instant tomorrow = slot.plus(Duration.ofDays(1));
+            Instant deadline = Instant.now().plusSeconds(10);
+            while (!survivor.nextSlot(flow).equals(Optional.of(tomorrow)) && Instant.now().isBefore(deadline)) {
+                Thread.sleep(50);
+            }
+            assertThat(survivor.nextSlot(flow)).contains(tomorrow);
+            assertThat(fired).containsExactly(Map.entry(flow, slot));
+        } finally {
+            survivor.stop();
+        }
+    }
+}
