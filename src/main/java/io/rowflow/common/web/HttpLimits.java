@@ -19,7 +19,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *
  * <p>Quarkus' own body limit (quarkus.http.limits.max-body-size) is set to the largest body any route takes, an
  * upload's; a second filter, after Quarkus has set that limit on the request, lowers it to rowflow.web.max-body-size
- * for every other route, meant to cut off a body without a declared length there too (not shown by a test yet).
+ * for every other route, so that a body without a declared length is cut off there too (HttpLimitsTest sends 3 MB in
+ * chunks to the sign-in: 413).
  */
 @ApplicationScoped
 public class HttpLimits {
