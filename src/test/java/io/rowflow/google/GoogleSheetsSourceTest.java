@@ -1,6 +1,7 @@
 package io.rowflow.google;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -136,6 +137,30 @@ class GoogleSheetsSourceTest {
         assertThat(read(settings)).containsExactly(Map.of("Order", 10L, "Day", "2024-01-17", "Amount",
                 new BigDecimal("19.99"), "Paid", true, "Shipped at", "2024-01-15T10:30:00"));
         assertThat(read(new ObjectMapper().createObjectNode().put("spreadsheet", id))).isEmpty(); // "notes" only
+    }
+
+    /** Sheets' per-minute read quota answered twice with 429 RESOURCE_EXHAUSTED: the read backs off and goes on. */
+    @Test
+    void aReadQuotaAnswerIsWaitedOutAndTheReadCompletes() {
+        String id = book();
+        sheets.throttleNextReads(2);
+        ObjectNode settings = new ObjectMapper().createObjectNode().put("spreadsheet", id);
+        settings.putArray("tabs").add("North").add("South");
+        assertThat(read(settings)).hasSize(4);
+        assertThat(sheets.tooManyRequests.get()).isEqualTo(2);
+    }
+
+    /** An access token Google no longer takes (revoked, or a sign-in removed): a 401 that asks for a reconnect. */
+    @Test
+    void aRevokedSignInIsRefusedAsNeedingAReconnect() {
+        String id = book();
+        ObjectNode settings = new ObjectMapper().createObjectNode().put("spreadsheet", id)
+                .put("access_token", "ya29.revoked-" + java.util.UUID.randomUUID());
+        List<Map<String, Object>> records = new ArrayList<>();
+        assertThatThrownBy(() -> source.read(new SourceContext(settings, null), r -> records.add(r)))
+                .isInstanceOfSatisfying(io.rowflow.common.error.UpstreamException.class,
+                        e -> assertThat(e.status()).isEqualTo(401));
+        assertThat(records).isEmpty();
     }
 
     @Test

@@ -59,6 +59,7 @@ public final class FakeSheets implements QuarkusTestResourceLifecycleManager {
     /** Write requests a token may make per minute (Google's default: 60 per user). */
     public volatile int writesPerMinute = 100_000;
     private final AtomicInteger scripted429 = new AtomicInteger();
+    private final AtomicInteger scriptedRead429 = new AtomicInteger();
     private final AtomicInteger refuseValues = new AtomicInteger();
     /** Requests answered (a refusal is an answer). */
     public final AtomicInteger requests = new AtomicInteger();
@@ -207,6 +208,11 @@ public final class FakeSheets implements QuarkusTestResourceLifecycleManager {
     /** The next {@code count} write requests get no answer: the connection closes, as a server's idle timeout does. */
     public void dropNextWrites(int count) {
         dropWrites.set(count);
+    }
+
+    /** The next {@code count} read requests answer 429 RESOURCE_EXHAUSTED, for the per-minute read quota. */
+    public void throttleNextReads(int count) {
+        scriptedRead429.set(count);
     }
 
     /** The next {@code count} write requests answer 429 RESOURCE_EXHAUSTED. */
@@ -395,6 +401,13 @@ public final class FakeSheets implements QuarkusTestResourceLifecycleManager {
                 requests.decrementAndGet();
                 dropped.incrementAndGet();
                 return; // closing the exchange unanswered closes the connection
+            }
+            if (method.equals("GET") && scriptedRead429.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                tooManyRequests.incrementAndGet();
+                error(exchange, 429, "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per"
+                        + " minute per user' of service 'sheets.googleapis.com' for consumer 'project_number:1234'.",
+                        "RESOURCE_EXHAUSTED");
+                return;
             }
             if (!method.equals("GET")) {
                 writeRequests.incrementAndGet();
