@@ -3190,7 +3190,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a file
-         * @description The body is the file's bytes; name is its original name, for display. Only .xlsx workbooks are kept (422 otherwise); a file over rowflow.uploads.max-size is refused with 413. The id answered is what an Excel source's upload setting names; it is usable only in the workspace it was uploaded to.
+         * @description The body is the file's bytes, whatever its Content-Type (the browser's for .xlsx, or application/octet-stream); name is its original name, for display. Only .xlsx workbooks are kept (422 otherwise); a file over rowflow.uploads.max-size is refused with 413. The id answered is what an Excel source's upload setting names; it is usable only in the workspace it was uploaded to.
          */
         post: {
             parameters: {
@@ -3203,8 +3203,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/octet-stream": string;
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "*/*": string;
                 };
             };
             responses: {

@@ -25,9 +25,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Uploads", description = "Files uploaded in the browser for a source to read (an .xlsx workbook)")
 public class UploadResource {
-    /** The media type browsers give an .xlsx file. */
-    public static final String XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
     private final Uploads uploads;
     private final WorkspaceScope scope;
     private final AuditLog audit;
@@ -40,8 +37,11 @@ public class UploadResource {
 
     @RequiresRole(Role.EDITOR)
     @POST
-    @Consumes({ MediaType.APPLICATION_OCTET_STREAM, XLSX })
-    @Operation(summary = "Upload a file", description = "The body is the file's bytes; name is its original name,"
+    // Any media type: the bytes decide (422 for anything but a workbook), and a caller without credentials gets 401
+    // before a media type is looked at, as on every route.
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Upload a file", description = "The body is the file's bytes, whatever its Content-Type (the"
+            + " browser's for .xlsx, or application/octet-stream); name is its original name,"
             + " for display. Only .xlsx workbooks are kept (422 otherwise); a file over rowflow.uploads.max-size is"
             + " refused with 413. The id answered is what an Excel source's upload setting names; it is usable only"
             + " in the workspace it was uploaded to.")
