@@ -38,7 +38,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * type. A request the fixture does not list, or a listed one never made, fails the fixture. A fixture with
  * {@code error: {message, status}} expects the read to fail with a message holding that text (and, with a status, an
  * upstream failure counting as it: 401 and 403 mark a connection), after the records listed, if any. A fixture with
- * {@code previous_read: {newest: <time>}} is an incremental read after one whose newest change was then. With
+ * {@code previous_read: {newest: <time>}} is an incremental read after one whose newest change was then. Keys and
+ * tokens in a fixture's settings are {@code {generated: "<prefix>"}}, made anew for each run. With
  * {@code error: {…, upstream: "…"}} the provider's own words the run keeps beside the message must hold that text.
  * <p>
  * Time is the test's ({@link RecordedTime}): it stands still until the client or a budget waits, and every wait is
@@ -87,7 +88,8 @@ class ConnectorFixturesTest {
                 .withAllowedNetworks(List.of("127.0.0.0/8")), time, RecordedTime.LONGEST_BACKOFF)) {
             DeclarativeSource source = new DeclarativeSource(manifest, URI.create(FakeHttp.baseUrl(server)), null,
                     time);
-            SourceContext context = new SourceContext(recorded.get("config"), http).withStream(recorded.get("stream")
+            SourceContext context = new SourceContext(withGeneratedCredentials(recorded.get("config")), http)
+                    .withStream(recorded.get("stream")
                     .asText());
             if (recorded.has("previous_read")) {
                 context = context.withSync(new io.rowflow.connector.IncrementalSync(new io.rowflow.connector
@@ -158,6 +160,27 @@ class ConnectorFixturesTest {
             default -> 60_000_000_000L;
         }));
         return java.time.Duration.ofNanos(nanos.longValueExact());
+    }
+
+    /**
+     * The fixture's settings with each {@code {generated: "<prefix>"}} replaced by a credential made for this run (the
+     * provider's prefix, then random letters and digits): no fixture holds a key or token, real or look-alike, and the
+     * replay matches requests without their credentials, so any made-up one reads the same.
+     */
+    static JsonNode withGeneratedCredentials(JsonNode config) {
+        com.fasterxml.jackson.databind.node.ObjectNode settings = config.deepCopy();
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        config.fields().forEachRemaining(field -> {
+            if (field.getValue().isObject() && field.getValue().has("generated")) {
+                StringBuilder made = new StringBuilder(field.getValue().get("generated").asText());
+                for (int i = 0; i < 40; i++) {
+                    made.append(alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+                settings.put(field.getKey(), made.toString());
+            }
+        });
+        return settings;
     }
 
     /** A value as read equals the fixture's, in type too: text is text, 12 is a whole number, 4.50 a decimal. */
