@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FakePipedrive implements QuarkusTestResourceLifecycleManager {
     public static final String CLIENT_ID = "rowflow-pipedrive-client";
     public static final String CLIENT_SECRET = "pipedrive-client-secret-0123456789";
-    public static final String API_TOKEN = "5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b";
+    public static final String API_TOKEN = java.util.UUID.randomUUID().toString().replace("-", "") + "0a1b2c3d";
     /** The company's address Pipedrive's token answer names. */
     public static final String API_DOMAIN = "https://globex-sales.pipedrive.com";
     public static final int DEALS = 1_203;

@@ -62,7 +62,7 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public final class FakeShopify implements AutoCloseable {
-    public static final String TOKEN = "shpat_fakeshop_5e6f7a8b";
+    public static final String TOKEN = "shpat_" + java.util.UUID.randomUUID().toString().replace("-", "");
     public static final String API = "/admin/api/2025-10";
     static final double SINGLE_QUERY_MAX = 1000;
 

@@ -68,7 +68,7 @@ class WebUiTest {
         }
     }
 
-    static final String STRIPE_KEY = "rk_test_WalkKey0000000000000000";
+    static final String STRIPE_KEY = "rk_test_" + java.util.UUID.randomUUID().toString().replace("-", "");
     static final FakeStripe STRIPE = new FakeStripe(STRIPE_KEY);
     static final Path SCREENSHOTS = Paths.get("target/screenshots");
     static Playwright playwright;
@@ -902,7 +902,7 @@ class WebUiTest {
             dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Stripe").setExact(true)).click();
             dialog.getByLabel("Name", new Locator.GetByLabelOptions().setExact(true)).fill("Finance Stripe");
             dialog.getByLabel("Restricted API key *", new Locator.GetByLabelOptions().setExact(true))
-                    .fill("rk_test_Mistyped0000000000");
+                    .fill("rk_test_" + java.util.UUID.randomUUID().toString().replace("-", ""));
             dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save connection").setExact(true)).click();
             expect(page.getByRole(AriaRole.DIALOG)).hasCount(0);
             Locator stripeRow = page.locator("tr", new Page.LocatorOptions().setHasText("Finance Stripe"));

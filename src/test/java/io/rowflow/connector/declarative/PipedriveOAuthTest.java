@@ -46,7 +46,7 @@ class PipedriveOAuthTest {
         assertThat(source.origin(signedIn("https://globex-sales.pipedrive.com"))).contains(Origin.of(URI.create(
                 "https://globex-sales.pipedrive.com")).orElseThrow());
         assertThat(source.origin(JSON.createObjectNode().put("company", "acme").put("api_token",
-                "5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b"))).contains(Origin.of(URI.create(
+                io.rowflow.testing.FakePipedrive.API_TOKEN))).contains(Origin.of(URI.create(
                         "https://acme.pipedrive.com")).orElseThrow());
         assertThat(source.schema().errors(signedIn("https://globex-sales.pipedrive.com"), "config")).isEmpty();
     }
@@ -83,10 +83,10 @@ class PipedriveOAuthTest {
             source.read(new SourceContext(signedIn("https://globex-sales.pipedrive.com"), http).withStream("users"),
                     records::add);
             source.read(new SourceContext(JSON.createObjectNode().put("company", "acme").put("api_token",
-                    "5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b"), http).withStream("users"), records::add);
+                    io.rowflow.testing.FakePipedrive.API_TOKEN), http).withStream("users"), records::add);
             assertThat(seen).containsExactly(
                     Map.of("authorization", "Bearer oauth-access-1", "x-api-token", "null"),
-                    Map.of("authorization", "null", "x-api-token", "5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b"));
+                    Map.of("authorization", "null", "x-api-token", io.rowflow.testing.FakePipedrive.API_TOKEN));
         } finally {
             server.stop(0);
         }

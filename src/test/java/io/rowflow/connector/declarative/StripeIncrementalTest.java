@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * UTC time, checked against the fake's own charges.
  */
 class StripeIncrementalTest {
-    private static final String KEY = "rk_test_51IncrementalFixtureKey";
+    private static final String KEY = "rk_test_" + java.util.UUID.randomUUID().toString().replace("-", "");
     private static final ObjectMapper JSON = new ObjectMapper();
     /** 2026-03-01T00:00:00Z, the first charge's creation. */
     private static final long START = 1_772_323_200L;
