@@ -38,6 +38,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -209,10 +210,17 @@ public class FlowService implements FlowSchedules {
     }
 
     @Override
-    public Optional<Schedule> of(UUID flowId) {
+    public Map<UUID, Schedule> of(Collection<UUID> flowIds) {
         return QuarkusTransaction.joiningExisting().call(() -> {
-            FlowEntity entity = em.find(FlowEntity.class, flowId);
-            return entity == null ? Optional.<Schedule>empty() : Optional.ofNullable(schedule(entity));
+            Map<UUID, Schedule> schedules = new LinkedHashMap<>();
+            for (FlowEntity entity : em.createQuery("from FlowEntity where id in :ids", FlowEntity.class)
+                    .setParameter("ids", flowIds).getResultList()) {
+                Schedule schedule = schedule(entity);
+                if (schedule != null) {
+                    schedules.put(entity.id, schedule);
+                }
+            }
+            return schedules;
         });
     }
 

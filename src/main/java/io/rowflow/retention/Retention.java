@@ -1,19 +1,14 @@
 package io.rowflow.retention;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,7 +26,6 @@ public class Retention {
 
     private final EntityManager em;
     private final RetentionConfig config;
-    private ScheduledExecutorService timer;
 
     public Retention(EntityManager em, RetentionConfig config) {
         this.em = em;
@@ -42,28 +36,17 @@ public class Retention {
     public record Purged(int runs, int auditEvents) {
     }
 
-    void start(@Observes StartupEvent event) {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "rowflow-retention");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long every = config.interval().toMillis();
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                Purged purged = purge(Instant.now());
-                if (purged.runs() + purged.auditEvents() > 0) {
-                    LOG.infof("Retention removed %d run(s) and %d audit event(s)", purged.runs(), purged.auditEvents());
-                }
-            } catch (RuntimeException e) {
-                LOG.warnf("Retention could not purge this time: %s", e.getMessage());
+    /** Each interval, and first a few minutes after start-up (a node that starts is busy enough). */
+    @Scheduled(identity = "retention", every = "${rowflow.retention.interval}", delayed = "5m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void purgeNow() {
+        try {
+            Purged purged = purge(Instant.now());
+            if (purged.runs() + purged.auditEvents() > 0) {
+                LOG.infof("Retention removed %d run(s) and %d audit event(s)", purged.runs(), purged.auditEvents());
             }
-        }, Math.min(every, Duration.ofMinutes(5).toMillis()), every, TimeUnit.MILLISECONDS);
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (timer != null) {
-            timer.shutdownNow();
+        } catch (RuntimeException e) {
+            LOG.warnf("Retention could not purge this time: %s", e.getMessage());
         }
     }
 

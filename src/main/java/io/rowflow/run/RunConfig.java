@@ -66,7 +66,7 @@ public interface RunConfig {
     @WithDefault("30s")
     Duration lease();
 
-    /** How often a node renews its runs' leases and looks for lapsed ones. */
+    /** How often a node renews its runs' leases and looks for lapsed ones (whole seconds, 1 s at least). */
     @WithDefault("5s")
     Duration heartbeatInterval();
 

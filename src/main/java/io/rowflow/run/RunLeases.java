@@ -1,18 +1,14 @@
 package io.rowflow.run;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -26,11 +22,6 @@ public class RunLeases {
     private static final Logger LOG = Logger.getLogger(RunLeases.class);
 
     private final String nodeId = nodeName() + "-" + UUID.randomUUID().toString().substring(0, 8);
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "rowflow-run-leases");
-        thread.setDaemon(true);
-        return thread;
-    });
     private volatile boolean shuttingDown;
 
     @Inject
@@ -58,16 +49,15 @@ public class RunLeases {
 
     void shutdownStarted() {
         shuttingDown = true;
-        timer.shutdownNow();
     }
 
-    void start(@Observes StartupEvent event) {
-        long every = config.heartbeatInterval().toMillis();
-        timer.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
-        LOG.debugf("Run leases on node %s", nodeId);
-    }
-
-    private void tick() {
+    /** Each heartbeat: this node's leases renewed, lapsed ones taken over. */
+    @Scheduled(identity = "run-leases", every = "${rowflow.run.heartbeat-interval}", delayed = "${rowflow.run.heartbeat-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void tick() {
+        if (shuttingDown) {
+            return;
+        }
         try {
             renew();
             takeOverLapsed();

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.rowflow.common.error.ConflictException;
 import io.rowflow.common.error.NotFoundException;
 import io.rowflow.flow.FlowEntity;
 import io.rowflow.audit.AuditLog;
 import io.rowflow.flow.FlowService;
 import io.rowflow.schedule.SlotFiring;
+import io.rowflow.schedule.SlotFiring.DueSlot;
 import io.rowflow.workspace.WorkspaceScope;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,6 +24,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Map;
 import java.util.UUID;
+import java.util.Set;
+import java.util.HashSet;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -68,14 +74,15 @@ public class RunService implements SlotFiring {
             thread.setDaemon(true);
             return thread;
         });
-        delayer.scheduleWithFixedDelay(this::stopCancelledOrDeleted, 1, 1, TimeUnit.SECONDS);
     }
 
     /**
      * Stops runs executing here that were cancelled through another node, or whose flow was deleted: their thread is
      * interrupted and their native work aborted, within a second.
      */
-    private void stopCancelledOrDeleted() {
+    @Scheduled(identity = "stop-cancelled-runs", every = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void stopCancelledOrDeleted() {
         try {
             java.util.Set<UUID> here = new java.util.HashSet<>(executor.executing());
             if (here.isEmpty()) {
@@ -148,52 +155,82 @@ public class RunService implements SlotFiring {
     }
 
     /**
-     * A schedule slot came. The run is keyed by flow and slot, so a slot fired twice (a recovered node, a retried
-     * job) still gives one run; a slot that comes while the flow runs is recorded as skipped.
+     * Slots came. Each run is keyed by flow and slot, so a slot fired twice (a recovered node, a retried job) still gives
+     * one run; a slot that comes while its flow runs is recorded as skipped. The slots are recorded in one transaction;
+     * should it fail (another node recorded one of them first, and the unique (flow, slot) key refused the batch), each
+     * is recorded on its own.
      */
     @Override
-    public void fire(UUID flowId, Instant slot) {
-        UUID runId;
+    public void fire(List<DueSlot> slots) {
+        List<UUID> queued;
         try {
-            runId = QuarkusTransaction.requiringNew().call(() -> {
-                FlowEntity flow = em.find(FlowEntity.class, flowId, LockModeType.PESSIMISTIC_WRITE);
-                if (flow == null || slotTaken(flowId, slot)) {
-                    return null;
+            queued = QuarkusTransaction.requiringNew().call(() -> record(slots));
+        } catch (RuntimeException batchFailed) {
+            queued = new java.util.ArrayList<>();
+            for (DueSlot slot : slots) {
+                try {
+                    QuarkusTransaction.requiringNew().call(() -> record(List.of(slot))).forEach(queued::add);
+                } catch (RuntimeException e) {
+                    if (!QuarkusTransaction.requiringNew().call(() -> !taken(List.of(slot)).isEmpty())) {
+                        LOG.errorf(e, "The slot %s of flow %s could not start a run", slot.slot(), slot.flowId());
+                    } // else another node recorded this slot first: the unique (flow, slot) key held
                 }
-                RunEntity open = openRun(flowId);
-                RunEntity run = new RunEntity();
-                run.id = UUID.randomUUID();
-                run.flowId = flowId;
-                run.trigger = "schedule";
-                run.scheduledFor = slot;
-                run.createdAt = Instant.now();
-                if (open != null) {
-                    run.status = RunStatus.SKIPPED;
-                    run.endedAt = run.createdAt;
-                    run.errorMessage = "Skipped: run " + open.id + " of this flow was still " + open.status.id()
-                            + " when the slot came";
-                    em.persist(run);
-                    LOG.infof("flow=%s slot %s skipped: run %s still %s", flowId, slot, open.id, open.status.id());
-                    return null;
-                }
-                run.status = RunStatus.QUEUED;
-                em.persist(run);
-                return run.id;
-            });
-        } catch (RuntimeException e) {
-            if (QuarkusTransaction.requiringNew().call(() -> slotTaken(flowId, slot))) {
-                return; // another node recorded this slot first: the unique (flow, slot) key held
             }
-            throw e;
         }
-        if (runId != null) {
-            submit(runId);
-        }
+        queued.forEach(this::submit);
     }
 
-    private boolean slotTaken(UUID flowId, Instant slot) {
-        return em.createQuery("select count(r) from RunEntity r where r.flowId = :flow and r.scheduledFor = :slot",
-                Long.class).setParameter("flow", flowId).setParameter("slot", slot).getSingleResult() > 0;
+    /** Records the slots' runs (queued, or skipped while their flow runs); answers the queued ones. In a transaction. */
+    private List<UUID> record(List<DueSlot> slots) {
+        Set<UUID> flowIds = slots.stream().map(DueSlot::flowId).collect(Collectors.toCollection(TreeSet::new));
+        // Flows locked in id order, so that batches on two nodes never wait for each other in a circle; a manual start
+        // of one of them waits for this to commit, then sees its run.
+        Set<UUID> existing = em.createQuery("from FlowEntity f where f.id in :ids order by f.id", FlowEntity.class)
+                .setParameter("ids", flowIds).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultStream()
+                .map(f -> f.id).collect(Collectors.toSet());
+        Set<DueSlot> taken = taken(slots);
+        Map<UUID, RunEntity> open = new java.util.HashMap<>();
+        em.createQuery("from RunEntity r where r.flowId in :flows and r.status in (:open)", RunEntity.class)
+                .setParameter("flows", flowIds).setParameter("open", List.of(RunStatus.QUEUED, RunStatus.RUNNING))
+                .getResultStream().forEach(run -> open.putIfAbsent(run.flowId, run));
+        List<UUID> queued = new java.util.ArrayList<>();
+        Instant now = Instant.now();
+        for (DueSlot slot : slots) {
+            if (!existing.contains(slot.flowId()) || !taken.add(slot)) {
+                continue; // the flow is gone, or its slot already has its run
+            }
+            RunEntity run = new RunEntity();
+            run.id = UUID.randomUUID();
+            run.flowId = slot.flowId();
+            run.trigger = "schedule";
+            run.scheduledFor = slot.slot();
+            run.createdAt = now;
+            RunEntity running = open.get(slot.flowId());
+            if (running != null) {
+                run.status = RunStatus.SKIPPED;
+                run.endedAt = now;
+                run.errorMessage = "Skipped: run " + running.id + " of this flow was still " + running.status.id()
+                        + " when the slot came";
+                LOG.infof("flow=%s slot %s skipped: run %s still %s", slot.flowId(), slot.slot(), running.id,
+                        running.status.id());
+            } else {
+                run.status = RunStatus.QUEUED;
+                open.put(slot.flowId(), run);
+                queued.add(run.id);
+            }
+            em.persist(run);
+        }
+        return queued;
+    }
+
+    /** Those of the slots that already have their run. In a transaction. */
+    private Set<DueSlot> taken(List<DueSlot> slots) {
+        Set<UUID> flowIds = slots.stream().map(DueSlot::flowId).collect(Collectors.toSet());
+        Set<Instant> times = slots.stream().map(DueSlot::slot).collect(Collectors.toSet());
+        return em.createQuery("select r.flowId, r.scheduledFor from RunEntity r where r.flowId in :flows"
+                + " and r.scheduledFor in :slots", Object[].class).setParameter("flows", flowIds)
+                .setParameter("slots", times).getResultStream()
+                .map(row -> new DueSlot((UUID) row[0], (Instant) row[1])).collect(Collectors.toCollection(HashSet::new));
     }
 
     /** The flow's queued or running run, if it has one. Call within a transaction. */

@@ -34,11 +34,22 @@ public interface ScheduleConfig {
     Duration misfireThreshold();
 
     /**
-     * Threads that fire slots. Firing only records the run and sets the next slot (the runs have their own pool), so
-     * the work is mostly waiting on the database.
+     * Threads that fire slots. A firing thread hands its slot to the recording threads and waits for it to be recorded,
+     * so these are mostly waiting; more of them make bigger batches under a burst.
      */
-    @WithDefault("8")
+    @WithDefault("32")
     int threads();
+
+    /**
+     * Threads that record fired slots: each takes whatever slots came meanwhile and records their runs in one
+     * transaction.
+     */
+    @WithDefault("2")
+    int recordingThreads();
+
+    /** The most slots one recording transaction takes. */
+    @WithDefault("256")
+    int recordingBatch();
 
     /**
      * Due slots a node claims in one statement, per firing thread (PostgreSQL: {@code FOR UPDATE SKIP LOCKED}, so nodes

@@ -76,7 +76,7 @@ public class ScheduleEngine {
     private final Instance<AgroalDataSource> embedded;
     private final Instance<AgroalDataSource> pg;
     private final FlowSchedules flows;
-    private final SlotFiring firing;
+    private final SlotRecorder recorder;
     private final CustomTask<Void> slotTask;
     private final OneTimeTask<Void> resyncTask;
     /** Fires slots; null where this node fires none. */
@@ -93,7 +93,7 @@ public class ScheduleEngine {
         this.embedded = embedded;
         this.pg = pg;
         this.flows = flows;
-        this.firing = firing;
+        this.recorder = new SlotRecorder(firing, flows, config.recordingThreads(), config.recordingBatch());
         this.lookEarly = new LookEarly(config.pollingInterval());
         this.slotTask = Tasks.custom(TASK, Void.class)
                 // A node died or froze while firing: the slot fires again elsewhere with its own time (its run's key).
@@ -145,6 +145,7 @@ public class ScheduleEngine {
         client = started;
         lookEarly.scheduler = started;
         int synced = reconcile();
+        recorder.start();
         started.start();
         LOG.infof("Scheduler started (%s, %s, node %s); %d flow schedule(s) in step", postgres ? "PostgreSQL"
                 : "embedded database", postgres ? "lock-and-fetch" : "fetch-and-lock", node, synced);
@@ -174,6 +175,7 @@ public class ScheduleEngine {
             // Slots being handed over finish first (up to shutdown-max-wait); the runs themselves belong to the run pool.
             running.stop();
         }
+        recorder.stop();
     }
 
     /** Keeps the flow's execution in step once its change has committed (a rolled-back change leaves it as it was). */
@@ -334,24 +336,34 @@ public class ScheduleEngine {
         return next;
     }
 
-    /** A slot came: hand it over, then move the execution to the flow's next slot. */
+    /**
+     * A slot came: record it (with the others that came meanwhile), then move the execution to the flow's next slot by
+     * the schedule read after the recording.
+     */
     private CompletionHandler<Void> fireSlot(TaskInstance<Void> instance, ExecutionContext context) {
         UUID flowId = UUID.fromString(instance.getId());
         Instant slot = context.getExecution().executionTime;
+        Optional<Schedule> schedule;
         try {
-            firing.fire(flowId, slot);
+            schedule = recorder.record(new SlotFiring.DueSlot(flowId, slot));
+        } catch (InterruptedException e) {
+            // Stopping, and the database did not answer within shutdown-max-wait: the execution stays claimed, and
+            // another node revives it once this one's heartbeats stop.
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Stopped while recording the slot " + slot + " of flow " + flowId, e);
         } catch (RuntimeException e) {
-            LOG.errorf(e, "The slot %s of flow %s could not start a run", slot, flowId);
+            return this::afterSlot; // logged where it failed; the chain goes on
         }
-        return this::afterSlot;
+        return (complete, ops) -> moveOn(complete, ops, schedule);
     }
 
     private void afterSlot(ExecutionComplete complete, ExecutionOperations<Void> ops) {
-        UUID flowId = UUID.fromString(complete.getExecution().taskInstance.getId());
+        moveOn(complete, ops, flows.of(UUID.fromString(complete.getExecution().taskInstance.getId())));
+    }
+
+    private void moveOn(ExecutionComplete complete, ExecutionOperations<Void> ops, Optional<Schedule> schedule) {
         Instant slot = complete.getExecution().executionTime;
-        // Read now, after the slot was handed over: a schedule changed meanwhile counts.
-        Optional<Instant> next = flows.of(flowId)
-                .flatMap(s -> slotAfterFiring(s, slot, Instant.now(), config.misfireThreshold()));
+        Optional<Instant> next = schedule.flatMap(s -> slotAfterFiring(s, slot, Instant.now(), config.misfireThreshold()));
         if (next.isPresent()) {
             ops.reschedule(complete, next.get());
         } else {

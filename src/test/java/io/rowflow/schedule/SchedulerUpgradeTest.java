@@ -118,21 +118,11 @@ class SchedulerUpgradeTest {
         schedules.put(newFlow, dailyAt(unknownToQuartz));
         List<Map.Entry<UUID, Instant>> fired = new CopyOnWriteArrayList<>();
         CountDownLatch allFired = new CountDownLatch(4);
-        FlowSchedules flows = new FlowSchedules() {
-            @Override
-            public Optional<Schedule> of(UUID flowId) {
-                return Optional.ofNullable(schedules.get(flowId));
-            }
-
-            @Override
-            public Map<UUID, Schedule> all() {
-                return Map.copyOf(schedules);
-            }
-        };
-        ScheduleEngine engine = new ScheduleEngine(config(), database(postgres), null, null, flows, (flow, slot) -> {
-            fired.add(Map.entry(flow, slot));
-            allFired.countDown();
-        });
+        ScheduleEngine engine = new ScheduleEngine(config(), database(postgres), null, null, schedules(schedules),
+                slots -> slots.forEach(s -> {
+                    fired.add(Map.entry(s.flowId(), s.slot()));
+                    allFired.countDown();
+                }));
         engine.start(dataSource, postgres);
         try {
             assertThat(allFired.await(60, TimeUnit.SECONDS)).as("every flow fired; fired: %s", fired).isTrue();
@@ -260,6 +250,23 @@ class SchedulerUpgradeTest {
     }
 
     /** The defaults of {@link ScheduleConfig}. */
+    /** Flows' schedules as the engine reads them, from a map the test changes. */
+    static FlowSchedules schedules(Map<UUID, Schedule> schedules) {
+        return new FlowSchedules() {
+            @Override
+            public Map<UUID, Schedule> of(java.util.Collection<UUID> flowIds) {
+                Map<UUID, Schedule> found = new java.util.HashMap<>();
+                flowIds.stream().filter(schedules::containsKey).forEach(id -> found.put(id, schedules.get(id)));
+                return found;
+            }
+
+            @Override
+            public Map<UUID, Schedule> all() {
+                return Map.copyOf(schedules);
+            }
+        };
+    }
+
     static ScheduleConfig config() {
         return config(Duration.ofSeconds(2));
     }
@@ -295,6 +302,16 @@ class SchedulerUpgradeTest {
             @Override
             public int threads() {
                 return 8;
+            }
+
+            @Override
+            public int recordingThreads() {
+                return 2;
+            }
+
+            @Override
+            public int recordingBatch() {
+                return 256;
             }
 
             @Override

@@ -59,22 +59,12 @@ class SlotRevivalTest {
 
         List<Map.Entry<UUID, Instant>> fired = new CopyOnWriteArrayList<>();
         CountDownLatch firedOnce = new CountDownLatch(1);
-        FlowSchedules flows = new FlowSchedules() {
-            @Override
-            public Optional<Schedule> of(UUID flowId) {
-                return flowId.equals(flow) ? Optional.of(schedule) : Optional.empty();
-            }
-
-            @Override
-            public Map<UUID, Schedule> all() {
-                return Map.of(flow, schedule);
-            }
-        };
         ScheduleEngine survivor = new ScheduleEngine(SchedulerUpgradeTest.config(Duration.ofMillis(500)),
-                SchedulerUpgradeTest.database(true), null, null, flows, (f, s) -> {
-                    fired.add(Map.entry(f, s));
+                SchedulerUpgradeTest.database(true), null, null, SchedulerUpgradeTest.schedules(Map.of(flow, schedule)),
+                slots -> slots.forEach(s -> {
+                    fired.add(Map.entry(s.flowId(), s.slot()));
                     firedOnce.countDown();
-                });
+                }));
         survivor.start(pg, true);
         try {
             assertThat(firedOnce.await(30, TimeUnit.SECONDS)).as("the claimed slot was revived and fired").isTrue();
