@@ -57,4 +57,13 @@ public final class FakeHttp {
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);
     }
+
+    /** An answer that is not JSON (a web page, say): the text as it is, its Content-Type among the headers. */
+    public static void text(HttpExchange exchange, int status, String text, Map<String, String> headers)
+            throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
 }

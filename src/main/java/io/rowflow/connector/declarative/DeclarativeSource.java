@@ -593,7 +593,7 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
         try {
             return new Requester(context).send(ApiRequest.get(url(base, limit.accountPath()), asked, secretQuery),
                     response -> {
-                        JsonNode id = JSON.readTree(response.stream()).path(limit.accountId());
+                        JsonNode id = JSON.readTree(Requester.requireJson(response).stream()).path(limit.accountId());
                         return new AccountAnswer(id.isMissingNode() || id.isNull() ? null : id.asText(),
                                 reader.read(response.header()).orElse(null));
                     });

@@ -49,7 +49,7 @@ final class FieldDiscovery {
      */
     static Fields discover(Requester requester, ApiRequest list, JsonNode spec, JsonNode config,
             String connectorName) {
-        JsonNode body = requester.send(list, response -> JSON.readTree(response.stream()));
+        JsonNode body = requester.send(list, response -> JSON.readTree(Requester.requireJson(response).stream()));
         JsonNode records = body;
         for (String part : spec.get("records").asText().split("\\.")) {
             if (!part.isEmpty()) {

@@ -35,6 +35,18 @@ public final class Requester {
     private final SourceContext context;
     private final PageHook hook;
 
+    /**
+     * The answer itself, unless it is a web page: a sign-in or captive-portal page in front of the API answers 200
+     * with HTML, which must fail the read saying so rather than as unreadable JSON or as a page without records.
+     */
+    public static io.rowflow.http.HttpBody requireJson(io.rowflow.http.HttpBody response) {
+        if (response.isWebPage()) {
+            throw new DataException("The address answered with a web page (HTML), not JSON: the link may have expired"
+                    + " or need a sign-in. Nothing was written.");
+        }
+        return response;
+    }
+
     public Requester(SourceContext context) {
         this(context, PageHook.NONE);
     }
@@ -80,10 +92,7 @@ public final class Requester {
                 hook.beforeRequest();
                 HttpRequestSpec spec = new HttpRequestSpec(request.method(), current.uri(), headers, current.body());
                 return context.http().execute(ownOrigin ? spec : spec.withoutCredentials(), response -> {
-                    if (response.isWebPage()) {
-                        throw new DataException("The address answered with a web page (HTML), not JSON: the link may"
-                                + " have expired or need a sign-in. Nothing was written.");
-                    }
+                    requireJson(response);
                     PageDigest digest = new PageDigest();
                     Object[] last = new Object[1];
                     JsonPageReader.Page read = reader.read(response.stream(), record -> {
@@ -165,7 +174,7 @@ public final class Requester {
             JsonNode answer = withFreshToken(context, headers, () -> {
                 hook.beforeRequest();
                 return context.http().execute(new HttpRequestSpec(request.method(), request.uri(Map.of()), headers,
-                        request.body()), response -> TREE.readTree(response.stream()), context.budget());
+                        request.body()), response -> TREE.readTree(requireJson(response).stream()), context.budget());
             });
             Map<String, String> captured = new java.util.HashMap<>();
             for (String path : hook.capturePaths()) {

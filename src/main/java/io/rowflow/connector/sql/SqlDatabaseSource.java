@@ -2,6 +2,7 @@ package io.rowflow.connector.sql;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rowflow.common.error.DataException;
+import io.rowflow.common.error.UpstreamException;
 import io.rowflow.common.schema.ConfigSchema;
 import io.rowflow.connector.ConnectorDescriptor;
 import io.rowflow.connector.IncrementalSync;
@@ -201,8 +202,28 @@ abstract class SqlDatabaseSource implements SourceConnector {
                 connection.rollback();
             }
         } catch (SQLException e) {
+            if (credentialsRefused(e)) {
+                // Counted as a 401, as an API's refused key is: the connection is marked as needing a new password.
+                throw new UpstreamException(name() + " refused the user name or password of \"" + c.path("user")
+                        .asText() + "\": the password may have been changed on the server, or mistyped. Enter the"
+                        + " current password (and user) in the connection's settings and save them", e.getMessage(), e,
+                        false, 401);
+            }
             throw new DataException(name() + " refused the read: " + e.getMessage() + encryptionHint(tls, e));
         }
+    }
+
+    /**
+     * Whether the server refused the credentials: SQLSTATE class 28, "invalid authorization specification" (PostgreSQL's
+     * 28P01 for a wrong password and 28000 for an unknown role; MariaDB's 28000 with error 1045, "Access denied").
+     */
+    static boolean credentialsRefused(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("28")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What to change when the failure is the encryption asked for: the driver's words alone do not say. */

@@ -63,7 +63,8 @@ class ConnectorFixturesTest {
             Path folder = Path.of("connectors", id, "fixtures");
             if (Files.isDirectory(folder)) {
                 try (Stream<Path> files = Files.list(folder)) {
-                    files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".yaml")).sorted()
+                    files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".yaml") && !f.startsWith("_"))
+                            .sorted()
                             .forEach(f -> all.add(id + "/" + f));
                 }
             }
@@ -75,8 +76,11 @@ class ConnectorFixturesTest {
     @MethodSource("fixtures")
     void replaysTheRecordedExchangesIntoTheExpectedRecords(String fixture) throws Throwable {
         String id = fixture.substring(0, fixture.indexOf('/'));
-        JsonNode recorded = YAML.readTree(Path.of("connectors", id, "fixtures", fixture.substring(id.length() + 1))
-                .toFile());
+        replay(id, YAML.readTree(Path.of("connectors", id, "fixtures", fixture.substring(id.length() + 1)).toFile()));
+    }
+
+    /** Replays one fixture, recorded or derived, and checks its records, waits and failure. */
+    private static void replay(String id, JsonNode recorded) throws Throwable {
         Manifest manifest = ManifestLoader.loadAll().stream().filter(m -> m.id().equals(id)).findFirst().orElseThrow();
         Replay replay = new Replay(recorded.get("exchanges"));
         HttpServer server = FakeHttp.serve(replay::answer);
@@ -142,6 +146,131 @@ class ConnectorFixturesTest {
                 assertSameValue(got.get(field), want.get(field), "record " + i + ", " + field);
             }
         }
+    }
+
+    /** Where a connector declares, once, how its API answers a rate limit and a revoked credential. */
+    static final String ANSWERS = "_answers.yaml";
+    /**
+     * The connectors in the index not held to {@link #ANSWERS} yet: HubSpot's and Jira's streams are read against
+     * their stateful fakes (FakeHubSpot, FakeJira), and most have no full-read fixture to derive from.
+     */
+    static final Set<String> WITHOUT_ANSWERS_YET = Set.of("hubspot", "jira");
+    /** A captive portal or a sign-in page in front of the API: 200, HTML, not the API's JSON. */
+    private static final JsonNode WEB_PAGE = JSON.createObjectNode().put("status", 200)
+            .<com.fasterxml.jackson.databind.node.ObjectNode>set("headers", JSON.createObjectNode()
+                    .put("Content-Type", "text/html; charset=utf-8"))
+            .put("text", "<!DOCTYPE html><html><head><title>Sign in to the guest Wi-Fi</title></head><body>"
+                    + "<form action=\"/login\" method=\"post\"><input name=\"password\" type=\"password\"></form>"
+                    + "</body></html>");
+    private static final JsonNode WEB_PAGE_ERROR = JSON.createObjectNode().put("message",
+            "The address answered with a web page (HTML), not JSON: the link may have expired or need a sign-in.");
+
+    /** A stream's full-read fixture: the one named after it, which reads it whole, from scratch, without failing. */
+    static Path fullRead(String id, String stream) {
+        return Path.of("connectors", id, "fixtures", stream + ".yaml");
+    }
+
+    /**
+     * For every stream of every connector with {@link #ANSWERS}, three reads derived from its full-read fixture:
+     * "rate-limited" (the first request is first refused with the connector's documented rate-limit answer, then the
+     * recorded exchanges follow: the same records, the documented wait before the fixture's own), "revoked" (the
+     * first request is answered as a revoked or expired credential is: the read fails with the connection's sentence
+     * and status, which marks the connection) and "web page" (the first request gets a sign-in page with 200: the read
+     * fails saying so, rather than ending with no records).
+     */
+    static Stream<org.junit.jupiter.params.provider.Arguments> everyStreamsDerivedReads() throws IOException {
+        List<org.junit.jupiter.params.provider.Arguments> reads = new ArrayList<>();
+        for (Manifest manifest : ManifestLoader.loadAll()) {
+            Path answersFile = Path.of("connectors", manifest.id(), "fixtures", ANSWERS);
+            if (!Files.exists(answersFile)) {
+                continue; // everyStreamHasAFullReadFixtureAndItsConnectorItsAnswers names it
+            }
+            JsonNode answers = YAML.readTree(answersFile.toFile());
+            for (Manifest.Stream stream : manifest.streams()) {
+                Path full = fullRead(manifest.id(), stream.name());
+                if (!Files.exists(full)) {
+                    continue; // named there too
+                }
+                JsonNode fixture = YAML.readTree(full.toFile());
+                String name = manifest.id() + "/" + stream.name();
+                reads.add(org.junit.jupiter.params.provider.Arguments.of(name + ": rate-limited", manifest.id(),
+                        rateLimitedFirst(fixture, answers.get("rate_limited"))));
+                reads.add(org.junit.jupiter.params.provider.Arguments.of(name + ": revoked", manifest.id(),
+                        refusedFirst(fixture, answers.get("revoked").get("response"), answers.get("revoked").get("error"))));
+                reads.add(org.junit.jupiter.params.provider.Arguments.of(name + ": web page", manifest.id(),
+                        refusedFirst(fixture, WEB_PAGE, WEB_PAGE_ERROR)));
+            }
+        }
+        return reads.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyStreamsDerivedReads")
+    void everyStreamSurvivesARateLimitAndReportsARevokedCredentialAndAWebPage(String name, String id,
+            JsonNode derived) throws Throwable {
+        replay(id, derived);
+    }
+
+    /** A stream without a full-read fixture, or a connector without its answers, would skip the reads above. */
+    @org.junit.jupiter.api.Test
+    void everyStreamHasAFullReadFixtureAndItsConnectorItsAnswers() throws IOException {
+        List<String> missing = new ArrayList<>();
+        for (Manifest manifest : ManifestLoader.loadAll()) {
+            if (WITHOUT_ANSWERS_YET.contains(manifest.id())) {
+                continue;
+            }
+            Path answersFile = Path.of("connectors", manifest.id(), "fixtures", ANSWERS);
+            if (!Files.exists(answersFile)) {
+                missing.add(answersFile + " (the rate-limit and revoked-credential answers)");
+            } else {
+                JsonNode answers = YAML.readTree(answersFile.toFile());
+                for (String part : List.of("/rate_limited/response", "/rate_limited/wait", "/revoked/response",
+                        "/revoked/error/message", "/revoked/error/status")) {
+                    if (answers.at(part).isMissingNode()) {
+                        missing.add(answersFile + ": " + part.substring(1).replace('/', '.'));
+                    }
+                }
+            }
+            for (Manifest.Stream stream : manifest.streams()) {
+                Path full = fullRead(manifest.id(), stream.name());
+                if (!Files.exists(full)) {
+                    missing.add(full + " (a read of the stream " + stream.name() + " in full)");
+                    continue;
+                }
+                JsonNode fixture = YAML.readTree(full.toFile());
+                if (!fixture.path("stream").asText().equals(stream.name()) || fixture.has("error")
+                        || fixture.has("previous_read") || fixture.path("exchanges").isEmpty()) {
+                    missing.add(full + " reads another stream, fails, reads changes only or asks nothing");
+                }
+            }
+        }
+        assertThat(missing).as("what the derived reads of every stream need").isEmpty();
+    }
+
+    /** The fixture, its first request first refused with the rate-limit answer, and the documented wait first. */
+    private static JsonNode rateLimitedFirst(JsonNode fixture, JsonNode rateLimited) {
+        com.fasterxml.jackson.databind.node.ObjectNode derived = fixture.deepCopy();
+        com.fasterxml.jackson.databind.node.ArrayNode exchanges = derived.putArray("exchanges");
+        exchanges.addObject().set("request", fixture.get("exchanges").get(0).get("request").deepCopy());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) exchanges.get(0)).set("response",
+                rateLimited.get("response").deepCopy());
+        fixture.get("exchanges").forEach(e -> exchanges.add(e.deepCopy()));
+        com.fasterxml.jackson.databind.node.ArrayNode waits = derived.putArray("waits");
+        waits.add(rateLimited.get("wait").asText());
+        fixture.path("waits").forEach(w -> waits.add(w.deepCopy()));
+        return derived;
+    }
+
+    /** The fixture's first request answered with {@code response}; the read must fail with {@code error}, no records. */
+    private static JsonNode refusedFirst(JsonNode fixture, JsonNode response, JsonNode error) {
+        com.fasterxml.jackson.databind.node.ObjectNode derived = fixture.deepCopy();
+        derived.remove("waits");
+        derived.putArray("records");
+        com.fasterxml.jackson.databind.node.ObjectNode only = derived.putArray("exchanges").addObject();
+        only.set("request", fixture.get("exchanges").get(0).get("request").deepCopy());
+        only.set("response", response.deepCopy());
+        derived.set("error", error.deepCopy());
+        return derived;
     }
 
     /** A wait as a fixture writes it: "30s", "1.05s", "500ms", "2min", or ISO-8601 ("PT30S"). */
@@ -240,7 +369,11 @@ class ConnectorFixturesTest {
                 }
                 Map<String, String> headers = new LinkedHashMap<>();
                 response.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
-                FakeHttp.json(exchange, response.path("status").asInt(200), response.get("body"), headers);
+                if (response.has("text")) { // not JSON: a web page, say
+                    FakeHttp.text(exchange, response.path("status").asInt(200), response.get("text").asText(), headers);
+                } else {
+                    FakeHttp.json(exchange, response.path("status").asInt(200), response.get("body"), headers);
+                }
             }
         }
 

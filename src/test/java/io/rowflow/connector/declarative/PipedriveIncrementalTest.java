@@ -19,12 +19,15 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Pipedrive's deals read incrementally by {@code update_time} against {@link FakePipedrive}, which keeps its deals and
- * filters them by {@code updated_since} as the v2 reference says: a full read over three pages, two deals edited and
- * one added, an incremental read that returns exactly those three in their new versions, the two reads together equal
- * to a fresh full read value by value, and a read with nothing changed returning nothing.
+ * Pipedrive's incremental streams (deals, persons, organizations, activities) read by {@code update_time} against
+ * {@link FakePipedrive}, which keeps its items and filters them by {@code updated_since} as the v2 reference says: for
+ * each, a full read over two or three pages, two items edited and one added, an incremental read that returns exactly
+ * those three in their new versions, the two reads together equal to a fresh full read value by value (custom fields
+ * named by their labels in both), and a read with nothing changed returning nothing.
  */
 class PipedriveIncrementalTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,10 +52,10 @@ class PipedriveIncrementalTest {
         pipedrive.stop();
     }
 
-    private List<Map<String, Object>> read(IncrementalSync sync) {
+    private List<Map<String, Object>> read(String stream, IncrementalSync sync) {
         List<Map<String, Object>> records = new ArrayList<>();
         source.read(new SourceContext(JSON.createObjectNode().put("company", "globex-sales")
-                .put("api_token", FakePipedrive.API_TOKEN), http).withStream("deals").withSync(sync), record -> {
+                .put("api_token", FakePipedrive.API_TOKEN), http).withStream(stream).withSync(sync), record -> {
                     if (!(record instanceof ColumnsAnnouncement)) {
                         records.add(new LinkedHashMap<>(record));
                     }
@@ -60,34 +63,64 @@ class PipedriveIncrementalTest {
         return records;
     }
 
+    /** The manifest's incremental streams that send updated_since: the ones the fake lists, no more, no fewer. */
     @Test
-    void anIncrementalReadGetsTheEditedAndNewDealsAndWithTheFirstEqualsAFullRead() {
+    void theFakeListsEveryStreamThatAsksForChangesSince() {
+        Manifest manifest = ManifestLoader.loadAll().stream().filter(m -> m.id().equals("pipedrive")).findFirst()
+                .orElseThrow();
+        assertThat(manifest.streams().stream().filter(s -> s.incremental() != null
+                && s.incremental().toString().contains("updated_since")).map(Manifest.Stream::name))
+                .containsExactlyInAnyOrderElementsOf(FakePipedrive.KINDS.stream().map(FakePipedrive.Kind::stream)
+                        .toList());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "deals", "persons", "organizations", "activities" })
+    void anIncrementalReadGetsTheEditedAndNewItemsAndWithTheFirstEqualsAFullRead(String stream) {
+        FakePipedrive.Kind kind = FakePipedrive.kind(stream);
+        int items = kind.items();
         IncrementalSync first = new IncrementalSync(null);
-        List<Map<String, Object>> firstRead = read(first);
-        assertThat(firstRead).hasSize(FakePipedrive.DEALS);
+        List<Map<String, Object>> firstRead = read(stream, first);
+        assertThat(firstRead).hasSize(items);
         assertThat(first.state().newest()).isEqualTo(Instant.parse("2026-02-01T00:00:00Z"));
 
-        pipedrive.change(7, "Deal 7, renegotiated", "2026-03-02T09:15:00Z");
-        pipedrive.change(1_000, "Deal 1000, won", "2026-03-02T09:16:30Z");
-        pipedrive.add("Deal from the trade fair", "2026-03-02T09:20:00Z");
+        pipedrive.change(stream, 7, "Item 7, edited", "2026-03-02T09:15:00Z");
+        pipedrive.change(stream, items, "Item " + items + ", edited", "2026-03-02T09:16:30Z");
+        pipedrive.add(stream, "Item from the trade fair", "2026-03-02T09:20:00Z");
         IncrementalSync second = new IncrementalSync(first.state());
-        List<Map<String, Object>> changes = read(second);
-        assertThat(changes).extracting(r -> r.get("id")).containsExactly(7L, 1_000L, 1_204L);
-        assertThat(changes.get(0)).containsEntry("title", "Deal 7, renegotiated")
+        int asked = pipedrive.lists.size();
+        List<Map<String, Object>> changes = read(stream, second);
+        // Pipedrive is asked for the changes only, since the newest change read less the manifest's minute of
+        // lookback: one page (the changed items and the two read again in that minute, not delivered twice).
+        assertThat(pipedrive.lists.subList(asked, pipedrive.lists.size())).containsExactly(new FakePipedrive.ListRequest(
+                stream, Map.of("limit", "500", "updated_since", "2026-01-31T23:59:00Z")));
+        assertThat(changes).extracting(r -> r.get("id")).containsExactly(7L, (long) items, items + 1L);
+        assertThat(changes.get(0)).containsEntry(kind.nameField(), "Item 7, edited")
                 .containsEntry("update_time", "2026-03-02T09:15:00Z");
-        assertThat(changes.get(2)).containsEntry("title", "Deal from the trade fair")
+        assertThat(changes.get(2)).containsEntry(kind.nameField(), "Item from the trade fair")
                 .containsEntry("add_time", "2026-03-02T09:20:00Z");
-        // Custom fields keep their names and exact money in the changed versions too.
-        assertThat((BigDecimal) changes.get(0).get("Contract value.value")).isEqualByComparingTo("7.25");
+        assertThat(second.state().newest()).isEqualTo(Instant.parse("2026-03-02T09:20:00Z"));
 
         Map<Object, Map<String, Object>> union = new LinkedHashMap<>();
         firstRead.forEach(r -> union.put(r.get("id"), r));
         changes.forEach(r -> union.put(r.get("id"), r));
         Map<Object, Map<String, Object>> full = new LinkedHashMap<>();
-        read(null).forEach(r -> full.put(r.get("id"), r));
-        assertThat(full).hasSize(FakePipedrive.DEALS + 1);
+        read(stream, null).forEach(r -> full.put(r.get("id"), r));
+        assertThat(full).hasSize(items + 1);
         assertThat(union).containsExactlyInAnyOrderEntriesOf(full);
 
-        assertThat(read(new IncrementalSync(second.state()))).isEmpty();
+        assertThat(read(stream, new IncrementalSync(second.state()))).isEmpty();
+    }
+
+    /** Custom fields keep their names and exact values in the changed versions too. */
+    @Test
+    void aChangedDealKeepsItsNamedCustomFieldsAndExactMoney() {
+        IncrementalSync first = new IncrementalSync(null);
+        read("deals", first);
+        pipedrive.change(7, "Deal 7, renegotiated", "2026-03-02T09:15:00Z");
+        List<Map<String, Object>> changes = read("deals", new IncrementalSync(first.state()));
+        assertThat(changes).extracting(r -> r.get("id")).containsExactly(7L);
+        assertThat((BigDecimal) changes.get(0).get("Contract value.value")).isEqualByComparingTo("7.25");
+        assertThat(changes.get(0)).containsEntry("Contract value.currency", "EUR");
     }
 }

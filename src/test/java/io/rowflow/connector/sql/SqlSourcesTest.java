@@ -10,6 +10,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.rowflow.connector.IncrementalSync;
 import io.rowflow.testing.Api;
+import io.rowflow.testing.FakePostgresPasswordCheck;
 import io.rowflow.testing.StreamReads;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -200,5 +201,67 @@ class SqlSourcesTest {
         changes.forEach(r -> union.put(r.get("id"), r));
         assertThat(StreamReads.read(connection, "rows", null)).containsExactlyInAnyOrderElementsOf(union.values());
         assertThat(StreamReads.read(connection, "rows", new IncrementalSync(second.state()))).isEmpty();
+    }
+
+    /**
+     * A password the server refuses is a credential failure, as an API's refused key is (counted as a 401): the check
+     * says whose password to fix and where, the connection is marked "needs_attention", and a check that gets in
+     * clears the mark. MariaDB refuses a wrong password itself (error 1045, SQLSTATE 28000); the local PostgreSQL
+     * trusts 127.0.0.1 and checks no password, so a fake speaking its protocol refuses it as PostgreSQL does (28P01).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "postgresql", "mysql" })
+    void aRefusedPasswordMarksTheConnectionAndSaysToFixThePassword(String connector) throws Exception {
+        Server server = server(connector);
+        String password = "pw-" + java.util.UUID.randomUUID(); // made for this run
+        String wrong = "pw-" + java.util.UUID.randomUUID();
+        String user = "rf_reader_" + java.util.UUID.randomUUID().toString().substring(0, 8); // apart from other runs
+        Map<String, Object> settings = new java.util.HashMap<>(server.settings());
+        settings.putAll(Map.of("user", user, "password", wrong, "query", "SELECT 1 AS one"));
+        FakePostgresPasswordCheck refusing = null;
+        if (connector.equals("postgresql")) {
+            refusing = new FakePostgresPasswordCheck();
+            settings.put("port", refusing.port());
+        } else {
+            try (Connection c = DriverManager.getConnection(server.jdbc(), server.user(), "");
+                    Statement s = c.createStatement()) {
+                s.execute("DROP USER IF EXISTS '" + user + "'@'127.0.0.1'");
+                s.execute("CREATE USER '" + user + "'@'127.0.0.1' IDENTIFIED BY '" + password + "'");
+                s.execute("GRANT SELECT ON test.* TO '" + user + "'@'127.0.0.1'");
+            }
+        }
+        try {
+            String connection = Api.createConnection(connector, settings);
+            given().post("/api/v1/connections/" + connection + "/check").then().statusCode(200)
+                    .body("ok", equalTo(false))
+                    .body("message", equalTo((connector.equals("postgresql") ? "PostgreSQL" : "MySQL or MariaDB")
+                            + " refused the user name or password of \"" + user + "\": the password may have been"
+                            + " changed on the server, or mistyped. Enter the current password (and user) in the"
+                            + " connection's settings and save them"));
+            given().get("/api/v1/connections/" + connection).then().body("authStatus", equalTo("needs_attention"));
+            if (refusing != null) {
+                assertThat(refusing.passwords).as("what the server was sent").containsOnly(wrong).isNotEmpty();
+            }
+
+            // The current password (for PostgreSQL, the real server, which lets the user in): the mark is cleared.
+            Map<String, Object> fixed = new java.util.HashMap<>(settings);
+            fixed.put("password", password);
+            if (refusing != null) {
+                fixed.putAll(Map.of("port", 5432, "user", "postgres"));
+            }
+            Api.updateConnection(connection, connector, fixed);
+            given().post("/api/v1/connections/" + connection + "/check").then().statusCode(200)
+                    .body("ok", equalTo(true));
+            given().get("/api/v1/connections/" + connection).then().body("authStatus", equalTo("ok"));
+        } finally {
+            if (refusing != null) {
+                refusing.close();
+            } else {
+                try (Connection c = DriverManager.getConnection(server.jdbc(), server.user(), "");
+                        Statement s = c.createStatement()) {
+                    s.execute("DROP USER IF EXISTS '" + user + "'@'127.0.0.1'");
+                }
+            }
+        }
     }
 }
