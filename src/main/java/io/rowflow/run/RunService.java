@@ -171,7 +171,7 @@ public class RunService implements SlotFiring {
                 try {
                     QuarkusTransaction.requiringNew().call(() -> record(List.of(slot))).forEach(queued::add);
                 } catch (RuntimeException e) {
-                    if (!QuarkusTransaction.requiringNew().call(() -> !taken(List.of(slot)).isEmpty())) {
+                    if (!QuarkusTransaction.requiringNew().call(() -> taken(slot))) {
                         LOG.errorf(e, "The slot %s of flow %s could not start a run", slot.slot(), slot.flowId());
                     } // else another node recorded this slot first: the unique (flow, slot) key held
                 }
@@ -185,19 +185,39 @@ public class RunService implements SlotFiring {
         Set<UUID> flowIds = slots.stream().map(DueSlot::flowId).collect(Collectors.toCollection(TreeSet::new));
         // Flows locked in id order, so that batches on two nodes never wait for each other in a circle; a manual start
         // of one of them waits for this to commit, then sees its run.
-        Set<UUID> existing = em.createQuery("from FlowEntity f where f.id in :ids order by f.id", FlowEntity.class)
-                .setParameter("ids", flowIds).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultStream()
-                .map(f -> f.id).collect(Collectors.toSet());
-        Set<DueSlot> taken = taken(slots);
+        em.createNativeQuery("SELECT id FROM flow WHERE id IN (:ids) ORDER BY id FOR UPDATE").setParameter("ids", flowIds)
+                .getResultList();
+        Set<DueSlot> due = new HashSet<>();
+        Set<UUID> busy = new HashSet<>();
+        // Per flow, two probes of an index (its run for the slot, its open runs): never a scan of the runs, which in a
+        // burst are thousands more than the statistics the plan was made on knew of.
+        slots.stream().collect(Collectors.groupingBy(DueSlot::slot, Collectors.mapping(DueSlot::flowId,
+                Collectors.toSet()))).forEach((time, ids) -> em.createQuery("select f.id, (select count(r) from RunEntity r"
+                        + " where r.flowId = f.id and r.scheduledFor = :slot), (select count(o) from RunEntity o where"
+                        + " o.flowId = f.id and o.status in (:open)) from FlowEntity f where f.id in :ids", Object[].class)
+                        .setParameter("ids", ids).setParameter("slot", time).setParameter("open", OPEN)
+                        .getResultStream().forEach(row -> {
+                            UUID flowId = (UUID) row[0];
+                            if (((Number) row[1]).longValue() == 0) {
+                                due.add(new DueSlot(flowId, time));
+                            }
+                            if (((Number) row[2]).longValue() > 0) {
+                                busy.add(flowId);
+                            }
+                        }));
         Map<UUID, RunEntity> open = new java.util.HashMap<>();
-        em.createQuery("from RunEntity r where r.flowId in :flows and r.status in (:open)", RunEntity.class)
-                .setParameter("flows", flowIds).setParameter("open", List.of(RunStatus.QUEUED, RunStatus.RUNNING))
-                .getResultStream().forEach(run -> open.putIfAbsent(run.flowId, run));
+        if (!busy.isEmpty()) {
+            em.createQuery("from RunEntity r where r.flowId in :flows and r.status in (:open)", RunEntity.class)
+                    .setParameter("flows", busy).setParameter("open", OPEN).getResultStream()
+                    .forEach(run -> open.putIfAbsent(run.flowId, run));
+        }
         List<UUID> queued = new java.util.ArrayList<>();
         Instant now = Instant.now();
+        // The batch's runs go to the database in one round trip, not one each.
+        em.unwrap(org.hibernate.Session.class).setJdbcBatchSize(slots.size());
         for (DueSlot slot : slots) {
-            if (!existing.contains(slot.flowId()) || !taken.add(slot)) {
-                continue; // the flow is gone, or its slot already has its run
+            if (!due.remove(slot)) {
+                continue; // the flow is gone, or its slot already has its run (or came twice in this batch)
             }
             RunEntity run = new RunEntity();
             run.id = UUID.randomUUID();
@@ -223,20 +243,18 @@ public class RunService implements SlotFiring {
         return queued;
     }
 
-    /** Those of the slots that already have their run. In a transaction. */
-    private Set<DueSlot> taken(List<DueSlot> slots) {
-        Set<UUID> flowIds = slots.stream().map(DueSlot::flowId).collect(Collectors.toSet());
-        Set<Instant> times = slots.stream().map(DueSlot::slot).collect(Collectors.toSet());
-        return em.createQuery("select r.flowId, r.scheduledFor from RunEntity r where r.flowId in :flows"
-                + " and r.scheduledFor in :slots", Object[].class).setParameter("flows", flowIds)
-                .setParameter("slots", times).getResultStream()
-                .map(row -> new DueSlot((UUID) row[0], (Instant) row[1])).collect(Collectors.toCollection(HashSet::new));
+    private static final List<RunStatus> OPEN = List.of(RunStatus.QUEUED, RunStatus.RUNNING);
+
+    /** Whether the slot already has its run. In a transaction. */
+    private boolean taken(DueSlot slot) {
+        return em.createQuery("select count(r) from RunEntity r where r.flowId = :flow and r.scheduledFor = :slot",
+                Long.class).setParameter("flow", slot.flowId()).setParameter("slot", slot.slot()).getSingleResult() > 0;
     }
 
     /** The flow's queued or running run, if it has one. Call within a transaction. */
     RunEntity openRun(UUID flowId) {
         return em.createQuery("from RunEntity r where r.flowId = :flow and r.status in (:open)", RunEntity.class)
-                .setParameter("flow", flowId).setParameter("open", List.of(RunStatus.QUEUED, RunStatus.RUNNING))
+                .setParameter("flow", flowId).setParameter("open", OPEN)
                 .getResultStream().findFirst().orElse(null);
     }
 

@@ -44,7 +44,7 @@ public interface ScheduleConfig {
      * Threads that record fired slots: each takes whatever slots came meanwhile and records their runs in one
      * transaction.
      */
-    @WithDefault("2")
+    @WithDefault("4")
     int recordingThreads();
 
     /** The most slots one recording transaction takes. */

@@ -23,6 +23,7 @@ import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.agroal.DataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -87,13 +88,13 @@ public class ScheduleEngine {
 
     public ScheduleEngine(ScheduleConfig config, DatabaseConfig database,
             @DataSource("embedded") Instance<AgroalDataSource> embedded, @DataSource("pg") Instance<AgroalDataSource> pg,
-            FlowSchedules flows, SlotFiring firing) {
+            FlowSchedules flows, SlotFiring firing, MeterRegistry metrics) {
         this.config = config;
         this.database = database;
         this.embedded = embedded;
         this.pg = pg;
         this.flows = flows;
-        this.recorder = new SlotRecorder(firing, flows, config.recordingThreads(), config.recordingBatch());
+        this.recorder = new SlotRecorder(firing, flows, config.recordingThreads(), config.recordingBatch(), metrics);
         this.lookEarly = new LookEarly(config.pollingInterval());
         this.slotTask = Tasks.custom(TASK, Void.class)
                 // A node died or froze while firing: the slot fires again elsewhere with its own time (its run's key).

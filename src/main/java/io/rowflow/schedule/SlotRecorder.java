@@ -1,5 +1,8 @@
 package io.rowflow.schedule;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.rowflow.schedule.SlotFiring.DueSlot;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,12 +30,18 @@ final class SlotRecorder {
     private final SlotFiring firing;
     private final FlowSchedules flows;
     private final int maxBatch;
+    private final Counter fired;
+    private final Timer lateness;
     private final List<Thread> threads = new ArrayList<>();
 
-    SlotRecorder(SlotFiring firing, FlowSchedules flows, int threadCount, int maxBatch) {
+    SlotRecorder(SlotFiring firing, FlowSchedules flows, int threadCount, int maxBatch, MeterRegistry metrics) {
         this.firing = firing;
         this.flows = flows;
         this.maxBatch = maxBatch;
+        // Per node: which share of a cluster's slots it fired, and how late (its time to when its run was recorded).
+        this.fired = metrics.counter("rowflow.schedule.slots.fired");
+        this.lateness = Timer.builder("rowflow.schedule.slot.lateness").publishPercentiles(0.5, 0.99)
+                .register(metrics);
         for (int i = 1; i <= threadCount; i++) {
             Thread thread = new Thread(this::recordUntilStopped, "rowflow-schedule-record-" + i);
             thread.setDaemon(true);
@@ -78,6 +87,9 @@ final class SlotRecorder {
     private void record(List<Pending> batch) {
         try {
             firing.fire(batch.stream().map(Pending::slot).toList());
+            java.time.Instant recorded = java.time.Instant.now();
+            fired.increment(batch.size());
+            batch.forEach(p -> lateness.record(java.time.Duration.between(p.slot().slot(), recorded)));
             // Read after the runs are recorded: a schedule changed meanwhile decides the flow's next slot.
             Map<java.util.UUID, Schedule> schedules = flows.of(batch.stream().map(p -> p.slot().flowId()).toList());
             batch.forEach(p -> p.recorded().complete(Optional.ofNullable(schedules.get(p.slot().flowId()))));

@@ -122,7 +122,7 @@ class SchedulerUpgradeTest {
                 slots -> slots.forEach(s -> {
                     fired.add(Map.entry(s.flowId(), s.slot()));
                     allFired.countDown();
-                }));
+                }), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         engine.start(dataSource, postgres);
         try {
             assertThat(allFired.await(60, TimeUnit.SECONDS)).as("every flow fired; fired: %s", fired).isTrue();

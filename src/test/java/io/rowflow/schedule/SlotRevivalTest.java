@@ -64,7 +64,7 @@ class SlotRevivalTest {
                 slots -> slots.forEach(s -> {
                     fired.add(Map.entry(s.flowId(), s.slot()));
                     firedOnce.countDown();
-                }));
+                }), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         survivor.start(pg, true);
         try {
             assertThat(firedOnce.await(30, TimeUnit.SECONDS)).as("the claimed slot was revived and fired").isTrue();
