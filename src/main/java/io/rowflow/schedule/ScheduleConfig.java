@@ -63,6 +63,14 @@ public interface ScheduleConfig {
     @WithDefault("1.0")
     double refillBelowPerThread();
 
+    /**
+     * Off (0) by default: each slot fires at its time. Set (say {@code 5m}), each flow fires a fixed offset into this
+     * window after its slot, drawn from its id and the same for all its slots, so that thousands of flows sharing a
+     * minute reach the cluster spread over the window instead of at once. Runs keep their slot's own time.
+     */
+    @WithDefault("0s")
+    Duration spreadWindow();
+
     /** On shutdown (SIGTERM), how long slots being fired may take to finish before their threads are interrupted. */
     @WithDefault("10s")
     Duration shutdownMaxWait();

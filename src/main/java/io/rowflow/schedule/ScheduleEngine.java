@@ -78,7 +78,7 @@ public class ScheduleEngine {
     private final Instance<AgroalDataSource> pg;
     private final FlowSchedules flows;
     private final SlotRecorder recorder;
-    private final CustomTask<Void> slotTask;
+    private final CustomTask<String> slotTask;
     private final OneTimeTask<Void> resyncTask;
     /** Fires slots; null where this node fires none. */
     private volatile Scheduler scheduler;
@@ -96,7 +96,8 @@ public class ScheduleEngine {
         this.flows = flows;
         this.recorder = new SlotRecorder(firing, flows, config.recordingThreads(), config.recordingBatch(), metrics);
         this.lookEarly = new LookEarly(config.pollingInterval());
-        this.slotTask = Tasks.custom(TASK, Void.class)
+        // An execution's data is the slot it fires, when that is not its time (a spread window is set); else none.
+        this.slotTask = Tasks.custom(TASK, String.class)
                 // A node died or froze while firing: the slot fires again elsewhere with its own time (its run's key).
                 .onDeadExecution((complete, ops) -> ops.reschedule(complete, complete.getExecution().executionTime))
                 // The handler catches everything; should the scheduler still report a failure, the chain goes on.
@@ -222,8 +223,7 @@ public class ScheduleEngine {
     private void resyncOrThrow(UUID flowId) {
         Optional<Schedule> schedule = flows.of(flowId);
         Instant now = Instant.now();
-        Optional<Instant> current = client.getScheduledExecution(TaskInstanceId.of(TASK, flowId.toString()))
-                .map(ScheduledExecution::getExecutionTime);
+        Optional<Instant> current = nextSlot(flowId);
         if (schedule.isPresent() && current.isPresent()
                 && keepsDueSlot(schedule.get(), current.get(), now, config.misfireThreshold())) {
             return;
@@ -245,7 +245,7 @@ public class ScheduleEngine {
     int reconcile() {
         Map<UUID, Schedule> schedules = flows.all();
         Set<String> existing = new HashSet<>();
-        List<ScheduledExecution<Void>> executions = client.getScheduledExecutionsForTask(TASK, Void.class,
+        List<ScheduledExecution<String>> executions = client.getScheduledExecutionsForTask(TASK, String.class,
                 ScheduledExecutionsFilter.all());
         executions.forEach(e -> existing.add(e.getTaskInstance().getId()));
         Instant now = Instant.now();
@@ -253,8 +253,8 @@ public class ScheduleEngine {
         for (Map.Entry<UUID, Schedule> flow : schedules.entrySet()) {
             // An execution that exists already keeps its slot (it may be a late one about to fire).
             if (!existing.contains(flow.getKey().toString())) {
-                nextAfter(flow.getValue(), now).ifPresent(next ->
-                        missing.add(SchedulableInstance.of(slotTask.instance(flow.getKey().toString()), next)));
+                nextAfter(flow.getValue(), now).ifPresent(next -> missing.add(SchedulableInstance.of(
+                        slotTask.instance(flow.getKey().toString(), slotData(next)), fireAt(flow.getKey(), next))));
             }
         }
         // Thousands of flows (a first start, a restored database) are written in batches, not a round trip each.
@@ -267,7 +267,7 @@ public class ScheduleEngine {
                 batch.forEach(client::scheduleIfNotExists);
             }
         }
-        for (ScheduledExecution<Void> execution : executions) {
+        for (ScheduledExecution<String> execution : executions) {
             String id = execution.getTaskInstance().getId();
             if (!schedules.containsKey(parse(id))) {
                 remove(execution.getTaskInstance());
@@ -293,21 +293,46 @@ public class ScheduleEngine {
             current.ifPresent(e -> remove(id));
             return;
         }
+        Instant at = fireAt(flowId, next.get());
         if (current.isEmpty()) {
-            client.scheduleIfNotExists(slotTask.instance(flowId.toString()), next.get());
+            client.scheduleIfNotExists(slotTask.instance(flowId.toString(), slotData(next.get())), at);
             return;
         }
-        if (current.get().getExecutionTime().equals(next.get())) {
+        if (current.get().getExecutionTime().equals(at)
+                && slotOf(current.get().getExecutionTime(), current.get().getData()).equals(next.get())) {
             return;
         }
         if (current.get().isPicked()) {
             throw new TaskInstanceCurrentlyExecutingException(TASK, flowId.toString());
         }
         try {
-            client.reschedule(id, next.get());
+            client.reschedule(id, at, slotData(next.get()));
         } catch (TaskInstanceNotFoundException e) {
             // Removed a moment ago by another node (the flow was deleted there): nothing to move.
         }
+    }
+
+    /**
+     * When a flow's slot fires: at the slot itself, or, with a spread window, a fixed offset into the window after it
+     * (the same for every slot of the flow, drawn from its id), so that flows sharing a minute come over the window.
+     */
+    Instant fireAt(UUID flowId, Instant slot) {
+        long window = config.spreadWindow().toMillis();
+        if (window <= 0) {
+            return slot;
+        }
+        long offset = Math.floorMod(flowId.getMostSignificantBits() ^ flowId.getLeastSignificantBits(), window);
+        return slot.plusMillis(offset);
+    }
+
+    /** What an execution carries: its slot when that is not its time, so the run still keeps the slot's own time. */
+    private String slotData(Instant slot) {
+        return config.spreadWindow().isZero() ? null : slot.toString();
+    }
+
+    /** The slot of an execution: the one it carries, else its time. */
+    static Instant slotOf(Instant executionTime, Object data) {
+        return data instanceof String slot ? Instant.parse(slot) : executionTime;
     }
 
     private void remove(TaskInstanceId id) {
@@ -341,9 +366,9 @@ public class ScheduleEngine {
      * A slot came: record it (with the others that came meanwhile), then move the execution to the flow's next slot by
      * the schedule read after the recording.
      */
-    private CompletionHandler<Void> fireSlot(TaskInstance<Void> instance, ExecutionContext context) {
+    private CompletionHandler<String> fireSlot(TaskInstance<String> instance, ExecutionContext context) {
         UUID flowId = UUID.fromString(instance.getId());
-        Instant slot = context.getExecution().executionTime;
+        Instant slot = slotOf(context.getExecution().executionTime, instance.getData());
         Optional<Schedule> schedule;
         try {
             schedule = recorder.record(new SlotFiring.DueSlot(flowId, slot));
@@ -358,22 +383,30 @@ public class ScheduleEngine {
         return (complete, ops) -> moveOn(complete, ops, schedule);
     }
 
-    private void afterSlot(ExecutionComplete complete, ExecutionOperations<Void> ops) {
+    private void afterSlot(ExecutionComplete complete, ExecutionOperations<String> ops) {
         moveOn(complete, ops, flows.of(UUID.fromString(complete.getExecution().taskInstance.getId())));
     }
 
-    private void moveOn(ExecutionComplete complete, ExecutionOperations<Void> ops, Optional<Schedule> schedule) {
-        Instant slot = complete.getExecution().executionTime;
+    private void moveOn(ExecutionComplete complete, ExecutionOperations<String> ops, Optional<Schedule> schedule) {
+        Instant slot = slotOf(complete.getExecution().executionTime, complete.getExecution().taskInstance.getData());
         Optional<Instant> next = schedule.flatMap(s -> slotAfterFiring(s, slot, Instant.now(), config.misfireThreshold()));
         if (next.isPresent()) {
-            ops.reschedule(complete, next.get());
+            UUID flowId = UUID.fromString(complete.getExecution().taskInstance.getId());
+            ops.reschedule(complete, fireAt(flowId, next.get()), slotData(next.get()));
         } else {
             ops.remove();
         }
     }
 
-    /** The next slot the flow's execution is set to, if any (for tests and diagnostics). */
+    /** The next slot the flow's execution is set to, if any (its own time, whatever the spread window). */
     public Optional<Instant> nextSlot(UUID flowId) {
+        return client == null ? Optional.empty()
+                : client.getScheduledExecution(TaskInstanceId.of(TASK, flowId.toString()))
+                        .map(e -> slotOf(e.getExecutionTime(), e.getData()));
+    }
+
+    /** When the flow's execution fires next, if it is set (its slot, or later within the spread window). */
+    Optional<Instant> nextFiring(UUID flowId) {
         return client == null ? Optional.empty()
                 : client.getScheduledExecution(TaskInstanceId.of(TASK, flowId.toString()))
                         .map(ScheduledExecution::getExecutionTime);

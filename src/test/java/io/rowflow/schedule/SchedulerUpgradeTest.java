@@ -273,7 +273,17 @@ class SchedulerUpgradeTest {
 
     /** The defaults of {@link ScheduleConfig}, but for the heartbeat interval. */
     static ScheduleConfig config(Duration heartbeat) {
+        return config(heartbeat, Duration.ZERO);
+    }
+
+    /** The defaults of {@link ScheduleConfig}, but for the heartbeat interval and the spread window. */
+    static ScheduleConfig config(Duration heartbeat, Duration spread) {
         return new ScheduleConfig() {
+            @Override
+            public Duration spreadWindow() {
+                return spread;
+            }
+
             @Override
             public boolean enabled() {
                 return true;
