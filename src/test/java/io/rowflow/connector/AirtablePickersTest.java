@@ -70,7 +70,7 @@ class AirtablePickersTest {
         assertThat(listed("view", "connectionId=" + connection + "&base_id=" + FakeAirtable.DESIGN_BASE
                 + "&table=tblq9WYhSd1YEeGCn")).isEqualTo(views);
         assertThat(listed("view", "connectionId=" + connection + "&base_id=" + FakeAirtable.DESIGN_BASE
-                + "&table=Design%20projects")).isEqualTo(views);
+                + "&table=Design projects")).isEqualTo(views);
         options("view", "connectionId=" + connection + "&base_id=" + FakeAirtable.DESIGN_BASE + "&table=Invoices")
                 .then().statusCode(422).contentType("application/problem+json")
                 .body("errors[0].field", equalTo("table"))

@@ -133,7 +133,7 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
                 }
                 JsonNode answer = api.requester().query(new ApiRequest("GET", next.get().uri(), headers, Map.of(),
                         Map.of(), null, ""));
-                JsonNode items = within(picker, config, FieldDiscovery.at(answer, picker.records()));
+                List<JsonNode> items = within(picker, config, FieldDiscovery.at(answer, picker.records()));
                 for (JsonNode item : items) {
                     JsonNode value = FieldDiscovery.at(item, picker.value());
                     if (value.isValueNode() && !value.isNull() && !value.asText().isBlank()) {
