@@ -159,6 +159,8 @@ export interface ConnectorDescriptor {
   monogram?: string | null;
   /** Settings its sign-in addresses are made from (a Shopify shop), asked before the provider's page opens. */
   settingsBeforeSignIn?: string[];
+  /** Settings picked from what a saved connection's account lists (an Airtable base, then its table). */
+  pickers?: Picker[];
 }
 
 export interface WriterDescriptor {

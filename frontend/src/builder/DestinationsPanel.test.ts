@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WriterDescriptor } from '../api';
-import { pickedSettings, pickerQuery, withoutSettings } from './DestinationsPanel';
+import { pickerQuery } from '../components/PickerField';
+import { pickedSettings, withoutSettings } from './DestinationsPanel';
 
 const sheets: WriterDescriptor = {
   id: 'google-sheets', name: 'Google Sheets', category: 'spreadsheets', authType: 'connection',

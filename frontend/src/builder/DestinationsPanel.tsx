@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
-import { ApiError, Connection, ConnectorDescriptor, Destination, JsonSchema, Picker, PickerOption, WriterDescriptor, get, messageOf, post } from '../api';
+import { ApiError, Connection, ConnectorDescriptor, Destination, JsonSchema, WriterDescriptor, get, messageOf, post } from '../api';
 import { ConnectDialog } from '../components/ConnectDialog';
+import { PickerField } from '../components/PickerField';
 import { SchemaForm } from '../components/SchemaForm';
 import { useLoad } from '../components/ui';
 
@@ -170,7 +171,8 @@ function AccountPickers({ writer, index, settings, connections, onChange, onConn
         {error('connectionId') && <small id={id + '-error'} className="field-error">{error('connectionId')}</small>}
       </div>
       {connectionId && writer.pickers.map((picker) => (
-        <PickerField key={picker.setting} picker={picker} index={index} settings={settings} connectionId={connectionId}
+        <PickerField key={picker.setting} id={`destination-${index}-${picker.setting}`} picker={picker} settings={settings}
+          connectionId={connectionId} value={String(settings[picker.setting] ?? '')}
           onChange={(value) => onChange({ ...settings, [picker.setting]: value || undefined })} error={error(picker.setting)} />
       ))}
       {connecting && (
@@ -181,84 +183,3 @@ function AccountPickers({ writer, index, settings, connections, onChange, onConn
   );
 }
 
-/** The query a picker's options are asked with: the connection and the settings it depends on; null until all are set. */
-export function pickerQuery(picker: Picker, connectionId: string, settings: Record<string, unknown>): string | null {
-  const query = new URLSearchParams({ connectionId });
-  for (const dependency of picker.dependsOn) {
-    const value = String(settings[dependency] ?? '').trim();
-    if (!value) return null;
-    query.set(dependency, value);
-  }
-  return query.toString();
-}
-
-function PickerField({ picker, index, settings, connectionId, onChange, error }: {
-  picker: Picker;
-  index: number;
-  settings: Record<string, unknown>;
-  connectionId: string;
-  onChange: (value: string) => void;
-  error?: string;
-}) {
-  const path = picker.endpoint.replace(/^\/api\/v1/, '');
-  const query = pickerQuery(picker, connectionId, settings);
-  const [options, setOptions] = useState<PickerOption[]>([]);
-  const [failure, setFailure] = useState<string | null>(null);
-  const [creating, setCreating] = useState(false);
-  const [version, setVersion] = useState(0);
-  useEffect(() => {
-    setOptions([]);
-    setFailure(null);
-    if (query === null) return;
-    const controller = new AbortController();
-    // After a pause in typing: a pasted URL or a picked value, not every keystroke.
-    const timer = window.setTimeout(() => {
-      get<PickerOption[]>(`${path}?${query}`, controller.signal).then(setOptions,
-        (e) => { if (!controller.signal.aborted) setFailure(messageOf(e)); });
-    }, 400);
-    return () => { window.clearTimeout(timer); controller.abort(); };
-  }, [path, query, version]);
-
-  const create = async () => {
-    const title = window.prompt(`Name of the new ${picker.title.toLowerCase()}`, 'Rowflow export');
-    if (!title) return;
-    setCreating(true);
-    setFailure(null);
-    try {
-      // The destination's other settings go along: what the new choice belongs to (a project) or needs (a location).
-      const values = Object.fromEntries(Object.entries(settings).filter(([, v]) => typeof v === 'string' && v.trim() !== ''));
-      const made = await post<PickerOption>(path, { connectionId, title, values });
-      onChange(made.value);
-      setVersion((v) => v + 1);
-    } catch (e) {
-      setFailure(messageOf(e));
-    } finally {
-      setCreating(false);
-    }
-  };
-
-  const id = `destination-${index}-${picker.setting}`;
-  const value = String(settings[picker.setting] ?? '');
-  const chosen = options.find((o) => o.value === value);
-  return (
-    <div className={'field' + (error ? ' has-error' : '')}>
-      <label htmlFor={id}>{picker.title}</label>
-      <div className="row">
-        <input id={id} list={id + '-options'} placeholder={query === null ? 'Choose what it depends on first' : 'Pick one, or type it'}
-          value={value} onChange={(e) => onChange(e.target.value)} aria-describedby={id + '-hint'} />
-        <datalist id={id + '-options'}>
-          {options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
-        </datalist>
-        {picker.creatable && (
-          <button type="button" className="button small" onClick={create} disabled={creating}>{creating ? 'Creating…' : 'Create new'}</button>
-        )}
-      </div>
-      <small id={id + '-hint'} className="hint">
-        {chosen && chosen.label !== chosen.value ? chosen.label + ' · ' : ''}
-        {options.length > 0 ? `${options.length} to pick from` : query === null ? '' : 'None found yet: type it'}
-      </small>
-      {failure && <small className="field-error">{failure}</small>}
-      {error && <small className="field-error">{error}</small>}
-    </div>
-  );
-}

@@ -52,7 +52,8 @@ export function EditConnectionDialog({ connection, connector, onClose, onSaved }
             aria-describedby={apiError?.field('name') ? 'edit-connection-name-error' : 'edit-connection-name-hint'} />
         </Field>
         <SchemaForm schema={connector.configSchema} value={config} onChange={setConfig} idPrefix="edit-config"
-          storedSecrets={connection.secretFields} errorFor={(path) => apiError?.field('config.' + path)} />
+          storedSecrets={connection.secretFields} errorFor={(path) => apiError?.field('config.' + path)}
+          pickers={connector.pickers?.length ? { connectionId: connection.id, list: connector.pickers } : undefined} />
         {connection.secretFields.length > 0 && (
           <p className="hint">Stored secrets are kept as they are unless you type a new value.</p>
         )}

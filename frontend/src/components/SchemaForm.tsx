@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
-import { JsonSchema } from '../api';
+import { JsonSchema, Picker } from '../api';
 import { humanize } from './labels';
+import { PickerField, withPicked } from './PickerField';
 import { UploadField } from './UploadField';
 
 type Value = Record<string, unknown>;
@@ -44,9 +45,11 @@ const hasValue = (v: unknown) => v !== undefined && v !== null && v !== ''
  * optional ones wait in a closed "Advanced settings" fold (see splitFields), which opens by itself when one of them
  * holds a value, a stored secret or an error. Secrets (writeOnly) are password fields and, once stored, are left empty
  * to keep them. A field marked "x-upload" (an uploaded file's id) is a file chooser that uploads (UploadField). Fields a
- * sign-in fills ("set by …") are not shown.
+ * sign-in fills ("set by …") are not shown. A field a picker of the connector fills (`pickers`, an Airtable base and
+ * table) lists what the saved connection's account offers, still open to typing; changing it clears the fields
+ * picked from it (a base's table).
  */
-export function SchemaForm({ schema, value, onChange, idPrefix, errorFor, storedSecrets = [], path = '', fold = path === '' }: {
+export function SchemaForm({ schema, value, onChange, idPrefix, errorFor, storedSecrets = [], path = '', fold = path === '', pickers }: {
   schema: JsonSchema;
   value: Value;
   onChange: (value: Value) => void;
@@ -56,6 +59,8 @@ export function SchemaForm({ schema, value, onChange, idPrefix, errorFor, stored
   path?: string;
   /** Put optional fields in the "Advanced settings" fold; on by default at the top level, off in nested groups. */
   fold?: boolean;
+  /** The connector's pickers and the saved connection they list through (top-level settings only). */
+  pickers?: { connectionId: string; list: Picker[] };
 }) {
   const { main, advanced } = fold ? splitFields(schema) : { main: visibleKeys(schema), advanced: [] };
   const mustOpen = advanced.some((k) => hasValue(value[k]) || storedSecrets.includes(k) || errorFor?.(path + k) !== undefined);
@@ -65,11 +70,9 @@ export function SchemaForm({ schema, value, onChange, idPrefix, errorFor, stored
     if (mustOpen) setOpen(true);
   }, [mustOpen]);
 
-  const set = (key: string, v: unknown) => {
-    const next = { ...value };
-    if (v === undefined || v === '') delete next[key]; else next[key] = v;
-    onChange(next);
-  };
+  const pickerOf = (key: string) => (path === '' ? pickers?.list.find((p) => p.setting === key) : undefined);
+  // A picked setting that changes clears what was picked from it (another base's tables).
+  const set = (key: string, v: unknown) => onChange(withPicked(value, path === '' ? pickers?.list ?? [] : [], key, v));
   const field = (key: string) => {
     const property = schema.properties![key];
     const id = `${idPrefix}-${path}${key}`.replace(/[^A-Za-z0-9_-]/g, '-');
@@ -79,6 +82,14 @@ export function SchemaForm({ schema, value, onChange, idPrefix, errorFor, stored
     const error = errorFor?.(fieldPath);
     const current = value[key];
     const hint = property.description;
+    const picker = pickerOf(key);
+    if (picker && pickers) {
+      return (
+        <PickerField key={key} id={id} label={label} description={hint} picker={picker} settings={value}
+          connectionId={pickers.connectionId} value={current === undefined ? '' : String(current)}
+          onChange={(v) => set(key, v)} error={error} />
+      );
+    }
     const describedBy = error ? id + '-error' : hint ? id + '-hint' : undefined;
     const aria = { 'aria-describedby': describedBy, 'aria-invalid': error ? true : undefined, 'aria-required': required || undefined };
     if (property.type === 'object' && property.properties) {

@@ -955,6 +955,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/connectors/{type}/pickers/{setting}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A source picker's options
+         * @description What the connection's account lists for the setting (an Airtable base, then a table of it): `connectionId` names the connection, and the settings the picker depends on (see the catalog's `pickers[].dependsOn`) are further query parameters.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    connectionId?: components["schemas"]["UUID"];
+                };
+                header?: never;
+                path: {
+                    setting: string;
+                    type: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PickerOption"][];
+                    };
+                };
+                /** @description Not Authorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not Allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/destinations": {
         parameters: {
             query?: never;
@@ -3870,6 +3928,7 @@ export interface components {
             name?: string;
             oauthSignIn?: boolean;
             oauthSignInSetUp?: boolean;
+            pickers?: components["schemas"]["Picker"][];
             settingsBeforeSignIn?: string[];
             streams?: string[];
         };

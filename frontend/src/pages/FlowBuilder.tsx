@@ -5,6 +5,7 @@ import {
   get, messageOf, post, put, Step as ApiStep,
 } from '../api';
 import { DestinationsPanel } from '../builder/DestinationsPanel';
+import { SourcePickers, flowPickers } from '../builder/SourcePickers';
 import { SchedulePanel } from '../builder/SchedulePanel';
 import { TransformPanel } from '../builder/TransformPanel';
 import {
@@ -390,9 +391,15 @@ export default function FlowBuilder() {
               </div>
               <details className="parameters" open={!!source.parameters && Object.keys(source.parameters).length > 0}>
                 <summary>Settings for this flow</summary>
+                {connection && (
+                  <SourcePickers index={index} connection={connection} pickers={flowPickers(connector)}
+                    parameters={(source.parameters ?? {}) as Record<string, unknown>}
+                    onChange={(parameters) => setSource(index, { parameters: Object.keys(parameters).length ? parameters : null })} />
+                )}
                 <div className="field">
                   <label htmlFor={`source-${index}-parameters`}>Override the connection's settings</label>
-                  <textarea id={`source-${index}-parameters`} rows={2} className="mono"
+                  {/* Drawn again when a picker above changes the settings, so its text never brings back old ones. */}
+                  <textarea key={parametersText(source.parameters)} id={`source-${index}-parameters`} rows={2} className="mono"
                     aria-invalid={apiError?.field(`sources[${index}].parameters`) ? true : undefined}
                     placeholder={'since: {{7daysago}}'} defaultValue={parametersText(source.parameters)}
                     onBlur={(e) => setSource(index, { parameters: parametersOf(e.target.value) })} />

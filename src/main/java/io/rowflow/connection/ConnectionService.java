@@ -240,6 +240,15 @@ public class ConnectionService implements SecretStore {
      * destination, a picker): its settings with secrets and its tokens. {@code field} names where the id was given.
      */
     public ConnectionAccess access(UUID id, String type, String field) {
+        SourceContext context = sourceContext(id, type, field);
+        return new ConnectionAccess(context.connectionId(), context.config(), context.accessTokens());
+    }
+
+    /**
+     * As {@link #access}, for a source that reads through the connection (a source's picker): its whole read context,
+     * bound to the connection's workspace.
+     */
+    public SourceContext sourceContext(UUID id, String type, String field) {
         if (id == null) {
             throw InvalidInputException.field(field, "required: the " + typeName(type) + " connection to use");
         }
@@ -247,8 +256,7 @@ public class ConnectionService implements SecretStore {
         if (!entity.connectorId.equals(type)) {
             throw InvalidInputException.field(field, "must name a " + typeName(type) + " connection of this workspace");
         }
-        SourceContext context = sourceContext(entity, null);
-        return new ConnectionAccess(entity.id, context.config(), context.accessTokens());
+        return sourceContext(entity, null);
     }
 
     /** A connection type's name for messages ("Google Sheets"), its id when unknown. */

@@ -1,6 +1,7 @@
 package io.rowflow.connector;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rowflow.writer.WriterDescriptor;
 import java.util.List;
 
 /**
@@ -13,11 +14,20 @@ import java.util.List;
  * plain mark of Rowflow's rather than the app's artwork. They are data: a declarative connector's {@code metadata.yaml}
  * ({@code brand_color}, {@code monogram}), else the {@value #BRAND_COLOR} and {@value #MONOGRAM} keywords at the top of
  * the connector's settings schema (beside {@code x-flow-parameters}). Either is null when the connector gives none; the
- * UI then derives a colour from the id and letters from the name.
+ * UI then derives a colour from the id and letters from the name. {@code pickers} are the settings picked from what a
+ * connection's account lists (an Airtable base, then its table), served as a destination's are (see
+ * {@link WriterDescriptor.Picker}) at /api/v1/connectors/{id}/pickers/{setting}.
  */
 public record ConnectorDescriptor(String id, String name, String category, String authType, JsonNode configSchema,
         List<String> streams, List<String> incrementalStreams, boolean oauthSignIn, boolean oauthSignInSetUp,
-        String brandColor, String monogram, List<String> settingsBeforeSignIn) {
+        String brandColor, String monogram, List<String> settingsBeforeSignIn, List<WriterDescriptor.Picker> pickers) {
+    public ConnectorDescriptor(String id, String name, String category, String authType, JsonNode configSchema,
+            List<String> streams, List<String> incrementalStreams, boolean oauthSignIn, boolean oauthSignInSetUp,
+            String brandColor, String monogram, List<String> settingsBeforeSignIn) {
+        this(id, name, category, authType, configSchema, streams, incrementalStreams, oauthSignIn, oauthSignInSetUp,
+                brandColor, monogram, settingsBeforeSignIn, List.of());
+    }
+
     public ConnectorDescriptor(String id, String name, String category, String authType, JsonNode configSchema,
             List<String> streams, List<String> incrementalStreams, boolean oauthSignIn, boolean oauthSignInSetUp,
             String brandColor, String monogram) {
@@ -53,13 +63,13 @@ public record ConnectorDescriptor(String id, String name, String category, Strin
     /** The same, saying whether the server holds the connector's OAuth client. */
     public ConnectorDescriptor withSignInSetUp(boolean setUp) {
         return new ConnectorDescriptor(id, name, category, authType, configSchema, streams, incrementalStreams,
-                oauthSignIn, oauthSignIn && setUp, brandColor, monogram, settingsBeforeSignIn);
+                oauthSignIn, oauthSignIn && setUp, brandColor, monogram, settingsBeforeSignIn, pickers);
     }
 
     /** The same, with the app's tile: its brand colour ({@code #RRGGBB}) and monogram, each null for none. */
     public ConnectorDescriptor withBrand(String color, String letters) {
         return new ConnectorDescriptor(id, name, category, authType, configSchema, streams, incrementalStreams,
-                oauthSignIn, oauthSignInSetUp, color, letters, settingsBeforeSignIn);
+                oauthSignIn, oauthSignInSetUp, color, letters, settingsBeforeSignIn, pickers);
     }
 
     /**
@@ -68,6 +78,12 @@ public record ConnectorDescriptor(String id, String name, String category, Strin
      */
     public ConnectorDescriptor withSettingsBeforeSignIn(List<String> names) {
         return new ConnectorDescriptor(id, name, category, authType, configSchema, streams, incrementalStreams,
-                oauthSignIn, oauthSignInSetUp, brandColor, monogram, List.copyOf(names));
+                oauthSignIn, oauthSignInSetUp, brandColor, monogram, List.copyOf(names), pickers);
+    }
+
+    /** The same, with pickers for these settings (in the order the UI shows them). */
+    public ConnectorDescriptor withPickers(List<WriterDescriptor.Picker> list) {
+        return new ConnectorDescriptor(id, name, category, authType, configSchema, streams, incrementalStreams,
+                oauthSignIn, oauthSignInSetUp, brandColor, monogram, settingsBeforeSignIn, List.copyOf(list));
     }
 }

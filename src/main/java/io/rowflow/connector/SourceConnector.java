@@ -41,6 +41,16 @@ public interface SourceConnector extends ConnectionType {
     }
 
 
+    /**
+     * The options of the picker for {@code setting} (one of {@code descriptor().pickers()}), listed with the
+     * connection's credentials ({@code context}); {@code values} are the settings it depends on, by name.
+     */
+    default java.util.List<io.rowflow.writer.PickerOption> options(String setting, SourceContext context,
+            java.util.Map<String, String> values) {
+        throw new io.rowflow.common.error.NotFoundException(descriptor().name() + " has no picker for \"" + setting
+                + "\"");
+    }
+
     /** Emits every record of the source into the sink, in order; stops early if the sink throws StopReading. */
     void read(SourceContext context, RecordSink sink);
 }

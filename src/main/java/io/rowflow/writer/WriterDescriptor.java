@@ -57,5 +57,11 @@ public record WriterDescriptor(String id, String name, String category, String a
             return new Picker(setting, title, List.copyOf(dependsOn), creatable,
                     "/api/v1/destinations/" + writerId + "/pickers/" + setting);
         }
+
+        /** A source connector's picker (never creatable), served at /api/v1/connectors/{id}/pickers/{setting}. */
+        public static Picker ofSource(String connectorId, String setting, String title, List<String> dependsOn) {
+            return new Picker(setting, title, List.copyOf(dependsOn), false,
+                    "/api/v1/connectors/" + connectorId + "/pickers/" + setting);
+        }
     }
 }

@@ -22,7 +22,19 @@ class ConnectorDescriptorTest {
         assertThat(json.get("oauthSignInSetUp").asBoolean()).isTrue();
         assertThat(json.fieldNames()).toIterable().containsExactly("id", "name", "category", "authType", "configSchema",
                 "streams", "incrementalStreams", "oauthSignIn", "oauthSignInSetUp", "brandColor", "monogram",
-                "settingsBeforeSignIn");
+                "settingsBeforeSignIn", "pickers");
+        assertThat(json.get("pickers").isEmpty()).isTrue();
+    }
+
+    @Test
+    void pickersAreKeptThroughTheTileTheSignInCheckAndTheSettingsBeforeIt() {
+        io.rowflow.writer.WriterDescriptor.Picker base = io.rowflow.writer.WriterDescriptor.Picker.ofSource("airtable",
+                "base_id", "Base", List.of());
+        ConnectorDescriptor airtable = new ConnectorDescriptor("airtable", "Airtable", "database", "bearer", null,
+                List.of("records"), List.of(), true).withPickers(List.of(base)).withBrand("#FCB400", "A")
+                .withSignInSetUp(true).withSettingsBeforeSignIn(List.of());
+        assertThat(airtable.pickers()).containsExactly(base);
+        assertThat(base.endpoint()).isEqualTo("/api/v1/connectors/airtable/pickers/base_id");
     }
 
     @Test

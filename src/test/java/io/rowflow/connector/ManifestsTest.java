@@ -56,6 +56,22 @@ class ManifestsTest {
     }
 
     @Test
+    void aPickerMustFillAndDependOnSettingsOfTheConnectionForm() throws IOException {
+        ObjectNode manifest = (ObjectNode) YAML.readTree(Path.of("connectors/airtable/manifest.yaml").toFile());
+        JsonNode metadata = YAML.readTree(Path.of("connectors/airtable/metadata.yaml").toFile());
+        ConfigSchema manifestSchema = ConfigSchema.of(new ObjectMapper().readTree(Path.of("connectors/manifest.schema.json")
+                .toFile()));
+        ConfigSchema metadataSchema = ConfigSchema.of(new ObjectMapper().readTree(Path.of("connectors/metadata.schema.json")
+                .toFile()));
+        assertThat(ManifestLoader.load("airtable", metadata, manifest, metadataSchema, manifestSchema).pickers())
+                .extracting(Manifest.Picker::setting).containsExactly("base_id", "table", "view");
+        ((ObjectNode) manifest.get("pickers").get(1)).putArray("depends_on").add("workspace_id");
+        assertThatThrownBy(() -> ManifestLoader.load("airtable", metadata, manifest, metadataSchema, manifestSchema))
+                .hasMessageContaining("connectors/airtable/")
+                .hasMessageContaining("manifest.yaml.pickers: the setting workspace_id is not a property of spec");
+    }
+
+    @Test
     void metadataDrawsThePickerTileAndAColourThatIsNotOneIsRefused() throws IOException {
         Map<String, Manifest> manifests = ManifestLoader.loadAll().stream()
                 .collect(Collectors.toMap(Manifest::id, m -> m));

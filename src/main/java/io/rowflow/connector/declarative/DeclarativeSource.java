@@ -80,7 +80,107 @@ public final class DeclarativeSource implements SourceConnector, OAuthSignIn {
         return new ConnectorDescriptor(manifest.id(), manifest.name(), manifest.category(), manifest.auth().get("type")
                 .asText(), manifest.spec(), manifest.streams().stream().map(Manifest.Stream::name).toList(),
                 manifest.streams().stream().filter(st -> st.incremental() != null).map(Manifest.Stream::name).toList(),
-                manifest.oauth() != null).withBrand(manifest.brandColor(), manifest.monogram());
+                manifest.oauth() != null).withBrand(manifest.brandColor(), manifest.monogram()).withPickers(
+                        manifest.pickers().stream().map(p -> io.rowflow.writer.WriterDescriptor.Picker.ofSource(
+                                manifest.id(), p.setting(), p.title(), p.dependsOn())).toList());
+    }
+
+    /** Pages of one picker's listing after which it stops: a list people pick from is never that long. */
+    static final int MAX_PICKER_PAGES = 50;
+
+    /**
+     * What the account lists for a picked setting ({@code pickers} in the manifest): its path asked with the
+     * connection's credentials and the settings it depends on, every page, each listed item an option. A refusal is
+     * worded by the picker's own errors (a scope only listing needs), else by the manifest's, without the request's
+     * address: the sentence is all the user needs.
+     */
+    @Override
+    public List<io.rowflow.writer.PickerOption> options(String setting, SourceContext context,
+            Map<String, String> values) {
+        Manifest.Picker picker = manifest.pickers().stream().filter(p -> p.setting().equals(setting)).findFirst()
+                .orElseThrow(() -> new io.rowflow.common.error.NotFoundException(manifest.name()
+                        + " has no picker for \"" + setting + "\""));
+        com.fasterxml.jackson.databind.node.ObjectNode config = schema.withDefaults(context.config());
+        List<io.rowflow.common.error.FieldError> errors = new java.util.ArrayList<>();
+        for (String name : picker.dependsOn()) {
+            String value = values.get(name);
+            if (value == null || value.isBlank()) {
+                errors.add(new io.rowflow.common.error.FieldError(name, "choose it first"));
+                continue;
+            }
+            // Only as the connection form allows it (a base id's pattern): the value goes into the API's path.
+            config.put(name, value.strip());
+            errors.addAll(ConfigSchema.of(manifest.spec().path("properties").path(name)).errors(config.get(name), name));
+        }
+        if (!errors.isEmpty()) {
+            throw io.rowflow.common.error.InvalidInputException.of(errors);
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        Map<String, String> secretQuery = new LinkedHashMap<>();
+        authenticate(config, headers, secretQuery);
+        try {
+            URI base = base(config);
+            Api api = api(context, base, headers, secretQuery);
+            ApiRequest list = new ApiRequest("GET", url(base, Templates.path(picker.path(), config, null)), headers,
+                    Map.of(), secretQuery, null, picker.records());
+            List<io.rowflow.writer.PickerOption> options = new java.util.ArrayList<>();
+            Optional<Paginator.PageRequest> next = Optional.of(picker.paginator().first(list));
+            for (int page = 1; next.isPresent(); page++) {
+                if (page > MAX_PICKER_PAGES) {
+                    throw new io.rowflow.common.error.DataException(manifest.name() + " kept listing more "
+                            + picker.title().toLowerCase(java.util.Locale.ROOT) + " after " + MAX_PICKER_PAGES
+                            + " pages; type it instead");
+                }
+                JsonNode answer = api.requester().query(new ApiRequest("GET", next.get().uri(), headers, Map.of(),
+                        Map.of(), null, ""));
+                List<JsonNode> items = within(picker, config, FieldDiscovery.at(answer, picker.records()));
+                for (JsonNode item : items) {
+                    JsonNode value = FieldDiscovery.at(item, picker.value());
+                    if (value.isValueNode() && !value.isNull() && !value.asText().isBlank()) {
+                        JsonNode label = FieldDiscovery.at(item, picker.label());
+                        options.add(new io.rowflow.writer.PickerOption(value.asText(), label.isValueNode()
+                                && !label.isNull() && !label.asText().isBlank() ? label.asText() : value.asText()));
+                    }
+                }
+                Map<String, String> captured = new java.util.HashMap<>();
+                for (String path : picker.paginator().capturePaths()) {
+                    JsonNode found = FieldDiscovery.at(answer, path);
+                    if (found.isValueNode() && !found.isNull()) {
+                        captured.put(path, found.asText());
+                    }
+                }
+                next = picker.paginator().next(list, next.get(), new Paginator.Page(items.size(), captured,
+                        Optional.empty()));
+            }
+            return options;
+        } catch (UpstreamException e) {
+            String sentence = picker.errors().getOrDefault(e.status(), manifest.errors().get(e.status()));
+            throw sentence == null ? e : new UpstreamException(sentence, e.upstreamMessage(), e, false, e.status());
+        }
+    }
+
+    /**
+     * The list a picker offers: the listed items themselves, or ({@code within}) the list inside the one item whose
+     * field among {@code match} holds the chosen value (a table named by its id or its name, for its views).
+     */
+    private List<JsonNode> within(Manifest.Picker picker, JsonNode config, JsonNode items) {
+        List<JsonNode> listed = new java.util.ArrayList<>();
+        if (picker.within() == null) {
+            items.forEach(listed::add);
+            return listed;
+        }
+        String wanted = Templates.config(picker.within().get("value").asText(), config).strip();
+        for (JsonNode item : items) {
+            for (JsonNode field : picker.within().get("match")) {
+                if (FieldDiscovery.at(item, field.asText()).asText().equals(wanted)) {
+                    FieldDiscovery.at(item, picker.within().get("records").asText()).forEach(listed::add);
+                    return listed;
+                }
+            }
+        }
+        List<String> named = Templates.settingsNamed(picker.within().get("value").asText());
+        throw io.rowflow.common.error.InvalidInputException.field(named.isEmpty() ? picker.setting() : named.get(0),
+                manifest.name() + " lists no \"" + wanted + "\" here");
     }
 
     @Override

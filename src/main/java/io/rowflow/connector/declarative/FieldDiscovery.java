@@ -115,10 +115,12 @@ final class FieldDiscovery {
                 .toList(), options) : new Fields(names, labels, Map.of(), List.of(), options);
     }
 
-    /** The value at a dotted path in a JSON object ("schema.type"). */
-    private static JsonNode at(JsonNode node, String path) {
+    /** The value at a dotted path in a JSON object ("schema.type"; empty: the object itself), missing where it is not. */
+    static JsonNode at(JsonNode node, String path) {
         for (String part : path.split("\\.")) {
-            node = node.path(part);
+            if (!part.isEmpty()) {
+                node = node.path(part);
+            }
         }
         return node;
     }

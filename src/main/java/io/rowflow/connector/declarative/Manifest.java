@@ -17,7 +17,25 @@ public record Manifest(String id, String name, String version, String category, 
         String monogram, URI docs, List<String> allowedHosts,
         List<String> oauthScopes, String baseUrl, JsonNode auth, RateLimit rateLimit, Map<Integer, String> errors,
         String errorPath, Map<String, CodedError> errorCodes, JsonNode spec, List<Stream> streams, JsonNode oauth,
-        io.rowflow.pipeline.TextInference typedText) {
+        io.rowflow.pipeline.TextInference typedText, List<Picker> pickers) {
+
+    /**
+     * A setting picked from what the account lists ({@code pickers}): GET {@code path} (its placeholders filled with
+     * the settings it {@code dependsOn}), paged as {@code paginator} says, the list at {@code records}; with
+     * {@code within}, the list inside the one item matched there (a table's views). Each item gives an option's
+     * {@code value} and {@code label}. {@code errors}: the sentences for refusals of this listing (a scope that only
+     * listing needs), beside the manifest's.
+     */
+    public record Picker(String setting, String title, List<String> dependsOn, String path, String records,
+            JsonNode within, String value, String label, Paginator paginator, Map<Integer, String> errors) {
+        static Picker of(JsonNode p) {
+            Map<Integer, String> errors = new LinkedHashMap<>();
+            p.path("errors").forEach(e -> errors.put(e.get("status").asInt(), e.get("message").asText()));
+            return new Picker(p.get("setting").asText(), p.get("title").asText(), texts(p.get("depends_on")),
+                    p.get("path").asText(), p.get("records").asText(), p.get("within"), p.get("value").asText(),
+                    p.path("label").asText(p.get("value").asText()), paginatorOf(p.get("paginator")), errors);
+        }
+    }
 
     /**
      * What a user reads when an answer names this failure at {@code error_path} (Slack's "invalid_auth" in a 200), and
@@ -159,7 +177,16 @@ public record Manifest(String id, String name, String version, String category, 
                 manifest.get("base_url").asText(), manifest.get("auth"),
                 RateLimit.of(limit), errors, text(manifest, "error_path"), errorCodes, manifest.get("spec"), streams,
                 manifest.get("oauth"), "dates".equals(manifest.path("typed_text").asText("all"))
-                        ? io.rowflow.pipeline.TextInference.TEMPORAL_ONLY : io.rowflow.pipeline.TextInference.ALL);
+                        ? io.rowflow.pipeline.TextInference.TEMPORAL_ONLY : io.rowflow.pipeline.TextInference.ALL,
+                pickersOf(manifest.get("pickers")));
+    }
+
+    private static List<Picker> pickersOf(JsonNode pickers) {
+        List<Picker> out = new ArrayList<>();
+        if (pickers != null) {
+            pickers.forEach(p -> out.add(Picker.of(p)));
+        }
+        return List.copyOf(out);
     }
 
     /** A stream's {@code paginator} as the paginator JSON from URL pages with too; none when it has none. */

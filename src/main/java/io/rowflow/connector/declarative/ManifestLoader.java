@@ -99,6 +99,17 @@ public final class ManifestLoader {
                     }
                 });
             }
+            // A picker fills a setting the connection form has, from settings it has.
+            for (Manifest.Picker picker : parsed.pickers()) {
+                List<String> named = new ArrayList<>(picker.dependsOn());
+                named.add(0, picker.setting());
+                for (String setting : named) {
+                    if (!manifest.get("spec").path("properties").has(setting)) {
+                        errors.add(new FieldError("manifest.yaml.pickers", "the setting " + setting
+                                + " is not a property of spec"));
+                    }
+                }
+            }
             try {
                 ConfigSchema.of(manifest.get("spec"));
             } catch (RuntimeException e) {
