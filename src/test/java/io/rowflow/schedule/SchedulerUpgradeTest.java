@@ -47,15 +47,7 @@ class SchedulerUpgradeTest {
 
     @Test
     void postgresqlFlowsKeepTheirQuartzSlots() throws Exception {
-        String db = System.getProperty("rowflow.test.upgrade-db", "rowflow_scheduler_upgrade");
-        try (Connection admin = DriverManager.getConnection(PG_BASE + "postgres", "postgres", "");
-                Statement s = admin.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
-            s.execute("CREATE DATABASE " + db);
-        }
-        PGSimpleDataSource pg = new PGSimpleDataSource();
-        pg.setURL(PG_BASE + db);
-        pg.setUser("postgres");
+        PGSimpleDataSource pg = emptyDatabase(System.getProperty("rowflow.test.upgrade-db", "rowflow_scheduler_upgrade"));
         upgradeAndFire(pg, true, "classpath:db/quartz/postgresql", "classpath:db/scheduler/postgresql");
     }
 
@@ -250,6 +242,27 @@ class SchedulerUpgradeTest {
     }
 
     /** The defaults of {@link ScheduleConfig}. */
+    /** A PostgreSQL database of the test's own, dropped and made anew, empty. */
+    static PGSimpleDataSource emptyDatabase(String db) throws SQLException {
+        try (Connection admin = DriverManager.getConnection(PG_BASE + "postgres", "postgres", "");
+                Statement s = admin.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+            s.execute("CREATE DATABASE " + db);
+        }
+        PGSimpleDataSource pg = new PGSimpleDataSource();
+        pg.setURL(PG_BASE + db);
+        pg.setUser("postgres");
+        return pg;
+    }
+
+    /** As {@link #emptyDatabase}, with Rowflow's PostgreSQL schema migrated in. */
+    static PGSimpleDataSource migratedDatabase(String db) throws SQLException {
+        PGSimpleDataSource pg = emptyDatabase(db);
+        Flyway.configure().dataSource(pg).locations("classpath:db/migration", "classpath:db/quartz/postgresql",
+                "classpath:db/scheduler/postgresql").load().migrate();
+        return pg;
+    }
+
     /** Flows' schedules as the engine reads them, from a map the test changes. */
     static FlowSchedules schedules(Map<UUID, Schedule> schedules) {
         return new FlowSchedules() {

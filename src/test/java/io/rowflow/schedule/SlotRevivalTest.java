@@ -3,9 +3,7 @@ package io.rowflow.schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +15,6 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -30,17 +27,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 class SlotRevivalTest {
     @Test
     void aSlotClaimedByAKilledNodeFiresElsewhereWithItsOwnTime() throws Exception {
-        String db = System.getProperty("rowflow.test.revival-db", "rowflow_scheduler_revival");
-        try (Connection admin = DriverManager.getConnection(SchedulerUpgradeTest.PG_BASE + "postgres", "postgres", "");
-                Statement s = admin.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
-            s.execute("CREATE DATABASE " + db);
-        }
-        PGSimpleDataSource pg = new PGSimpleDataSource();
-        pg.setURL(SchedulerUpgradeTest.PG_BASE + db);
-        pg.setUser("postgres");
-        Flyway.configure().dataSource(pg).locations("classpath:db/migration", "classpath:db/quartz/postgresql",
-                "classpath:db/scheduler/postgresql").load().migrate();
+        PGSimpleDataSource pg = SchedulerUpgradeTest.migratedDatabase(System.getProperty("rowflow.test.revival-db", "rowflow_scheduler_revival"));
 
         Instant slot = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(5);
         UUID flow = UUID.randomUUID();

@@ -2,9 +2,6 @@ package io.rowflow.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -16,7 +13,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -30,17 +26,7 @@ class SlotSpreadTest {
 
     @Test
     void flowsSharingASlotFireSpreadOverTheWindowAndKeepTheSlotsOwnTime() throws Exception {
-        String db = "rowflow_scheduler_spread";
-        try (Connection admin = DriverManager.getConnection(SchedulerUpgradeTest.PG_BASE + "postgres", "postgres", "");
-                Statement s = admin.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
-            s.execute("CREATE DATABASE " + db);
-        }
-        PGSimpleDataSource pg = new PGSimpleDataSource();
-        pg.setURL(SchedulerUpgradeTest.PG_BASE + db);
-        pg.setUser("postgres");
-        Flyway.configure().dataSource(pg).locations("classpath:db/migration", "classpath:db/quartz/postgresql",
-                "classpath:db/scheduler/postgresql").load().migrate();
+        PGSimpleDataSource pg = SchedulerUpgradeTest.migratedDatabase("rowflow_scheduler_spread");
 
         Instant slot = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(4);
         Map<UUID, Schedule> schedules = new HashMap<>();
