@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rowflow.common.error.UpstreamException;
-import io.rowflow.connector.IncrementalSync;
 import io.rowflow.connector.SourceContext;
 import io.rowflow.connector.shopify.ShopifyBulkQuery;
 import io.rowflow.http.HttpSettings;
