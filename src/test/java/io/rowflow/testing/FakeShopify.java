@@ -37,11 +37,11 @@ import java.util.regex.Pattern;
 /**
  * One shop's GraphQL Admin API with state, written from Shopify's public documentation:
  * <ul>
- * <li>The orders connection (https://shopify.dev/docs/api/admin-graphql/latest/queries/orders): {@code first} at most
- * 250, opaque cursors that remember the last node's sort key (so a page after a change neither skips nor repeats), the
+ * <li>The orders, products and customers connections (https://shopify.dev/docs/api/admin-graphql/latest/queries/orders,
+ * /queries/products, /queries/customers): {@code first} at most 250, opaque cursors that remember the last node's sort key (so a page after a change neither skips nor repeats), the
  * search filter on {@code updated_at} (https://shopify.dev/docs/api/usage/search-syntax), {@code sortKey: UPDATED_AT},
  * {@code nodes} or {@code edges { node }}; each answer holds exactly the fields the query selects (a small selection
- * parser projects the shop's orders onto it), nested connections as their {@code first} allows.
+ * parser projects the shop's documents onto it), nested connections as their {@code first} allows.
  * {@code ordersCount { count precision }} counts up to 10,000.</li>
  * <li>Calculated query cost and the leaky bucket (https://shopify.dev/docs/api/usage/rate-limits,
  * https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits): objects cost 1, scalars and enums 0, a
@@ -75,8 +75,15 @@ public final class FakeShopify implements AutoCloseable {
     private double available;
     private long refilledAt;
 
-    /** The shop's orders by id (documents are replaced on change, never changed in place). */
+    /** The shop's orders, products and customers by id (documents are replaced on change, never changed in place). */
     private final Map<String, ObjectNode> orders = new LinkedHashMap<>();
+    private final Map<String, ObjectNode> products = new LinkedHashMap<>();
+    private final Map<String, ObjectNode> customers = new LinkedHashMap<>();
+    /** Each connection the fake serves, by its query's name, and the type its GIDs name. */
+    private final Map<String, Map<String, ObjectNode>> connections = Map.of("orders", orders, "products", products,
+            "customers", customers);
+    private static final Map<String, String> CONNECTION_OF_TYPE = Map.of("Order", "orders", "Product", "products",
+            "Customer", "customers");
     /** A generated shop instead (the 100,000-order benchmark): order number → document, none held. */
     private LongFunction<ObjectNode> generated;
     private long generatedCount;
@@ -133,12 +140,20 @@ public final class FakeShopify implements AutoCloseable {
 
     // ---- the shop's data
 
-    public synchronized void put(ObjectNode order) {
-        orders.put(order.get("id").asText(), order);
+    /** Adds or replaces an order, product or customer (the type its GID names). */
+    public synchronized void put(ObjectNode document) {
+        String id = document.get("id").asText();
+        String type = id.substring("gid://shopify/".length(), id.lastIndexOf('/'));
+        connections.get(CONNECTION_OF_TYPE.get(type)).put(id, document);
     }
 
     public synchronized List<ObjectNode> orders() {
-        return new ArrayList<>(orders.values());
+        return nodes("orders");
+    }
+
+    /** The documents of a connection (orders, products, customers), in the order first put. */
+    public synchronized List<ObjectNode> nodes(String connection) {
+        return new ArrayList<>(connections.get(connection).values());
     }
 
     /** Serves {@code count} orders made by {@code order} (1 to count), in that order, none kept in memory. */
@@ -227,7 +242,8 @@ public final class FakeShopify implements AutoCloseable {
         double actual = operation.mutation() ? 10 : 0;
         for (Selection.Field field : operation.fields()) {
             Answer answer = switch (field.name()) {
-                case "orders" -> orders(field, variables);
+                case "orders", "products", "customers" -> connection(field, variables,
+                        connections.get(field.name()).values());
                 case "ordersCount" -> count(field);
                 case "bulkOperationRunQuery" -> runBulk(field, variables);
                 case "node" -> node(field, variables);
@@ -268,7 +284,7 @@ public final class FakeShopify implements AutoCloseable {
 
     private double requestedCost(Selection.Field field, JsonNode variables) {
         return switch (field.name()) {
-            case "orders" -> connectionCost(field, variables, null);
+            case "orders", "products", "customers" -> connectionCost(field, variables, null);
             case "bulkOperationRunQuery" -> 0; // the mutation's 10
             default -> 1 + selectionCost(field.selection(), variables);
         };
@@ -338,7 +354,7 @@ public final class FakeShopify implements AutoCloseable {
         return JSON.getNodeFactory().textNode(raw);
     }
 
-    // ---- orders, paged
+    // ---- connections, paged
 
     private record CursorKey(String updatedAt, long id) {
     }
@@ -352,12 +368,12 @@ public final class FakeShopify implements AutoCloseable {
         return Long.parseLong(id.substring(id.lastIndexOf('/') + 1));
     }
 
-    private Answer orders(Selection.Field field, JsonNode variables) {
+    private Answer connection(Selection.Field field, JsonNode variables, java.util.Collection<ObjectNode> documents) {
         int first = intArg(field, "first", variables, 0);
         if (first < 1 || first > 250) {
             throw new IllegalArgumentException("first must be 1 to 250, was " + first);
         }
-        List<ObjectNode> matching = new ArrayList<>(orders.values());
+        List<ObjectNode> matching = new ArrayList<>(documents);
         JsonNode filter = arg(field, "query", variables);
         if (filter != null && !filter.isNull()) {
             matching.removeIf(o -> !UpdatedAt.of(filter.asText()).test(o));
@@ -476,7 +492,10 @@ public final class FakeShopify implements AutoCloseable {
         return new Projection(out, cost);
     }
 
-    /** Shopify's search syntax, as far as the orders' updated_at goes: updated_at:>='2024-01-01T00:00:00Z'. */
+    /**
+     * Shopify's search syntax, as far as updated_at goes (orders, products and customers alike):
+     * updated_at:>='2024-01-01T00:00:00Z'.
+     */
     private record UpdatedAt(String op, Instant at) {
         private static final Pattern FILTER = Pattern.compile("updated_at:(>=|<=|>|<)'?([^'\\s]+)'?");
 
@@ -649,7 +668,7 @@ public final class FakeShopify implements AutoCloseable {
             payload.set("userErrors", userErrors);
             return new Answer(payload, 0);
         }
-        List<ObjectNode> copy = new ArrayList<>(orders.values());
+        List<ObjectNode> copy = new ArrayList<>(connections.getOrDefault(root.name(), orders).values());
         JsonNode sort = arg(root, "sortKey", JSON.createObjectNode());
         if (sort != null && sort.asText().equals("UPDATED_AT")) {
             copy.sort(BY_UPDATE);
@@ -806,6 +825,90 @@ public final class FakeShopify implements AutoCloseable {
         copy.set("totalDiscountsSet", money(discount, currency));
         copy.set("totalPriceSet", money(total, currency));
         copy.put("displayFinancialStatus", "PARTIALLY_REFUNDED");
+        return copy;
+    }
+
+    // ---- products (https://shopify.dev/docs/api/admin-graphql/latest/objects/Product) and customers
+    // (https://shopify.dev/docs/api/admin-graphql/latest/objects/Customer)
+
+    /** One product variant: {id, title, sku, price, compareAtPrice, inventoryQuantity}; prices are Money text. */
+    public record Variant(long id, String title, String sku, BigDecimal price, BigDecimal compareAtPrice,
+            int inventoryQuantity) {
+    }
+
+    /**
+     * A product document with every field the connector asks for: the price range and total inventory follow from
+     * the variants, a handle from the title; a draft is not published.
+     */
+    public static ObjectNode product(long number, String title, String status, Instant created, Instant updated,
+            String currency, List<Variant> variants) {
+        ObjectNode p = JSON.createObjectNode();
+        p.put("id", "gid://shopify/Product/" + number);
+        p.put("title", title);
+        p.put("handle", title.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-"));
+        p.put("status", status);
+        p.put("vendor", "Rowflow Goods");
+        p.put("productType", "Apparel");
+        p.putArray("tags").add("rowflow").add(status.toLowerCase(java.util.Locale.ROOT));
+        p.put("createdAt", created.toString());
+        p.put("updatedAt", updated.toString());
+        p.put("publishedAt", status.equals("ACTIVE") ? created.plusSeconds(60).toString() : null);
+        p.put("totalInventory", variants.stream().mapToInt(Variant::inventoryQuantity).sum());
+        BigDecimal min = variants.stream().map(Variant::price).min(BigDecimal::compareTo).orElse(BigDecimal.ZERO);
+        BigDecimal max = variants.stream().map(Variant::price).max(BigDecimal::compareTo).orElse(BigDecimal.ZERO);
+        ObjectNode range = p.putObject("priceRangeV2");
+        range.putObject("minVariantPrice").put("amount", min.toPlainString()).put("currencyCode", currency);
+        range.putObject("maxVariantPrice").put("amount", max.toPlainString()).put("currencyCode", currency);
+        ArrayNode nodes = p.putArray("variants");
+        for (Variant v : variants) {
+            nodes.addObject().put("id", "gid://shopify/ProductVariant/" + v.id()).put("title", v.title())
+                    .put("sku", v.sku()).put("price", v.price().toPlainString())
+                    .put("compareAtPrice", v.compareAtPrice() == null ? null : v.compareAtPrice().toPlainString())
+                    .put("inventoryQuantity", v.inventoryQuantity());
+        }
+        return p;
+    }
+
+    /**
+     * A customer document with every field the connector asks for. Without an email or phone its default one is
+     * null; one who never ordered has not activated an account (DISABLED). numberOfOrders is an UnsignedInt64, which
+     * Shopify sends as text.
+     */
+    public static ObjectNode customer(long number, String firstName, String lastName, String email, String phone,
+            Instant created, Instant updated, long numberOfOrders, BigDecimal amountSpent, String currency) {
+        ObjectNode c = JSON.createObjectNode();
+        c.put("id", "gid://shopify/Customer/" + number);
+        c.put("firstName", firstName);
+        c.put("lastName", lastName);
+        c.put("displayName", firstName == null ? email : firstName + " " + lastName);
+        c.put("state", numberOfOrders > 0 ? "ENABLED" : "DISABLED");
+        c.put("verifiedEmail", email != null);
+        c.put("taxExempt", false);
+        c.putArray("tags");
+        c.putNull("note");
+        c.put("createdAt", created.toString());
+        c.put("updatedAt", updated.toString());
+        c.put("numberOfOrders", Long.toString(numberOfOrders));
+        if (email == null) {
+            c.putNull("defaultEmailAddress");
+        } else {
+            c.putObject("defaultEmailAddress").put("emailAddress", email).put("marketingState",
+                    number % 2 == 0 ? "SUBSCRIBED" : "NOT_SUBSCRIBED");
+        }
+        if (phone == null) {
+            c.putNull("defaultPhoneNumber");
+        } else {
+            c.putObject("defaultPhoneNumber").put("phoneNumber", phone).put("marketingState", "NOT_SUBSCRIBED");
+        }
+        c.putObject("amountSpent").put("amount", amountSpent.toPlainString()).put("currencyCode", currency);
+        return c;
+    }
+
+    /** A copy of a document changed at {@code at}: its updatedAt and {@code field} set, the rest kept. */
+    public static ObjectNode updated(ObjectNode document, Instant at, String field, JsonNode value) {
+        ObjectNode copy = document.deepCopy();
+        copy.put("updatedAt", at.toString());
+        copy.set(field, value);
         return copy;
     }
 

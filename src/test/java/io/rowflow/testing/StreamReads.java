@@ -91,21 +91,36 @@ public final class StreamReads {
      */
     public static void assertTwoReads(String connectionId, String stream, String keyColumn, Runnable change,
             List<String> changedKeys) {
+        assertTwoReads(stream, sync -> read(connectionId, stream, sync), keyColumn, change, changedKeys);
+    }
+
+    /** The two reads {@link #assertTwoReads} made, for what a test checks beyond them; {@code first} gave its state. */
+    public record TwoReads(List<Map<String, Object>> firstRead, List<Map<String, Object>> secondRead,
+            IncrementalSync first) {
+    }
+
+    /**
+     * {@link #assertTwoReads(String, String, String, Runnable, List)} with any way of reading ({@code read} with a
+     * sync, or null for a full read), for sources tested without a connection (against a fake API directly).
+     */
+    public static TwoReads assertTwoReads(String stream, Function<IncrementalSync, List<Map<String, Object>>> read,
+            String keyColumn, Runnable change, List<String> changedKeys) {
         IncrementalSync first = new IncrementalSync(null);
-        List<Map<String, Object>> firstRead = read(connectionId, stream, first);
+        List<Map<String, Object>> firstRead = read.apply(first);
         org.assertj.core.api.Assertions.assertThat(firstRead).as("first read of %s", stream).isNotEmpty();
         change.run();
         IncrementalSync second = new IncrementalSync(first.state());
-        List<Map<String, Object>> secondRead = read(connectionId, stream, second);
+        List<Map<String, Object>> secondRead = read.apply(second);
         org.assertj.core.api.Assertions.assertThat(secondRead).as("second read of %s: only the changed records", stream)
                 .extracting(r -> String.valueOf(r.get(keyColumn))).containsExactlyInAnyOrderElementsOf(changedKeys);
         Map<Object, Map<String, Object>> union = byKey(firstRead, r -> r.get(keyColumn));
         union.putAll(byKey(secondRead, r -> r.get(keyColumn)));
-        Map<Object, Map<String, Object>> full = byKey(read(connectionId, stream, null), r -> r.get(keyColumn));
+        Map<Object, Map<String, Object>> full = byKey(read.apply(null), r -> r.get(keyColumn));
         org.assertj.core.api.Assertions.assertThat(union).as("first and second read of %s together", stream)
                 .containsExactlyInAnyOrderEntriesOf(full);
         // A third read with nothing changed returns nothing.
-        org.assertj.core.api.Assertions.assertThat(read(connectionId, stream, new IncrementalSync(second.state())))
+        org.assertj.core.api.Assertions.assertThat(read.apply(new IncrementalSync(second.state())))
                 .as("third read of %s, nothing changed", stream).isEmpty();
+        return new TwoReads(firstRead, secondRead, first);
     }
 }

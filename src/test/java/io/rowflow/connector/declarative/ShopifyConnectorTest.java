@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rowflow.common.error.UpstreamException;
-import io.rowflow.connector.IncrementalSync;
 import io.rowflow.connector.SourceContext;
 import io.rowflow.connector.shopify.ShopifyBulkQuery;
 import io.rowflow.http.HttpSettings;
@@ -18,7 +17,9 @@ import io.rowflow.pipeline.ColumnsAnnouncement;
 import io.rowflow.pipeline.JsonText;
 import io.rowflow.pipeline.RecordSink;
 import io.rowflow.testing.FakeShopify;
+import io.rowflow.testing.StreamReads;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
@@ -36,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * The shipped Shopify manifest (connectors/shopify) against {@link FakeShopify}, a stateful shop written from
  * Shopify's documentation: a large shop's whole read by bulk operation gives the very records the paged query gives;
  * paged reads keep to the bucket of query points (never THROTTLED in steady state) and survive a THROTTLED answer
- * with the documented wait; incremental reads get only what changed. Time is the test's: every wait (for points, between
+ * with the documented wait; incremental reads of orders, products and customers get only what changed and, with the
+ * first, equal a fresh whole read. Time is the test's: every wait (for points, between
  * polls) moves a virtual clock the fake's bucket and bulk operations run on, so nothing sleeps.
  */
 class ShopifyConnectorTest {
@@ -89,8 +91,12 @@ class ShopifyConnectorTest {
     }
 
     private SourceContext context() {
+        return context("orders");
+    }
+
+    private SourceContext context(String stream) {
         ObjectNode config = JSON.createObjectNode().put("shop", "rowflow-demo").put("access_token", FakeShopify.TOKEN);
-        return new SourceContext(config, http).withStream("orders");
+        return new SourceContext(config, http).withStream(stream);
     }
 
     private List<Map<String, Object>> read(SourceContext context) throws IOException {
@@ -297,53 +303,152 @@ class ShopifyConnectorTest {
         assertThat(costWaits).hasSize(9).allMatch(w -> w.toMillis() == 20);
     }
 
+    /** {@link StreamReads#assertTwoReads} on a stream of the shop, read as a run reads it, records keyed by GID. */
+    private StreamReads.TwoReads twoReads(String stream, Runnable change, List<String> changedIds) {
+        return StreamReads.assertTwoReads(stream, sync -> {
+            try {
+                return read(context(stream).withSync(sync));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, "id", change, changedIds);
+    }
+
+    /**
+     * The updated_at filter of every page an incremental read was answered, in order (a whole read sends none; a
+     * request refused THROTTLED, and asked again, is not a page).
+     */
+    private List<String> updatedSinceFilters() {
+        List<String> filters = new ArrayList<>();
+        for (int i = 0; i < shop.requests.size(); i++) {
+            JsonNode filter = shop.requests.get(i).path("variables").path("query");
+            if (filter.isTextual() && filter.asText().startsWith("updated_at:") && !shop.answers.get(i).has("errors")) {
+                filters.add(filter.asText());
+            }
+        }
+        return filters;
+    }
+
+    private static final Instant LATER = Instant.parse("2026-02-01T10:00:00Z");
+
     @Test
     void incrementalReadsGetOnlyTheChangedAndNewOrdersAndTogetherEqualAFreshWholeRead() throws IOException {
         open(2000, 100, List.of("127.0.0.0/8"));
         seed(1_050);
-        IncrementalSync first = new IncrementalSync(null);
-        List<Map<String, Object>> firstRead = read(context().withSync(first));
-        assertThat(firstRead).hasSize(1_050);
-        assertThat(shop.bulkOperations()).hasSize(1); // a first read is whole: by bulk operation
+        StreamReads.TwoReads reads = twoReads("orders", () -> {
+            assertThat(shop.bulkOperations()).hasSize(1); // a first read is whole: by bulk operation
+            for (long i : new long[] { 7, 500, 1_049 }) {
+                ObjectNode before = shop.orders().stream().filter(o -> o.get("id").asText().endsWith("/"
+                        + (5_630_100_000L + i))).findFirst().orElseThrow();
+                shop.put(FakeShopify.changed(before, LATER.plusSeconds(i), new BigDecimal("2.00")));
+            }
+            shop.put(FakeShopify.order(5_630_109_001L, "#9001", "new@example.org", LATER, LATER.plusSeconds(5),
+                    false, "EUR", null, BigDecimal.ZERO, new BigDecimal("3.90"), new BigDecimal("1.19"), List.of(
+                            new FakeShopify.Item(19_000_000_001L, "MUG", "Mug", 2, new BigDecimal("8.50")))));
+        }, List.of("gid://shopify/Order/5630109001", "gid://shopify/Order/5630100007",
+                "gid://shopify/Order/5630100500", "gid://shopify/Order/5630101049"));
 
-        Instant later = Instant.parse("2026-02-01T10:00:00Z");
-        for (long i : new long[] { 7, 500, 1_049 }) {
-            ObjectNode before = shop.orders().stream().filter(o -> o.get("id").asText().endsWith("/" + (5_630_100_000L
-                    + i))).findFirst().orElseThrow();
-            shop.put(FakeShopify.changed(before, later.plusSeconds(i), new BigDecimal("2.00")));
-        }
-        shop.put(FakeShopify.order(5_630_109_001L, "#9001", "new@example.org", later, later.plusSeconds(5), false,
-                "EUR", null, BigDecimal.ZERO, new BigDecimal("3.90"), new BigDecimal("1.19"), List.of(
-                        new FakeShopify.Item(19_000_000_001L, "MUG", "Mug", 2, new BigDecimal("8.50")))));
-        IncrementalSync second = new IncrementalSync(first.state());
-        int pagesBefore = (int) countOf(shop.requests, "query Orders(");
-        List<Map<String, Object>> secondRead = read(context().withSync(second));
-
-        assertThat(secondRead).extracting(r -> r.get("id")).containsExactly("gid://shopify/Order/5630109001",
+        assertThat(reads.firstRead()).hasSize(1_050);
+        // In the order of change; the latest version of each order across both reads was what a fresh whole read gave.
+        assertThat(reads.secondRead()).extracting(r -> r.get("id")).containsExactly("gid://shopify/Order/5630109001",
                 "gid://shopify/Order/5630100007", "gid://shopify/Order/5630100500", "gid://shopify/Order/5630101049");
-        assertThat(shop.bulkOperations()).hasSize(1); // incremental: the paged query with updated_at
-        JsonNode asked = shop.requests.get(shop.requests.size() - 1).path("variables");
-        // From the first read's newest change (order 1050, 17:30:13) less the manifest's minute of lookback.
-        assertThat(asked.path("query").asText()).isEqualTo("updated_at:>='2026-01-01T17:29:13Z'");
-        assertThat(countOf(shop.requests, "query Orders(") - pagesBefore).isEqualTo(1);
-        Map<String, Object> changed = byId(secondRead, "gid://shopify/Order/5630100500");
+        // Incremental reads page with updated_at: the only bulk operations were the first and the fresh whole read.
+        assertThat(shop.bulkOperations()).hasSize(2);
+        // One page each for the second and the third read: from the first read's newest change (order 1050, 17:30:13),
+        // then from the second's (order 1049, 2026-02-01T10:17:29), less the manifest's minute of lookback.
+        assertThat(updatedSinceFilters()).containsExactly("updated_at:>='2026-01-01T17:29:13Z'",
+                "updated_at:>='2026-02-01T10:16:29Z'");
+        Map<String, Object> changed = byId(reads.secondRead(), "gid://shopify/Order/5630100500");
         assertThat(changed).containsEntry("displayFinancialStatus", "PARTIALLY_REFUNDED")
                 .containsEntry("updatedAt", "2026-02-01T10:08:20Z");
         assertThat(changed.get("totalDiscountsSet.shopMoney.amount")).isEqualTo(new BigDecimal("3.50"));
+    }
 
-        // The latest version of each order across both reads is what a fresh whole read gives.
-        Map<Object, Map<String, Object>> union = new LinkedHashMap<>();
-        firstRead.forEach(r -> union.put(r.get("id"), r));
-        secondRead.forEach(r -> union.put(r.get("id"), r));
-        Map<Object, Map<String, Object>> fresh = new LinkedHashMap<>();
-        read(context()).forEach(r -> fresh.put(r.get("id"), r));
-        assertThat(shop.bulkOperations()).hasSize(2);
-        assertThat(fresh).hasSize(1_051);
-        assertThat(union).isEqualTo(fresh);
+    /** Product n: created n hours after the shop opened, one to three variants, every tenth a draft. */
+    static ObjectNode product(long n) {
+        List<FakeShopify.Variant> variants = new ArrayList<>();
+        for (int k = 0; k < 1 + n % 3; k++) {
+            variants.add(new FakeShopify.Variant(49_100_000_000L + n * 4 + k, k == 0 ? "S" : k == 1 ? "M" : "L",
+                    "TEE-" + n + "-" + k, new BigDecimal((10 + n % 30) + "." + (k == 0 ? "00" : k == 1 ? "50" : "99")),
+                    k == 0 && n % 4 == 0 ? new BigDecimal("59.95") : null, (int) ((n * 7 + k) % 40) - 3));
+        }
+        Instant created = OPENED.plusSeconds(n * 3_600);
+        return FakeShopify.product(8_010_000_000L + n, "Tee Nº" + n, n % 10 == 0 ? "DRAFT" : "ACTIVE", created,
+                created.plusSeconds(120 + n % 7), "EUR", variants);
+    }
 
-        // Nothing changed since: the next read gets nothing.
-        IncrementalSync third = new IncrementalSync(second.state());
-        assertThat(read(context().withSync(third))).isEmpty();
+    @Test
+    void incrementalReadsGetOnlyTheChangedAndNewProductsAndTogetherEqualAFreshWholeRead() throws IOException {
+        open(2000, 100, List.of("127.0.0.0/8"));
+        for (long n = 1; n <= 60; n++) {
+            shop.put(product(n));
+        }
+        StreamReads.TwoReads reads = twoReads("products", () -> {
+            assertThat(countOf(shop.requests, "query Products(")).isEqualTo(3); // pages of 25: 25, 25, 10
+            shop.put(FakeShopify.updated(product(5), LATER.plusSeconds(5), "title",
+                    JSON.getNodeFactory().textNode("Tee Nº5 (organic)")));
+            shop.put(FakeShopify.updated(product(42), LATER.plusSeconds(42), "status",
+                    JSON.getNodeFactory().textNode("ARCHIVED")));
+            shop.put(FakeShopify.product(8_010_000_061L, "Mug", "ACTIVE", LATER, LATER.plusSeconds(1), "EUR",
+                    List.of(new FakeShopify.Variant(49_100_009_001L, "Default Title", "MUG", new BigDecimal("8.50"),
+                            null, 12))));
+        }, List.of("gid://shopify/Product/8010000061", "gid://shopify/Product/8010000005",
+                "gid://shopify/Product/8010000042"));
+
+        assertThat(reads.firstRead()).hasSize(60);
+        assertThat(reads.secondRead()).extracting(r -> r.get("id")).containsExactly(
+                "gid://shopify/Product/8010000061", "gid://shopify/Product/8010000005",
+                "gid://shopify/Product/8010000042");
+        // From product 60's change (2026-01-03T12:02:04Z), then product 42's (10:00:42), less a minute each.
+        assertThat(updatedSinceFilters()).containsExactly("updated_at:>='2026-01-03T12:01:04Z'",
+                "updated_at:>='2026-02-01T09:59:42Z'");
+        assertThat(byId(reads.secondRead(), "gid://shopify/Product/8010000005")).containsEntry("title",
+                "Tee Nº5 (organic)").containsEntry("updatedAt", "2026-02-01T10:00:05Z");
+        assertThat(byId(reads.secondRead(), "gid://shopify/Product/8010000042")).containsEntry("status", "ARCHIVED");
+        Map<String, Object> mug = byId(reads.secondRead(), "gid://shopify/Product/8010000061");
+        assertThat(mug.get("priceRangeV2.minVariantPrice.amount")).isEqualTo(new BigDecimal("8.50"));
+        assertThat(mug.get("totalInventory")).isEqualTo(12L);
+    }
+
+    /** Customer n: signed up every ten minutes; some without a phone, every ninth without orders. */
+    static ObjectNode customer(long n) {
+        Instant created = OPENED.plusSeconds(n * 600);
+        long orders = n % 9 == 0 ? 0 : 1 + n % 5;
+        return FakeShopify.customer(7_410_000_000L + n, "Kim", "Nguyễn " + n, "buyer" + n + "@example.org",
+                n % 3 == 0 ? null : "+4930" + (2_000_000 + n), created, created.plusSeconds(30 + n % 11), orders,
+                new BigDecimal(orders * 17 + "." + (n % 100 < 10 ? "0" : "") + n % 100), "EUR");
+    }
+
+    @Test
+    void incrementalReadsGetOnlyTheChangedAndNewCustomersAndTogetherEqualAFreshWholeRead() throws IOException {
+        open(2000, 100, List.of("127.0.0.0/8"));
+        for (long n = 1; n <= 230; n++) {
+            shop.put(customer(n));
+        }
+        StreamReads.TwoReads reads = twoReads("customers", () -> {
+            assertThat(countOf(shop.requests, "query Customers(")).isEqualTo(3); // pages of 100: 100, 100, 30
+            shop.put(FakeShopify.updated(customer(17), LATER.plusSeconds(17), "note",
+                    JSON.getNodeFactory().textNode("Prefers DHL")));
+            shop.put(FakeShopify.updated(customer(200), LATER.plusSeconds(200), "numberOfOrders",
+                    JSON.getNodeFactory().textNode("4")));
+            shop.put(FakeShopify.customer(7_410_000_231L, null, null, "new@example.org", null, LATER,
+                    LATER.plusSeconds(1), 0, BigDecimal.ZERO, "EUR"));
+        }, List.of("gid://shopify/Customer/7410000231", "gid://shopify/Customer/7410000017",
+                "gid://shopify/Customer/7410000200"));
+
+        assertThat(reads.firstRead()).hasSize(230);
+        assertThat(reads.secondRead()).extracting(r -> r.get("id")).containsExactly(
+                "gid://shopify/Customer/7410000231", "gid://shopify/Customer/7410000017",
+                "gid://shopify/Customer/7410000200");
+        // From customer 230's change (2026-01-02T14:20:40Z), then customer 200's (10:03:20), less a minute each.
+        assertThat(updatedSinceFilters()).containsExactly("updated_at:>='2026-01-02T14:19:40Z'",
+                "updated_at:>='2026-02-01T10:02:20Z'");
+        assertThat(byId(reads.secondRead(), "gid://shopify/Customer/7410000017")).containsEntry("note", "Prefers DHL")
+                .containsEntry("updatedAt", "2026-02-01T10:00:17Z");
+        assertThat(byId(reads.secondRead(), "gid://shopify/Customer/7410000200")).containsEntry("numberOfOrders",
+                "4");
+        assertThat(byId(reads.secondRead(), "gid://shopify/Customer/7410000231")).containsEntry("displayName",
+                "new@example.org").containsEntry("defaultPhoneNumber", null).containsEntry("state", "DISABLED");
     }
 
     @Test
