@@ -205,12 +205,7 @@ public class RunService implements SlotFiring {
                                 busy.add(flowId);
                             }
                         }));
-        Map<UUID, RunEntity> open = new java.util.HashMap<>();
-        if (!busy.isEmpty()) {
-            em.createQuery("from RunEntity r where r.flowId in :flows and r.status in (:open)", RunEntity.class)
-                    .setParameter("flows", busy).setParameter("open", OPEN).getResultStream()
-                    .forEach(run -> open.putIfAbsent(run.flowId, run));
-        }
+        Map<UUID, RunEntity> open = busy.isEmpty() ? new java.util.HashMap<>() : openRuns(busy);
         List<UUID> queued = new java.util.ArrayList<>();
         Instant now = Instant.now();
         // The batch's runs go to the database in one round trip, not one each.
@@ -253,9 +248,16 @@ public class RunService implements SlotFiring {
 
     /** The flow's queued or running run, if it has one. Call within a transaction. */
     RunEntity openRun(UUID flowId) {
-        return em.createQuery("from RunEntity r where r.flowId = :flow and r.status in (:open)", RunEntity.class)
-                .setParameter("flow", flowId).setParameter("open", OPEN)
-                .getResultStream().findFirst().orElse(null);
+        return openRuns(List.of(flowId)).get(flowId);
+    }
+
+    /** Each of the flows' queued or running run, for those that have one. Call within a transaction. */
+    private Map<UUID, RunEntity> openRuns(java.util.Collection<UUID> flowIds) {
+        Map<UUID, RunEntity> open = new java.util.HashMap<>();
+        em.createQuery("from RunEntity r where r.flowId in :flows and r.status in (:open)", RunEntity.class)
+                .setParameter("flows", flowIds).setParameter("open", OPEN).getResultStream()
+                .forEach(run -> open.putIfAbsent(run.flowId, run));
+        return open;
     }
 
     /** Whether this node is executing (or about to execute) the run. */
